@@ -1,0 +1,1 @@
+"""hoso — digitise, archive, find and serve the dossiers of người có công."""

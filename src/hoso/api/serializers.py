@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from hoso.records.models import Dossier, Person
+
+
+class PartialDateSerializerField(serializers.Field):
+    """A partial date as ISO text: "1947", "1972-05" or "1972-05-12"."""
+
+    def to_representation(self, value):
+        return value.iso() if value else None
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    birth_date = PartialDateSerializerField()
+    death_date = PartialDateSerializerField()
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Person
+        fields = ["id", "full_name", "family_name", "middle_name", "given_name", "aliases", "sex", "birth_date",
+                  "death_date", "ethnicity", "hometown_text", "residence_text"]
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    subject = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Dossier
+        fields = ["id", "number", "category", "title", "confidentiality", "status", "physical_condition", "subject"]

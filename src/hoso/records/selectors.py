@@ -1,0 +1,76 @@
+"""Reads of records that enforce access. Every view, API endpoint and command reads through here.
+
+Today's rule (the access capability refines it with roles and area scopes): a signed-in user sees
+ordinary (thường) dossiers; a "mật" dossier needs the `records.view_secret_dossier` permission.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from hoso.access.audit import record_event
+from hoso.access.models import User
+
+from .models import Category, Confidentiality, Dossier
+
+
+def visible_dossiers(*, actor: User) -> QuerySet[Dossier]:
+    """All dossiers the actor may see (the single access rule for dossiers)."""
+    if actor is None or not actor.is_active or not actor.is_authenticated:
+        return Dossier.objects.none()
+    qs = Dossier.objects.all()
+    if not actor.has_perm("records.view_secret_dossier"):
+        qs = qs.exclude(confidentiality=Confidentiality.SECRET)
+    return qs
+
+
+@dataclass(frozen=True)
+class DossierFilters:
+    category: str = ""
+    unit_id: int | None = None
+    status: str = ""
+    q: str = ""
+
+
+def dossier_list(*, actor: User, filters: DossierFilters) -> QuerySet[Dossier]:
+    """Visible dossiers with filters applied, in Vietnamese name order (tên, họ, đệm)."""
+    qs = visible_dossiers(actor=actor).select_related("subject", "category")
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit_id:
+        unit = Q(subject__hometown_unit_id=filters.unit_id) | Q(subject__residence_unit_id=filters.unit_id)
+        unit |= Q(subject__hometown_unit__parent_id=filters.unit_id)
+        unit |= Q(subject__residence_unit__parent_id=filters.unit_id)
+        qs = qs.filter(unit)
+    if filters.q:
+        from hoso.vntext import fold
+
+        folded = fold(filters.q)
+        if folded:
+            qs = qs.filter(Q(subject__name_folded__contains=folded) | Q(number__icontains=filters.q.strip()))
+    return qs.order_by("subject__sort_key", "number")
+
+
+def dossier_detail(*, actor: User, number: str, purpose: str = "view") -> Dossier | None:
+    """One visible dossier with everything a detail page shows; the read is written to the audit trail."""
+    dossier = (
+        visible_dossiers(actor=actor)
+        .select_related("subject", "category", "subject__hometown_unit", "subject__residence_unit")
+        .prefetch_related("subject__aliases", "relative_links__person", "documents", "pages",
+                          "assessments", "decisions", "subject__categories")
+        .filter(number=number)
+        .first()
+    )
+    if dossier is not None:
+        record_event(actor=actor, action=purpose, obj=dossier, summary=dossier.number)
+    return dossier
+
+
+def category_counts(*, actor: User) -> list[tuple[Category, int]]:
+    """Number of visible dossiers per category, in the Ordinance's order, zero counts included."""
+    counts = dict(
+        visible_dossiers(actor=actor).values_list("category_id").annotate(n=Count("id")).values_list("category_id", "n")
+    )
+    return [(c, counts.get(c.id, 0)) for c in Category.objects.all()]

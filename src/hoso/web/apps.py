@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "hoso.web"
+    verbose_name = "Giao diện web"

@@ -1,0 +1,122 @@
+"""Forms of the web UI. They only validate shapes; services do the writing and the domain checks."""
+
+from django import forms
+
+from hoso.gazetteer.models import AdminUnit
+from hoso.records.models import (
+    Category,
+    Confidentiality,
+    Dossier,
+    DossierRelative,
+    MartyrRecord,
+    Person,
+    PhysicalCondition,
+)
+from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
+
+DATE_HELP = "Gõ 1947, 5/1972 hoặc 12/05/1972"
+
+
+class PartialDateFormField(forms.CharField):
+    """A date typed the Vietnamese way, possibly partial: 1947, 5/1972, 12/05/1972."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", DATE_HELP)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return value.display() if isinstance(value, PartialDate) else value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_partial_date(text)
+        except InvalidPartialDate as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AdminUnit) -> str:
+        suffix = "" if obj.valid_to is None else f" (đến {obj.valid_to:%d/%m/%Y})"
+        return f"{obj.label}{suffix}"
+
+
+def _units():
+    return AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE).select_related("parent").order_by(
+        "valid_to", "parent__name", "name")
+
+
+class DossierForm(forms.Form):
+    """Register or edit a dossier with its subject person (and martyr facts for LS dossiers)."""
+
+    number = forms.CharField(label="Số hồ sơ", max_length=60, help_text="Ví dụ: QTI/LS-07956/CM",
+                             widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+    category = forms.ModelChoiceField(label="Diện đối tượng", queryset=Category.objects.all(), to_field_name="code",
+                                      empty_label="— chọn diện —")
+    full_name = forms.CharField(label="Họ và tên", max_length=200)
+    aliases = forms.CharField(label="Bí danh", required=False, max_length=400,
+                              help_text="Nhiều bí danh cách nhau bằng dấu chấm phẩy (;)")
+    sex = forms.ChoiceField(label="Giới tính", choices=Person.Sex.choices, required=False)
+    birth_date = PartialDateFormField(label="Ngày sinh")
+    death_date = PartialDateFormField(label="Ngày mất / hy sinh")
+    ethnicity = forms.CharField(label="Dân tộc", max_length=40, required=False, initial="Kinh")
+    hometown_text = forms.CharField(label="Nguyên quán (như ghi trong hồ sơ)", max_length=300, required=False)
+    hometown_unit = UnitChoiceField(label="Nguyên quán ứng với đơn vị", queryset=_units(), required=False,
+                                    empty_label="— chưa xác định —")
+    residence_text = forms.CharField(label="Trú quán (như ghi trong hồ sơ)", max_length=300, required=False)
+    residence_unit = UnitChoiceField(label="Trú quán ứng với đơn vị", queryset=_units(), required=False,
+                                     empty_label="— chưa xác định —")
+    national_id = forms.CharField(label="Số định danh cá nhân", max_length=12, required=False)
+    notes = forms.CharField(label="Ghi chú về người", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label="Tiêu đề hồ sơ", max_length=500, required=False,
+                            help_text="Để trống: hệ thống tự đặt theo diện và họ tên")
+    confidentiality = forms.ChoiceField(label="Độ mật", choices=Confidentiality.choices)
+    status = forms.ChoiceField(label="Tình trạng số hóa", choices=Dossier.Status.choices)
+    physical_condition = forms.ChoiceField(label="Tình trạng vật lý", choices=PhysicalCondition.choices,
+                                           initial=PhysicalCondition.WORN)
+    sheet_count = forms.IntegerField(label="Số lượng tờ", min_value=0, required=False)
+    page_total = forms.IntegerField(label="Số lượng trang", min_value=0, required=False)
+    # Martyr facts (saved for LS dossiers only).
+    place_of_sacrifice = forms.CharField(label="Nơi hy sinh", max_length=300, required=False)
+    unit = forms.CharField(label="Cơ quan, đơn vị khi hy sinh", max_length=200, required=False)
+    rank = forms.CharField(label="Cấp bậc", max_length=60, required=False)
+    position = forms.CharField(label="Chức vụ", max_length=100, required=False)
+    certificate_number = forms.CharField(label="Số Bằng Tổ quốc ghi công", max_length=40, required=False)
+    grave_status = forms.ChoiceField(label="Tình trạng mộ", choices=MartyrRecord.GraveStatus.choices,
+                                     required=False)
+    cemetery = forms.CharField(label="Nghĩa trang", max_length=200, required=False)
+
+    PERSON_FIELDS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text",
+                     "hometown_unit", "residence_text", "residence_unit", "national_id", "notes")
+    DOSSIER_FIELDS = ("title", "confidentiality", "status", "physical_condition", "sheet_count", "page_total")
+    MARTYR_FIELDS = ("place_of_sacrifice", "unit", "rank", "position", "certificate_number", "grave_status",
+                     "cemetery")
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.cleaned_data.get("aliases", "").split(";") if a.strip()]
+
+    def part(self, names: tuple[str, ...]) -> dict:
+        return {n: self.cleaned_data.get(n) for n in names}
+
+
+class RelativeForm(forms.Form):
+    full_name = forms.CharField(label="Họ và tên thân nhân", max_length=200)
+    relationship = forms.ChoiceField(label="Quan hệ", choices=DossierRelative.Relationship.choices)
+    birth_date = PartialDateFormField(label="Ngày sinh")
+    receives_benefit = forms.BooleanField(label="Đang hưởng trợ cấp", required=False)
+    keeps_worship = forms.BooleanField(label="Người thờ cúng", required=False)
+
+
+class DossierFilterForm(forms.Form):
+    q = forms.CharField(label="Tên hoặc số hồ sơ", required=False, max_length=200)
+    category = forms.ModelChoiceField(label="Diện", queryset=Category.objects.all(), to_field_name="code",
+                                      required=False, empty_label="Tất cả các diện")
+    unit = forms.ModelChoiceField(label="Địa bàn", required=False, empty_label="Tất cả địa bàn",
+                                  queryset=AdminUnit.objects.exclude(level=AdminUnit.Level.PROVINCE)
+                                  .order_by("level", "name"))
+    status = forms.ChoiceField(label="Tình trạng", required=False,
+                               choices=[("", "Mọi tình trạng"), *Dossier.Status.choices])

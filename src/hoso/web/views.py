@@ -1,0 +1,152 @@
+"""Views of the web UI: thin — they read through selectors and write through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hoso.records import selectors, services
+from hoso.records.models import Dossier
+
+from .forms import DossierFilterForm, DossierForm, RelativeForm
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError onto the form, by field where the field exists."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages[0] if hasattr(error, "messages") else str(error))
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    counts = selectors.category_counts(actor=request.user)
+    return render(request, "web/home.html", {"counts": counts, "total": sum(n for _, n in counts)})
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    form = DossierFilterForm(request.GET or None)
+    filters = selectors.DossierFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.DossierFilters(
+            q=data["q"], category=data["category"].code if data["category"] else "",
+            unit_id=data["unit"].pk if data["unit"] else None, status=data["status"])
+    page = Paginator(selectors.dossier_list(actor=request.user, filters=filters), 25).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/dossier_list.html",
+                  {"form": form, "page": page, "query": query.urlencode(), "filtered": any(
+                      [filters.q, filters.category, filters.unit_id, filters.status])})
+
+
+def _get_visible(request: HttpRequest, number: str, purpose: str = "view") -> Dossier:
+    dossier = selectors.dossier_detail(actor=request.user, number=number, purpose=purpose)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+    return dossier
+
+
+@login_required
+def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
+    dossier = _get_visible(request, number)
+    martyr = getattr(dossier, "martyr", None) if dossier.category.code == "LS" else None
+    return render(request, "web/dossier_detail.html",
+                  {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm()})
+
+
+def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | None) -> Dossier:
+    data = form.cleaned_data
+    actor = request.user
+    with transaction.atomic():
+        if dossier is None:
+            person = services.create_person(actor=actor, aliases=form.alias_list(),
+                                            **form.part(DossierForm.PERSON_FIELDS))
+            dossier = services.register_dossier(actor=actor, number=data["number"], category_code=data["category"].code,
+                                                subject=person, **form.part(DossierForm.DOSSIER_FIELDS))
+        else:
+            services.update_person(actor=actor, person=dossier.subject, aliases=form.alias_list(),
+                                   **form.part(DossierForm.PERSON_FIELDS))
+            dossier = services.update_dossier(actor=actor, dossier=dossier, number=data["number"],
+                                              category_code=data["category"].code,
+                                              **form.part(DossierForm.DOSSIER_FIELDS))
+        if dossier.category.code == "LS":
+            facts = form.part(DossierForm.MARTYR_FIELDS)
+            if any(facts.values()) or hasattr(dossier, "martyr"):
+                services.set_martyr_facts(actor=actor, dossier=dossier, **facts)
+    return dossier
+
+
+@login_required
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    form = DossierForm(request.POST or None, initial={"status": Dossier.Status.NOT_STARTED})
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = _save_dossier(request, form, None)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Đã đăng ký hồ sơ {dossier.number}.")
+            return redirect("dossier_detail", number=dossier.number)
+    return render(request, "web/dossier_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
+    dossier = _get_visible(request, number, purpose="view_for_edit")
+    person = dossier.subject
+    martyr = getattr(dossier, "martyr", None)
+    initial = {
+        "number": dossier.number, "category": dossier.category.code,
+        "aliases": "; ".join(a.name for a in person.aliases.all()),
+        **{f: getattr(person, f) for f in DossierForm.PERSON_FIELDS},
+        **{f: getattr(dossier, f) for f in DossierForm.DOSSIER_FIELDS},
+        **({f: getattr(martyr, f) for f in DossierForm.MARTYR_FIELDS} if martyr else {}),
+    }
+    form = DossierForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = _save_dossier(request, form, dossier)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Đã lưu hồ sơ {dossier.number}.")
+            return redirect("dossier_detail", number=dossier.number)
+    return render(request, "web/dossier_form.html", {"form": form, "creating": False, "dossier": dossier})
+
+
+@login_required
+@require_POST
+def relative_add(request: HttpRequest, number: str) -> HttpResponse:
+    dossier = _get_visible(request, number, purpose="view_for_edit")
+    form = RelativeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = services.create_person(actor=request.user, full_name=data["full_name"],
+                                                birth_date=data["birth_date"])
+                services.link_relative(actor=request.user, dossier=dossier, person=person,
+                                       relationship=data["relationship"], receives_benefit=data["receives_benefit"],
+                                       keeps_worship=data["keeps_worship"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Đã thêm thân nhân {person.full_name}.")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("dossier_detail", number=dossier.number)

@@ -1,0 +1,34 @@
+"""Shared fixtures: users and a small registered dossier, all made through the services."""
+
+import pytest
+
+from hoso.access.services import create_user, system_user
+from hoso.records import services
+from hoso.vntext import PartialDate
+
+
+@pytest.fixture
+def actor(db):
+    return system_user()
+
+
+@pytest.fixture
+def officer(db):
+    return create_user(actor=None, username="canbo", password="mat-khau-rat-dai-2025", full_name="Cán bộ chính sách")
+
+
+@pytest.fixture
+def admin_user(db):
+    return create_user(actor=None, username="quantri", password="mat-khau-rat-dai-2025", is_superuser=True)
+
+
+@pytest.fixture
+def martyr_dossier(actor):
+    person = services.create_person(actor=actor, full_name="Nguyễn Văn Đức", sex="nam",
+                                    birth_date=PartialDate(1950), death_date=PartialDate(1972, 5),
+                                    hometown_text="xã Triệu Long, huyện Triệu Phong", aliases=["Ba Đức"])
+    dossier = services.register_dossier(actor=actor, number="QTI/LS-07956/CM", category_code="LS", subject=person)
+    services.set_martyr_facts(actor=actor, dossier=dossier, place_of_sacrifice="Thành cổ Quảng Trị",
+                              unit="Trung đoàn 48", grave_status="da_tim_thay",
+                              cemetery="Nghĩa trang liệt sĩ quốc gia Đường 9")
+    return dossier
