@@ -96,17 +96,23 @@ class _Loader:
         new = self.new_unit(Level.COMMUNE, row.new_commune, new_province)
         old = self.old_unit(Level.PROVINCE, row.old_province, None, authoritative=False)
         if row.old_district is not None:
-            old = self.old_unit(Level.DISTRICT, row.old_district, old, authoritative=False)
+            old = self.old_unit(Level.DISTRICT, row.old_district, old, authoritative=False,
+                                closing=row.old_commune is None)
         if row.old_commune is not None:
-            old = self.old_unit(Level.COMMUNE, row.old_commune, old, authoritative=False)
+            old = self.old_unit(Level.COMMUNE, row.old_commune, old, authoritative=False, closing=True)
         self.link(old, new, row.note)
 
     def old_unit(self, level: str, ref: UnitName, parent: AdminUnit | None, *,
-                 authoritative: bool) -> AdminUnit:
-        """The unit valid on `valid_to_old`: created when missing; updated only from a communes list."""
+                 authoritative: bool, closing: bool = False) -> AdminUnit:
+        """The unit valid on `valid_to_old`: created when missing; updated from a communes list only,
+        except that a unit a mapping replaces (`closing`) and still open gets `valid_to_old` as its end."""
         key = ("old", level, ref.code)
-        if key in self.units:
-            return self.units[key]
+        unit = self.units.get(key)
+        if unit is not None:
+            if closing and unit.valid_to is None:
+                self.report.unchanged -= 1
+                self._update(unit, {"valid_to": self.valid_to_old})
+            return unit
         on = self.valid_to_old
         unit = (AdminUnit.objects.filter(level=level, code=ref.code)
                 .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
@@ -119,6 +125,8 @@ class _Loader:
             self.report.created += 1
         elif authoritative:
             self._update(unit, values)
+        elif closing and unit.valid_to is None:
+            self._update(unit, {"valid_to": on})
         else:
             self.report.unchanged += 1
         self.units[key] = unit

@@ -107,9 +107,9 @@ def _fill_person(person: Person, values: dict[str, Any]) -> None:
     person.sort_key = name_collation_key(PersonName(person.family_name, person.middle_name, person.given_name))
     if person.national_id and not NATIONAL_ID.match(person.national_id):
         raise ValidationError({"national_id": "Số định danh cá nhân phải gồm 12 chữ số (CMND cũ: 9 chữ số)."})
+    _validate(person, exclude=["name_folded", "sort_key"])  # also turns typed dates into PartialDate
     if person.birth_date and person.death_date and person.death_date.latest() < person.birth_date.earliest():
         raise ValidationError({"death_date": "Ngày mất không thể trước ngày sinh."})
-    _validate(person, exclude=["name_folded", "sort_key"])
 
 
 def _set_aliases(person: Person, aliases: Iterable[str]) -> list[str]:

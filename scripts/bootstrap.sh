@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian machine for hoso: system packages (when run as root) and the virtual environment.
+#   scripts/bootstrap.sh run    — what `hoso demo` needs
+#   scripts/bootstrap.sh test   — plus what the tests need (Chromium for the browser journeys)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-run}"
+
+packages=(python3-venv fonts-noto-core)
+if [ "$profile" = test ]; then
+  packages+=(chromium)
+fi
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Cài gói Debian: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Thiếu gói Debian: ${missing[*]} — hãy chạy: sudo apt-get install ${missing[*]}" >&2
+    [ "$profile" = test ] && exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+# Reinstall only when the declared dependencies changed.
+stamp=.venv/.hoso-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  touch "$stamp"
+fi

@@ -1,0 +1,58 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from hoso.access.audit import record_event, verify_chain
+from hoso.access.models import AuditEvent
+
+
+@pytest.fixture
+def chain(db):
+    return [record_event(actor=None, action="test", summary=f"sự kiện {i}", after={"i": i}) for i in range(5)]
+
+
+def _verify_json() -> tuple[int, dict]:
+    out = io.StringIO()
+    try:
+        call_command("verify", audit=True, json=True, stdout=out)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, json.loads(out.getvalue())["audit"]
+
+
+def test_an_untouched_chain_verifies(chain):
+    code, report = _verify_json()
+    assert code == 0 and report["ok"] and report["checked"] == 5
+
+
+def test_an_edited_event_is_named(chain):
+    with connection.cursor() as cur:
+        cur.execute("UPDATE access_auditevent SET summary = %s WHERE id = %s", ["sửa lén", chain[2].id])
+    code, report = _verify_json()
+    assert code == 1 and report["first_broken_event"] == chain[2].id
+    assert "sửa" in report["reason"]
+
+
+def test_a_deleted_event_breaks_the_next_link(chain):
+    AuditEvent.objects.filter(pk=chain[1].pk).delete()
+    report = verify_chain()
+    assert not report.ok and report.first_broken_id == chain[2].id
+
+
+def test_reordered_events_are_detected(chain):
+    a, b = chain[1], chain[3]
+    with connection.cursor() as cur:  # swap the contents of two rows, keeping their ids
+        for src, dst in ((a, b), (b, a)):
+            cur.execute("UPDATE access_auditevent SET summary=%s, prev_hash=%s, hash=%s, after=%s WHERE id=%s",
+                        [src.summary, src.prev_hash, "x" * 63 + str(dst.id % 10), json.dumps(src.after), dst.id])
+    assert verify_chain().first_broken_id == a.id
+
+
+def test_deleting_the_last_events_is_detected(chain):
+    AuditEvent.objects.filter(pk=chain[-1].pk).delete()
+    report = verify_chain()
+    assert not report.ok and "cuối" in report.reason
