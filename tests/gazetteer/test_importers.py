@@ -23,8 +23,10 @@ OFFICIAL = Path(__file__).parents[3] / "shared" / "data"
 COMMUNES_HEADER = "Tỉnh Thành Phố,Mã TP,Quận Huyện,Mã QH,Phường Xã,Mã PX,Cấp,Tên Tiếng Anh"
 MAPPING_HEADER = ("Đơn vị hành chính từ ngày 01/7/2025,,,Đơn vị hành chính trước ngày 01/7/2025,,,,,\n"
                   '"Tỉnh, thành phố",Tên Xã mới,Mã Xã mới,Tên Xã cũ,Mã Xã cũ,Ghi chú,Quận/huyện,Tỉnh cũ,')
-COMMUNES_TEXT = (COMMUNES_HEADER + "\nTỉnh Quảng Trị,45,Thành Phố Đông Hà,461,Phường Đông Lương,19459,Phường,\n"
-                 "Tỉnh Quảng Trị,45,Huyện Cồn Cỏ,471,,,Huyện,\n")
+COMMUNES_TEXT = (COMMUNES_HEADER
+                 + "\nTỉnh Quảng Trị,45,Thành Phố Đông Hà,461,Phường Đông Lương,19459,Phường,\n"
+                 + "Tỉnh Quảng Trị,45,Huyện Cồn Cỏ,471,,,Huyện,\n")
+TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def _official(pattern: str) -> Path:
@@ -41,9 +43,8 @@ def _cp1258(text: str) -> bytes:
             out += char.encode("cp1258")
         except UnicodeEncodeError:
             parts = unicodedata.normalize("NFD", char)
-            base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in "\u0300\u0301\u0303\u0309\u0323"))
-            out += base.encode("cp1258") + "".join(p for p in parts if p in "\u0300\u0301\u0303\u0309\u0323").encode(
-                "cp1258")
+            base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in TONES))
+            out += base.encode("cp1258") + "".join(p for p in parts if p in TONES).encode("cp1258")
     return out
 
 
@@ -78,7 +79,8 @@ def test_fixtures_are_detected_and_parsed():
     mapping = read_unit_file(FIXTURES / "mapping-demo.csv")
     assert communes.layout is Layout.COMMUNES and mapping.layout is Layout.MAPPING
     assert mapping.effective == datetime.date(2025, 7, 1)
-    assert {row.district.name for row in communes.rows} >= {"Thành phố Đông Hà", "Thị xã Quảng Trị", "Huyện Cồn Cỏ"}
+    districts = {row.district.name for row in communes.rows}
+    assert districts >= {"Thành phố Đông Hà", "Thị xã Quảng Trị", "Huyện Cồn Cỏ"}
     assert len({row.district.code for row in communes.rows}) == 10
     assert all(row.province.code == "45" for row in communes.rows)
     split = [row for row in mapping.rows if row.old_commune and row.old_commune.name == "Xã Triệu Độ"]
@@ -96,7 +98,8 @@ def test_communes_row_fields():
     parsed = parse_unit_text(COMMUNES_TEXT)
     first, con_co = parsed.rows
     assert first.district.name == "Thành phố Đông Hà" and first.district.kind == "Thành phố"
-    assert (first.commune.name, first.commune.code, first.commune.kind) == ("Phường Đông Lương", "19459", "Phường")
+    assert (first.commune.name, first.commune.code, first.commune.kind) == (
+        "Phường Đông Lương", "19459", "Phường")
     assert con_co.commune is None and con_co.district.kind == "Huyện" and con_co.line == 3
 
 
@@ -158,7 +161,7 @@ def test_missing_columns_and_bad_rows_name_the_line():
     assert "dòng 1" in message and "«Mã PX»" in message
     assert "dòng 2" in _error(MAPPING_HEADER.replace("Ghi chú,", ""))
     assert "chỉ có tiêu đề" in _error(COMMUNES_HEADER + "\n")
-    assert "dòng 3" in _error(COMMUNES_TEXT.replace("19459", "19A59"))
+    assert "dòng 2: mã xã «19A59»" in _error(COMMUNES_TEXT.replace("19459", "19A59"))
     bad_mapping = MAPPING_HEADER + "\nTỉnh Quảng Trị,Xã A,1,Xã B,2,Nhập toàn bộ,Huyện C (3),Tỉnh D (4),"
     assert "dòng 3: thiếu mã tỉnh/thành phố mới" in _error(bad_mapping)
     assert "bố cục" in _error(COMMUNES_TEXT, layout="excel")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from hoso.vntext import PersonName, collation_key, name_collation_key, split_name
 
-# --- a slow, straightforward reference collation, independent of the implementation ----------------------
+# --- a slow, straightforward reference collation, independent of the implementation -----------------------
 
 ORDER = "0123456789aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # Each group lists a base letter with its tones in collation order: ngang, huyền, hỏi, ngã, sắc, nặng.
@@ -55,7 +55,7 @@ vn_part = st.lists(vn_word, max_size=2).map(" ".join)
 person = st.builds(PersonName, family=vn_part, middle=vn_part, given=vn_part)
 
 
-# --- split_name --------------------------------------------------------------------------------------------
+# --- split_name -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     ("full_name", "expected"),
@@ -102,7 +102,7 @@ def test_split_name_round_trips_through_full(text):
     assert name.full.lower() == unicodedata.normalize("NFC", text).lower()
 
 
-# --- collation_key: fixed examples -------------------------------------------------------------------------
+# --- collation_key: fixed examples ------------------------------------------------------------------------
 
 GIVEN_NAMES_SORTED = [
     "1945", "An", "Anh", "Ánh", "Ăn", "Ân", "Bắc", "Bình", "Chi", "Cúc", "Dũng", "Dương", "Đào", "Đức",
@@ -159,11 +159,12 @@ def test_collation_key_format():
 def test_keys_sort_the_same_in_sqlite_binary_collation():
     connection = sqlite3.connect(":memory:")
     connection.execute("create table t (name text, k text)")
-    connection.executemany("insert into t values (?, ?)", [(n, collation_key(n)) for n in GIVEN_NAMES_SORTED[::-1]])
+    rows = [(name, collation_key(name)) for name in GIVEN_NAMES_SORTED[::-1]]
+    connection.executemany("insert into t values (?, ?)", rows)
     assert [row[0] for row in connection.execute("select name from t order by k")] == GIVEN_NAMES_SORTED
 
 
-# --- collation_key: properties -----------------------------------------------------------------------------
+# --- collation_key: properties ----------------------------------------------------------------------------
 
 @settings(max_examples=300)
 @given(vn_text, vn_text)
@@ -208,7 +209,7 @@ def test_collation_key_is_case_insensitive(text):
     assert collation_key(text.upper()) == collation_key(text.lower()) == collation_key(text)
 
 
-# --- name_collation_key ------------------------------------------------------------------------------------
+# --- name_collation_key -----------------------------------------------------------------------------------
 
 NAMES_SORTED = [
     "Hoàng Văn An", "Nguyễn Thị An", "Nguyễn Văn An", "Trần Thị An",

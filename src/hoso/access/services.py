@@ -43,6 +43,13 @@ def create_user(*, actor: User | None, username: str, password: str, full_name: 
     return user
 
 
+def set_password(*, actor: User | None, user: User, password: str) -> None:
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record_event(actor=actor, action="set_password", obj=user, summary=user.username)
+
+
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs) -> None:
     record_event(actor=user, action="login", summary=_client(request))

@@ -1,20 +1,13 @@
 """Parsing the statistics office's (GSO) administrative-unit CSV files. Pure: no Django, no database.
 
-Two layouts are recognised by their header:
-
-* **communes list** (danh sách đơn vị hành chính): one header row
-  ``Tỉnh Thành Phố,Mã TP,Quận Huyện,Mã QH,Phường Xã,Mã PX,Cấp,Tên Tiếng Anh``; a district without
-  communes (Huyện Cồn Cỏ) has empty commune cells.
-* **mapping** (bảng chuyển đổi cũ→mới): two header rows, ``Đơn vị hành chính từ ngày 01/7/2025`` over the
-  new unit columns and ``… trước ngày …`` over the old ones, then
-  ``Tỉnh, thành phố,Tên Xã mới,Mã Xã mới,Tên Xã cũ,Mã Xã cũ,Ghi chú,Quận/huyện,Tỉnh cũ``; provinces and
-  districts carry their code in parentheses (``Tỉnh Quảng Trị (44)``); a district turned into a special
-  zone as a whole has empty old-commune cells.
-
-Quirks handled: UTF-8 with or without BOM (UTF-16 and Windows-1258 as fall-backs), NFD text, trailing
-empty columns, blank lines, capitalisation of the kind (``Thành Phố`` → ``Thành phố``), codes that lost
-their leading zeros in a spreadsheet, and a province or district written with another unit's code in a
-few rows (the name most rows give for a code wins; see `UnitFile.warnings`).
+Layouts, recognised by their header: the **communes list** (one header row ``Tỉnh Thành Phố,Mã TP,Quận
+Huyện,Mã QH,Phường Xã,Mã PX,Cấp,Tên Tiếng Anh``; a district without communes has empty commune cells) and
+the **mapping** (two header rows: ``Đơn vị hành chính từ ngày 01/7/2025`` over the new-unit columns, then
+``Tỉnh, thành phố,Tên Xã mới,Mã Xã mới,Tên Xã cũ,Mã Xã cũ,Ghi chú,Quận/huyện,Tỉnh cũ`` with codes in
+parentheses, ``Tỉnh Quảng Trị (44)``; a whole district turned into a special zone has no old commune).
+Quirks handled: UTF-8 with or without BOM (UTF-16, Windows-1258 as fall-backs), NFD text, trailing empty
+columns, blank lines, kind capitalisation (``Thành Phố`` → ``Thành phố``), codes that lost leading zeros
+in a spreadsheet, and a province written with another one's code in a row (see `UnitFile.warnings`).
 """
 
 from __future__ import annotations
@@ -24,7 +17,7 @@ import datetime
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -32,7 +25,8 @@ from pathlib import Path
 from hoso.vntext import fold, nfc
 
 #: Kinds of unit, longest first so that "Thành phố" wins over a shorter prefix.
-KINDS: tuple[str, ...] = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+KINDS: tuple[str, ...] = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh",
+                          "Xã")
 #: Width of each level's code, to restore leading zeros that a spreadsheet dropped ("1" → "01").
 CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
 
@@ -48,18 +42,12 @@ class Layout(StrEnum):
 
 LAYOUT_LABELS = {Layout.COMMUNES: "danh sách đơn vị hành chính", Layout.MAPPING: "bảng chuyển đổi cũ→mới"}
 
-# Header cells as folded keys (see `_key`), by field name.
-COMMUNE_COLUMNS = {"province": "tinh thanh pho", "province_code": "ma tp", "district": "quan huyen",
-                   "district_code": "ma qh", "commune": "phuong xa", "commune_code": "ma px", "level": "cap"}
-MAPPING_COLUMNS = {"new_province": "tinh thanh pho", "new_name": "ten xa moi", "new_code": "ma xa moi",
-                   "old_name": "ten xa cu", "old_code": "ma xa cu", "note": "ghi chu",
-                   "old_district": "quan huyen", "old_province": "tinh cu"}
-_HEADER_TEXT = {  # as written in the official files, for error messages
-    "tinh thanh pho": "Tỉnh Thành Phố", "ma tp": "Mã TP", "quan huyen": "Quận Huyện", "ma qh": "Mã QH",
-    "phuong xa": "Phường Xã", "ma px": "Mã PX", "cap": "Cấp", "ten xa moi": "Tên Xã mới",
-    "ma xa moi": "Mã Xã mới", "ten xa cu": "Tên Xã cũ", "ma xa cu": "Mã Xã cũ", "ghi chu": "Ghi chú",
-    "tinh cu": "Tỉnh cũ",
-}
+# Header cells as written in the official files, by field name; matched folded (case, accents, punctuation).
+COMMUNE_COLUMNS = {"province": "Tỉnh Thành Phố", "province_code": "Mã TP", "district": "Quận Huyện",
+                   "district_code": "Mã QH", "commune": "Phường Xã", "commune_code": "Mã PX", "level": "Cấp"}
+MAPPING_COLUMNS = {"new_province": "Tỉnh, thành phố", "new_name": "Tên Xã mới", "new_code": "Mã Xã mới",
+                   "old_name": "Tên Xã cũ", "old_code": "Mã Xã cũ", "note": "Ghi chú",
+                   "old_district": "Quận/huyện", "old_province": "Tỉnh cũ"}
 
 
 class UnitFileError(ValueError):
@@ -123,7 +111,7 @@ class UnitFile:
 
 
 def decode_bytes(data: bytes, *, source: str = "") -> str:
-    """Decode a CSV file: UTF-8 (BOM or not), UTF-16 (BOM, or NUL bytes), else Windows-1258; NFC."""
+    """Decode a CSV file: UTF-8 (BOM or not), UTF-16 (BOM, or NUL bytes), else Windows-1258."""
     if not data.strip():
         raise UnitFileError("tệp rỗng, không có dòng nào.", source=source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -187,26 +175,27 @@ def parse_unit_name(text: str, *, level: str, code: str = "", kind: str = "") ->
     return UnitName(name=name, code=code, kind=found_kind or fallback)
 
 
-def _key(cell: str) -> str:
-    return fold(cell)
+def _missing(header: Sequence[str], wanted: dict[str, str]) -> list[str]:
+    keys = {fold(cell) for cell in header}
+    return [text for text in wanted.values() if fold(text) not in keys]
 
 
-def _clean(row: Sequence[str]) -> list[str]:
-    return [nfc(cell) for cell in row]
+def _missing_error(missing: list[str], line: int) -> UnitFileError:
+    return UnitFileError("thiếu cột " + ", ".join(f"«{text}»" for text in missing) + ".", line=line)
 
 
 def detect_layout(header_rows: Sequence[Sequence[str]]) -> Layout:
     """The layout of a file from its first two rows. Raises UnitFileError naming what is missing."""
-    first = {_key(c) for c in header_rows[0]} if header_rows else set()
-    second = {_key(c) for c in header_rows[1]} if len(header_rows) > 1 else set()
-    if set(COMMUNE_COLUMNS.values()) <= first:
+    first = header_rows[0] if header_rows else []
+    second = header_rows[1] if len(header_rows) > 1 else []
+    if not _missing(first, COMMUNE_COLUMNS):
         return Layout.COMMUNES
-    if set(MAPPING_COLUMNS.values()) <= second:
+    if not _missing(second, MAPPING_COLUMNS):
         return Layout.MAPPING
-    for line, found, wanted in ((1, first, COMMUNE_COLUMNS), (2, second, MAPPING_COLUMNS)):
-        missing = [c for c in wanted.values() if c not in found]
+    for line, header, wanted in ((1, first, COMMUNE_COLUMNS), (2, second, MAPPING_COLUMNS)):
+        missing = _missing(header, wanted)
         if len(missing) <= len(wanted) // 2:  # clearly meant as this layout
-            raise UnitFileError(f"thiếu cột {_names(missing)}.", line=line)
+            raise _missing_error(missing, line)
     raise UnitFileError(
         "không nhận ra bố cục tệp. Cần dòng tiêu đề «Tỉnh Thành Phố, Mã TP, Quận Huyện, Mã QH, Phường Xã, "
         "Mã PX, Cấp» (danh sách xã) hoặc hai dòng tiêu đề «Đơn vị hành chính từ ngày …» rồi «Tỉnh, thành "
@@ -214,26 +203,23 @@ def detect_layout(header_rows: Sequence[Sequence[str]]) -> Layout:
         line=1)
 
 
-def _names(keys: Iterable[str]) -> str:
-    return ", ".join(f"«{_HEADER_TEXT.get(k, k)}»" for k in keys)
-
-
 def _columns(header: Sequence[str], wanted: dict[str, str], line: int) -> dict[str, int]:
-    keys = [_key(c) for c in header]
-    missing = [k for k in wanted.values() if k not in keys]
+    missing = _missing(header, wanted)
     if missing:
-        raise UnitFileError(f"thiếu cột {_names(missing)}.", line=line)
-    return {field: keys.index(key) for field, key in wanted.items()}
+        raise _missing_error(missing, line)
+    keys = [fold(cell) for cell in header]
+    return {field: keys.index(fold(text)) for field, text in wanted.items()}
 
 
 def parse_unit_text(text: str, *, layout: str = "auto", source: str = "") -> UnitFile:
     """Parse the decoded text of a communes-list or mapping file into typed rows."""
     if layout not in ("auto", *Layout):
-        raise UnitFileError(f"bố cục «{layout}» không hợp lệ: chọn auto, communes hoặc mapping.", source=source)
+        raise UnitFileError(f"bố cục «{layout}» không hợp lệ: chọn auto, communes hoặc mapping.",
+                            source=source)
     reader = csv.reader(io.StringIO(text))
     numbered = []
     for row in reader:
-        cells = _clean(row)
+        cells = [nfc(cell) for cell in row]
         if any(cells):
             numbered.append((reader.line_num, cells))
     if not numbered:
@@ -242,8 +228,8 @@ def parse_unit_text(text: str, *, layout: str = "auto", source: str = "") -> Uni
         found = detect_layout([cells for _, cells in numbered[:2]]) if layout == "auto" else Layout(layout)
         if found is Layout.COMMUNES:
             columns = _columns(numbered[0][1], COMMUNE_COLUMNS, numbered[0][0])
-            english = _key("Tên Tiếng Anh")
-            columns["english"] = next((i for i, c in enumerate(numbered[0][1]) if _key(c) == english), -1)
+            header = [fold(cell) for cell in numbered[0][1]]
+            columns["english"] = header.index("ten tieng anh") if "ten tieng anh" in header else -1
             body, effective = numbered[1:], None
         else:
             if len(numbered) < 2:

@@ -14,42 +14,239 @@ from hoso.vntext.dates import PartialDate
 from .seeds import DossierSeed, PersonSeed, RelativeSeed
 
 # Family names with rough national shares (%), central-Vietnam flavoured (Võ, Hồ more common).
-FAMILY_NAMES = [("Nguyễn", 36), ("Trần", 11), ("Lê", 10), ("Phạm", 6), ("Hoàng", 4), ("Phan", 4.5), ("Võ", 4),
-                ("Hồ", 2.5), ("Đặng", 2), ("Bùi", 2), ("Đỗ", 1.4), ("Ngô", 1.3), ("Dương", 1), ("Đinh", 1),
-                ("Trương", 1.2), ("Lương", 0.8), ("Hà", 0.7), ("Cao", 0.7), ("Mai", 0.5), ("Đoàn", 0.6),
-                ("Lý", 0.4), ("Thái", 0.4), ("Huỳnh", 1.2), ("Vũ", 1.2), ("Tôn Thất", 0.2), ("Hoàng Trọng", 0.1)]
-MALE_MIDDLE = [("Văn", 55), ("Hữu", 7), ("Đức", 6), ("Công", 5), ("Quang", 4), ("Đình", 5), ("Xuân", 4),
-               ("Ngọc", 3), ("Minh", 3), ("Thanh", 3), ("Trọng", 2), ("Viết", 2), ("Khắc", 1)]
-FEMALE_MIDDLE = [("Thị", 80), ("Thị Ngọc", 4), ("Thị Kim", 4), ("Thị Thanh", 4), ("Ngọc", 3), ("Thị Minh", 3),
-                 ("Thị Thu", 2)]
-MALE_GIVEN = ["An", "Anh", "Bình", "Cảnh", "Chiến", "Chinh", "Cường", "Dũng", "Dương", "Đào", "Đạt", "Điền",
-              "Định", "Đông", "Đức", "Giang", "Hải", "Hiền", "Hiếu", "Hòa", "Hoàng", "Hùng", "Hưng", "Hữu", "Khang",
-              "Kháng", "Khánh", "Lâm", "Lợi", "Long", "Lực", "Minh", "Nam", "Nghĩa", "Ngọc", "Nhân", "Phong",
-              "Phú", "Phúc", "Quang", "Quý", "Quyết", "Sáu", "Sơn", "Tâm", "Tấn", "Thắng", "Thanh", "Thành", "Thìn",
-              "Thuận", "Tiến", "Toàn", "Trung", "Tùng", "Tuấn", "Việt", "Vinh", "Xuân", "Yên"]
-FEMALE_GIVEN = ["Ái", "Bích", "Cúc", "Dung", "Đào", "Gái", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hòa", "Hồng",
-                "Hương", "Huệ", "Lài", "Lan", "Liên", "Loan", "Lý", "Mai", "Mận", "Mến", "Mỹ", "Nga", "Ngân",
-                "Nhàn", "Nhung", "Oanh", "Phượng", "Quý", "Sen", "Tâm", "Thảo", "Thơm", "Thu", "Thủy", "Thúy",
-                "Tuyết", "Vân", "Xuân", "Yến"]
+FAMILY_NAMES = [
+    ("Nguyễn", 36),
+    ("Trần", 11),
+    ("Lê", 10),
+    ("Phạm", 6),
+    ("Hoàng", 4),
+    ("Phan", 4.5),
+    ("Võ", 4),
+    ("Hồ", 2.5),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 1.4),
+    ("Ngô", 1.3),
+    ("Dương", 1),
+    ("Đinh", 1),
+    ("Trương", 1.2),
+    ("Lương", 0.8),
+    ("Hà", 0.7),
+    ("Cao", 0.7),
+    ("Mai", 0.5),
+    ("Đoàn", 0.6),
+    ("Lý", 0.4),
+    ("Thái", 0.4),
+    ("Huỳnh", 1.2),
+    ("Vũ", 1.2),
+    ("Tôn Thất", 0.2),
+    ("Hoàng Trọng", 0.1),
+]
+MALE_MIDDLE = [
+    ("Văn", 55),
+    ("Hữu", 7),
+    ("Đức", 6),
+    ("Công", 5),
+    ("Quang", 4),
+    ("Đình", 5),
+    ("Xuân", 4),
+    ("Ngọc", 3),
+    ("Minh", 3),
+    ("Thanh", 3),
+    ("Trọng", 2),
+    ("Viết", 2),
+    ("Khắc", 1),
+]
+FEMALE_MIDDLE = [
+    ("Thị", 80),
+    ("Thị Ngọc", 4),
+    ("Thị Kim", 4),
+    ("Thị Thanh", 4),
+    ("Ngọc", 3),
+    ("Thị Minh", 3),
+    ("Thị Thu", 2),
+]
+MALE_GIVEN = [
+    "An",
+    "Anh",
+    "Bình",
+    "Cảnh",
+    "Chiến",
+    "Chinh",
+    "Cường",
+    "Dũng",
+    "Dương",
+    "Đào",
+    "Đạt",
+    "Điền",
+    "Định",
+    "Đông",
+    "Đức",
+    "Giang",
+    "Hải",
+    "Hiền",
+    "Hiếu",
+    "Hòa",
+    "Hoàng",
+    "Hùng",
+    "Hưng",
+    "Hữu",
+    "Khang",
+    "Kháng",
+    "Khánh",
+    "Lâm",
+    "Lợi",
+    "Long",
+    "Lực",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Ngọc",
+    "Nhân",
+    "Phong",
+    "Phú",
+    "Phúc",
+    "Quang",
+    "Quý",
+    "Quyết",
+    "Sáu",
+    "Sơn",
+    "Tâm",
+    "Tấn",
+    "Thắng",
+    "Thanh",
+    "Thành",
+    "Thìn",
+    "Thuận",
+    "Tiến",
+    "Toàn",
+    "Trung",
+    "Tùng",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Xuân",
+    "Yên",
+]
+FEMALE_GIVEN = [
+    "Ái",
+    "Bích",
+    "Cúc",
+    "Dung",
+    "Đào",
+    "Gái",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hiền",
+    "Hoa",
+    "Hòa",
+    "Hồng",
+    "Hương",
+    "Huệ",
+    "Lài",
+    "Lan",
+    "Liên",
+    "Loan",
+    "Lý",
+    "Mai",
+    "Mận",
+    "Mến",
+    "Mỹ",
+    "Nga",
+    "Ngân",
+    "Nhàn",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Quý",
+    "Sen",
+    "Tâm",
+    "Thảo",
+    "Thơm",
+    "Thu",
+    "Thủy",
+    "Thúy",
+    "Tuyết",
+    "Vân",
+    "Xuân",
+    "Yến",
+]
 ALIAS_PREFIX = ["Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Út"]
 
 # Subject categories and weights (share of dossiers), then how many relatives each usually has.
-CATEGORY_WEIGHTS = [("LS", 30), ("AQ", 14), ("BQ", 2.5), ("CK", 1.5), ("BM", 4.2), ("HH", 6.5), ("BB", 4),
-                    ("KC", 24), ("BT", 3), ("CC", 6), ("LT", 0.15), ("TKN", 0.25), ("AH", 0.1), ("TT", 4)]
+CATEGORY_WEIGHTS = [
+    ("LS", 30),
+    ("AQ", 14),
+    ("BQ", 2.5),
+    ("CK", 1.5),
+    ("BM", 4.2),
+    ("HH", 6.5),
+    ("BB", 4),
+    ("KC", 24),
+    ("BT", 3),
+    ("CC", 6),
+    ("LT", 0.15),
+    ("TKN", 0.25),
+    ("AH", 0.1),
+    ("TT", 4),
+]
 RELATIVES = {"LS": (1, 3), "AQ": (0, 2), "BQ": (0, 1), "HH": (0, 2), "BM": (0, 0), "TT": (1, 2)}
 RANKS = ["Binh nhì", "Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Chuẩn úy", "Thiếu úy", "Trung úy"]
-POSITIONS = ["Chiến sĩ", "Chiến sĩ", "Chiến sĩ", "Tiểu đội phó", "Tiểu đội trưởng", "Trung đội phó",
-             "Trung đội trưởng", "Y tá", "Liên lạc", "Du kích"]
-UNITS = ["Sư đoàn 320", "Sư đoàn 308", "Sư đoàn 304", "Trung đoàn 27", "Trung đoàn 48", "Tiểu đoàn 8",
-         "Tiểu đoàn 3, Trung đoàn 95", "Đại đội 5, Tiểu đoàn 10", "Bộ đội địa phương tỉnh Quảng Trị",
-         "Du kích xã", "Công an vũ trang", "Đoàn 559"]
-PLACES = ["Mặt trận Quảng Trị", "Thành cổ Quảng Trị", "Khe Sanh", "Đường 9 – Nam Lào", "Cồn Tiên, Gio Linh",
-          "Dốc Miếu", "Làng Vây", "Mặt trận phía Nam", "Biên giới Tây Nam", "Biên giới phía Bắc", "Dọc Trường Sơn"]
-CEMETERIES = ["Nghĩa trang liệt sĩ quốc gia Trường Sơn", "Nghĩa trang liệt sĩ quốc gia Đường 9",
-              "Nghĩa trang liệt sĩ huyện Triệu Phong", "Nghĩa trang liệt sĩ huyện Gio Linh",
-              "Nghĩa trang liệt sĩ huyện Vĩnh Linh", "Nghĩa trang liệt sĩ xã"]
-OLD_PLACES = ["xã Triệu Hải, huyện Triệu Hải, tỉnh Bình Trị Thiên", "thôn An Lộng, xã Vĩnh Thành, Bình Trị Thiên",
-              "xã Gio Phong, huyện Bến Hải", "làng Phú Kinh, tổng An Cư", "xã Hải Thượng, huyện Hương Hải"]
+POSITIONS = [
+    "Chiến sĩ",
+    "Chiến sĩ",
+    "Chiến sĩ",
+    "Tiểu đội phó",
+    "Tiểu đội trưởng",
+    "Trung đội phó",
+    "Trung đội trưởng",
+    "Y tá",
+    "Liên lạc",
+    "Du kích",
+]
+UNITS = [
+    "Sư đoàn 320",
+    "Sư đoàn 308",
+    "Sư đoàn 304",
+    "Trung đoàn 27",
+    "Trung đoàn 48",
+    "Tiểu đoàn 8",
+    "Tiểu đoàn 3, Trung đoàn 95",
+    "Đại đội 5, Tiểu đoàn 10",
+    "Bộ đội địa phương tỉnh Quảng Trị",
+    "Du kích xã",
+    "Công an vũ trang",
+    "Đoàn 559",
+]
+PLACES = [
+    "Mặt trận Quảng Trị",
+    "Thành cổ Quảng Trị",
+    "Khe Sanh",
+    "Đường 9 – Nam Lào",
+    "Cồn Tiên, Gio Linh",
+    "Dốc Miếu",
+    "Làng Vây",
+    "Mặt trận phía Nam",
+    "Biên giới Tây Nam",
+    "Biên giới phía Bắc",
+    "Dọc Trường Sơn",
+]
+CEMETERIES = [
+    "Nghĩa trang liệt sĩ quốc gia Trường Sơn",
+    "Nghĩa trang liệt sĩ quốc gia Đường 9",
+    "Nghĩa trang liệt sĩ huyện Triệu Phong",
+    "Nghĩa trang liệt sĩ huyện Gio Linh",
+    "Nghĩa trang liệt sĩ huyện Vĩnh Linh",
+    "Nghĩa trang liệt sĩ xã",
+]
+OLD_PLACES = [
+    "xã Triệu Hải, huyện Triệu Hải, tỉnh Bình Trị Thiên",
+    "thôn An Lộng, xã Vĩnh Thành, Bình Trị Thiên",
+    "xã Gio Phong, huyện Bến Hải",
+    "làng Phú Kinh, tổng An Cư",
+    "xã Hải Thượng, huyện Hương Hải",
+]
 
 
 def _weighted(rng: random.Random, pairs) -> str:
@@ -76,8 +273,9 @@ class ProvinceGenerator:
         self.province = province_code
         self.serials: dict[str, int] = {}
         self.made = 0
-        self.communes = list(AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_to__isnull=False)
-                             .select_related("parent"))
+        self.communes = list(
+            AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_to__isnull=False).select_related("parent")
+        )
 
     def name(self, sex: str, family: str | None = None) -> str:
         rng = self.rng
@@ -98,9 +296,14 @@ class ProvinceGenerator:
 
     def person(self, sex: str, born: PartialDate, family: str | None = None, **values) -> PersonSeed:
         hometown, unit = self.place()
-        values = {"sex": sex, "birth_date": born, "ethnicity": "Kinh" if self.rng.random() < 0.93 else
-                  self.rng.choice(["Vân Kiều", "Pa Kô", "Bru"]), "hometown_text": hometown, "hometown_unit": unit,
-                  **values}
+        values = {
+            "sex": sex,
+            "birth_date": born,
+            "ethnicity": "Kinh" if self.rng.random() < 0.93 else self.rng.choice(["Vân Kiều", "Pa Kô", "Bru"]),
+            "hometown_text": hometown,
+            "hometown_unit": unit,
+            **values,
+        }
         if self.rng.random() < 0.7:
             values["residence_text"], values["residence_unit"] = (hometown, unit)
         return PersonSeed(full_name=self.name(sex, family), values=values)
@@ -120,12 +323,17 @@ class ProvinceGenerator:
         sex = "nu" if code == "BM" or (code not in {"LS", "AQ", "BQ"} and rng.random() < 0.25) else "nam"
         born = _date(rng, 1890, 1915) if code == "BM" else _date(rng, 1915, 1958)
         subject = self.person(sex, born)
-        status = _weighted(rng, [("chua_so_hoa", 70), ("da_quet", 12), ("da_nhap", 8), ("da_kiem_tra", 6),
-                                 ("da_luu_tru", 4)])
-        values = {"status": status, "confidentiality": "mat" if rng.random() < 0.03 else "thuong",
-                  "physical_condition": _weighted(rng, [("tot", 20), ("binh_thuong", 55), ("hu_hong_nhe", 20),
-                                                        ("hu_hong_nang", 5)]),
-                  "sheet_count": rng.randint(4, 60)}
+        status = _weighted(
+            rng, [("chua_so_hoa", 70), ("da_quet", 12), ("da_nhap", 8), ("da_kiem_tra", 6), ("da_luu_tru", 4)]
+        )
+        values = {
+            "status": status,
+            "confidentiality": "mat" if rng.random() < 0.03 else "thuong",
+            "physical_condition": _weighted(
+                rng, [("tot", 20), ("binh_thuong", 55), ("hu_hong_nhe", 20), ("hu_hong_nang", 5)]
+            ),
+            "sheet_count": rng.randint(4, 60),
+        }
         seed = DossierSeed(number="", category=code, subject=subject, values=values)
         period = "CM"
         if code == "LS":
@@ -134,8 +342,14 @@ class ProvinceGenerator:
             period = rng.choice(["CP", "CM", "CM", "CM", "BV"])
             kind = {"BB": "benh_tat", "HH": "chat_doc"}.get(code, "thuong_tat")
             for year in sorted(rng.sample(range(1976, 2020), rng.randint(1, 2))):
-                seed.assessments.append({"kind": kind, "assessed_on": _date(rng, year, year),
-                                         "rate_percent": rng.randint(21, 95), "record_number": f"{rng.randint(1, 999)}/GĐYK"})
+                seed.assessments.append(
+                    {
+                        "kind": kind,
+                        "assessed_on": _date(rng, year, year),
+                        "rate_percent": rng.randint(21, 95),
+                        "record_number": f"{rng.randint(1, 999)}/GĐYK",
+                    }
+                )
         elif code in {"LT", "TKN"}:
             period = "TCM"
         if rng.random() < 0.2 and code in {"LS", "KC", "BT"}:
@@ -155,12 +369,17 @@ class ProvinceGenerator:
         found = rng.random() < 0.7
         seed.martyr = {
             "enlisted_on": PartialDate(min(died.year, born.year + rng.randint(16, 25))),
-            "place_of_sacrifice": rng.choice(PLACES), "unit": rng.choice(UNITS), "rank": rng.choice(RANKS),
-            "position": rng.choice(POSITIONS), "circumstance": rng.choice(["Chiến đấu", "Làm nhiệm vụ", "Bị thương nặng"]),
-            "certificate_number": f"{rng.randint(1, 99)}{rng.randint(100, 999)}", "certificate_date": _date(rng, died.year + 1, 1995),
+            "place_of_sacrifice": rng.choice(PLACES),
+            "unit": rng.choice(UNITS),
+            "rank": rng.choice(RANKS),
+            "position": rng.choice(POSITIONS),
+            "circumstance": rng.choice(["Chiến đấu", "Làm nhiệm vụ", "Bị thương nặng"]),
+            "certificate_number": f"{rng.randint(1, 99)}{rng.randint(100, 999)}",
+            "certificate_date": _date(rng, died.year + 1, 1995),
             "grave_status": "da_tim_thay" if found else "chua_tim_thay",
             "cemetery": rng.choice(CEMETERIES) if found else "",
-            "grave_plot": rng.choice("ABCDE") if found else "", "grave_row": str(rng.randint(1, 30)) if found else "",
+            "grave_plot": rng.choice("ABCDE") if found else "",
+            "grave_row": str(rng.randint(1, 30)) if found else "",
             "grave_number": str(rng.randint(1, 60)) if found else "",
         }
         return period
@@ -168,24 +387,48 @@ class ProvinceGenerator:
     def _decisions(self, seed: DossierSeed, code: str) -> None:
         rng = self.rng
         year = rng.randint(1976, 2015)
-        seed.decisions.append({"kind": "cong_nhan", "number": f"{rng.randint(1, 9999)}/QĐ-UBND",
-                               "signed_on": _date(rng, year, year), "signer": "Chủ tịch UBND tỉnh"})
+        seed.decisions.append(
+            {
+                "kind": "cong_nhan",
+                "number": f"{rng.randint(1, 9999)}/QĐ-UBND",
+                "signed_on": _date(rng, year, year),
+                "signer": "Chủ tịch UBND tỉnh",
+            }
+        )
         if code != "LS" and rng.random() < 0.8:
-            seed.decisions.append({"kind": "hang_thang", "number": f"{rng.randint(1, 9999)}/QĐ-SLĐTBXH",
-                                   "signed_on": PartialDate(2024, 7, 1), "monthly_amount": rng.randrange(2_055_000, 8_500_000, 1000),
-                                   "starts_on": PartialDate(2024, 7)})
+            seed.decisions.append(
+                {
+                    "kind": "hang_thang",
+                    "number": f"{rng.randint(1, 9999)}/QĐ-SLĐTBXH",
+                    "signed_on": PartialDate(2024, 7, 1),
+                    "monthly_amount": rng.randrange(2_055_000, 8_500_000, 1000),
+                    "starts_on": PartialDate(2024, 7),
+                }
+            )
 
     def _relative(self, seed: DossierSeed, born: PartialDate) -> RelativeSeed:
         rng = self.rng
         family = seed.subject.full_name.split()[0]
         relation = rng.choice(["cha", "me", "vo", "con", "con", "anh_chi_em"])
         if relation in {"cha", "me"}:
-            person = self.person("nam" if relation == "cha" else "nu", _date(rng, born.year - 40, born.year - 18),
-                                 family if relation == "cha" else None)
+            person = self.person(
+                "nam" if relation == "cha" else "nu",
+                _date(rng, born.year - 40, born.year - 18),
+                family if relation == "cha" else None,
+            )
         elif relation == "vo":
             person = self.person("nu", _date(rng, born.year - 3, born.year + 5))
         else:
-            person = self.person(rng.choice(["nam", "nu"]), _date(rng, born.year + 18, born.year + 35)
-                                 if relation == "con" else _date(rng, born.year - 8, born.year + 8), family)
-        return RelativeSeed(person=person, relationship=relation, receives_benefit=rng.random() < 0.4,
-                            keeps_worship=seed.category == "LS" and relation in {"con", "anh_chi_em"} and rng.random() < 0.3)
+            person = self.person(
+                rng.choice(["nam", "nu"]),
+                _date(rng, born.year + 18, born.year + 35)
+                if relation == "con"
+                else _date(rng, born.year - 8, born.year + 8),
+                family,
+            )
+        return RelativeSeed(
+            person=person,
+            relationship=relation,
+            receives_benefit=rng.random() < 0.4,
+            keeps_worship=seed.category == "LS" and relation in {"con", "anh_chi_em"} and rng.random() < 0.3,
+        )

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .normalize import nfc
+
 __all__ = ["MAX_YEAR", "MIN_YEAR", "InvalidPartialDate", "PartialDate", "parse_partial_date"]
 
 MIN_YEAR = 1800
@@ -44,8 +46,10 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         """Validate the parts; raise :class:`InvalidPartialDate` with a Vietnamese message."""
-        for value in (self.year, self.month, self.day):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        for value, optional in ((self.year, False), (self.month, True), (self.day, True)):
+            if value is None and optional:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidPartialDate(f"Ngày tháng phải là số nguyên: {value!r}")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
             raise InvalidPartialDate(f"Năm {self.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}")
@@ -69,21 +73,25 @@ class PartialDate:
         return (self.year, self.month or 0, self.day or 0)
 
     def __lt__(self, other: object) -> bool:
+        """True if ``self`` sorts earlier than ``other`` (see :attr:`sort_key`)."""
         if not isinstance(other, PartialDate):
             return NotImplemented
         return self.sort_key < other.sort_key
 
     def __le__(self, other: object) -> bool:
+        """True if ``self`` sorts earlier than or equal to ``other`` (see :attr:`sort_key`)."""
         if not isinstance(other, PartialDate):
             return NotImplemented
         return self.sort_key <= other.sort_key
 
     def __gt__(self, other: object) -> bool:
+        """True if ``self`` sorts later than ``other`` (see :attr:`sort_key`)."""
         if not isinstance(other, PartialDate):
             return NotImplemented
         return self.sort_key > other.sort_key
 
     def __ge__(self, other: object) -> bool:
+        """True if ``self`` sorts later than or equal to ``other`` (see :attr:`sort_key`)."""
         if not isinstance(other, PartialDate):
             return NotImplemented
         return self.sort_key >= other.sort_key
@@ -138,7 +146,7 @@ def _from_groups(year: str, month: str | None, day: str | None) -> PartialDate:
 
 def _prepare(text: str) -> str:
     """Lower-case, strip accents (đ → d), collapse spaces, drop commas and end punctuation."""
-    text = unicodedata.normalize("NFD", text).lower().replace("đ", "d")
+    text = unicodedata.normalize("NFD", nfc(text)).lower().replace("đ", "d")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = re.sub(r"\s*,\s*", " ", text)
     return re.sub(r"\s+", " ", text).strip(" .;")

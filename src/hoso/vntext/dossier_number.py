@@ -72,6 +72,7 @@ class InvalidDossierNumber(ValueError):
     """The text is not a dossier number; the message is Vietnamese and can be shown to users."""
 
     def __init__(self, text: str, reason: str = "") -> None:
+        """Build the message from the rejected ``text`` and an optional ``reason`` sentence."""
         shown = text if len(text) <= MAX_LENGTH else text[:MAX_LENGTH] + "…"
         message = f"Số hồ sơ không hợp lệ: «{shown}». "
         if reason:

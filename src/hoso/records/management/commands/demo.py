@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from hoso.access.models import User
-from hoso.access.services import create_user, system_user
+from hoso.access.services import create_user, set_password, system_user
 from hoso.records.models import Dossier
 
 DEMO_USER = "admin"
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         actor = system_user()
         self._load_units(actor)
         if Dossier.objects.exists():
-            self.stdout.write(f"Cơ sở dữ liệu đã có {Dossier.objects.count():,} hồ sơ: giữ nguyên, không tạo thêm.")
+            self.stdout.write(f"Cơ sở dữ liệu đã có {_n(Dossier.objects.count())} hồ sơ: giữ nguyên, không tạo thêm.")
         elif people:
             self._generate(actor, people, seed)
         password = self._demo_user(actor)
@@ -57,13 +57,13 @@ class Command(BaseCommand):
         from hoso.records.services import bulk_register_dossiers
 
         generator = ProvinceGenerator(people=people, seed=seed, province_code=settings.HOSO_PROVINCE_CODE)
-        with tqdm(total=people, desc="Tạo dữ liệu mẫu", unit=" người", disable=None) as bar:
+        with tqdm(total=people, desc="Tạo dữ liệu mẫu", unit=" người", mininterval=2) as bar:
             def advance(seeds_in_batch: int) -> None:
                 bar.n = min(people, generator.made)
                 bar.refresh()
 
             count = bulk_register_dossiers(actor=actor, seeds=generator, source="hoso demo", progress=advance)
-        self.stdout.write(f"Đã tạo {count:,} hồ sơ với {generator.made:,} người.")
+        self.stdout.write(f"Đã tạo {_n(count)} hồ sơ với {_n(generator.made)} người.")
 
     def _demo_user(self, actor) -> str:
         password = f"demo-{secrets.token_hex(4)}"
@@ -72,6 +72,10 @@ class Command(BaseCommand):
             create_user(actor=actor, username=DEMO_USER, password=password, full_name="Quản trị mẫu",
                         is_superuser=True)
         else:
-            user.set_password(password)
-            user.save(update_fields=["password"])
+            set_password(actor=actor, user=user, password=password)
         return password
+
+
+def _n(number: int) -> str:
+    """A whole number the Vietnamese way: 120.000."""
+    return f"{number:,}".replace(",", ".")
