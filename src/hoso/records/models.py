@@ -52,7 +52,7 @@ class Person(models.Model):
     middle_name = models.CharField("chữ đệm", max_length=80, blank=True)
     given_name = models.CharField("tên", max_length=60, blank=True)
     name_folded = models.CharField(max_length=200, db_index=True)
-    sort_key = models.CharField(max_length=400, db_index=True)
+    sort_key = models.CharField(max_length=1000, db_index=True)
     sex = models.CharField("giới tính", max_length=3, choices=Sex.choices, blank=True)
     birth_date = PartialDateField("ngày sinh")
     death_date = PartialDateField("ngày mất / hy sinh")

@@ -14,14 +14,21 @@ from hoso.access.models import User
 from .models import Category, Confidentiality, Dossier
 
 
+def dossier_access_q(*, actor: User, path: str = "") -> Q | None:
+    """The access rule as a filter on dossiers reached through `path` (e.g. "dossier__"), or None for
+    "nothing". Every read of dossiers — lists, search, API — filters with this one rule."""
+    if actor is None or not actor.is_active or not actor.is_authenticated:
+        return None
+    q = Q()
+    if not actor.has_perm("records.view_secret_dossier"):
+        q &= ~Q(**{f"{path}confidentiality": Confidentiality.SECRET})
+    return q
+
+
 def visible_dossiers(*, actor: User) -> QuerySet[Dossier]:
     """All dossiers the actor may see (the single access rule for dossiers)."""
-    if actor is None or not actor.is_active or not actor.is_authenticated:
-        return Dossier.objects.none()
-    qs = Dossier.objects.all()
-    if not actor.has_perm("records.view_secret_dossier"):
-        qs = qs.exclude(confidentiality=Confidentiality.SECRET)
-    return qs
+    q = dossier_access_q(actor=actor)
+    return Dossier.objects.none() if q is None else Dossier.objects.filter(q)
 
 
 @dataclass(frozen=True)

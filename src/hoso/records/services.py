@@ -37,6 +37,7 @@ from .models import (
     Person,
 )
 from .seeds import DossierSeed, PersonSeed
+from .signals import dossiers_changed, dossiers_deleting
 
 PERSON_FIELDS = frozenset({
     "full_name", "family_name", "middle_name", "given_name", "sex", "birth_date", "death_date", "ethnicity",
@@ -79,6 +80,18 @@ def _check_fields(values: dict[str, Any], allowed: frozenset[str], what: str) ->
     unknown = set(values) - allowed
     if unknown:
         raise TypeError(f"{what}: unknown fields {sorted(unknown)}")
+
+
+def _notify(dossier_ids: Iterable[int]) -> None:
+    ids = sorted(set(dossier_ids))
+    if ids:
+        dossiers_changed.send(sender=Dossier, dossier_ids=ids)
+
+
+def _person_dossier_ids(person: Person) -> list[int]:
+    subject = Dossier.objects.filter(subject=person).values_list("id", flat=True)
+    relative = DossierRelative.objects.filter(person=person).values_list("dossier_id", flat=True)
+    return [*subject, *relative]
 
 
 def _validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -164,6 +177,7 @@ def update_person(*, actor: User | None, person: Person, aliases: Iterable[str] 
         old, new = _changed(before, after)
         if new:
             record_event(actor=actor, action="update", obj=person, summary=person.full_name, before=old, after=new)
+            _notify(_person_dossier_ids(person))
     return person
 
 
@@ -193,6 +207,7 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
             raise ValidationError({"number": f"Số hồ sơ {canonical} đã có trong hệ thống."}) from exc
         subject.categories.add(category)
         record_event(actor=actor, action="create", obj=dossier, summary=canonical, after=snapshot(dossier))
+        _notify([dossier.pk])
     return dossier
 
 
@@ -219,6 +234,7 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
         old, new = _changed(before, snapshot(dossier))
         if new:
             record_event(actor=actor, action="update", obj=dossier, summary=dossier.number, before=old, after=new)
+            _notify([dossier.pk])
     return dossier
 
 
@@ -229,6 +245,7 @@ def delete_dossier(*, actor: User | None, dossier: Dossier) -> None:
     with transaction.atomic():
         before = snapshot(dossier)
         record_event(actor=actor, action="delete", obj=dossier, summary=dossier.number, before=before)
+        dossiers_deleting.send(sender=Dossier, dossier_ids=[dossier.pk])
         dossier.delete()
 
 
@@ -246,6 +263,7 @@ def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relat
         person.categories.add(*Category.objects.filter(code="TN"))
         record_event(actor=actor, action="link_relative", obj=dossier, summary=person.full_name,
                      after=snapshot(link))
+        _notify([dossier.pk])
     return link
 
 
@@ -254,6 +272,7 @@ def unlink_relative(*, actor: User | None, link: DossierRelative) -> None:
         record_event(actor=actor, action="unlink_relative", obj=link.dossier, summary=link.person.full_name,
                      before=snapshot(link))
         link.delete()
+        _notify([link.dossier_id])
 
 
 def set_martyr_facts(*, actor: User | None, dossier: Dossier, **facts: Any) -> MartyrRecord:
@@ -270,6 +289,7 @@ def set_martyr_facts(*, actor: User | None, dossier: Dossier, **facts: Any) -> M
         if new:
             record_event(actor=actor, action="update" if before else "create", obj=dossier,
                          object_type="martyrrecord", summary=dossier.number, before=old or None, after=new)
+            _notify([dossier.pk])
     return record
 
 
@@ -281,6 +301,7 @@ def _add_child(model: type[models.Model], allowed: frozenset[str], *, actor: Use
         _validate(obj)
         obj.save()
         record_event(actor=actor, action="create", obj=obj, summary=dossier.number, after=snapshot(obj))
+        _notify([dossier.pk])
     return obj
 
 
@@ -315,6 +336,7 @@ def update_document(*, actor: User | None, document: Document, **changes: Any) -
         if new:
             record_event(actor=actor, action="update", obj=document, summary=document.dossier.number,
                          before=old, after=new)
+            _notify([document.dossier_id])
     return document
 
 
@@ -340,9 +362,10 @@ def bulk_register_dossiers(*, actor: User | None, seeds: Iterable[DossierSeed], 
         nonlocal total
         if batch:
             with transaction.atomic():
-                numbers = _write_batch(batch, categories)
+                dossiers = _write_batch(batch, categories)
                 record_event(actor=actor, action="bulk_create", object_type="dossier",
-                             summary=f"{source}: {len(numbers)} hồ sơ", after={"numbers": numbers})
+                             summary=f"{source}: {len(dossiers)} hồ sơ", after={"numbers": [d.number for d in dossiers]})
+                _notify(d.pk for d in dossiers)
             total += len(batch)
             if progress:
                 progress(len(batch))
@@ -356,7 +379,7 @@ def bulk_register_dossiers(*, actor: User | None, seeds: Iterable[DossierSeed], 
     return total
 
 
-def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> list[str]:
+def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> list[Dossier]:
     people: list[Person] = []
     person_seeds: list[PersonSeed] = []
     for seed in seeds:
@@ -405,4 +428,4 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
         for obj in objs:
             _validate(obj, exclude=["dossier", "person", "beneficiary"])
         model.objects.bulk_create(objs)
-    return numbers
+    return dossiers

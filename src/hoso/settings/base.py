@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "hoso.access",
     "hoso.gazetteer",
     "hoso.records",
+    "hoso.search",
     "hoso.web",
     "hoso.api",
 ]
@@ -113,6 +114,7 @@ SHORT_DATE_FORMAT = "d/m/Y"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here (and from app folders)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"

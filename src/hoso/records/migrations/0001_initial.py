@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                 ('middle_name', models.CharField(blank=True, max_length=80, verbose_name='chữ đệm')),
                 ('given_name', models.CharField(blank=True, max_length=60, verbose_name='tên')),
                 ('name_folded', models.CharField(db_index=True, max_length=200)),
-                ('sort_key', models.CharField(db_index=True, max_length=400)),
+                ('sort_key', models.CharField(db_index=True, max_length=1000)),
                 ('sex', models.CharField(blank=True, choices=[('nam', 'Nam'), ('nu', 'Nữ'), ('', 'Không rõ')], max_length=3, verbose_name='giới tính')),
                 ('birth_date', hoso.records.fields.PartialDateField(blank=True, null=True, verbose_name='ngày sinh')),
                 ('death_date', hoso.records.fields.PartialDateField(blank=True, null=True, verbose_name='ngày mất / hy sinh')),

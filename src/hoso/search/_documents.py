@@ -1,0 +1,99 @@
+"""What goes into the index for one dossier: every name form, places as written and as mapped, numbers."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from hoso.gazetteer.models import AdminUnit
+from hoso.gazetteer.services import successors
+from hoso.records.models import Alias, Dossier, DossierRelative
+from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
+
+SCHEMA_VERSION = 1  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+
+
+def exact_form(text: str) -> str:
+    """As written, for accent-aware ranking: NFC, lower case, one tone placement."""
+    return normalize_tones(nfc(text).lower())
+
+
+def number_key(number: str) -> str:
+    """"QTI/LS-07956/CM" → "ls7956": type code and serial without leading zeros."""
+    try:
+        parsed = parse_dossier_number(number, default_province="XXX")
+    except InvalidDossierNumber:
+        return ""
+    return f"{parsed.type_code.lower()}{int(parsed.serial)}"
+
+
+def dossiers_for_indexing(ids: Iterable[int]) -> QuerySet[Dossier]:
+    return (Dossier.objects.filter(id__in=list(ids))
+            .select_related("category", "subject", "martyr")
+            .prefetch_related(Prefetch("subject__aliases", queryset=Alias.objects.order_by("id")),
+                              Prefetch("relative_links", queryset=DossierRelative.objects.select_related("person")),
+                              "relative_links__person__aliases", "documents"))
+
+
+class UnitNames:
+    """Folded names of a unit and of every unit it relates to (parent, successors, predecessors), cached."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[str, int | None]] = {}
+
+    def __call__(self, unit_id: int | None) -> tuple[str, int | None]:
+        """(folded names, id of the current commune it maps to) for a unit id."""
+        if unit_id is None:
+            return "", None
+        if unit_id not in self._cache:
+            self._cache[unit_id] = self._compute(unit_id)
+        return self._cache[unit_id]
+
+    @staticmethod
+    def _compute(unit_id: int) -> tuple[str, int | None]:
+        unit = AdminUnit.objects.select_related("parent").filter(pk=unit_id).first()
+        if unit is None:
+            return "", None
+        related = [unit, *successors(unit)]
+        related += [link.old for link in unit.predecessor_links.select_related("old__parent")]
+        names: list[str] = []
+        for u in related:
+            names.append(u.name)
+            if u.parent_id:
+                names.append(u.parent.name)
+        current = next((u.pk for u in related if u.level == AdminUnit.Level.COMMUNE and u.valid_to is None), None)
+        return fold(" ".join(dict.fromkeys(names))), current
+
+
+def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
+    """The SearchEntry field values for one dossier (prefetched as in `dossiers_for_indexing`)."""
+    person = dossier.subject
+    aliases = [a.name for a in person.aliases.all()]
+    relatives = []
+    for link in dossier.relative_links.all():
+        relatives.append(link.person.full_name)
+        relatives += [a.name for a in link.person.aliases.all()]
+    home_names, home_unit = unit_names(person.hometown_unit_id)
+    residence_names, _ = unit_names(person.residence_unit_id)
+    places = " ".join([fold(person.hometown_text), home_names, fold(person.residence_text), residence_names])
+    other = [dossier.number, number_key(dossier.number), dossier.category.code, dossier.category.name]
+    other += [f"{d.number} {d.symbol}" for d in dossier.documents.all() if d.number or d.symbol]
+    martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None
+    if martyr is not None:
+        other += [martyr.unit, martyr.place_of_sacrifice, martyr.cemetery]
+    return {
+        "name": fold(person.full_name),
+        "aliases": " | ".join(fold(a) for a in aliases),
+        "relatives": " | ".join(fold(r) for r in relatives),
+        "places": " ".join(places.split()),
+        "other": " ".join(fold(" ".join(other)).split()),
+        "name_exact": exact_form(person.full_name),
+        "aliases_exact": " | ".join(exact_form(a) for a in aliases),
+        "birth_year": person.birth_date.year if person.birth_date else None,
+        "death_year": person.death_date.year if person.death_date else None,
+        "number_key": number_key(dossier.number),
+        "number": dossier.number,
+        "category_code": dossier.category.code,
+        "unit_id": home_unit,
+        "sort_key": person.sort_key,
+    }

@@ -1,0 +1,157 @@
+"""Understanding a desk query: years, dossier numbers, quoted phrases, filler words, spelling variants.
+
+Pure Python (vntext only). `parse_query("ong Nguyen Van Duc, sinh khoang 1950, que Trieu Phong")` gives
+the name/place terms, a birth-year range 1948–1952 and the filler words that must not be required.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from hoso.vntext import fold, nfc, normalize_tones
+
+MAX_QUERY_LENGTH = 300
+YEAR_MIN, YEAR_MAX = 1800, 2100
+# Words a person says at the desk that are not part of a name or place: optional in the search.
+# Words that frame a desk query rather than name anyone. They are context-bound, because most are also name
+# syllables (Tâm, Nam, Quế…): honorifics only as the first word, year words only just before a year, the
+# pairs only as pairs. Fillers stay required in the strictest search stage and become optional after it.
+HONORIFICS = frozenset({"ong", "ba", "cu", "anh", "chi", "me", "bac", "chu", "co", "di", "em"})
+PLACE_MARKERS = frozenset({"que", "o", "tai", "xa", "huyen", "tinh", "thon", "lang", "xom", "ap", "phuong", "tp",
+                           "nguyen quan", "tru quan"})
+FILLER_PAIRS = frozenset({("liet", "si"), ("thuong", "binh"), ("benh", "binh"), ("ho", "so"), ("thi", "tran"),
+                          ("thanh", "pho"), ("thi", "xa"), ("nguyen", "quan"), ("tru", "quan"), ("me", "vnah")})
+YEAR_WORDS = frozenset({"sinh", "nam", "hy", "hi", "mat", "chet", "tu", "tran", "khoang", "tam", "chung", "ca",
+                        "vao", "luc", "trong"})
+APPROX = frozenset({"khoang", "tam", "chung", "~", "ca", "c"})
+YEAR_SLACK = 2
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query word: its folded form, what was typed (accents kept), and whether it is required."""
+
+    folded: str
+    typed: str
+    required: bool = True
+    phrase: int | None = None  # index of the quoted phrase it belongs to
+
+    @property
+    def accented(self) -> bool:
+        return self.typed != self.folded
+
+
+@dataclass
+class Query:
+    text: str
+    terms: list[Term] = field(default_factory=list)
+    birth_years: tuple[int, int] | None = None
+    death_years: tuple[int, int] | None = None
+    any_years: tuple[int, int] | None = None  # a bare year: birth or death
+    number_text: str | None = None
+    phrases: list[list[str]] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[Term]:
+        return [t for t in self.terms if t.required]
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not (self.birth_years or self.death_years or self.any_years)
+
+
+_TOKEN = re.compile(r'"[^"]*"?|~|[^\s,;.:!?()\[\]{}<>/\\|"~]+')
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+def i_y_variants(word: str) -> set[str]:
+    """Spelling variants with i/y at the end of a syllable after a consonant (Quý/Quí, Mỹ/Mĩ, Kỳ/Kì).
+
+    Only on folded words; "thuy" is not "thui" (the y belongs to the vowel "uy").
+    """
+    out = {word}
+    if len(word) >= 2 and word[-1] in "iy":
+        before = word[:-1]
+        consonant_before = before[-1] not in "aeiouy" or before.endswith("qu") or before == "gi"
+        if consonant_before:
+            out.add(before + ("y" if word[-1] == "i" else "i"))
+    return out
+
+
+def parse_query(text: str) -> Query:
+    """Split a query into terms and year constraints. Never raises on odd input; may return empty."""
+    text = nfc(text)[:MAX_QUERY_LENGTH]
+    query = Query(text=text)
+    tokens: list[tuple[str, int | None]] = []
+    for piece in _TOKEN.findall(text):
+        if piece.startswith('"'):
+            words = [w for w in re.split(r"[\s,;.]+", piece.strip('"')) if fold(w)]
+            if words:
+                query.phrases.append([fold(w) for w in words])
+                tokens += [(w, len(query.phrases) - 1) for w in words]
+        else:
+            tokens.append((piece, None))
+    # One folded word per position (a token like "Thị-trấn" folds to two words).
+    words: list[tuple[str, str, int | None]] = []
+    for typed, phrase in tokens:
+        if typed == "~":
+            words.append(("~", "~", None))
+            continue
+        parts = fold(typed).split()
+        for part in parts:
+            shown = normalize_tones(typed.lower()) if len(parts) == 1 else part
+            words.append((part, shown, phrase))
+    folded = [w for w, _, _ in words]
+    fillers = _fillers(folded, [p for _, _, p in words])
+    for i, (word, typed, phrase) in enumerate(words):
+        if _YEAR.match(word):
+            _add_year(query, int(word), folded[:i])
+        elif word in YEAR_WORDS and _before_year(folded, i) or word == "~":
+            continue
+        elif len(word) <= 40 and not (word.isdigit() and len(word) > 8):
+            query.terms.append(Term(folded=word, typed=typed, required=i not in fillers, phrase=phrase))
+    return query
+
+
+def _before_year(folded: list[str], i: int) -> bool:
+    """The word at i is followed by a year, with only year words between ("sinh khoảng năm 1950")."""
+    for word in folded[i + 1:i + 4]:
+        if _YEAR.match(word):
+            return True
+        if word not in YEAR_WORDS and word != "~":
+            return False
+    return False
+
+
+def _fillers(folded: list[str], phrases: list[int | None]) -> set[int]:
+    found: set[int] = set()
+    for i, word in enumerate(folded):
+        if phrases[i] is not None:
+            continue
+        if i == 0 and word in HONORIFICS and len(folded) > 2 or word in PLACE_MARKERS:
+            found.add(i)
+        if i + 1 < len(folded) and (word, folded[i + 1]) in FILLER_PAIRS:
+            found |= {i, i + 1}
+    return found
+
+
+def _add_year(query: Query, year: int, before: list[str]) -> None:
+    """Attach a year to birth ("sinh 1950"), death ("hy sinh 1972", "mất 1980") or either (a bare year);
+    "khoảng"/"~" before it widens it by YEAR_SLACK."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        return
+    context = [w for w in before[-4:] if w]
+    approx = False
+    while context and (context[-1] in APPROX or context[-1] == "nam"):
+        approx |= context[-1] in APPROX
+        context.pop()
+    keyword = context[-1] if context else ""
+    previous = context[-2] if len(context) > 1 else ""
+    slack = YEAR_SLACK if approx else 0
+    span = (year - slack, year + slack)
+    if (keyword == "sinh" and previous in {"hy", "hi"}) or keyword in {"mat", "chet"} or (
+            keyword == "tran" and previous == "tu"):
+        query.death_years = span
+    elif keyword == "sinh":
+        query.birth_years = span
+    else:
+        query.any_years = span

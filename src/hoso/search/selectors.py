@@ -1,0 +1,240 @@
+"""Search as the acting user sees it. Access is applied inside the index query, so a user's search never
+returns, counts or hints at dossiers outside what they may see."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Max, Q, QuerySet
+
+from hoso.access.audit import record_event
+from hoso.access.models import User
+from hoso.records.models import Category, Dossier
+from hoso.records.selectors import dossier_access_q
+from hoso.vntext import TYPE_CODES, InvalidDossierNumber, looks_like_dossier_number, parse_dossier_number
+
+from ._backend import backend
+from ._documents import number_key
+from ._fuzzy import FuzzyIndex
+from ._query import MAX_QUERY_LENGTH, Query, Term, i_y_variants, parse_query
+from ._rank import Candidate, score
+from .models import SearchEntry, SearchTerm
+
+CANDIDATE_CAP = 1000  # per retrieval stage
+COUNT_CAP = 10_000
+VARIANT_QUALITY = 0.95
+TYPO_QUALITY = {1: 0.6, 2: 0.4}
+
+
+@dataclass(frozen=True)
+class Hit:
+    dossier_number: str
+    full_name: str
+    birth_year: int | None
+    hometown: str
+    category: str
+    category_name: str
+    score: float
+    status: str = ""
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int = 0
+    total_capped: bool = False
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "results": [
+            {"dossier_number": h.dossier_number, "full_name": h.full_name, "birth_year": h.birth_year,
+             "hometown": h.hometown, "category": h.category, "score": h.score} for h in self.hits]}
+
+
+@dataclass(frozen=True)
+class Filters:
+    category: str = ""
+    unit_id: int | None = None
+    decade: int | None = None
+
+
+_fuzzy_cache: dict[str, tuple[int, FuzzyIndex]] = {}
+
+
+def _fuzzy() -> FuzzyIndex:
+    """The typo index over the vocabulary, rebuilt when new words were indexed."""
+    from django.db import connection
+
+    marker = SearchTerm.objects.aggregate(m=Max("id"))["m"] or 0
+    cached = _fuzzy_cache.get(connection.settings_dict["NAME"])
+    if cached is None or cached[0] != marker:
+        cached = (marker, FuzzyIndex(SearchTerm.objects.values_list("term", flat=True).iterator(chunk_size=5000)))
+        _fuzzy_cache[connection.settings_dict["NAME"]] = cached
+    return cached[1]
+
+
+def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
+    access = dossier_access_q(actor=actor, path="dossier__")
+    if access is None:
+        return None
+    qs = SearchEntry.objects.filter(access)
+    if filters.category:
+        qs = qs.filter(category_code=filters.category)
+    if filters.unit_id:
+        qs = qs.filter(unit_id=filters.unit_id)
+    if filters.decade:
+        qs = qs.filter(birth_year__gte=filters.decade, birth_year__lt=filters.decade + 10)
+    return qs
+
+
+def _years(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
+    if query.birth_years:
+        qs = qs.filter(birth_year__range=query.birth_years)
+    if query.death_years:
+        qs = qs.filter(death_year__range=query.death_years)
+    if query.any_years:
+        qs = qs.filter(Q(birth_year__range=query.any_years) | Q(death_year__range=query.any_years))
+    return qs
+
+
+def _expansions(query: Query, typos: bool) -> dict[str, dict[str, float]]:
+    index = _fuzzy() if typos else None
+    out: dict[str, dict[str, float]] = {}
+    for term in query.terms:
+        words = {v: VARIANT_QUALITY for v in i_y_variants(term.folded)}
+        if index is not None and not term.folded.isdigit():
+            for word, d in index.near(term.folded).items():
+                words.setdefault(word, TYPO_QUALITY[d])
+        words[term.folded] = 1.0
+        out[term.folded] = words
+    return out
+
+
+def _groups(terms: list[Term], expansions: dict[str, dict[str, float]], prefix_last: bool, last: Term | None):
+    groups = []
+    for term in terms:
+        group = [(w, False) for w in expansions[term.folded]]
+        if prefix_last and term is last and len(term.folded) >= 2:
+            group.append((term.folded, True))
+        groups.append(group)
+    return groups
+
+
+def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, want: int) -> tuple[list[int], dict]:
+    """Candidate ids, widening step by step until there are enough: exact words with all terms, then
+    without filler words, then with typos, then with one term left out, then without the year."""
+    engine = backend()
+    found: dict[int, None] = {}
+    last = query.terms[-1] if query.terms else None
+    required = query.required or query.terms
+    has_years = bool(query.birth_years or query.death_years or query.any_years)
+    stages: list[tuple[list[Term], bool, bool]] = [(query.terms, False, True), (required, False, True),
+                                                   (required, True, True)]
+    if len(required) >= 3:
+        stages += [([t for t in required if t is not skip], True, True) for skip in required]
+    if has_years:
+        stages.append((required, True, False))
+    plain = _expansions(query, typos=False)
+    typo: dict[str, dict[str, float]] | None = None
+    for terms, typos, with_years in stages:
+        if len(found) >= want:
+            break
+        if typos and typo is None:
+            typo = _expansions(query, typos=True)
+        expansions = typo if typos else plain
+        scoped = _years(qs, query) if with_years else qs
+        groups = _groups(terms, expansions, prefix_last, last)
+        for names_only in (True, False):
+            matched = engine.match(scoped, groups, names_only=names_only).values_list("id", flat=True)
+            for entry_id in matched[:CANDIDATE_CAP]:
+                found.setdefault(entry_id, None)
+    return list(found), typo or plain
+
+
+def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> list[int]:
+    codes = frozenset(TYPE_CODES) | frozenset(Category.objects.values_list("code", flat=True))
+    if not looks_like_dossier_number(text, known_type_codes=codes):
+        return []
+    try:
+        parsed = parse_dossier_number(text, default_province=settings.HOSO_PROVINCE_CODE)
+    except InvalidDossierNumber:
+        return []
+    exact = list(qs.filter(number=str(parsed)).values_list("id", flat=True))
+    return exact or list(qs.filter(number_key=number_key(str(parsed))).values_list("id", flat=True)[:50])
+
+
+def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: Filters = Filters(),
+           prefix_last: bool = False, audit: bool = True) -> SearchResult:
+    """Find dossiers for a desk query. Never raises on odd input: returns a result with a message."""
+    text = text or ""
+    result = SearchResult(query=text[:MAX_QUERY_LENGTH])
+    if len(text) > MAX_QUERY_LENGTH:
+        result.message = f"Câu tìm dài quá {MAX_QUERY_LENGTH} ký tự: chỉ dùng {MAX_QUERY_LENGTH} ký tự đầu."
+    qs = _base(actor, filters)
+    query = parse_query(text)
+    if qs is None or (query.empty and not text.strip()):
+        result.message = result.message or "Nhập họ tên, năm sinh, quê quán hoặc số hồ sơ để tìm."
+        return result
+    limit = max(1, min(limit, 200))
+    ids = _number_lookup(qs, result.query)
+    expansions: dict[str, dict[str, float]] = {}
+    if ids:
+        ranked = [(100.0, c) for c in _candidates(ids)]
+    else:
+        if query.empty:
+            result.message = result.message or "Không nhận ra tên, năm hay số hồ sơ trong câu tìm."
+            return result
+        if not query.terms:
+            ids = list(_years(qs, query).values_list("id", flat=True)[:CANDIDATE_CAP])
+        else:
+            ids, expansions = _retrieve(qs, query, prefix_last, want=offset + limit)
+        ranked = [(score(query, c, expansions, prefix_last), c) for c in _candidates(ids)]
+    ranked.sort(key=lambda pair: (-pair[0], pair[1].sort_key, pair[1].number))
+    result.total = len(ranked)
+    result.facets = _facets(ids)
+    result.hits = _hits(ranked[offset:offset + limit])
+    if not ranked:
+        result.message = result.message or ("Không tìm thấy hồ sơ nào. Thử bớt từ, bỏ năm sinh, "
+                                            "hoặc chỉ gõ tên và họ (không cần dấu).")
+    if audit:
+        record_event(actor=actor, action="search", object_type="query", summary=result.query,
+                     after={"total": result.total})
+    return result
+
+
+def _candidates(ids: list[int]) -> list[Candidate]:
+    fields = [f for f in Candidate.__dataclass_fields__]
+    rows = SearchEntry.objects.filter(id__in=ids).values_list(*fields)
+    return [Candidate(*row) for row in rows]
+
+
+def _facets(ids: list[int]) -> dict[str, list[tuple[str, str, int]]]:
+    rows = list(SearchEntry.objects.filter(id__in=ids).values_list("category_code", "unit_id", "birth_year"))
+    categories = dict(Category.objects.values_list("code", "name"))
+    from hoso.gazetteer.models import AdminUnit
+
+    unit_counts = Counter(u for _, u, _ in rows if u)
+    units = dict(AdminUnit.objects.filter(id__in=list(unit_counts)).values_list("id", "name"))
+    decades = Counter((y // 10) * 10 for _, _, y in rows if y)
+    return {
+        "category": [(c, categories.get(c, c), n) for c, n in Counter(c for c, _, _ in rows).most_common()],
+        "unit": [(str(u), units.get(u, "?"), n) for u, n in unit_counts.most_common(15)],
+        "decade": [(str(d), f"{d}–{d + 9}", n) for d, n in sorted(decades.items())],
+    }
+
+
+def _hits(ranked: list[tuple[float, Candidate]]) -> list[Hit]:
+    numbers = [c.number for _, c in ranked]
+    dossiers = {d.number: d for d in Dossier.objects.filter(number__in=numbers).select_related("subject", "category")}
+    hits = []
+    for points, c in ranked:
+        d = dossiers.get(c.number)
+        if d is None:
+            continue
+        birth = d.subject.birth_date
+        hits.append(Hit(dossier_number=d.number, full_name=d.subject.full_name, birth_year=birth.year if birth else None,
+                        hometown=d.subject.hometown_text, category=d.category.code, category_name=d.category.name,
+                        score=points, status=d.get_status_display()))
+    return hits

@@ -1,0 +1,94 @@
+"""Keeping the index current: index or drop dossiers, rebuild everything in bounded memory."""
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from hoso.records.models import Dossier
+
+from ._backend import backend
+from ._documents import SCHEMA_VERSION, UnitNames, dossiers_for_indexing, entry_values
+from .models import IndexState, SearchEntry, SearchTerm
+
+CHUNK = 500
+VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")
+
+
+def _vocabulary(values: dict) -> set[str]:
+    words: set[str] = set()
+    for field in VOCABULARY_FIELDS:
+        words.update(w for w in values[field].replace("|", " ").split() if 2 < len(w) <= 40 and not w.isdigit())
+    return words
+
+
+def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None = None,
+                   known_terms: set[str] | None = None) -> int:
+    """(Re)build the entries of these dossiers. Runs inside the caller's transaction. Returns the count."""
+    ids = list(dict.fromkeys(dossier_ids))
+    unit_names = unit_names or UnitNames()
+    engine = backend()
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        existing = {e.dossier_id: e for e in SearchEntry.objects.filter(dossier_id__in=chunk)}
+        new, changed, words = [], [], set()
+        for dossier in dossiers_for_indexing(chunk):
+            values = entry_values(dossier, unit_names)
+            words |= _vocabulary(values)
+            entry = existing.get(dossier.id)
+            if entry is None:
+                new.append(SearchEntry(dossier=dossier, **values))
+            else:
+                for key, value in values.items():
+                    setattr(entry, key, value)
+                changed.append(entry)
+        SearchEntry.objects.bulk_create(new)
+        if changed:
+            SearchEntry.objects.bulk_update(changed, _FIELDS)
+        engine.write([*new, *changed])
+        _add_terms(words, known_terms)
+        done += len(new) + len(changed)
+    return done
+
+
+_FIELDS = ["name", "aliases", "relatives", "places", "other", "name_exact", "aliases_exact", "birth_year",
+           "death_year", "number_key", "number", "category_code", "unit_id", "sort_key"]
+
+
+def _add_terms(words: set[str], known: set[str] | None) -> None:
+    if known is not None:
+        words = words - known
+        known |= words
+    if words:
+        SearchTerm.objects.bulk_create([SearchTerm(term=w) for w in sorted(words)], ignore_conflicts=True)
+
+
+def remove_dossiers(dossier_ids: Iterable[int]) -> None:
+    entries = list(SearchEntry.objects.filter(dossier_id__in=list(dossier_ids)).values_list("id", flat=True))
+    backend().delete(entries)
+    SearchEntry.objects.filter(id__in=entries).delete()
+
+
+def schema_is_current() -> bool:
+    state = IndexState.objects.filter(key="schema_version").first()
+    return state is not None and state.value == str(SCHEMA_VERSION)
+
+
+def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
+    """Rebuild the whole index, streaming dossier ids in chunks (bounded memory); returns the count."""
+    with transaction.atomic():
+        backend().clear()
+        SearchEntry.objects.all().delete()
+        SearchTerm.objects.all().delete()
+    unit_names, known, total, last_id = UnitNames(), set(), 0, 0
+    while True:
+        ids = list(Dossier.objects.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:chunk])
+        if not ids:
+            break
+        with transaction.atomic():
+            total += index_dossiers(ids, unit_names=unit_names, known_terms=known)
+        last_id = ids[-1]
+        if progress:
+            progress(len(ids))
+    IndexState.objects.update_or_create(key="schema_version", defaults={"value": str(SCHEMA_VERSION)})
+    return total
