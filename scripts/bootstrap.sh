@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 profile="${1:-run}"
 
 packages=(python3-venv fonts-noto-core)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$profile" = test ]; then
   packages+=(chromium)
 fi
@@ -34,4 +35,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e ".[dev]"
   touch "$stamp"
+fi
+
+# Front-end assets from the npm registry (package-lock.json pins them), copied where Django serves them.
+vendor=src/hoso/web/static/vendor
+if [ ! -f "$vendor/htmx.min.js" ] || [ package-lock.json -nt "$vendor/htmx.min.js" ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  mkdir -p "$vendor"
+  cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
 fi

@@ -29,6 +29,7 @@ from .models import (
     Alias,
     BenefitDecision,
     Category,
+    Confidentiality,
     Document,
     Dossier,
     DossierRelative,
@@ -96,6 +97,12 @@ def _person_dossier_ids(person: Person) -> list[int]:
 
 def _validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     obj.full_clean(exclude=list(exclude), validate_unique=False)
+
+
+def _check_confidentiality(actor: User | None, level: str) -> None:
+    """Only someone allowed to see "mật" dossiers may make one (else they would lose it at once)."""
+    if level == Confidentiality.SECRET and actor is not None and not actor.has_perm("records.view_secret_dossier"):
+        raise ValidationError({"confidentiality": "Bạn không có quyền với hồ sơ Mật nên không thể đặt độ mật này."})
 
 
 def canonical_dossier_number(text: str) -> str:
@@ -190,6 +197,7 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
     """Register a paper dossier: canonical unique number, category, subject person, archival fields."""
     _check_fields(fields, DOSSIER_FIELDS, "register_dossier")
     canonical = canonical_dossier_number(number)
+    _check_confidentiality(actor, fields.get("confidentiality", ""))
     category = Category.objects.filter(code=category_code.strip().upper()).first()
     if category is None:
         raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
@@ -214,6 +222,8 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
 def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None = None,
                    category_code: str | None = None, **changes: Any) -> Dossier:
     _check_fields(changes, DOSSIER_FIELDS, "update_dossier")
+    if changes.get("confidentiality", dossier.confidentiality) != dossier.confidentiality:
+        _check_confidentiality(actor, changes["confidentiality"])
     with transaction.atomic():
         before = snapshot(dossier)
         if number is not None:

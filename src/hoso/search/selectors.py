@@ -36,6 +36,7 @@ class Hit:
     category_name: str
     score: float
     status: str = ""
+    birth: str = ""  # as much of the date as is known, dd/mm/yyyy
 
 
 @dataclass
@@ -56,8 +57,9 @@ class SearchResult:
 @dataclass(frozen=True)
 class Filters:
     category: str = ""
-    unit_id: int | None = None
+    unit_id: int | None = None  # a unit of any level and period: matches hometown or residence in it
     decade: int | None = None
+    status: str = ""
 
 
 _fuzzy_cache: dict[str, tuple[int, FuzzyIndex]] = {}
@@ -83,7 +85,11 @@ def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
     if filters.category:
         qs = qs.filter(category_code=filters.category)
     if filters.unit_id:
-        qs = qs.filter(unit_id=filters.unit_id)
+        qs = qs.filter(Q(unit_id=filters.unit_id) | Q(dossier__subject__hometown_unit_id=filters.unit_id)
+                       | Q(dossier__subject__hometown_unit__parent_id=filters.unit_id)
+                       | Q(dossier__subject__residence_unit_id=filters.unit_id))
+    if filters.status:
+        qs = qs.filter(dossier__status=filters.status)
     if filters.decade:
         qs = qs.filter(birth_year__gte=filters.decade, birth_year__lt=filters.decade + 10)
     return qs
@@ -124,27 +130,23 @@ def _groups(terms: list[Term], expansions: dict[str, dict[str, float]], prefix_l
 
 def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, want: int) -> tuple[list[int], dict]:
     """Candidate ids, widening step by step until there are enough: exact words with all terms, then
-    without filler words, then with typos, then with one term left out, then without the year."""
+    without filler words, then with typos, then with one term left out. A year is always a filter."""
     engine = backend()
     found: dict[int, None] = {}
     last = query.terms[-1] if query.terms else None
     required = query.required or query.terms
-    has_years = bool(query.birth_years or query.death_years or query.any_years)
-    stages: list[tuple[list[Term], bool, bool]] = [(query.terms, False, True), (required, False, True),
-                                                   (required, True, True)]
+    stages: list[tuple[list[Term], bool]] = [(query.terms, False), (required, False), (required, True)]
     if len(required) >= 3:
-        stages += [([t for t in required if t is not skip], True, True) for skip in required]
-    if has_years:
-        stages.append((required, True, False))
+        stages += [([t for t in required if t is not skip], True) for skip in required]
     plain = _expansions(query, typos=False)
     typo: dict[str, dict[str, float]] | None = None
-    for terms, typos, with_years in stages:
+    scoped = _years(qs, query)
+    for terms, typos in stages:
         if len(found) >= want:
             break
         if typos and typo is None:
             typo = _expansions(query, typos=True)
         expansions = typo if typos else plain
-        scoped = _years(qs, query) if with_years else qs
         groups = _groups(terms, expansions, prefix_last, last)
         for names_only in (True, False):
             matched = engine.match(scoped, groups, names_only=names_only).values_list("id", flat=True)
@@ -236,5 +238,5 @@ def _hits(ranked: list[tuple[float, Candidate]]) -> list[Hit]:
         birth = d.subject.birth_date
         hits.append(Hit(dossier_number=d.number, full_name=d.subject.full_name, birth_year=birth.year if birth else None,
                         hometown=d.subject.hometown_text, category=d.category.code, category_name=d.category.name,
-                        score=points, status=d.get_status_display()))
+                        score=points, status=d.get_status_display(), birth=birth.display() if birth else ""))
     return hits

@@ -96,6 +96,11 @@ class DossierForm(forms.Form):
     MARTYR_FIELDS = ("place_of_sacrifice", "unit", "rank", "position", "certificate_number", "grave_status",
                      "cemetery")
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.has_perm("records.view_secret_dossier"):
+            self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
+
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.cleaned_data.get("aliases", "").split(";") if a.strip()]
 

@@ -1,5 +1,6 @@
 """Views of the web UI: thin — they read through selectors and write through services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
+from hoso.search import selectors as search_selectors
+from hoso.search._query import i_y_variants, parse_query
 
 from .forms import DossierFilterForm, DossierForm, RelativeForm
 
@@ -33,22 +36,97 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"counts": counts, "total": sum(n for _, n in counts)})
 
 
-@login_required
-def dossier_list(request: HttpRequest) -> HttpResponse:
-    form = DossierFilterForm(request.GET or None)
-    filters = selectors.DossierFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.DossierFilters(
-            q=data["q"], category=data["category"].code if data["category"] else "",
-            unit_id=data["unit"].pk if data["unit"] else None, status=data["status"])
-    page = Paginator(selectors.dossier_list(actor=request.user, filters=filters), 25).get_page(
-        request.GET.get("page"))
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _query_string(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "web/dossier_list.html",
-                  {"form": form, "page": page, "query": query.urlencode(), "filtered": any(
-                      [filters.q, filters.category, filters.unit_id, filters.status])})
+    return query.urlencode()
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """All visible dossiers in Vietnamese name order, with filters; a typed name or number is searched."""
+    form = DossierFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Điều kiện lọc không hợp lệ, đã bỏ qua: " + "; ".join(
+            f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items()))
+    category = data.get("category")
+    unit = data.get("unit")
+    filters = selectors.DossierFilters(category=category.code if category else "", unit_id=unit.pk if unit else None,
+                                       status=data.get("status", ""))
+    context = {"form": form, "query": _query_string(request),
+               "filtered": bool(request.GET.get("q") or category or unit or filters.status)}
+    if data.get("q"):
+        size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
+        result = search_selectors.search(
+            actor=request.user, text=data["q"], limit=size, offset=(number - 1) * size,
+            filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
+        context.update(result=result, page=_result_page(result, number, size), words=_highlight_words(data["q"]))
+        return render(request, "web/dossier_list.html", context)
+    page = Paginator(selectors.dossier_list(actor=request.user, filters=filters), settings.HOSO_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    context["page"] = page
+    return render(request, "web/dossier_list.html", context)
+
+
+class _SearchWindow:
+    """Looks like a list of `total` items to Django's Paginator; its slice is the page already fetched."""
+
+    def __init__(self, result: search_selectors.SearchResult) -> None:
+        self.result = result
+
+    def count(self) -> int:
+        return self.result.total
+
+    def __len__(self) -> int:
+        return self.result.total
+
+    def __getitem__(self, _slice):
+        return self.result.hits
+
+
+def _result_page(result: search_selectors.SearchResult, number: int, size: int):
+    paginator = Paginator(_SearchWindow(result), size)
+    return paginator.page(min(number, paginator.num_pages))
+
+
+def _highlight_words(text: str) -> frozenset[str]:
+    words: set[str] = set()
+    for term in parse_query(text).terms:
+        words |= i_y_variants(term.folded)
+    return frozenset(words)
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The desk search: one box, results as you type (htmx swaps the results block), facets, pagination."""
+    text = request.GET.get("q", "")
+    size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
+    filters = search_selectors.Filters(
+        category=request.GET.get("category", "")[:3],
+        unit_id=_int(request.GET.get("unit")), decade=_int(request.GET.get("decade")))
+    result = None
+    if text.strip():
+        result = search_selectors.search(actor=request.user, text=text, limit=size, offset=(number - 1) * size,
+                                         filters=filters, prefix_last=request.headers.get("HX-Request") == "true")
+    context = {"q": text, "result": result, "page": _result_page(result, number, size) if result else None,
+               "words": _highlight_words(text), "filters": filters, "query": _query_string(request)}
+    template = "web/_search_results.html" if request.headers.get("HX-Request") == "true" else "web/search.html"
+    return render(request, template, context)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def _get_visible(request: HttpRequest, number: str, purpose: str = "view") -> Dossier:
@@ -90,7 +168,7 @@ def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | No
 
 @login_required
 def dossier_create(request: HttpRequest) -> HttpResponse:
-    form = DossierForm(request.POST or None, initial={"status": Dossier.Status.NOT_STARTED})
+    form = DossierForm(request.POST or None, initial={"status": Dossier.Status.NOT_STARTED}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = _save_dossier(request, form, None)
@@ -114,7 +192,7 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
         **{f: getattr(dossier, f) for f in DossierForm.DOSSIER_FIELDS},
         **({f: getattr(martyr, f) for f in DossierForm.MARTYR_FIELDS} if martyr else {}),
     }
-    form = DossierForm(request.POST or None, initial=initial)
+    form = DossierForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = _save_dossier(request, form, dossier)
@@ -146,7 +224,7 @@ def relative_add(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, f"Đã thêm thân nhân {person.full_name}.")
     else:
-        for errors in form.errors.values():
+        for field, errors in form.errors.items():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, f"{form.fields[field].label}: {message}")
     return redirect("dossier_detail", number=dossier.number)

@@ -1,0 +1,37 @@
+"""Template helpers: highlighting the words a search matched, Vietnamese number format."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from hoso.vntext import fold
+
+register = template.Library()
+_WORD = re.compile(r"(\w+)", re.UNICODE)
+
+
+@register.filter
+def highlight(text: str, words: frozenset[str]) -> str:
+    """Wrap each word of `text` whose folded form is in `words` in <mark>; everything else escaped."""
+    if not text:
+        return ""
+    if not words:
+        return escape(text)
+    out = []
+    for piece in _WORD.split(str(text)):
+        if piece and fold(piece) in words:
+            out.append(f"<mark>{escape(piece)}</mark>")
+        else:
+            out.append(escape(piece))
+    return mark_safe("".join(out))  # noqa: S308  (every piece is escaped above)
+
+
+@register.filter
+def vn_number(value) -> str:
+    """1234567 → 1.234.567"""
+    try:
+        return f"{int(value):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return ""

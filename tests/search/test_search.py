@@ -1,0 +1,142 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from hoso.access.models import AuditEvent
+from hoso.records import services
+from hoso.search.models import SearchEntry
+from hoso.search.selectors import Filters, search
+
+
+@pytest.fixture
+def people(actor):
+    def make(name, number, category="LS", birth=None, death=None, hometown="", aliases=(), **extra):
+        person = services.create_person(actor=actor, full_name=name, birth_date=birth, death_date=death,
+                                        hometown_text=hometown, aliases=list(aliases))
+        return services.register_dossier(actor=actor, number=number, category_code=category, subject=person, **extra)
+    return make
+
+
+def numbers(result):
+    return [h.dossier_number for h in result.hits]
+
+
+def test_accent_free_query_finds_the_accented_name_and_exact_accents_rank_first(people, actor):
+    people("Đường Văn Minh", "QTI/LS-00001/CM", birth="1950")
+    people("Dương Văn Minh", "QTI/LS-00002/CM", birth="1950")
+    assert set(numbers(search(actor=actor, text="duong van minh"))) == {"QTI/LS-00001/CM", "QTI/LS-00002/CM"}
+    assert numbers(search(actor=actor, text="Đường Văn Minh"))[0] == "QTI/LS-00001/CM"
+    assert numbers(search(actor=actor, text="Dương Văn Minh"))[0] == "QTI/LS-00002/CM"
+
+
+def test_word_order_typos_spelling_variants_and_tone_styles(people, actor):
+    people("Nguyễn Văn Đức", "QTI/LS-00010/CM", birth="1950", hometown="xã Triệu Long, huyện Triệu Phong")
+    people("Lê Thị Quý", "QTI/BM-00011", category="BM", birth="1901")
+    people("Trần Thị Hòa", "QTI/KC-00012/CM", category="KC", birth="1940")
+    assert numbers(search(actor=actor, text="Duc Nguyen Van"))[0] == "QTI/LS-00010/CM"
+    assert numbers(search(actor=actor, text="Nguyen Vna Duc 1950"))[0] == "QTI/LS-00010/CM"
+    assert numbers(search(actor=actor, text="ngyuen van duc"))[0] == "QTI/LS-00010/CM"
+    assert numbers(search(actor=actor, text="le thi qui"))[0] == "QTI/BM-00011"
+    assert numbers(search(actor=actor, text="Trần Thị Hoà"))[0] == "QTI/KC-00012/CM"
+    assert numbers(search(actor=actor, text="ong Nguyen Van Duc, sinh khoang 1951, que Trieu Phong"))[0] == (
+        "QTI/LS-00010/CM")
+
+
+def test_year_filters_and_approximate_years(people, actor):
+    people("Phạm Văn Thương", "QTI/AQ-00020/CM", category="AQ", birth="1934")
+    people("Phạm Văn Thương", "QTI/AQ-00021/CM", category="AQ", birth="1936")
+    assert numbers(search(actor=actor, text="pham van thuong 1934")) == ["QTI/AQ-00020/CM"]
+    assert set(numbers(search(actor=actor, text="pham van thuong khoang 1935"))) == {
+        "QTI/AQ-00020/CM", "QTI/AQ-00021/CM"}
+    # "thuong 1934" stays a name and a year, not a dossier number.
+    assert numbers(search(actor=actor, text="thuong 1934")) == ["QTI/AQ-00020/CM"]
+
+
+def test_own_name_ranks_above_a_relatives_and_aliases_find_the_person(people, actor):
+    own = people("Hồ Văn Sáu", "QTI/LS-00030/CM", aliases=["Ba Sơn"])
+    other = people("Lê Văn Bảy", "QTI/LS-00031/CM")
+    relative = services.create_person(actor=actor, full_name="Hồ Văn Sáu")
+    services.link_relative(actor=actor, dossier=other, person=relative, relationship="cha")
+    assert numbers(search(actor=actor, text="ho van sau")) == [own.number, other.number]
+    assert numbers(search(actor=actor, text="ba son"))[0] == own.number
+
+
+def test_dossier_numbers_go_straight_to_the_dossier(people, actor):
+    people("Lê Văn Tám", "QTI/LS-07956/CM")
+    people("Lê Văn Tám", "QTI/LS-07957/CM")
+    for text in ["LS-07956", "qti ls 7956", "QTI/LS-07956/CM", "ls7956"]:
+        assert numbers(search(actor=actor, text=text)) == ["QTI/LS-07956/CM"], text
+
+
+def test_the_index_follows_every_write(people, actor):
+    dossier = people("Võ Thị Sáu", "QTI/LS-00040/CM")
+    services.update_person(actor=actor, person=dossier.subject, full_name="Võ Thị Sáu Mới", aliases=["Cô Sáu"])
+    assert numbers(search(actor=actor, text="vo thi sau moi")) == [dossier.number]
+    assert numbers(search(actor=actor, text="co sau")) == [dossier.number]
+    services.delete_dossier(actor=actor, dossier=dossier)
+    assert search(actor=actor, text="vo thi sau").total == 0
+    assert not SearchEntry.objects.exists()
+
+
+def test_secret_dossiers_are_neither_returned_nor_counted_nor_faceted(people, actor, officer):
+    people("Ngô Văn Kín", "QTI/LS-00050/CM", confidentiality="mat")
+    people("Ngô Văn Kín", "QTI/LS-00051/CM")
+    seen = search(actor=officer, text="ngo van kin")
+    assert numbers(seen) == ["QTI/LS-00051/CM"] and seen.total == 1
+    assert sum(n for _, _, n in seen.facets["category"]) == 1
+    assert search(actor=officer, text="LS-00050").total == 0
+    assert search(actor=actor, text="ngo van kin").total == 2
+
+
+@pytest.mark.parametrize("text", ["", "   ", "a" * 10_000, '"', "*", "NEAR", "'--", "\u0301", "😀", "AND (", '"ng*'])
+def test_bad_input_gives_a_message_or_an_empty_result(people, actor, text):
+    people("Nguyễn Văn An", "QTI/LS-00060/CM")
+    result = search(actor=actor, text=text)
+    assert result.total == 0 or result.hits
+    if not text.strip() or text in {"\u0301", "😀"}:
+        assert result.message
+
+
+def test_facets_filters_and_pagination(people, actor):
+    for i in range(25):
+        people(f"Trần Văn Hùng {chr(65 + i)}", f"QTI/KC-{i + 100:05d}/CM", category="KC" if i % 2 else "BB",
+               birth=str(1940 + i))
+    first = search(actor=actor, text="tran van hung", limit=10)
+    assert first.total == 25 and len(first.hits) == 10
+    second = search(actor=actor, text="tran van hung", limit=10, offset=10)
+    assert not set(numbers(first)) & set(numbers(second))
+    assert {c for c, _, _ in first.facets["category"]} == {"KC", "BB"}
+    assert search(actor=actor, text="tran van hung", filters=Filters(category="BB")).total == 13
+    assert search(actor=actor, text="tran van hung", filters=Filters(decade=1950)).total == 10
+
+
+def test_search_is_audited_with_the_query_text(people, actor):
+    search(actor=actor, text="Nguyễn Văn An 1950")
+    assert AuditEvent.objects.filter(action="search", summary="Nguyễn Văn An 1950").exists()
+
+
+def test_cli_json_shape_and_batch(people, actor, tmp_path):
+    people("Nguyễn Văn Đức", "QTI/LS-00070/CM", birth="1950", hometown="Triệu Phong")
+    out = io.StringIO()
+    call_command("search", "nguyen van duc", json=True, stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["total"] == 1
+    assert data["results"][0] == {"dossier_number": "QTI/LS-00070/CM", "full_name": "Nguyễn Văn Đức",
+                                  "birth_year": 1950, "hometown": "Triệu Phong", "category": "LS",
+                                  "score": data["results"][0]["score"]}
+    batch = tmp_path / "q.txt"
+    batch.write_text("nguyen van duc\n\nkhong co ai\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("search", batch=str(batch), json=True, stdout=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [d["total"] for d in lines] == [1, 0, 0]
+
+
+def test_reindex_rebuilds_the_same_results(people, actor):
+    people("Đặng Thị Mười", "QTI/BM-00080", category="BM", birth="1905")
+    before = numbers(search(actor=actor, text="dang thi muoi"))
+    SearchEntry.objects.all().delete()
+    call_command("reindex", stdout=io.StringIO(), stderr=io.StringIO())
+    assert numbers(search(actor=actor, text="dang thi muoi")) == before == ["QTI/BM-00080"]
