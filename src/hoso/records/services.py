@@ -374,7 +374,8 @@ def bulk_register_dossiers(*, actor: User | None, seeds: Iterable[DossierSeed], 
             with transaction.atomic():
                 dossiers = _write_batch(batch, categories)
                 record_event(actor=actor, action="bulk_create", object_type="dossier",
-                             summary=f"{source}: {len(dossiers)} hồ sơ", after={"numbers": [d.number for d in dossiers]})
+                             summary=f"{source}: {len(dossiers)} hồ sơ",
+                             after={"numbers": [d.number for d in dossiers]})
                 _notify(d.pk for d in dossiers)
             total += len(batch)
             if progress:

@@ -32,7 +32,8 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, name, aliases, relatives, places, other) VALUES (%s, %s, %s, %s, %s, %s)",
+                "INSERT INTO search_fts (rowid, name, aliases, relatives, places, other) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 [(e.id, e.name, e.aliases, e.relatives, e.places, e.other) for e in entries])
 
     def delete(self, entry_ids: Sequence[int]) -> None:

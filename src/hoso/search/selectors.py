@@ -236,7 +236,8 @@ def _hits(ranked: list[tuple[float, Candidate]]) -> list[Hit]:
         if d is None:
             continue
         birth = d.subject.birth_date
-        hits.append(Hit(dossier_number=d.number, full_name=d.subject.full_name, birth_year=birth.year if birth else None,
+        hits.append(Hit(dossier_number=d.number, full_name=d.subject.full_name,
+                        birth_year=birth.year if birth else None,
                         hometown=d.subject.hometown_text, category=d.category.code, category_name=d.category.name,
                         score=points, status=d.get_status_display(), birth=birth.display() if birth else ""))
     return hits

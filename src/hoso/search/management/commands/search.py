@@ -58,7 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(f"«{query}»: {result.total} kết quả")
         for hit in result.hits:
             year = hit.birth_year or "—"
-            self.stdout.write(f"  {hit.dossier_number:<20} {hit.full_name:<28} {year!s:<5} {hit.category:<3} {hit.hometown}")
+            self.stdout.write(
+                f"  {hit.dossier_number:<20} {hit.full_name:<28} {year!s:<5} {hit.category:<3} {hit.hometown}")
 
 
 def _dumps(data) -> str:
