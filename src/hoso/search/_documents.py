@@ -10,7 +10,7 @@ from hoso.gazetteer.services import successors
 from hoso.records.models import Alias, Dossier, DossierRelative
 from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
 
-SCHEMA_VERSION = 1  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+SCHEMA_VERSION = 2  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
 
 
 def exact_form(text: str) -> str:
@@ -75,7 +75,8 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
         relatives += [a.name for a in link.person.aliases.all()]
     home_names, home_unit = unit_names(person.hometown_unit_id)
     residence_names, _ = unit_names(person.residence_unit_id)
-    places = " ".join([fold(person.hometown_text), home_names, fold(person.residence_text), residence_names])
+    places = " ".join(dict.fromkeys(  # each distinct place text once
+        p for p in (fold(person.hometown_text), home_names, fold(person.residence_text), residence_names) if p))
     other = [dossier.number, number_key(dossier.number), dossier.category.code, dossier.category.name]
     other += [f"{d.number} {d.symbol}" for d in dossier.documents.all() if d.number or d.symbol]
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None

@@ -34,17 +34,22 @@ class Candidate:
     death_year: int | None
     sort_key: str
     number: str
+    category_code: str
+    unit_id: int | None
 
 
-def _best(term_words: dict[str, float], words: list[str], prefix: str | None) -> tuple[float, int]:
-    """(quality, position) of the best matching word in `words`; (0, -1) when none matches."""
-    best, where = 0.0, -1
+def _best(term_words: dict[str, float], words: list[str], prefix: str | None,
+          taken: frozenset[int] = frozenset()) -> tuple[float, int]:
+    """(quality, position) of the best matching word in `words`, preferring positions not `taken` by an
+    earlier query word (so "Văn Vạn" needs two words to match both); (0, -1) when none matches."""
+    best, where, free = 0.0, -1, False
     for i, word in enumerate(words):
         quality = term_words.get(word, 0.0)
         if quality == 0.0 and prefix and len(prefix) >= 2 and word.startswith(prefix):
             quality = 0.7
-        if quality > best:
-            best, where = quality, i
+        is_free = i not in taken
+        if quality > 0 and ((is_free and not free) or (is_free == free and quality > best)):
+            best, where, free = quality, i, is_free
     return best, where
 
 
@@ -66,7 +71,8 @@ def score(query: Query, c: Candidate, expansions: dict[str, dict[str, float]], p
         prefix = term.folded if prefix_last and index == last else None
         best, in_name = 0.0, False
         for field, weight in FIELD_WEIGHT.items():
-            quality, where = _best(words, fields[field], prefix)
+            taken = frozenset(name_hits) if field == "name" else frozenset()
+            quality, where = _best(words, fields[field], prefix, taken)
             if quality * weight > best:
                 best = quality * weight
             if field == "name" and quality > 0:

@@ -58,7 +58,7 @@ def _year_part(dossier: Dossier, rng: random.Random, approx: bool = False) -> st
     if birth is None:
         return ""
     if approx:
-        return f"sinh khoảng {birth.year + rng.choice((-2, -1, 1, 2))}"
+        return f"sinh khoảng {birth.year + rng.randint(-2, 2)}"
     return rng.choice((f"{birth.year}", f"sinh {birth.year}", f"sinh nam {birth.year}"))
 
 

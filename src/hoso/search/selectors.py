@@ -105,12 +105,14 @@ def _years(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
     return qs
 
 
-def _expansions(query: Query, typos: bool) -> dict[str, dict[str, float]]:
-    index = _fuzzy() if typos else None
+def _expansions(query: Query, typos: str) -> dict[str, dict[str, float]]:
+    """Each term's accepted words with a quality: itself, its i/y spelling variants, and typo corrections —
+    none (typos="none"), only for words the index does not know ("unknown"), or for every word ("all")."""
+    index = _fuzzy() if typos != "none" else None
     out: dict[str, dict[str, float]] = {}
     for term in query.terms:
         words = {v: VARIANT_QUALITY for v in i_y_variants(term.folded)}
-        if index is not None and not term.folded.isdigit():
+        if index is not None and not term.folded.isdigit() and (typos == "all" or term.folded not in index.words):
             for word, d in index.near(term.folded).items():
                 words.setdefault(word, TYPO_QUALITY[d])
         words[term.folded] = 1.0
@@ -128,31 +130,45 @@ def _groups(terms: list[Term], expansions: dict[str, dict[str, float]], prefix_l
     return groups
 
 
-def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, want: int) -> tuple[list[int], dict]:
-    """Candidate ids, widening step by step until there are enough: exact words with all terms, then
-    without filler words, then with typos, then with one term left out. A year is always a filter."""
-    engine = backend()
-    found: dict[int, None] = {}
+def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tuple[list[int], dict, int]:
+    """Candidates from the first stage that finds any: the required words as typed (with i/y variants); then
+    with typo corrections of words the index does not know; then with one word left out; then with typo
+    corrections of every word. A year is always a filter. Returns (ids, the words accepted, total count)."""
     last = query.terms[-1] if query.terms else None
     required = query.required or query.terms
-    stages: list[tuple[list[Term], bool]] = [(query.terms, False), (required, False), (required, True)]
+    stages: list[tuple[list[Term], str]] = [(required, "none"), (required, "unknown")]
     if len(required) >= 3:
-        stages += [([t for t in required if t is not skip], True) for skip in required]
-    plain = _expansions(query, typos=False)
-    typo: dict[str, dict[str, float]] | None = None
+        stages += [([t for t in required if t is not skip], "unknown") for skip in required]
+    stages.append((required, "all"))
     scoped = _years(qs, query)
-    for terms, typos in stages:
-        if len(found) >= want:
-            break
-        if typos and typo is None:
-            typo = _expansions(query, typos=True)
-        expansions = typo if typos else plain
+    computed: dict[str, dict[str, dict[str, float]]] = {}
+    tried: set[str] = set()
+    for terms, mode in stages:
+        if mode not in computed:
+            computed[mode] = _expansions(query, mode)
+        expansions = computed[mode]
         groups = _groups(terms, expansions, prefix_last, last)
-        for names_only in (True, False):
-            matched = engine.match(scoped, groups, names_only=names_only).values_list("id", flat=True)
-            for entry_id in matched[:CANDIDATE_CAP]:
-                found.setdefault(entry_id, None)
-    return list(found), typo or plain
+        signature = repr(groups)
+        if signature in tried:  # e.g. every word known: "unknown" adds nothing to "none"
+            continue
+        tried.add(signature)
+        ids, total = _match(scoped, groups)
+        if ids:
+            return ids, expansions, total
+    return [], computed.get("none", {}), 0
+
+
+def _match(qs: QuerySet[SearchEntry], groups) -> tuple[list[int], int]:
+    """Ids matching every group in any field; when that hits the cap, the subject-name matches are added
+    so they cannot be crowded out, and the total is counted (up to COUNT_CAP)."""
+    engine = backend()
+    everywhere = engine.match(qs, groups, names_only=False)
+    ids = list(everywhere.values_list("id", flat=True)[:CANDIDATE_CAP])
+    if len(ids) < CANDIDATE_CAP:
+        return ids, len(ids)
+    names = engine.match(qs, groups, names_only=True).values_list("id", flat=True)[:CANDIDATE_CAP]
+    merged = list(dict.fromkeys([*names, *ids]))
+    return merged, max(len(merged), everywhere[:COUNT_CAP].count())
 
 
 def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> list[int]:
@@ -183,19 +199,25 @@ def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters:
     ids = _number_lookup(qs, result.query)
     expansions: dict[str, dict[str, float]] = {}
     if ids:
-        ranked = [(100.0, c) for c in _candidates(ids)]
+        candidates = _candidates(ids)
+        ranked = [(100.0, c) for c in candidates]
+        total = len(ranked)
     else:
         if query.empty:
             result.message = result.message or "Không nhận ra tên, năm hay số hồ sơ trong câu tìm."
             return result
         if not query.terms:
-            ids = list(_years(qs, query).values_list("id", flat=True)[:CANDIDATE_CAP])
+            years = _years(qs, query)
+            ids = list(years.values_list("id", flat=True)[:CANDIDATE_CAP])
+            total = years[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
         else:
-            ids, expansions = _retrieve(qs, query, prefix_last, want=offset + limit)
-        ranked = [(score(query, c, expansions, prefix_last), c) for c in _candidates(ids)]
+            ids, expansions, total = _retrieve(qs, query, prefix_last)
+        candidates = _candidates(ids)
+        ranked = [(score(query, c, expansions, prefix_last), c) for c in candidates]
     ranked.sort(key=lambda pair: (-pair[0], pair[1].sort_key, pair[1].number))
-    result.total = len(ranked)
-    result.facets = _facets(ids)
+    result.total = total
+    result.total_capped = total >= COUNT_CAP
+    result.facets = _facets(candidates)
     result.hits = _hits(ranked[offset:offset + limit])
     if not ranked:
         result.message = result.message or ("Không tìm thấy hồ sơ nào. Thử bớt từ, bỏ năm sinh, "
@@ -212,16 +234,17 @@ def _candidates(ids: list[int]) -> list[Candidate]:
     return [Candidate(*row) for row in rows]
 
 
-def _facets(ids: list[int]) -> dict[str, list[tuple[str, str, int]]]:
-    rows = list(SearchEntry.objects.filter(id__in=ids).values_list("category_code", "unit_id", "birth_year"))
-    categories = dict(Category.objects.values_list("code", "name"))
+def _facets(candidates: list[Candidate]) -> dict[str, list[tuple[str, str, int]]]:
+    """Counts by category, current commune and decade of birth, over the candidates (up to the cap)."""
     from hoso.gazetteer.models import AdminUnit
 
-    unit_counts = Counter(u for _, u, _ in rows if u)
+    categories = dict(Category.objects.values_list("code", "name"))
+    unit_counts = Counter(c.unit_id for c in candidates if c.unit_id)
     units = dict(AdminUnit.objects.filter(id__in=list(unit_counts)).values_list("id", "name"))
-    decades = Counter((y // 10) * 10 for _, _, y in rows if y)
+    decades = Counter((c.birth_year // 10) * 10 for c in candidates if c.birth_year)
     return {
-        "category": [(c, categories.get(c, c), n) for c, n in Counter(c for c, _, _ in rows).most_common()],
+        "category": [(code, categories.get(code, code), n)
+                     for code, n in Counter(c.category_code for c in candidates).most_common()],
         "unit": [(str(u), units.get(u, "?"), n) for u, n in unit_counts.most_common(15)],
         "decade": [(str(d), f"{d}–{d + 9}", n) for d, n in sorted(decades.items())],
     }
