@@ -140,3 +140,18 @@ def test_reindex_rebuilds_the_same_results(people, actor):
     SearchEntry.objects.all().delete()
     call_command("reindex", stdout=io.StringIO(), stderr=io.StringIO())
     assert numbers(search(actor=actor, text="dang thi muoi")) == before == ["QTI/BM-00080"]
+
+
+def test_api_search_is_in_the_schema_and_filters_by_access(people, actor, officer, client):
+    people("Ngô Văn Kín", "QTI/LS-00090/CM", confidentiality="mat", birth="1950")
+    people("Ngô Văn Kín", "QTI/LS-00091/CM", birth="1950")
+    client.force_login(officer)
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/search/" in schema
+    data = client.get("/api/search/", {"q": "ngo van kin 1950"}).json()
+    assert data["total"] == 1
+    assert [r["dossier_number"] for r in data["results"]] == ["QTI/LS-00091/CM"]
+    assert data["facets"]["category"] == [{"key": "LS", "label": "Liệt sĩ", "count": 1}]
+    assert client.get("/api/search/", {"q": "x", "limit": 0}).status_code == 400
+    client.logout()
+    assert client.get("/api/search/", {"q": "ngo"}).status_code in (401, 403)

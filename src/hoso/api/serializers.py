@@ -28,3 +28,35 @@ class DossierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Dossier
         fields = ["id", "number", "category", "title", "confidentiality", "status", "physical_condition", "subject"]
+
+
+class SearchHitSerializer(serializers.Serializer):
+    dossier_number = serializers.CharField()
+    full_name = serializers.CharField()
+    birth_year = serializers.IntegerField(allow_null=True)
+    hometown = serializers.CharField()
+    category = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class FacetSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        key, label, count = instance
+        return {"key": key, "label": label, "count": count}
+
+
+class FacetsSerializer(serializers.Serializer):
+    category = FacetSerializer(many=True)
+    unit = FacetSerializer(many=True)
+    decade = FacetSerializer(many=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    results = SearchHitSerializer(many=True, source="hits")
+    message = serializers.CharField()
+    facets = FacetsSerializer()

@@ -1,11 +1,15 @@
 """Read-only API over dossiers; every list and item passes through the access selector."""
 
-from rest_framework import viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from hoso.records import selectors
+from hoso.search import selectors as search_selectors
 
-from .serializers import DossierSerializer
+from .serializers import DossierSerializer, SearchResultSerializer
 
 
 class DossierViewSet(viewsets.ReadOnlyModelViewSet):
@@ -23,3 +27,28 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         if dossier is None:
             raise NotFound("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
         return dossier
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Câu tìm: tên, năm, quê, số hồ sơ")
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
+    offset = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
+    category = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    unit = serializers.IntegerField(required=False, min_value=1)
+    decade = serializers.IntegerField(required=False, min_value=1800, max_value=2100)
+
+
+class SearchView(APIView):
+    """Search people and dossiers as the signed-in user sees them (access applied inside the query)."""
+
+    @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer,
+                   description="Tìm hồ sơ: không dấu, sai chính tả, đảo thứ tự, bí danh, tên xã cũ/mới, năm sinh.")
+    def get(self, request):
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        result = search_selectors.search(
+            actor=request.user, text=data["q"], limit=data["limit"], offset=data["offset"],
+            filters=search_selectors.Filters(category=data.get("category", ""), unit_id=data.get("unit"),
+                                             decade=data.get("decade")))
+        return Response(SearchResultSerializer(result).data)

@@ -45,7 +45,8 @@ class SearchResult:
     total: int = 0
     total_capped: bool = False
     hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    facets: dict[str, list[tuple[str, str, int]]] = field(
+        default_factory=lambda: {"category": [], "unit": [], "decade": []})
     message: str = ""
 
     def as_dict(self) -> dict:
