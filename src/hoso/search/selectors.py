@@ -131,10 +131,11 @@ def _groups(terms: list[Term], expansions: dict[str, dict[str, float]], prefix_l
     return groups
 
 
-def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tuple[list[int], dict, int]:
+def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tuple[list[int], dict, int, bool]:
     """Candidates from the first stage that finds any: the required words as typed (with i/y variants); then
     with typo corrections of words the index does not know; then with one word left out; then with typo
-    corrections of every word. A year is always a filter. Returns (ids, the words accepted, total count)."""
+    corrections of every word. A year is always a filter.
+    Returns (ids, the words accepted, total count, whether the match is only approximate)."""
     last = query.terms[-1] if query.terms else None
     required = query.required or query.terms
     stages: list[tuple[list[Term], str]] = [(required, "none"), (required, "unknown")]
@@ -144,7 +145,7 @@ def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tup
     scoped = _years(qs, query)
     computed: dict[str, dict[str, dict[str, float]]] = {}
     tried: set[str] = set()
-    for terms, mode in stages:
+    for number, (terms, mode) in enumerate(stages):
         if mode not in computed:
             computed[mode] = _expansions(query, mode)
         expansions = computed[mode]
@@ -155,8 +156,8 @@ def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tup
         tried.add(signature)
         ids, total = _match(scoped, groups)
         if ids:
-            return ids, expansions, total
-    return [], computed.get("none", {}), 0
+            return ids, expansions, total, number > 0
+    return [], computed.get("none", {}), 0, False
 
 
 def _match(qs: QuerySet[SearchEntry], groups) -> tuple[list[int], int]:
@@ -212,7 +213,10 @@ def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters:
             ids = list(years.values_list("id", flat=True)[:CANDIDATE_CAP])
             total = years[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
         else:
-            ids, expansions, total = _retrieve(qs, query, prefix_last)
+            ids, expansions, total, approximate = _retrieve(qs, query, prefix_last)
+            if approximate:
+                result.message = result.message or ("Không có hồ sơ khớp đủ mọi từ đã gõ; dưới đây là các hồ sơ "
+                                                    "gần đúng nhất (có thể sai chính tả hoặc thiếu một từ).")
         candidates = _candidates(ids)
         ranked = [(score(query, c, expansions, prefix_last), c) for c in candidates]
     ranked.sort(key=lambda pair: (-pair[0], pair[1].sort_key, pair[1].number))
