@@ -1,10 +1,20 @@
-"""Shared fixtures: users and a small registered dossier, all made through the services."""
+"""Shared fixtures: users of different roles and a small registered dossier, all made through the services."""
 
 import pytest
 
+from hoso.access.permissions import Role
 from hoso.access.services import create_user, system_user
 from hoso.records import services
 from hoso.vntext import PartialDate
+
+PASSWORD = "mat-khau-rat-dai-2025"
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(request, settings):
+    """TOTP is required for administrators and archivists; tests of other things sign in without it."""
+    if "totp" not in request.keywords:
+        settings.HOSO_TOTP_REQUIRED_ROLES = []
 
 
 @pytest.fixture
@@ -14,12 +24,16 @@ def actor(db):
 
 @pytest.fixture
 def officer(db):
-    return create_user(actor=None, username="canbo", password="mat-khau-rat-dai-2025", full_name="Cán bộ chính sách")
+    """A policy officer for the whole province, not cleared for "mật" dossiers."""
+    return create_user(actor=None, username="canbo", password=PASSWORD, full_name="Cán bộ chính sách",
+                       role=Role.POLICY_OFFICER, scope_all=True)
 
 
 @pytest.fixture
 def admin_user(db):
-    return create_user(actor=None, username="quantri", password="mat-khau-rat-dai-2025", is_superuser=True)
+    """An administrator cleared for "mật" dossiers."""
+    return create_user(actor=None, username="quantri", password=PASSWORD, full_name="Quản trị", role=Role.ADMIN,
+                       scope_all=True, secret_clearance=True)
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from hoso.records.models import Category, Dossier, MartyrRecord, Person
 def test_demo_generates_a_plausible_province_without_serving():
     out = io.StringIO()
     call_command("demo", people=600, no_serve=True, stdout=out)
-    assert "Đăng nhập: tên «admin»" in out.getvalue()
+    assert "Đăng nhập: tên «canbo»" in out.getvalue()
+    assert "Đăng nhập: tên «xa»" in out.getvalue()
     people, dossiers = Person.objects.count(), Dossier.objects.count()
     assert people >= 600 and 0 < dossiers < people  # relatives are people too
     martyrs = Dossier.objects.filter(category__code="LS").count()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from hoso.access.permissions import Role
 from hoso.access.services import create_user
 from hoso.records.categories import CATEGORIES
 from hoso.records.models import Category, Dossier, Person
@@ -74,7 +75,8 @@ def page(browser, live_server):
 @pytest.fixture
 def signed_in(page: Page, categories) -> Page:
     """Sign in through the login form as a data-entry officer created for the test."""
-    create_user(actor=None, username="nhaplieu", password=PASSWORD, full_name="Trần Thị Nhập Liệu")
+    create_user(actor=None, username="nhaplieu", password=PASSWORD, full_name="Trần Thị Nhập Liệu",
+                role=Role.DATA_ENTRY, scope_all=True)
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/$"))
     page.get_by_label("Tên đăng nhập").fill("nhaplieu")

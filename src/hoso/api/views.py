@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from hoso.access.permissions import VIEW_DOSSIER
 from hoso.records import selectors
 from hoso.search import selectors as search_selectors
 
@@ -13,6 +14,7 @@ from .serializers import DossierSerializer, SearchResultSerializer
 
 
 class DossierViewSet(viewsets.ReadOnlyModelViewSet):
+    access_rule = VIEW_DOSSIER
     serializer_class = DossierSerializer
     lookup_field = "number"
     lookup_value_regex = "[^?#]+"
@@ -40,6 +42,8 @@ class SearchQuerySerializer(serializers.Serializer):
 
 class SearchView(APIView):
     """Search people and dossiers as the signed-in user sees them (access applied inside the query)."""
+
+    access_rule = VIEW_DOSSIER
 
     @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer,
                    description="Tìm hồ sơ: không dấu, sai chính tả, đảo thứ tự, bí danh, tên xã cũ/mới, năm sinh.")

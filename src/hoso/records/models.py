@@ -137,7 +137,6 @@ class Dossier(models.Model):
         ordering = ["number"]
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
-        permissions = [("view_secret_dossier", "Xem hồ sơ mật")]
 
     def __str__(self) -> str:
         return self.number

@@ -1,7 +1,8 @@
 """Reads of records that enforce access. Every view, API endpoint and command reads through here.
 
-Today's rule (the access capability refines it with roles and area scopes): a signed-in user sees
-ordinary (thường) dossiers; a "mật" dossier needs the `records.view_secret_dossier` permission.
+The rule (access/permissions.py): a user sees a dossier when their role holds VIEW_DOSSIER, the dossier's
+person lives in or comes from a unit inside their area scope (or their scope is the whole province), and,
+for a "mật" dossier, they hold an explicit clearance.
 """
 
 from dataclasses import dataclass
@@ -10,18 +11,24 @@ from django.db.models import Count, Q, QuerySet
 
 from hoso.access.audit import record_event
 from hoso.access.models import User
+from hoso.access.permissions import VIEW_DOSSIER
+from hoso.access.rules import scope_unit_ids, user_can
 
 from .models import Category, Confidentiality, Dossier
 
 
 def dossier_access_q(*, actor: User, path: str = "") -> Q | None:
     """The access rule as a filter on dossiers reached through `path` (e.g. "dossier__"), or None for
-    "nothing". Every read of dossiers — lists, search, API — filters with this one rule."""
-    if actor is None or not actor.is_active or not actor.is_authenticated:
+    "nothing". Every read of dossiers — lists, search, API, counts — filters with this one rule."""
+    if not user_can(actor, VIEW_DOSSIER):
         return None
     q = Q()
-    if not actor.has_perm("records.view_secret_dossier"):
+    if not actor.secret_clearance:
         q &= ~Q(**{f"{path}confidentiality": Confidentiality.SECRET})
+    units = scope_unit_ids(actor)
+    if units is not None:
+        q &= Q(**{f"{path}subject__residence_unit_id__in": units}) | Q(
+            **{f"{path}subject__hometown_unit_id__in": units})
     return q
 
 

@@ -100,8 +100,8 @@ def _validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
 
 
 def _check_confidentiality(actor: User | None, level: str) -> None:
-    """Only someone allowed to see "mật" dossiers may make one (else they would lose it at once)."""
-    if level == Confidentiality.SECRET and actor is not None and not actor.has_perm("records.view_secret_dossier"):
+    """Only someone cleared for "mật" dossiers may make one (else they would lose it at once)."""
+    if level == Confidentiality.SECRET and actor is not None and not actor.secret_clearance:
         raise ValidationError({"confidentiality": "Bạn không có quyền với hồ sơ Mật nên không thể đặt độ mật này."})
 
 

@@ -98,7 +98,7 @@ class DossierForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not user.has_perm("records.view_secret_dossier"):
+        if user is not None and not user.secret_clearance:
             self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
 
     def alias_list(self) -> list[str]:

@@ -1,12 +1,24 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from hoso.access.decorators import public, rule
+from hoso.access.permissions import SIGNED_IN
+
+from . import views, views_access
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
+    path("dang-xuat/", rule(SIGNED_IN)(auth_views.LogoutView.as_view()), name="logout"),
+    path("doi-mat-khau/", views_access.password_change, name="password_change"),
+    path("xac-thuc/", views_access.otp_verify, name="otp_verify"),
+    path("xac-thuc/cai-dat/", views_access.otp_setup, name="otp_setup"),
+    path("quan-tri/nguoi-dung/", views_access.user_list, name="user_list"),
+    path("quan-tri/nguoi-dung/moi/", views_access.user_edit, name="user_create"),
+    path("quan-tri/nguoi-dung/<int:user_id>/", views_access.user_edit, name="user_edit"),
+    path("quan-tri/nguoi-dung/<int:user_id>/dat-lai/", views_access.user_reset, name="user_reset"),
+    path("nhat-ky/", views_access.audit_list, name="audit_list"),
+    path("nhat-ky/xuat-excel/", views_access.audit_export, name="audit_export"),
     path("tim-kiem/", views.search_page, name="search"),
     path("ho-so/", views.dossier_list, name="dossier_list"),
     path("ho-so/moi/", views.dossier_create, name="dossier_create"),

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -10,6 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hoso.access.decorators import rule
+from hoso.access.permissions import EDIT_DOSSIER, SIGNED_IN, VIEW_DOSSIER, VIEW_HEALTH
+from hoso.access.rules import user_can
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
 from hoso.search import selectors as search_selectors
@@ -30,7 +32,7 @@ def _form_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-@login_required
+@rule(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
     counts = selectors.category_counts(actor=request.user)
     return render(request, "web/home.html", {"counts": counts, "total": sum(n for _, n in counts)})
@@ -49,7 +51,7 @@ def _query_string(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@login_required
+@rule(VIEW_DOSSIER)
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """All visible dossiers in Vietnamese name order, with filters; a typed name or number is searched."""
     form = DossierFilterForm(request.GET or None)
@@ -104,7 +106,7 @@ def _highlight_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@login_required
+@rule(VIEW_DOSSIER)
 def search_page(request: HttpRequest) -> HttpResponse:
     """The desk search: one box, results as you type (htmx swaps the results block), facets, pagination."""
     text = request.GET.get("q", "")
@@ -136,12 +138,14 @@ def _get_visible(request: HttpRequest, number: str, purpose: str = "view") -> Do
     return dossier
 
 
-@login_required
+@rule(VIEW_DOSSIER)
 def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _get_visible(request, number)
     martyr = getattr(dossier, "martyr", None) if dossier.category.code == "LS" else None
     return render(request, "web/dossier_detail.html",
-                  {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm()})
+                  {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm(),
+                   "show_health": user_can(request.user, VIEW_HEALTH),
+                   "can_edit": user_can(request.user, EDIT_DOSSIER)})
 
 
 def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | None) -> Dossier:
@@ -166,7 +170,7 @@ def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | No
     return dossier
 
 
-@login_required
+@rule(EDIT_DOSSIER)
 def dossier_create(request: HttpRequest) -> HttpResponse:
     form = DossierForm(request.POST or None, initial={"status": Dossier.Status.NOT_STARTED}, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +184,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dossier_form.html", {"form": form, "creating": True})
 
 
-@login_required
+@rule(EDIT_DOSSIER)
 def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _get_visible(request, number, purpose="view_for_edit")
     person = dossier.subject
@@ -204,7 +208,7 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/dossier_form.html", {"form": form, "creating": False, "dossier": dossier})
 
 
-@login_required
+@rule(EDIT_DOSSIER)
 @require_POST
 def relative_add(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _get_visible(request, number, purpose="view_for_edit")

@@ -8,10 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from hoso.access.models import User
+from hoso.access.permissions import Role
 from hoso.access.services import create_user, set_password, system_user
 from hoso.records.models import Dossier
 
-DEMO_USER = "admin"
+DEMO_USERS = [
+    ("canbo", "Cán bộ chính sách mẫu", Role.POLICY_OFFICER, {"scope_all": True, "secret_clearance": True}),
+    ("xa", "Cán bộ xã mẫu", Role.COMMUNE_OFFICER, {}),
+    ("kiemsoat", "Kiểm soát nhật ký mẫu", Role.AUDITOR, {}),
+    ("quantri", "Quản trị mẫu", Role.ADMIN, {"scope_all": True}),
+]
 FIXTURES = Path(__file__).resolve().parents[3] / "gazetteer" / "fixtures"
 
 
@@ -35,10 +41,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Cơ sở dữ liệu đã có {_n(Dossier.objects.count())} hồ sơ: giữ nguyên, không tạo thêm.")
         elif people:
             self._generate(actor, people, seed)
-        password = self._demo_user(actor)
+        users = self._demo_users(actor)
         self.stdout.write(self.style.SUCCESS(
-            f"Xong sau {time.monotonic() - started:.1f} giây. Dữ liệu ở {settings.DATA_DIR}\n"
-            f"Đăng nhập: tên «{DEMO_USER}», mật khẩu «{password}»"))
+            f"Xong sau {time.monotonic() - started:.1f} giây. Dữ liệu ở {settings.DATA_DIR}"))
+        for username, password, what in users:
+            self.stdout.write(f"Đăng nhập: tên «{username}», mật khẩu «{password}» — {what}")
+        self.stdout.write("(Quản trị viên phải cài ứng dụng xác thực hai lớp (TOTP) ở lần đăng nhập đầu.)")
         if not no_serve:
             self.stdout.write(f"Mở http://{addr}/ trong trình duyệt (Ctrl+C để dừng).")
             call_command("runserver", addr, use_reloader=False)
@@ -65,15 +73,26 @@ class Command(BaseCommand):
             count = bulk_register_dossiers(actor=actor, seeds=generator, source="hoso demo", progress=advance)
         self.stdout.write(f"Đã tạo {_n(count)} hồ sơ với {_n(generator.made)} người.")
 
-    def _demo_user(self, actor) -> str:
-        password = f"demo-{secrets.token_hex(4)}"
-        user = User.objects.filter(username=DEMO_USER).first()
-        if user is None:
-            create_user(actor=actor, username=DEMO_USER, password=password, full_name="Quản trị mẫu",
-                        is_superuser=True)
-        else:
-            set_password(actor=actor, user=user, password=password)
-        return password
+    def _demo_users(self, actor) -> list[tuple[str, str, str]]:
+        """Demo sign-ins, one per kind of work; passwords are new at every run and printed once."""
+        from hoso.gazetteer.models import AdminUnit
+
+        commune = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_to__isnull=True).order_by("code").first()
+        made = []
+        for username, full_name, role, extra in DEMO_USERS:
+            if role == Role.COMMUNE_OFFICER and commune is None:
+                continue
+            password = f"demo-{secrets.token_hex(4)}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                units = [commune] if role == Role.COMMUNE_OFFICER else []
+                create_user(actor=actor, username=username, password=password, full_name=full_name, role=role,
+                            scope_units=units, **extra)
+            else:
+                set_password(actor=None, user=user, password=password)
+            where = f"xã {commune.name}" if role == Role.COMMUNE_OFFICER else "toàn tỉnh"
+            made.append((username, password, f"{Role(role).label}, {where}"))
+        return made
 
 
 def _n(number: int) -> str:

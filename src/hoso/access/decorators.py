@@ -1,0 +1,47 @@
+"""Every view declares who may use it: `@rule(PERMISSION)` or `@public`. A test walks the URL patterns and
+fails on any view without a declared rule, so a new page cannot forget access control."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+
+from .permissions import Permission
+from .rules import user_can
+
+PUBLIC = Permission("public", "Ai cũng dùng được (trang đăng nhập)")
+
+
+def rule(permission: Permission) -> Callable:
+    """Sign-in required, and the role must hold `permission` (else 403 with a Vietnamese page)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_can(request.user, permission):
+                raise PermissionDenied(f"Bạn không có quyền: {permission.label}.")
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = permission
+        return guarded
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    view.access_rule = PUBLIC
+    return view
+
+
+class RulePermission(BasePermission):
+    """DRF: the view's `access_rule` must be held by the (authenticated) user."""
+
+    message = "Bạn không có quyền dùng chức năng này."
+
+    def has_permission(self, request, view) -> bool:
+        permission = getattr(view, "access_rule", None)
+        return permission is not None and user_can(request.user, permission)

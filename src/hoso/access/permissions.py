@@ -1,0 +1,66 @@
+"""Every permission and role of hoso, declared once (read this file to know who may do what).
+
+A role is a set of permissions. Two things sit beside roles on each user: an area scope (the whole
+province, or a list of communes) and an explicit clearance for "mật" (secret) dossiers and documents.
+Health data (tỷ lệ tổn thương, medical records) is sensitive personal data (Luật BVDLCN 91/2025):
+only roles that need it hold VIEW_HEALTH.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    label: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+SIGNED_IN = Permission("signed_in", "Đã đăng nhập")  # a rule, held by every active user
+VIEW_DOSSIER = Permission("view_dossier", "Xem hồ sơ trong phạm vi")
+EDIT_DOSSIER = Permission("edit_dossier", "Đăng ký, sửa hồ sơ")
+DELETE_DOSSIER = Permission("delete_dossier", "Xóa hồ sơ đăng ký nhầm")
+VERIFY_DOSSIER = Permission("verify_dossier", "Kiểm tra dữ liệu so với ảnh")
+VIEW_HEALTH = Permission("view_health", "Xem dữ liệu sức khỏe (giám định, tỷ lệ tổn thương)")
+VIEW_FILES = Permission("view_files", "Xem, tải ảnh trang và bản PDF")
+CAPTURE = Permission("capture", "Số hóa: quét, tải ảnh lên, sắp xếp trang")
+EXPORT = Permission("export", "Xuất danh sách, in")
+VIEW_STATISTICS = Permission("view_statistics", "Xem thống kê")
+MANAGE_ARCHIVE = Permission("manage_archive", "Quản lý kho, cho mượn hồ sơ gốc, chuyển hồ sơ")
+VIEW_AUDIT = Permission("view_audit", "Xem và xuất nhật ký")
+MANAGE_USERS = Permission("manage_users", "Quản lý người dùng, vai trò, phạm vi")
+
+ALL_PERMISSIONS = (VIEW_DOSSIER, EDIT_DOSSIER, DELETE_DOSSIER, VERIFY_DOSSIER, VIEW_HEALTH, VIEW_FILES, CAPTURE,
+                   EXPORT, VIEW_STATISTICS, MANAGE_ARCHIVE, VIEW_AUDIT, MANAGE_USERS)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Quản trị hệ thống"
+    ARCHIVIST = "archivist", "Lưu trữ viên"
+    POLICY_OFFICER = "policy_officer", "Cán bộ chính sách"
+    DATA_ENTRY = "data_entry", "Nhập liệu, số hóa"
+    VERIFIER = "verifier", "Kiểm tra dữ liệu"
+    COMMUNE_OFFICER = "commune_officer", "Cán bộ xã"
+    LEADER = "leader", "Lãnh đạo, thanh tra"
+    AUDITOR = "auditor", "Kiểm soát nhật ký"
+    SYSTEM = "system", "Hệ thống (dòng lệnh, tác vụ nền)"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMIN: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, DELETE_DOSSIER, VIEW_FILES, EXPORT, VIEW_STATISTICS,
+                           VIEW_AUDIT, MANAGE_USERS}),
+    Role.ARCHIVIST: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, CAPTURE, EXPORT,
+                               VIEW_STATISTICS, MANAGE_ARCHIVE}),
+    Role.POLICY_OFFICER: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, EXPORT, VIEW_STATISTICS}),
+    Role.DATA_ENTRY: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, CAPTURE}),
+    Role.VERIFIER: frozenset({VIEW_DOSSIER, VERIFY_DOSSIER, VIEW_HEALTH, VIEW_FILES}),
+    Role.COMMUNE_OFFICER: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_FILES, EXPORT}),
+    Role.LEADER: frozenset({VIEW_DOSSIER, VIEW_STATISTICS, EXPORT}),
+    Role.AUDITOR: frozenset({VIEW_AUDIT}),
+    Role.SYSTEM: frozenset(ALL_PERMISSIONS),
+}
+ASSIGNABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.SYSTEM]

@@ -1,0 +1,262 @@
+"""Sign-in completion (password change, second factor), user administration and the auditor's screen."""
+
+import io
+import json
+import secrets
+from base64 import b32encode
+from datetime import datetime, time
+
+import qrcode
+import qrcode.image.svg
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from hoso.access import services as access_services
+from hoso.access.audit import record_event
+from hoso.access.decorators import rule
+from hoso.access.models import AuditEvent, User
+from hoso.access.permissions import ASSIGNABLE_ROLES, MANAGE_USERS, ROLE_PERMISSIONS, SIGNED_IN, VIEW_AUDIT
+from hoso.gazetteer.models import AdminUnit
+from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
+
+
+@rule(SIGNED_IN)
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access_services.set_password(actor=request.user, user=request.user,
+                                         password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            form.add_error("new_password1", exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Đã đổi mật khẩu.")
+            return redirect("home")
+    return render(request, "access/password_change.html", {"form": form})
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label="Mã 6 số trong ứng dụng xác thực", max_length=8,
+                            widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric",
+                                                          "autocomplete": "one-time-code"}))
+
+
+@rule(SIGNED_IN)
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    device = access_services.totp_device(request.user)
+    if device is None or not device.confirmed:
+        return redirect("otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if access_services.check_totp(user=request.user, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "home")
+        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")
+    return render(request, "access/otp_verify.html", {"form": form})
+
+
+@rule(SIGNED_IN)
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    device = access_services.totp_device(request.user, create=True)
+    if device.confirmed:
+        return redirect("otp_verify")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if access_services.confirm_totp(user=request.user, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, "Đã bật xác thực hai lớp.")
+            return redirect("home")
+        form.add_error("token", "Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    secret = b32encode(device.bin_key).decode()
+    return render(request, "access/otp_setup.html", {"form": form, "qr_svg": image.to_string(encoding="unicode"),
+                                                     "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))})
+
+
+class UserForm(forms.Form):
+    username = forms.RegexField(label="Tên đăng nhập", max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": "Chỉ dùng chữ không dấu, số và . @ + - _"})
+    first_name = forms.CharField(label="Họ và tên", max_length=150, required=False)
+    role = forms.ChoiceField(label="Vai trò", choices=ASSIGNABLE_ROLES)
+    scope_all = forms.BooleanField(label="Phạm vi toàn tỉnh", required=False)
+    scope_units = forms.ModelMultipleChoiceField(
+        label="Hoặc chỉ các xã/phường (đơn vị hiện hành)", required=False,
+        queryset=AdminUnit.objects.filter(valid_to__isnull=True).exclude(level=AdminUnit.Level.PROVINCE)
+        .order_by("level", "name"), widget=forms.SelectMultiple(attrs={"size": 8}))
+    secret_clearance = forms.BooleanField(label="Được xem hồ sơ, tài liệu Mật", required=False)
+    is_active = forms.BooleanField(label="Đang hoạt động", required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("scope_all") and not data.get("scope_units") and data.get("role") not in {"auditor", "admin"}:
+            raise ValidationError("Hãy chọn phạm vi: toàn tỉnh hoặc ít nhất một xã/phường.")
+        return data
+
+
+@rule(MANAGE_USERS)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.exclude(role="system").order_by("username").prefetch_related("scope_units")
+    return render(request, "access/user_list.html", {"users": users, "roles": ROLE_PERMISSIONS})
+
+
+@rule(MANAGE_USERS)
+def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    user = get_object_or_404(User.objects.exclude(role="system"), pk=user_id) if user_id else None
+    initial = {}
+    if user is not None:
+        initial = {f: getattr(user, f) for f in ("username", "first_name", "role", "scope_all", "secret_clearance",
+                                                  "is_active")}
+        initial["scope_units"] = list(user.scope_units.all())
+    form = UserForm(request.POST or None, initial=initial or {"is_active": True})
+    if user is not None:
+        form.fields["username"].disabled = True
+    temporary = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("first_name", "role", "scope_all", "secret_clearance", "is_active")}
+        try:
+            if user is None:
+                temporary = _temporary_password()
+                user = access_services.create_user(
+                    actor=request.user, username=data["username"], password=temporary, full_name=data["first_name"],
+                    role=data["role"], scope_all=data["scope_all"], scope_units=data["scope_units"],
+                    secret_clearance=data["secret_clearance"], must_change_password=True)
+            else:
+                access_services.update_user(actor=request.user, user=user, scope_units=data["scope_units"], **fields)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            if temporary:
+                messages.success(request, f"Đã tạo «{user.username}». Mật khẩu tạm (chỉ hiện một lần, "
+                                          f"phải đổi khi đăng nhập): {temporary}")
+            else:
+                messages.success(request, f"Đã lưu «{user.username}».")
+            return redirect("user_list")
+    return render(request, "access/user_form.html", {"form": form, "edited": user})
+
+
+@rule(MANAGE_USERS)
+@require_POST
+def user_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_object_or_404(User.objects.exclude(role="system"), pk=user_id)
+    if request.POST.get("what") == "totp":
+        access_services.reset_totp(actor=request.user, user=user)
+        messages.success(request, f"Đã gỡ xác thực hai lớp của «{user.username}»; lần đăng nhập sau sẽ cài lại.")
+    else:
+        temporary = _temporary_password()
+        access_services.set_password(actor=request.user, user=user, password=temporary)
+        messages.success(request, f"Mật khẩu tạm của «{user.username}» (chỉ hiện một lần): {temporary}")
+    return redirect("user_list")
+
+
+def _temporary_password() -> str:
+    return "-".join(secrets.token_hex(3) for _ in range(3))
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label="Người dùng", required=False, max_length=150)
+    dossier = forms.CharField(label="Số hồ sơ / mã đối tượng", required=False, max_length=64)
+    action = forms.CharField(label="Hành động", required=False, max_length=40)
+    since = forms.CharField(label="Từ ngày", required=False, max_length=10, widget=forms.TextInput(
+        attrs={"placeholder": "dd/mm/yyyy"}))
+    until = forms.CharField(label="Đến ngày", required=False, max_length=10, widget=forms.TextInput(
+        attrs={"placeholder": "dd/mm/yyyy"}))
+
+    def _day(self, name: str):
+        text = self.cleaned_data.get(name, "")
+        if not text:
+            return None
+        try:
+            date = parse_partial_date(text)
+        except InvalidPartialDate as exc:
+            raise ValidationError(str(exc)) from exc
+        if date.day is None:
+            raise ValidationError("Nhập đủ ngày/tháng/năm, ví dụ 25/11/2026.")
+        return date.earliest()
+
+    def clean_since(self):
+        return self._day("since")
+
+    def clean_until(self):
+        return self._day("until")
+
+
+def _audit_events(form: AuditFilterForm):
+    events = AuditEvent.objects.all().order_by("-id")
+    if not form.is_valid():
+        return events.none()
+    data = form.cleaned_data
+    if data["user"]:
+        events = events.filter(actor_name__icontains=data["user"])
+    if data["dossier"]:
+        from hoso.records.models import Dossier
+
+        ids = [str(i) for i in Dossier.objects.filter(number__icontains=data["dossier"]).values_list("id", flat=True)]
+        events = events.filter(summary__icontains=data["dossier"]) | events.filter(object_type="dossier",
+                                                                                    object_id__in=ids)
+    if data["action"]:
+        events = events.filter(action=data["action"])
+    tz = timezone.get_current_timezone()
+    if data["since"]:
+        events = events.filter(at__gte=datetime.combine(data["since"], time.min, tz))
+    if data["until"]:
+        events = events.filter(at__lte=datetime.combine(data["until"], time.max, tz))
+    return events
+
+
+@rule(VIEW_AUDIT)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    actions = AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action")
+    return render(request, "access/audit_list.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                      "actions": actions})
+
+
+@rule(VIEW_AUDIT)
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered audit trail as an Excel file (at most 100,000 rows); the export is itself audited."""
+    from openpyxl import Workbook
+
+    form = AuditFilterForm(request.GET or None)
+    events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Nhật ký")
+    sheet.append(["Số", "Thời gian", "Người dùng", "Hành động", "Đối tượng", "Mã", "Tóm tắt", "Trước", "Sau"])
+    count = 0
+    for e in events.iterator(chunk_size=2000):
+        sheet.append([e.id, timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor_name, e.action,
+                      e.object_type, e.object_id, e.summary, _cell(e.before), _cell(e.after)])
+        count += 1
+        if count >= 100_000:
+            break
+    buffer = io.BytesIO()
+    book.save(buffer)
+    record_event(actor=request.user, action="export", object_type="audit", summary=f"{count} sự kiện",
+                 after={"filters": request.GET.dict()})
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument."
+                                                            "spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="nhat-ky-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = json.dumps(value, ensure_ascii=False)
+    return ("'" + text) if text[:1] in "=+-@" else text[:32000]
