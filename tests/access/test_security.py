@@ -1,0 +1,147 @@
+"""Sign-in hardening, user administration and the auditor's screen, as a person would meet them."""
+
+import io
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from openpyxl import load_workbook
+
+from hoso.access.models import AuditEvent, User
+from hoso.access.permissions import Role
+from hoso.access.services import create_user, totp_device
+
+PASSWORD = "mat-khau-rat-dai-2025"
+
+
+def login(client, username, password=PASSWORD, address="10.0.0.1"):
+    return client.post("/dang-nhap/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_repeated_failures_lock_the_account_then_the_address(officer, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "canbo", "sai-mat-khau").status_code == 200
+    assert login(client, "canbo", "sai-mat-khau").status_code == 429  # the last allowed failure locks
+    locked = login(client, "canbo")  # even the right password is refused while locked
+    assert locked.status_code == 429
+    assert "Tạm khóa đăng nhập" in locked.content.decode()
+    assert AuditEvent.objects.filter(action="login_failed", object_id="canbo").count() >= settings.AXES_FAILURE_LIMIT
+    # Another address guessing many user names is locked out too.
+    other = Client()
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        login(other, f"khong-co-{i}", "x", address="10.0.0.9")
+    assert login(other, "canbo", address="10.0.0.9").status_code == 429
+
+
+@pytest.mark.totp
+def test_administrators_must_set_up_and_use_a_second_factor(db):
+    create_user(actor=None, username="quantri", password=PASSWORD, role=Role.ADMIN, scope_all=True)
+    client = Client()
+    assert login(client, "quantri").status_code == 302
+    page = client.get("/", follow=True)
+    assert page.redirect_chain[-1][0] == "/xac-thuc/cai-dat/"
+    assert "<svg" in page.content.decode()
+    device = totp_device(User.objects.get(username="quantri"))
+    wrong = client.post("/xac-thuc/cai-dat/", {"token": "000000"})
+    assert wrong.status_code == 200 and "Mã không đúng" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp slows down guessing after a wrong code; the person waits a moment
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post("/xac-thuc/cai-dat/", {"token": code}).status_code == 302
+    assert client.get("/quan-tri/nguoi-dung/").status_code == 200
+    # Next sign-in asks for the code before anything else.
+    client.post("/dang-xuat/")
+    login(client, "quantri")
+    assert client.get("/quan-tri/nguoi-dung/")["Location"] == "/xac-thuc/"
+    assert client.get("/api/dossiers/").status_code == 403
+    assert AuditEvent.objects.filter(action="totp_enrolled").exists()
+
+
+@pytest.mark.totp
+def test_officers_do_not_need_a_second_factor(officer):
+    client = Client()
+    login(client, "canbo")
+    assert client.get("/ho-so/").status_code == 200
+
+
+def test_first_sign_in_forces_a_password_change(admin_user):
+    admin = Client()
+    admin.force_login(admin_user)
+    response = admin.post("/quan-tri/nguoi-dung/moi/", {"username": "moi", "first_name": "Người Mới",
+                                                        "role": Role.POLICY_OFFICER, "scope_all": "on",
+                                                        "is_active": "on"}, follow=True)
+    message = [str(m) for m in response.context["messages"]][0]
+    temporary = message.rsplit(": ", 1)[1]
+    user = User.objects.get(username="moi")
+    assert user.must_change_password and user.role == Role.POLICY_OFFICER
+    client = Client()
+    login(client, "moi", temporary)
+    assert client.get("/ho-so/")["Location"] == "/doi-mat-khau/"
+    weak = client.post("/doi-mat-khau/", {"new_password1": "123", "new_password2": "123"})
+    assert weak.status_code == 200 and "error" in weak.content.decode()
+    assert client.post("/doi-mat-khau/", {"new_password1": "mot-mat-khau-moi-dai",
+                                          "new_password2": "mot-mat-khau-moi-dai"}).status_code == 302
+    assert client.get("/ho-so/").status_code == 200
+    assert AuditEvent.objects.filter(action="create", object_type="user", summary="moi").exists()
+
+
+def test_user_administration_is_audited_and_refused_to_others(admin_user, officer):
+    admin = Client()
+    admin.force_login(admin_user)
+    response = admin.post(f"/quan-tri/nguoi-dung/{officer.pk}/", {
+        "first_name": "Cán bộ", "role": Role.AUDITOR, "is_active": "on", "scope_all": "on"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="update", object_type="user").latest("id")
+    assert event.before["role"] == Role.POLICY_OFFICER and event.after["role"] == Role.AUDITOR
+    other = Client()
+    other.force_login(User.objects.get(pk=officer.pk))
+    assert other.get("/quan-tri/nguoi-dung/").status_code == 403
+    # A scope is required for roles that see dossiers.
+    response = admin.post("/quan-tri/nguoi-dung/moi/", {"username": "khongpham", "role": Role.COMMUNE_OFFICER,
+                                                        "is_active": "on"})
+    assert "Hãy chọn phạm vi" in response.content.decode()
+    assert not User.objects.filter(username="khongpham").exists()
+
+
+def test_idle_sessions_expire(settings, officer):
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 3600
+    client = Client()
+    login(client, "canbo")
+    assert client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+
+
+def test_auditor_filters_and_exports_the_trail(martyr_dossier, officer):
+    client = Client()
+    client.force_login(officer)
+    client.get(f"/ho-so/{martyr_dossier.number}/")
+    auditor = create_user(actor=None, username="kiemsoat", password=PASSWORD, role=Role.AUDITOR)
+    client = Client()
+    client.force_login(auditor)
+    page = client.get("/nhat-ky/", {"user": "canbo", "action": "view", "since": "01/01/2020"})
+    assert page.status_code == 200
+    rows = page.context["page"].object_list
+    assert rows and all(e.actor_name == "canbo" and e.action == "view" for e in rows)
+    assert "Ngày không tồn tại" in client.get("/nhat-ky/", {"since": "31/02/2026"}).content.decode()
+    export = client.get("/nhat-ky/xuat-excel/", {"user": "canbo"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    values = list(sheet.values)
+    assert values[0][:4] == ("Số", "Thời gian", "Người dùng", "Hành động")
+    assert {row[2] for row in values[1:]} == {"canbo"}
+    assert AuditEvent.objects.filter(action="export", object_type="audit", actor=auditor).exists()
+    assert client.get("/ho-so/").status_code == 403  # the auditor reads the trail only
+
+
+@pytest.mark.parametrize("hostile", ["' OR 1=1 --", '"; DROP TABLE access_user; --', "NEAR(a b)", "*", "%", "_",
+                                     "\\", "<script>x</script>"])
+def test_injection_in_every_filter_is_harmless(hostile, officer, admin_user, martyr_dossier):
+    client = Client()
+    client.force_login(admin_user)
+    for url, params in [("/ho-so/", {"q": hostile}), ("/ho-so/", {"category": hostile, "status": hostile}),
+                        ("/tim-kiem/", {"q": hostile, "category": hostile, "unit": hostile, "decade": hostile}),
+                        ("/api/search/", {"q": hostile}), ("/nhat-ky/", {"user": hostile, "dossier": hostile,
+                                                                         "action": hostile})]:
+        response = client.get(url, params)
+        assert response.status_code in (200, 400), (url, params)
+        assert "<script>x</script>" not in response.content.decode()
+    assert User.objects.filter(username="canbo").exists()
