@@ -8,7 +8,6 @@ from datetime import datetime, time
 
 import qrcode
 import qrcode.image.svg
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -80,8 +79,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         form.add_error("token", "Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     secret = b32encode(device.bin_key).decode()
-    return render(request, "access/otp_setup.html", {"form": form, "qr_svg": image.to_string(encoding="unicode"),
-                                                     "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))})
+    grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return render(request, "access/otp_setup.html",
+                  {"form": form, "qr_svg": image.to_string(encoding="unicode"), "secret": grouped})
 
 
 class UserForm(forms.Form):

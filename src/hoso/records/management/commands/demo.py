@@ -77,7 +77,8 @@ class Command(BaseCommand):
         """Demo sign-ins, one per kind of work; passwords are new at every run and printed once."""
         from hoso.gazetteer.models import AdminUnit
 
-        commune = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_to__isnull=True).order_by("code").first()
+        current = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_to__isnull=True)
+        commune = current.order_by("code").first()
         made = []
         for username, full_name, role, extra in DEMO_USERS:
             if role == Role.COMMUNE_OFFICER and commune is None:
