@@ -4,7 +4,11 @@ from typing import Any
 
 from hoso.vntext.dates import PartialDate
 
-from .models import Dossier, Person
+from hoso.access.models import User
+from hoso.access.permissions import VIEW_HEALTH
+from hoso.access.rules import user_can
+
+from .models import Confidentiality, Dossier, Person
 
 
 def _date(value: PartialDate | None) -> str | None:
@@ -41,23 +45,27 @@ def _fields(obj, exclude: set[str]) -> dict[str, Any]:
     return out
 
 
-def dossier_to_dict(dossier: Dossier) -> dict[str, Any]:
-    """Everything about one dossier: person, category facts, relatives, documents, pages with OCR text."""
+def dossier_to_dict(dossier: Dossier, *, actor: User | None = None) -> dict[str, Any]:
+    """Everything about one dossier: person, category facts, relatives, documents, pages with OCR text.
+    For an `actor`, health data needs VIEW_HEALTH and "mật" documents need clearance (else they are left out)."""
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None
+    health = actor is None or user_can(actor, VIEW_HEALTH)
+    cleared = actor is None or actor.secret_clearance
     return {
         "dossier_number": dossier.number,
         "category": {"code": dossier.category.code, "name": dossier.category.name},
         "metadata": _fields(dossier, {"id", "number", "category", "subject", "created_at", "updated_at"}),
         "person": person_to_dict(dossier.subject),
         "martyr": _fields(martyr, {"id", "dossier"}) if martyr else None,
-        "assessments": [_fields(a, {"id", "dossier"}) for a in dossier.assessments.all()],
+        "assessments": [_fields(a, {"id", "dossier"}) for a in dossier.assessments.all()] if health else None,
         "decisions": [_fields(d, {"id", "dossier"}) for d in dossier.decisions.all()],
         "relatives": [
             {"relationship": link.relationship, "receives_benefit": link.receives_benefit,
              "keeps_worship": link.keeps_worship, "person": person_to_dict(link.person)}
             for link in dossier.relative_links.select_related("person").all()
         ],
-        "documents": [_fields(d, {"id", "dossier"}) for d in dossier.documents.all()],
+        "documents": [_fields(d, {"id", "dossier"}) for d in dossier.documents.all()
+                      if cleared or d.confidentiality != Confidentiality.SECRET],
         "pages": [
             {"sequence": p.sequence, "state": p.state, "error": p.error or None,
              "document_sequence": p.document.sequence if p.document_id else None,

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         dossier = selectors.dossier_detail(actor=actor, number=canonical)
         if dossier is None:
             raise CommandError(f"Không tìm thấy hồ sơ {canonical} (hoặc không có quyền xem).")
-        data = dossier_to_dict(dossier)
+        data = dossier_to_dict(dossier, actor=actor)
         if json:
             self.stdout.write(_dumps(data))
             return
