@@ -65,6 +65,8 @@ class Person(models.Model):
     national_id = models.CharField("số định danh cá nhân", max_length=12, blank=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="people")
     notes = models.TextField("ghi chú", blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+                                    help_text="Bản ghi trùng đã gộp vào người này (giữ lại để còn lịch sử)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

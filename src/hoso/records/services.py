@@ -351,6 +351,38 @@ def update_document(*, actor: User | None, document: Document, **changes: Any) -
 
 
 
+def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Person:
+    """Two records of the same person: `duplicate`'s dossiers, relative links, aliases and decisions move to
+    `keep`; `duplicate` stays in the database marked as merged into `keep`, so both histories remain."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Không thể gộp một người với chính họ.")
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise ValidationError("Một trong hai bản ghi đã được gộp trước đó.")
+    with transaction.atomic():
+        moved_dossiers = list(Dossier.objects.filter(subject=duplicate).values_list("id", flat=True))
+        links = DossierRelative.objects.filter(person=duplicate)
+        clashes = set(links.filter(dossier__relative_links__person=keep).values_list("dossier_id", flat=True))
+        if clashes or Dossier.objects.filter(subject=keep, relative_links__person=duplicate).exists():
+            raise ValidationError("Hai người này cùng có mặt trong một hồ sơ (người có công và thân nhân): "
+                                  "hãy sửa hồ sơ trước khi gộp.")
+        relative_dossiers = list(links.values_list("dossier_id", flat=True))
+        Dossier.objects.filter(subject=duplicate).update(subject=keep)
+        links.update(person=keep)
+        BenefitDecision.objects.filter(beneficiary=duplicate).update(beneficiary=keep)
+        names = {a.name for a in keep.aliases.all()} | {keep.full_name}
+        extra = [n for n in [duplicate.full_name, *duplicate.aliases.values_list("name", flat=True)] if n not in names]
+        Alias.objects.bulk_create(Alias(person=keep, name=n, name_folded=fold(n)) for n in dict.fromkeys(extra))
+        keep.categories.add(*duplicate.categories.all())
+        duplicate.merged_into = keep
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        record_event(actor=actor, action="merge", obj=keep, summary=f"{duplicate.full_name} → {keep.full_name}",
+                     before={"duplicate": snapshot(duplicate)},
+                     after={"keep": keep.pk, "dossiers": moved_dossiers, "relative_in": relative_dossiers,
+                            "aliases_added": extra})
+        _notify([*moved_dossiers, *relative_dossiers, *_person_dossier_ids(keep)])
+    return keep
+
+
 def _person_from_seed(seed: PersonSeed) -> Person:
     person = Person()
     _fill_person(person, _clean_text({"full_name": seed.full_name, **seed.values}))

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "hoso.gazetteer",
     "hoso.records",
     "hoso.search",
+    "hoso.registers",
     "hoso.web",
     "hoso.api",
 ]

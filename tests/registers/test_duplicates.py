@@ -1,0 +1,58 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from hoso.access.models import AuditEvent
+from hoso.records import services
+from hoso.records.models import Dossier, Person
+from hoso.registers.duplicates import decide, find_candidates
+from hoso.registers.models import DuplicateCandidate
+from hoso.search.selectors import search
+
+
+@pytest.fixture
+def twice(actor):
+    """The same martyr registered twice: once with accents and an alias, once typed without accents."""
+    first = services.create_person(actor=actor, full_name="Nguyễn Văn Đức", birth_date="1950", aliases=["Ba Đức"])
+    d1 = services.register_dossier(actor=actor, number="QTI/LS-00001/CM", category_code="LS", subject=first)
+    second = services.create_person(actor=actor, full_name="Nguyen Van Duc", birth_date="1950")
+    d2 = services.register_dossier(actor=actor, number="QTI/TT-00002/CM", category_code="TT", subject=second)
+    other = services.create_person(actor=actor, full_name="Nguyễn Văn Đức", birth_date="1930")
+    services.register_dossier(actor=actor, number="QTI/LS-00003/CM", category_code="LS", subject=other)
+    by_alias = services.create_person(actor=actor, full_name="Ba Đức", birth_date="1951")
+    services.register_dossier(actor=actor, number="QTI/KC-00004/CM", category_code="KC", subject=by_alias)
+    return first, second, d1, d2
+
+
+def test_possible_duplicates_are_queued_with_evidence(twice, actor):
+    first, second, *_ = twice
+    assert find_candidates(actor=actor) == 2
+    pair = DuplicateCandidate.objects.get(first=first, second=second)
+    assert pair.score >= 75 and "Cùng năm sinh 1950" in pair.reasons
+    assert any("Trùng tên theo bí danh" in c.reasons for c in DuplicateCandidate.objects.all())
+    assert find_candidates(actor=actor) == 0  # nothing queued twice
+
+
+def test_merging_keeps_both_histories(twice, actor):
+    first, second, d1, d2 = twice
+    find_candidates(actor=actor)
+    pair = DuplicateCandidate.objects.get(first=first, second=second)
+    decide(actor=actor, candidate=pair, merge=True)
+    assert set(Dossier.objects.filter(subject=first).values_list("number", flat=True)) == {d1.number, d2.number}
+    second.refresh_from_db()
+    assert second.merged_into == first and Person.objects.filter(pk=second.pk).exists()
+    assert "Nguyen Van Duc" in set(first.aliases.values_list("name", flat=True))
+    assert AuditEvent.objects.filter(action="merge", object_id=str(first.pk)).exists()
+    found = search(actor=actor, text="nguyen van duc 1950", audit=False)
+    assert {h.dossier_number for h in found.hits} == {d1.number, d2.number}
+    pair.refresh_from_db()
+    assert pair.status == "merged"
+    with pytest.raises(ValidationError):
+        services.merge_people(actor=actor, keep=first, duplicate=second)
+
+
+def test_dismissing_a_pair(twice, actor):
+    find_candidates(actor=actor)
+    pair = DuplicateCandidate.objects.first()
+    decide(actor=actor, candidate=pair, merge=False)
+    assert DuplicateCandidate.objects.get(pk=pair.pk).status == "dismissed"
+    assert Person.objects.filter(merged_into__isnull=False).count() == 0
