@@ -56,3 +56,15 @@ def test_dismissing_a_pair(twice, actor):
     decide(actor=actor, candidate=pair, merge=False)
     assert DuplicateCandidate.objects.get(pk=pair.pk).status == "dismissed"
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_review_page_shows_pairs_side_by_side_and_merges(twice, actor, officer, client):
+    first, second, d1, d2 = twice
+    client.force_login(officer)
+    client.post("/trung-lap/tim/")
+    page = client.get("/trung-lap/").content.decode()
+    assert "Nguyen Van Duc" in page and d2.number in page and "Cùng năm sinh 1950" in page
+    pair = DuplicateCandidate.objects.get(first=first, second=second)
+    client.post(f"/trung-lap/{pair.pk}/", {"action": "keep_first"})
+    assert Dossier.objects.get(number=d2.number).subject_id == first.pk
+    assert client.post(f"/trung-lap/{pair.pk}/", {"action": "dismiss"}).status_code == 404  # already decided

@@ -4,7 +4,7 @@ from django.urls import path
 from hoso.access.decorators import public, rule
 from hoso.access.permissions import SIGNED_IN
 
-from . import views, views_access
+from . import views, views_access, views_registers
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,9 @@ urlpatterns = [
     path("quan-tri/nguoi-dung/<int:user_id>/dat-lai/", views_access.user_reset, name="user_reset"),
     path("nhat-ky/", views_access.audit_list, name="audit_list"),
     path("nhat-ky/xuat-excel/", views_access.audit_export, name="audit_export"),
+    path("trung-lap/", views_registers.duplicate_list, name="duplicate_list"),
+    path("trung-lap/tim/", views_registers.duplicate_scan, name="duplicate_scan"),
+    path("trung-lap/<int:pk>/", views_registers.duplicate_decide, name="duplicate_decide"),
     path("tim-kiem/", views.search_page, name="search"),
     path("ho-so/", views.dossier_list, name="dossier_list"),
     path("ho-so/moi/", views.dossier_create, name="dossier_create"),
