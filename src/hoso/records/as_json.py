@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from hoso.vntext.dates import PartialDate
-
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_HEALTH
 from hoso.access.rules import user_can
+from hoso.vntext.dates import PartialDate
 
 from .models import Confidentiality, Dossier, Person
 
