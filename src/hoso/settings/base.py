@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "hoso.records",
     "hoso.search",
     "hoso.registers",
+    "hoso.reports",
     "hoso.web",
     "hoso.api",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("trung-lap/<int:pk>/", views_registers.duplicate_decide, name="duplicate_decide"),
     path("tim-kiem/", views.search_page, name="search"),
     path("ho-so/", views.dossier_list, name="dossier_list"),
+    path("ho-so/xuat/", views.dossier_export, name="dossier_export"),
     path("ho-so/moi/", views.dossier_create, name="dossier_create"),
     path("ho-so/<path:number>/sua/", views.dossier_edit, name="dossier_edit"),
     path("ho-so/<path:number>/than-nhan/", views.relative_add, name="relative_add"),

@@ -9,11 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hoso.access.audit import record_event
 from hoso.access.decorators import rule
-from hoso.access.permissions import EDIT_DOSSIER, SIGNED_IN, VIEW_DOSSIER, VIEW_HEALTH
+from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_HEALTH
 from hoso.access.rules import user_can
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
+from hoso.reports import exports
 from hoso.search import selectors as search_selectors
 from hoso.search._query import i_y_variants, parse_query
 
@@ -51,20 +53,53 @@ def _query_string(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@rule(VIEW_DOSSIER)
-def dossier_list(request: HttpRequest) -> HttpResponse:
-    """All visible dossiers in Vietnamese name order, with filters; a typed name or number is searched."""
+def _list_filters(request: HttpRequest) -> tuple[DossierFilterForm, dict, selectors.DossierFilters]:
     form = DossierFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    if form.is_bound and not form.is_valid():
-        messages.error(request, "Điều kiện lọc không hợp lệ, đã bỏ qua: " + "; ".join(
-            f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items()))
     category = data.get("category")
     unit = data.get("unit")
     filters = selectors.DossierFilters(category=category.code if category else "", unit_id=unit.pk if unit else None,
                                        status=data.get("status", ""))
+    return form, data, filters
+
+
+@rule(EXPORT)
+def dossier_export(request: HttpRequest) -> HttpResponse:
+    """The list as shown (filters and search included) to .xlsx or .csv, through the same access rule; audited."""
+    form, data, filters = _list_filters(request)
+    if data.get("q"):
+        result = search_selectors.search(
+            actor=request.user, text=data["q"], limit=200, audit=False,
+            filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
+        order = [h.dossier_number for h in result.hits]
+        found = {d.number: d for d in selectors.visible_dossiers(actor=request.user).filter(number__in=order)
+                 .select_related("subject", "category").prefetch_related("subject__aliases")}
+        dossiers = [found[n] for n in order if n in found]
+    else:
+        dossiers = (selectors.dossier_list(actor=request.user, filters=filters)
+                    .prefetch_related("subject__aliases").iterator(chunk_size=2000))
+    rows = list(exports.dossier_rows(dossiers))
+    kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    record_event(actor=request.user, action="export", object_type="dossier_list", summary=f"{len(rows)} hồ sơ",
+                 after={"filters": {k: v for k, v in request.GET.items()}, "format": kind})
+    if kind == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.to_xlsx(rows, "Danh sách hồ sơ"), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="danh-sach-ho-so.{kind}"'
+    return response
+
+
+@rule(VIEW_DOSSIER)
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    """All visible dossiers in Vietnamese name order, with filters; a typed name or number is searched."""
+    form, data, filters = _list_filters(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Điều kiện lọc không hợp lệ, đã bỏ qua: " + "; ".join(
+            f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items()))
     context = {"form": form, "query": _query_string(request),
-               "filtered": bool(request.GET.get("q") or category or unit or filters.status)}
+               "filtered": bool(request.GET.get("q") or filters.category or filters.unit_id or filters.status)}
     if data.get("q"):
         size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
         result = search_selectors.search(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "hoso.reports"
+    verbose_name = "Thống kê, xuất danh sách"
