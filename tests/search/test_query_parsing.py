@@ -9,8 +9,8 @@ def terms(text):
 def test_desk_sentence_becomes_name_place_and_a_year_range():
     q = parse_query("ong Nguyen Van Duc, sinh khoang 1950, que Trieu Phong")
     assert terms("ong Nguyen Van Duc, sinh khoang 1950, que Trieu Phong") == [
-        ("ong", False), ("nguyen", True), ("van", True), ("duc", True), ("que", False), ("trieu", True),
-        ("phong", True)]
+        ("ong", False), ("nguyen", True), ("van", True), ("duc", True), ("sinh", False), ("khoang", False),
+        ("que", False), ("trieu", True), ("phong", True)]
     assert q.birth_years == (1948, 1952) and q.any_years is None
 
 
@@ -24,6 +24,11 @@ def test_death_years_and_tilde():
     assert parse_query("hy sinh 1972 Lê Văn Tám").death_years == (1972, 1972)
     assert parse_query("Nguyen Van An ~1950").any_years == (1948, 1952)
     assert parse_query("mất năm 1980 Trần Thị Lan").death_years == (1980, 1980)
+
+
+def test_year_words_that_may_be_names_stay_as_optional_words():
+    # "Lê Văn Nam 1958": "nam" may be "năm" (year) or the name Nam — optional, counted when it matches the name.
+    assert terms("Lê Văn Nam 1958") == [("le", True), ("van", True), ("nam", False)]
 
 
 def test_name_syllables_that_look_like_fillers_stay_names():

@@ -155,3 +155,10 @@ def test_api_search_is_in_the_schema_and_filters_by_access(people, actor, office
     assert client.get("/api/search/", {"q": "x", "limit": 0}).status_code == 400
     client.logout()
     assert client.get("/api/search/", {"q": "ngo"}).status_code in (401, 403)
+
+
+def test_a_name_that_looks_like_a_year_word_still_ranks_first(people, actor):
+    people("Lê Văn Nam", "QTI/LS-00100/CM", birth="1958")
+    people("Lê Văn Bình", "QTI/LS-00101/CM", birth="1958")
+    assert numbers(search(actor=actor, text="Lê Văn Nam 1958"))[0] == "QTI/LS-00100/CM"
+    assert numbers(search(actor=actor, text="le van nam sinh nam 1958"))[0] == "QTI/LS-00100/CM"

@@ -105,10 +105,13 @@ def parse_query(text: str) -> Query:
     for i, (word, typed, phrase) in enumerate(words):
         if _YEAR.match(word):
             _add_year(query, int(word), folded[:i])
-        elif word in YEAR_WORDS and _before_year(folded, i) or word == "~":
+        elif word == "~":
             continue
         elif len(word) <= 40 and not (word.isdigit() and len(word) > 8):
-            query.terms.append(Term(folded=word, typed=typed, required=i not in fillers, phrase=phrase))
+            # "sinh khoảng năm 1950": words framing a year are optional — they may also be a name ("Lê Văn Nam
+            # 1958"), so they still count when they match the person's name.
+            optional = i in fillers or (word in YEAR_WORDS and _before_year(folded, i))
+            query.terms.append(Term(folded=word, typed=typed, required=not optional, phrase=phrase))
     return query
 
 

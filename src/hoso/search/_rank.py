@@ -50,6 +50,8 @@ def _best(term_words: dict[str, float], words: list[str], prefix: str | None,
         is_free = i not in taken
         if quality > 0 and ((is_free and not free) or (is_free == free and quality > best)):
             best, where, free = quality, i, is_free
+            if quality == 1.0 and is_free:
+                break  # nothing beats an exact match at a free position
     return best, where
 
 

@@ -5,7 +5,6 @@ on PostgreSQL two tsvector columns with GIN indexes hold the same folded words. 
 migration 0002 for the database in use.
 """
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from hoso.records.models import Dossier
@@ -26,13 +25,12 @@ class SearchEntry(models.Model):
     birth_year = models.SmallIntegerField(null=True, db_index=True)
     death_year = models.SmallIntegerField(null=True, db_index=True)
     number_key = models.CharField(max_length=20, db_index=True, help_text="type code + serial, e.g. ls7956")
-    number = models.CharField(max_length=40)
+    number = models.CharField(max_length=40, db_index=True)
     category_code = models.CharField(max_length=3)
     unit_id = models.BigIntegerField(null=True, help_text="the hometown's current commune, for facets")
     sort_key = models.CharField(max_length=1000)
-    # PostgreSQL only (unused on SQLite).
-    name_vector = SearchVectorField(null=True)
-    all_vector = SearchVectorField(null=True)
+    # On PostgreSQL the table also has two generated tsvector columns, name_vector and all_vector (migration
+    # 0004), computed by the database from the fields above; they are not model fields.
 
 
 class SearchTerm(models.Model):

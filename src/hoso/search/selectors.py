@@ -20,8 +20,8 @@ from ._query import MAX_QUERY_LENGTH, Query, Term, i_y_variants, parse_query
 from ._rank import Candidate, score
 from .models import SearchEntry, SearchTerm
 
-CANDIDATE_CAP = 1000  # per retrieval stage
-COUNT_CAP = 10_000
+CANDIDATE_CAP = 400  # per retrieval pass: ranking happens in Python over at most twice this many
+COUNT_CAP = 1000  # beyond this the count shows as "1.000+" (counting every match of "nguyen van" costs more)
 VARIANT_QUALITY = 0.95
 TYPO_QUALITY = {1: 0.6, 2: 0.4}
 
@@ -50,7 +50,7 @@ class SearchResult:
     message: str = ""
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "results": [
+        return {"total": self.total, "total_capped": self.total_capped, "results": [
             {"dossier_number": h.dossier_number, "full_name": h.full_name, "birth_year": h.birth_year,
              "hometown": h.hometown, "category": h.category, "score": h.score} for h in self.hits]}
 

@@ -75,12 +75,11 @@ def schema_is_current() -> bool:
 
 
 def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
-    """Rebuild the whole index, streaming dossier ids in chunks (bounded memory); returns the count."""
-    with transaction.atomic():
-        backend().clear()
-        SearchEntry.objects.all().delete()
-        SearchTerm.objects.all().delete()
-    unit_names, known, total, last_id = UnitNames(), set(), 0, 0
+    """Rebuild every entry, streaming dossier ids in chunks (bounded memory); returns the count.
+
+    Entries are rewritten in place, so search keeps answering during the rebuild; entries of dossiers
+    that no longer exist were removed with them (and their SQLite FTS rows are dropped at the end)."""
+    unit_names, known, total, last_id = UnitNames(), set(SearchTerm.objects.values_list("term", flat=True)), 0, 0
     while True:
         ids = list(Dossier.objects.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:chunk])
         if not ids:
@@ -90,5 +89,16 @@ def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000)
         last_id = ids[-1]
         if progress:
             progress(len(ids))
-    IndexState.objects.update_or_create(key="schema_version", defaults={"value": str(SCHEMA_VERSION)})
+    with transaction.atomic():
+        _drop_orphan_rows()
+        IndexState.objects.update_or_create(key="schema_version", defaults={"value": str(SCHEMA_VERSION)})
     return total
+
+
+def _drop_orphan_rows() -> None:
+    """SQLite only: FTS rows whose entry is gone (e.g. an entry deleted by a cascade)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchentry)")
