@@ -15,6 +15,9 @@ from .dossier_number import (
     looks_like_dossier_number,
     parse_dossier_number,
 )
+from .legacy import Detection, Encoding
+from .legacy import convert as convert_legacy
+from .legacy import detect as detect_encoding
 from .names import (
     COLLATION_ALPHABET,
     COMPOUND_FAMILY_NAMES,
@@ -44,4 +47,8 @@ __all__ = [
     "parse_dossier_number",
     "parse_partial_date",
     "split_name",
+    "Detection",
+    "Encoding",
+    "convert_legacy",
+    "detect_encoding",
 ]

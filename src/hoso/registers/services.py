@@ -1,0 +1,196 @@
+"""Importing a legacy register: every row converted, checked, and either imported or reported — never dropped.
+
+Rows are upserted by dossier number: a new number registers a dossier (bulk, through records.services),
+a known one is compared field by field and updated only where the register differs, so importing the
+same file twice changes nothing.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hoso.access.audit import record_event
+from hoso.access.models import User
+from hoso.records import services as records
+from hoso.records.models import Category, Dossier
+from hoso.records.seeds import DossierSeed, PersonSeed
+from hoso.vntext import legacy
+
+from .parse import Issue, ParsedRow, RowParser, find_header
+from .reader import Register, RegisterFileError
+
+BATCH = 1000
+PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
+               "residence_text", "residence_unit", "national_id", "notes")
+
+
+@dataclass
+class ImportReport:
+    file: str
+    sheet: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    encodings: Counter = field(default_factory=Counter)
+    columns: dict[str, str] = field(default_factory=dict)
+    failed_rows: list[tuple[int, list[str], str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings],
+                "encodings": dict(self.encodings), "rows": self.rows, "dry_run": self.dry_run,
+                "sheet": self.sheet, "columns": self.columns}
+
+
+def _convert(text: str, font: str | None) -> tuple[str, str]:
+    converted, detection = legacy.convert(text, font=font)
+    return converted, detection.encoding.name
+
+
+def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
+                    mapping: dict[str, str] | None = None, dry_run: bool = False,
+                    progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register."""
+    register = Register(Path(path), sheet)
+    report = ImportReport(file=Path(path).name, sheet=register.sheet_name, dry_run=dry_run)
+    try:
+        rows = register.rows()
+        head = [next(rows, None) for _ in range(30)]
+        head = [r for r in head if r is not None]
+        found = find_header(head, mapping)
+        if found is None:
+            raise RegisterFileError(
+                f"Không tìm thấy dòng tiêu đề trong trang «{register.sheet_name}»: cần ít nhất cột «Họ và tên» "
+                "và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc dùng --mapping).")
+        index, columns, span = found
+        headers = head[index][1]
+        report.header = [c.text for c in headers]
+        report.columns = {headers[i].text: name for i, name in columns.items() if i < len(headers)}
+        parser = RowParser(columns=columns, categories=set(Category.objects.values_list("code", flat=True)),
+                           province=settings.HOSO_PROVINCE_CODE, convert=_convert)
+        data = (r for r in [*head[index + span:], *rows])
+        with transaction.atomic():
+            _run(actor, parser, data, report, progress)
+            record_event(actor=actor, action="import_register", object_type="register", summary=report.file,
+                         after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}
+                         | {"error_count": len(report.errors)})
+            if dry_run:
+                transaction.set_rollback(True)
+    finally:
+        register.close()
+    return report
+
+
+def _run(actor, parser: RowParser, data, report: ImportReport, progress) -> None:
+    seen: dict[str, int] = {}
+    batch: list[ParsedRow] = []
+    for number, cells in data:
+        parsed = parser.parse(number, cells)
+        if parsed is None:
+            continue
+        report.rows += 1
+        report.encodings.update(parsed.encodings)
+        report.warnings += parsed.warnings
+        dossier_number = parsed.values.get("number")
+        if dossier_number and dossier_number in seen:
+            parsed.errors.append(Issue(number, "Số hồ sơ", dossier_number,
+                                       f"Trùng số hồ sơ với dòng {seen[dossier_number]} trong cùng tệp."))
+        if parsed.errors:
+            report.errors += parsed.errors
+            report.failed_rows.append((number, parsed.raw, "; ".join(e.message for e in parsed.errors)))
+            continue
+        seen[dossier_number] = number
+        batch.append(parsed)
+        if len(batch) >= BATCH:
+            _flush(actor, batch, report, progress)
+    _flush(actor, batch, report, progress)
+
+
+def _flush(actor, batch: list[ParsedRow], report: ImportReport, progress) -> None:
+    if not batch:
+        return
+    existing = {d.number: d for d in Dossier.objects.filter(number__in=[r.values["number"] for r in batch])
+                .select_related("subject", "category").prefetch_related("subject__aliases")}
+    new = [r for r in batch if r.values["number"] not in existing]
+    seeds = [_seed(r) for r in new]
+    try:
+        with transaction.atomic():
+            report.created += records.bulk_register_dossiers(actor=actor, seeds=seeds, source=report.file,
+                                                             batch_size=len(seeds) or 1)
+    except ValidationError:
+        for row, seed in zip(new, seeds, strict=True):  # find the bad rows one by one; keep the good ones
+            try:
+                with transaction.atomic():
+                    report.created += records.bulk_register_dossiers(actor=actor, seeds=[seed], source=report.file)
+            except ValidationError as exc:
+                _fail(report, row, "; ".join(exc.messages))
+    for row in batch:
+        dossier = existing.get(row.values["number"])
+        if dossier is not None:
+            try:
+                with transaction.atomic():
+                    changed = _update(actor, dossier, row.values)
+            except ValidationError as exc:
+                _fail(report, row, "; ".join(exc.messages))
+                continue
+            if changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    if progress:
+        progress(len(batch))
+    batch.clear()
+
+
+def _fail(report: ImportReport, row: ParsedRow, message: str) -> None:
+    report.errors.append(Issue(row.row, "", row.values.get("number", ""), message))
+    report.failed_rows.append((row.row, row.raw, message))
+
+
+def _person_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: values[k] for k in PERSON_KEYS if k in values and values[k] not in (None, "")}
+
+
+def _seed(row: ParsedRow) -> DossierSeed:
+    v = row.values
+    values = {k: x for k, x in _person_values(v).items() if k != "full_name"}
+    person = PersonSeed(full_name=v["full_name"], aliases=v["aliases"], values=values)
+    seed = DossierSeed(number=v["number"], category=v["category"], subject=person)
+    if v.get("martyr") and v["category"] == "LS":
+        seed.martyr = v["martyr"]
+    if v.get("rate") is not None:
+        kind = {"BB": "benh_tat", "HH": "chat_doc"}.get(v["category"], "thuong_tat")
+        seed.assessments.append({"rate_percent": v["rate"], "kind": kind})
+    if v.get("decision"):
+        seed.decisions.append({"kind": "cong_nhan", **v["decision"]})
+    return seed
+
+
+def _update(actor, dossier: Dossier, values: dict[str, Any]) -> bool:
+    """Update what the register says differently; True when anything changed."""
+    person = dossier.subject
+    wanted = _person_values(values)
+    changes = {k: v for k, v in wanted.items() if getattr(person, k if not k.endswith("_unit") else f"{k}_id") != (
+        v.pk if hasattr(v, "pk") else v)}
+    aliases = values["aliases"]
+    current_aliases = [a.name for a in person.aliases.all()]
+    alias_change = aliases and sorted(aliases) != sorted(current_aliases)
+    changed = False
+    if changes or alias_change:
+        records.update_person(actor=actor, person=person, aliases=aliases if alias_change else None, **changes)
+        changed = True
+    if values["category"] != dossier.category.code:
+        records.update_dossier(actor=actor, dossier=dossier, category_code=values["category"])
+        changed = True
+    return changed
