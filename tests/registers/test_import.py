@@ -9,12 +9,12 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from hoso.vntext.legacy import Encoding, from_unicode
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from hoso.records.models import Dossier, Person
 from hoso.registers.services import import_register
+from hoso.vntext.legacy import Encoding, from_unicode
 
 HEADER = ["STT", "Số hồ sơ", "Họ và tên", "Bí danh", "Năm sinh", "Giới tính", "Nguyên quán", "Loại đối tượng",
           "Ngày hy sinh", "Đơn vị", "Tỷ lệ thương tật", "Ghi chú"]
