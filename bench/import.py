@@ -33,9 +33,9 @@ def main() -> None:
     register = work / f"so-{args.encoding.lower()}-{args.rows}.xlsx"
     env = {**os.environ, "HOSO_DATA_DIR": str(work / "data")}
     env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "hoso", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     if not register.exists():
         _child(["make", "--_file", str(register)], args, env)
-    subprocess.run([sys.executable, "-m", "hoso", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     read_s, read_mb = _child(["read", "--_file", str(register)], args, env)
     import_s, import_mb = _child(["import", "--_file", str(register)], args, env)
     print(f"rows                 {args.rows:,}  ({args.encoding}, {register.stat().st_size / 2**20:.1f} MiB .xlsx)")
