@@ -74,6 +74,7 @@ def _make(args) -> None:
 
     encoding = Encoding[args.encoding]
     font = Font(name={"TCVN3": ".VnTime", "VNI": "VNI-Times"}.get(args.encoding, "Times New Roman"))
+    unicode_font = Font(name="Times New Roman")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
     sheet.append(["STT", "Số hồ sơ", "Họ và tên", "Bí danh", "Năm sinh", "Giới tính", "Nguyên quán", "Trú quán",
@@ -89,9 +90,14 @@ def _make(args) -> None:
                   v["death_date"].display() if v.get("death_date") else "", ""]
         row = []
         for value in values:
-            text = from_unicode(value, encoding) if encoding != Encoding.UNICODE else value
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = font
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = unicode_font
+            if encoding != Encoding.UNICODE:
+                try:  # a toned capital (Út, Ánh) has no code in TCVN3's normal fonts: such cells stay Unicode
+                    cell = WriteOnlyCell(sheet, value=from_unicode(value, encoding))
+                    cell.font = font
+                except ValueError:
+                    pass
             row.append(cell)
         sheet.append(row)
         written += 1

@@ -145,3 +145,16 @@ def test_injection_in_every_filter_is_harmless(hostile, officer, admin_user, mar
         assert response.status_code in (200, 400), (url, params)
         assert "<script>x</script>" not in response.content.decode()
     assert User.objects.filter(username="canbo").exists()
+
+
+@pytest.mark.totp
+def test_api_tokens_cannot_skip_the_second_factor_or_the_password_change(db, officer):
+    from rest_framework.authtoken.models import Token
+
+    admin = create_user(actor=None, username="quantri", password=PASSWORD, role=Role.ADMIN, scope_all=True)
+    fresh = create_user(actor=None, username="moi", password=PASSWORD, role=Role.POLICY_OFFICER, scope_all=True,
+                        must_change_password=True)
+    for user, allowed in ((admin, False), (fresh, False), (officer, True)):
+        token = Token.objects.create(user=user)
+        response = Client().get("/api/dossiers/", HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert (response.status_code == 200) == allowed, user.username

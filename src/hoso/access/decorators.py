@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from .permissions import Permission
-from .rules import user_can
+from .rules import needs_second_factor, user_can
 
 PUBLIC = Permission("public", "Ai cũng dùng được (trang đăng nhập)")
 
@@ -44,4 +44,9 @@ class RulePermission(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         permission = getattr(view, "access_rule", None)
-        return permission is not None and user_can(request.user, permission)
+        user = request.user
+        if getattr(user, "must_change_password", False):
+            return False  # the first-login password change happens on the web first
+        if needs_second_factor(user) and not (getattr(user, "is_verified", None) and user.is_verified()):
+            return False  # token sign-ins cannot carry the second factor: those roles use the web session
+        return permission is not None and user_can(user, permission)

@@ -24,7 +24,7 @@ def write_report(report: ImportReport, path: Path) -> None:
     for label, value in [("Tệp", report.file), ("Trang", report.sheet), ("Số dòng dữ liệu", report.rows),
                          ("Tạo mới", report.created), ("Cập nhật", report.updated), ("Không đổi", report.unchanged),
                          ("Dòng không nhập", len(report.failed_rows)), ("Số lỗi", len(report.errors)),
-                         ("Số cảnh báo", len(report.warnings)), ("Chạy thử (không lưu)", "Có" if report.dry_run
+                         ("Số cảnh báo", report.warnings_total), ("Chạy thử (không lưu)", "Có" if report.dry_run
                                                                     else "Không")]:
         summary.append([label, value])
     summary.append([])

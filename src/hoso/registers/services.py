@@ -26,6 +26,7 @@ from .parse import Issue, ParsedRow, RowParser, find_header
 from .reader import Register, RegisterFileError
 
 BATCH = 1000
+MAX_WARNINGS = 10_000  # kept in the report; beyond that only counted (errors are always all kept)
 PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
                "residence_text", "residence_unit", "national_id", "notes")
 
@@ -45,10 +46,12 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)
     failed_rows: list[tuple[int, list[str], str]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    warnings_total: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings],
+                "warnings_total": self.warnings_total,
                 "encodings": dict(self.encodings), "rows": self.rows, "dry_run": self.dry_run,
                 "sheet": self.sheet, "columns": self.columns}
 
@@ -101,7 +104,8 @@ def _run(actor, parser: RowParser, data, report: ImportReport, progress) -> None
             continue
         report.rows += 1
         report.encodings.update(parsed.encodings)
-        report.warnings += parsed.warnings
+        report.warnings_total += len(parsed.warnings)
+        report.warnings += parsed.warnings[:max(0, MAX_WARNINGS - len(report.warnings))]
         dossier_number = parsed.values.get("number")
         if dossier_number and dossier_number in seen:
             parsed.errors.append(Issue(number, "Số hồ sơ", dossier_number,

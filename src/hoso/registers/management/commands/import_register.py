@@ -52,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'Chạy thử — không lưu. ' if dry_run else ''}{result.rows} dòng trong {time.monotonic() - started:.1f} "
             f"giây: tạo mới {result.created}, cập nhật {result.updated}, không đổi {result.unchanged}, "
-            f"{len(result.failed_rows)} dòng không nhập ({len(result.errors)} lỗi), {len(result.warnings)} cảnh báo.")
+            f"{len(result.failed_rows)} dòng không nhập ({len(result.errors)} lỗi), {result.warnings_total} cảnh báo.")
         if result.encodings:
             self.stdout.write("Bảng mã: " + ", ".join(f"{k} {v}" for k, v in result.encodings.most_common()))
         for issue in result.errors[:20]:
