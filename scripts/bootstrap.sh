@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-run}"
 
-packages=(python3-venv fonts-noto-core)
+# OCR and PDF/A of scanned pages (the demo digitises a few dossiers too): tesseract with Vietnamese, qpdf,
+# Ghostscript (OCRmyPDF's PDF/A fallback), unpaper.
+packages=(python3-venv fonts-noto-core tesseract-ocr tesseract-ocr-vie ghostscript unpaper qpdf)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$profile" = test ]; then
   packages+=(chromium)

@@ -1,8 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hoso.records.models import Dossier, Person
 
 
+@extend_schema_field({"type": "string", "nullable": True, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})
 class PartialDateSerializerField(serializers.Field):
     """A partial date as ISO text: "1947", "1972-05" or "1972-05-12"."""
 

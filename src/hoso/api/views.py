@@ -1,6 +1,6 @@
 """Read-only API over dossiers; every list and item passes through the access selector."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -10,6 +10,8 @@ from hoso.access.permissions import VIEW_DOSSIER
 from hoso.records import selectors
 from hoso.search import selectors as search_selectors
 
+from .errors import ERROR_400, ERROR_403
+from .fields import Integer, Text
 from .serializers import DossierSerializer, SearchResultSerializer
 
 
@@ -32,12 +34,12 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Câu tìm: tên, năm, quê, số hồ sơ")
-    limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
-    offset = serializers.IntegerField(min_value=0, max_value=100_000, default=0)
-    category = serializers.CharField(required=False, allow_blank=True, max_length=3)
-    unit = serializers.IntegerField(required=False, min_value=1)
-    decade = serializers.IntegerField(required=False, min_value=1800, max_value=2100)
+    q = Text(required=True, allow_blank=True, trim_whitespace=False, help_text="Câu tìm: tên, năm, quê, số hồ sơ")
+    limit = Integer(min_value=1, max_value=200, default=20)
+    offset = Integer(min_value=0, max_value=100_000, default=0)
+    category = Text(max_length=3)
+    unit = Integer(min_value=1, max_value=2**63 - 1)
+    decade = Integer(min_value=1800, max_value=2100)
 
 
 class SearchView(APIView):
@@ -45,7 +47,8 @@ class SearchView(APIView):
 
     access_rule = VIEW_DOSSIER
 
-    @extend_schema(parameters=[SearchQuerySerializer], responses=SearchResultSerializer,
+    @extend_schema(parameters=[SearchQuerySerializer], responses={200: SearchResultSerializer, 400: ERROR_400,
+                                                                  403: ERROR_403},
                    description="Tìm hồ sơ: không dấu, sai chính tả, đảo thứ tự, bí danh, tên xã cũ/mới, năm sinh.")
     def get(self, request):
         params = SearchQuerySerializer(data=request.query_params)

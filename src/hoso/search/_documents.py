@@ -7,10 +7,13 @@ from django.db.models import Prefetch, QuerySet
 
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import successors
-from hoso.records.models import Alias, Dossier, DossierRelative
+from hoso.records.models import Alias, Dossier, DossierRelative, Page
 from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
 
-SCHEMA_VERSION = 2  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+SCHEMA_VERSION = 3  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+# OCR text of a dossier's pages goes into "other" as its distinct folded words, at most this many characters:
+# enough to find a dossier by a word on its pages, bounded for ranking and index size.
+OCR_TEXT_CAP = 4000
 
 
 def exact_form(text: str) -> str:
@@ -32,7 +35,10 @@ def dossiers_for_indexing(ids: Iterable[int]) -> QuerySet[Dossier]:
             .select_related("category", "subject", "martyr")
             .prefetch_related(Prefetch("subject__aliases", queryset=Alias.objects.order_by("id")),
                               Prefetch("relative_links", queryset=DossierRelative.objects.select_related("person")),
-                              "relative_links__person__aliases", "documents"))
+                              "relative_links__person__aliases", "documents",
+                              Prefetch("pages", to_attr="ocr_pages",
+                                       queryset=Page.objects.filter(state=Page.State.DONE).exclude(ocr_text="")
+                                       .order_by("sequence").only("id", "dossier_id", "sequence", "ocr_text"))))
 
 
 class UnitNames:
@@ -65,6 +71,21 @@ class UnitNames:
         return fold(" ".join(dict.fromkeys(names))), current
 
 
+def ocr_words(pages: Iterable[Page], cap: int = OCR_TEXT_CAP) -> list[str]:
+    """Distinct folded words of the pages' OCR text, in page order, within `cap` characters."""
+    words: dict[str, None] = {}
+    size = 0
+    for page in pages:
+        for word in fold(page.ocr_text).split():
+            if len(word) < 2 or word in words:
+                continue
+            size += len(word) + 1
+            if size > cap:
+                return list(words)
+            words[word] = None
+    return list(words)
+
+
 def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     """The SearchEntry field values for one dossier (prefetched as in `dossiers_for_indexing`)."""
     person = dossier.subject
@@ -87,7 +108,7 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
         "aliases": " | ".join(fold(a) for a in aliases),
         "relatives": " | ".join(fold(r) for r in relatives),
         "places": " ".join(places.split()),
-        "other": " ".join(fold(" ".join(other)).split()),
+        "other": " ".join([*fold(" ".join(other)).split(), *ocr_words(getattr(dossier, "ocr_pages", ()))]),
         "name_exact": exact_form(person.full_name),
         "aliases_exact": " | ".join(exact_form(a) for a in aliases),
         "birth_year": person.birth_date.year if person.birth_date else None,

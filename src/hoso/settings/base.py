@@ -27,12 +27,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "hoso.access",
     "hoso.gazetteer",
     "hoso.records",
     "hoso.search",
     "hoso.registers",
     "hoso.reports",
+    "hoso.archive",
+    "hoso.capture",
     "hoso.web",
     "hoso.api",
 ]
@@ -156,7 +160,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
                                    "hoso.access.decorators.RulePermission"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hoso.api.errors.ErrorResponsesSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
@@ -170,6 +174,24 @@ SPECTACULAR_SETTINGS = {
 # The province this install serves: default for dossier numbers typed without a province code.
 HOSO_PROVINCE_CODE = get_str("HOSO_PROVINCE_CODE", "QTI")
 HOSO_PAGE_SIZE = get_int("HOSO_PAGE_SIZE", 25)
+
+# Digitisation (capture): background tasks in the database (django-tasks + django-tasks-db; `hoso worker`),
+# files in the content-addressed store (local disk by default, S3-compatible in production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "capture"]}}
+HOSO_BLOB_BACKEND = get_str("HOSO_BLOB_BACKEND", "local")  # "local" or "s3"
+HOSO_BLOB_DIR = get_path("HOSO_BLOB_DIR", DATA_DIR / "blobs")
+HOSO_S3_BUCKET = get_str("HOSO_S3_BUCKET", "")
+HOSO_S3_PREFIX = get_str("HOSO_S3_PREFIX", "blobs/")
+HOSO_S3_ENDPOINT_URL = get_str("HOSO_S3_ENDPOINT_URL", "")
+HOSO_S3_REGION = get_str("HOSO_S3_REGION", "")
+HOSO_OCR_LANGUAGE = get_str("HOSO_OCR_LANGUAGE", "vie")
+HOSO_OCR_TIMEOUT = get_int("HOSO_OCR_TIMEOUT", 180)  # seconds per page
+HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800)  # a claimed task older than this is requeued
+# The paper archive: the address printed in label QR codes, loan periods in working days, extra days off.
+HOSO_BASE_URL = get_str("HOSO_BASE_URL", "http://127.0.0.1:8000")
+HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10)
+HOSO_LOAN_DUE_SOON_DAYS = get_int("HOSO_LOAN_DUE_SOON_DAYS", 2)
+HOSO_HOLIDAYS = get_list("HOSO_HOLIDAYS", [])  # ISO dates (2026-02-16,…) skipped when counting working days
 
 LOGGING = {
     "version": 1,

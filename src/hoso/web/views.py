@@ -13,6 +13,7 @@ from hoso.access.audit import record_event
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_HEALTH
 from hoso.access.rules import user_can
+from hoso.archive import selectors as archive_selectors
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
 from hoso.reports import exports
@@ -143,8 +144,14 @@ def _highlight_words(text: str) -> frozenset[str]:
 
 @rule(VIEW_DOSSIER)
 def search_page(request: HttpRequest) -> HttpResponse:
-    """The desk search: one box, results as you type (htmx swaps the results block), facets, pagination."""
+    """The desk search: one box, results as you type (htmx swaps the results block), facets, pagination.
+    A scanned label (dossier number or hoso link) or an exact number, submitted, opens that dossier."""
     text = request.GET.get("q", "")
+    scanned = archive_selectors.scanned_dossier(actor=request.user, text=text)
+    if scanned is not None:
+        if request.headers.get("HX-Request") != "true":
+            return redirect("dossier_detail", number=scanned.number)
+        text = scanned.number  # as you type: a pasted link shows its dossier
     size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
     filters = search_selectors.Filters(
         category=request.GET.get("category", "")[:3],

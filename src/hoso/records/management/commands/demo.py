@@ -1,3 +1,4 @@
+import os
 import secrets
 import time
 from pathlib import Path
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1975, help="Hạt giống ngẫu nhiên (dữ liệu lặp lại được)")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Địa chỉ phục vụ (mặc định 127.0.0.1:8000)")
         parser.add_argument("--no-serve", action="store_true", help="Chỉ tạo dữ liệu, không chạy máy chủ")
+        parser.add_argument("--no-scans", action="store_true",
+                            help="Không số hóa các hồ sơ mẫu (ảnh trang, nhận dạng chữ, PDF/A)")
 
-    def handle(self, *args, people: int, seed: int, addr: str, no_serve: bool, **options):
+    def handle(self, *args, people: int, seed: int, addr: str, no_serve: bool, no_scans: bool = False, **options):
         if people < 0:
             raise CommandError("--people phải là số không âm.")
         started = time.monotonic()
@@ -41,6 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Cơ sở dữ liệu đã có {_n(Dossier.objects.count())} hồ sơ: giữ nguyên, không tạo thêm.")
         elif people:
             self._generate(actor, people, seed)
+        if not no_scans:
+            self._digitise(actor, seed)
         users = self._demo_users(actor)
         self.stdout.write(self.style.SUCCESS(
             f"Xong sau {time.monotonic() - started:.1f} giây. Dữ liệu ở {settings.DATA_DIR}"))
@@ -72,6 +77,16 @@ class Command(BaseCommand):
 
             count = bulk_register_dossiers(actor=actor, seeds=generator, source="hoso demo", progress=advance)
         self.stdout.write(f"Đã tạo {_n(count)} hồ sơ với {_n(generator.made)} người.")
+
+    def _digitise(self, actor, seed: int) -> None:
+        """A few dossiers scanned and run through the real pipeline (once; skipped when pages exist)."""
+        from hoso.capture.demo import digitise_demo
+
+        started = time.monotonic()
+        pages = digitise_demo(actor=actor, seed=seed, jobs=os.cpu_count() or 1)
+        if pages:
+            self.stdout.write(f"Đã số hóa {pages} trang mẫu (nhận dạng chữ, PDF/A) sau "
+                              f"{time.monotonic() - started:.1f} giây.")
 
     def _demo_users(self, actor) -> list[tuple[str, str, str]]:
         """Demo sign-ins, one per kind of work; passwords are new at every run and printed once."""

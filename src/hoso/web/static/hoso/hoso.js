@@ -31,3 +31,24 @@
     else { items[next].focus(); }
   });
 })();
+// Scan forms (archive): a handheld scanner types a label and presses Enter. In a one-line box (the box label)
+// Enter moves on to the scan list instead of submitting; in the scan list Ctrl+Enter submits.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    const el = event.target;
+    if (event.key !== "Enter" || !el || !el.form || !el.form.classList.contains("scan-form")) return;
+    if (el.tagName === "TEXTAREA" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      el.form.requestSubmit();
+      return;
+    }
+    if (el.tagName !== "INPUT") return;
+    const fields = Array.from(el.form.querySelectorAll("input:not([type=hidden]), textarea, select"));
+    const next = fields[fields.indexOf(el) + 1];
+    if (next && next.tagName === "TEXTAREA") {
+      event.preventDefault();
+      next.focus();
+    }
+  });
+})();

@@ -1,0 +1,109 @@
+"""Reading a scanner folder: one sub-folder per dossier, named by its number, holding its pages in order.
+
+    SCANS/
+      QTI-LS-07956-CM/      ← "QTI/LS-07956/CM" (any separator: the number is parsed leniently)
+        001.tif  002.jpg  003.pdf …   ← in natural order: 2 before 10
+      QTI-AQ-00123-CM/ …
+
+A folder whose number is not in the system is reported, not invented: register the dossier first.
+Files outside the sub-folders, nested folders and links pointing out of the folder are refused with the
+reason; operating-system clutter (Thumbs.db, desktop.ini, .DS_Store, ._ files) is passed over.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+
+from hoso.access.models import User
+from hoso.imaging.checks import is_system_file
+from hoso.records import selectors as record_selectors
+from hoso.records.services import canonical_dossier_number
+
+from . import services
+from .models import Batch
+
+
+def natural_key(name: str) -> list:
+    """"trang 2.jpg" before "trang 10.jpg"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+
+
+@dataclass
+class FolderEntry:
+    folder: Path
+    files: list[Path]
+
+
+def dossier_folders(root: Path) -> Iterator[Path | FolderEntry]:
+    """Each sub-folder with its files in order; stray top-level files are yielded as bare paths."""
+    for entry in sorted(root.iterdir(), key=lambda p: natural_key(p.name)):
+        if is_system_file(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            files = [p for p in entry.iterdir() if not is_system_file(p.name)]
+            yield FolderEntry(entry, sorted(files, key=lambda p: natural_key(p.name)))
+        else:
+            yield entry
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def count_files(root: Path) -> int:
+    return sum(len(e.files) if isinstance(e, FolderEntry) else 1 for e in dossier_folders(root))
+
+
+def ingest_folder(*, actor: User, root: Path, batch: Batch, progress: Callable[[int], None] | None = None) -> Batch:
+    """Take in every dossier sub-folder of `root` into `batch` (see the module docstring)."""
+    root = Path(root)
+    for entry in dossier_folders(root):
+        if not isinstance(entry, FolderEntry):
+            services.refuse(actor=actor, batch=batch, source_name=entry.name,
+                            reason=f"«{entry.name}» nằm ngoài thư mục hồ sơ: mỗi hồ sơ là một thư mục con "
+                                   "mang số hồ sơ.")
+            _tick(progress)
+            continue
+        label = f"{entry.folder.name}/"
+        try:
+            number = canonical_dossier_number(entry.folder.name)
+        except ValidationError as exc:
+            services.refuse(actor=actor, batch=batch, source_name=label,
+                            reason=f"Tên thư mục «{entry.folder.name}» không phải số hồ sơ ({'; '.join(exc.messages)})"
+                                   f": {len(entry.files)} tệp chưa được nhận.")
+            _tick(progress, len(entry.files))
+            continue
+        dossier = record_selectors.visible_dossiers(actor=actor).filter(number=number).first()
+        if dossier is None:
+            services.refuse(actor=actor, batch=batch, source_name=label,
+                            reason=f"Không có hồ sơ số {number} trong hệ thống (hoặc bạn không có quyền với hồ "
+                                   f"sơ này): {len(entry.files)} tệp chưa được nhận. Hãy đăng ký hồ sơ trước.")
+            _tick(progress, len(entry.files))
+            continue
+        for path in entry.files:
+            source = f"{entry.folder.name}/{path.name}"
+            if path.is_symlink() and not _inside(path, root):
+                services.refuse(actor=actor, batch=batch, dossier=dossier, source_name=source,
+                                original_name=path.name,
+                                reason=f"«{path.name}» là liên kết trỏ ra ngoài thư mục quét: không nhận.")
+            elif path.is_dir():
+                services.refuse(actor=actor, batch=batch, dossier=dossier, source_name=source + "/",
+                                reason=f"«{path.name}» là thư mục con trong thư mục hồ sơ: không nhận "
+                                       "(các trang phải nằm ngay trong thư mục hồ sơ).")
+            else:
+                services.receive_file(actor=actor, batch=batch, dossier=dossier, path=path, name=path.name,
+                                      source_name=source)
+            _tick(progress)
+    return batch
+
+
+def _tick(progress: Callable[[int], None] | None, n: int = 1) -> None:
+    if progress and n:
+        progress(n)

@@ -1,0 +1,86 @@
+import json
+import os
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from hoso.access.services import resolve_actor
+from hoso.capture import selectors, services
+from hoso.capture.intake import count_files, ingest_folder
+from hoso.capture.worker import can_spawn_workers, run_worker, spawn_workers
+
+
+class Command(BaseCommand):
+    help = ("Tiếp nhận một thư mục ảnh quét (mỗi thư mục con mang số một hồ sơ, chứa các trang theo thứ tự), "
+            "xử lý trên mọi lõi CPU rồi in báo cáo đợt (--json: một tài liệu JSON).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="Thư mục quét: mỗi thư mục con là một hồ sơ, ví dụ QTI-LS-07956-CM/")
+        parser.add_argument("--batch", dest="batch_name", default="", help="Tên đợt số hóa")
+        parser.add_argument("--json", action="store_true", help="In báo cáo đợt dạng JSON")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="Chỉ tiếp nhận và xếp hàng; để các tiến trình `hoso worker` xử lý")
+        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                            help="Số tiến trình xử lý song song (mặc định: số lõi CPU)")
+        parser.add_argument("--no-ocr", action="store_true", help="Không nhận dạng chữ (chỉ PDF/A và ảnh thu nhỏ)")
+        parser.add_argument("--as", dest="as_user", help="Thực hiện với tư cách người dùng này")
+
+    def handle(self, *args, folder: str, batch_name: str, json: bool, enqueue: bool, jobs: int, no_ocr: bool,
+               as_user: str | None, **options):
+        try:
+            actor = resolve_actor(as_user)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            raise CommandError(f"Không tìm thấy thư mục «{folder}».")
+        if jobs < 1:
+            raise CommandError("--jobs phải từ 1 trở lên.")
+        batch = services.start_batch(actor=actor, name=batch_name or root.resolve().name, folder=str(root.resolve()),
+                                     run_ocr=not no_ocr)
+        with tqdm(total=count_files(root), desc="Tiếp nhận", unit=" tệp", disable=None, leave=False) as bar:
+            ingest_folder(actor=actor, root=root, batch=batch, progress=bar.update)
+        if not enqueue:
+            self._process(batch, jobs)
+        report = selectors.batch_report(batch=batch)
+        if json:
+            self.stdout.write(_dumps(report))
+        else:
+            self._print(report, enqueue)
+
+    def _process(self, batch, jobs: int) -> None:
+        settled, total = selectors.batch_progress(batch=batch)
+        with tqdm(total=total, initial=settled, desc="Xử lý", unit=" trang", disable=None) as bar:
+            def refresh() -> None:
+                bar.n = selectors.batch_progress(batch=batch)[0]
+                bar.refresh()
+
+            if jobs == 1 or not can_spawn_workers():  # an in-memory database cannot be shared with workers
+                run_worker(until_empty=True, on_task=refresh)
+                return
+
+            def wait(procs) -> None:
+                while any(p.poll() is None for p in procs):
+                    refresh()
+                    time.sleep(0.5)
+                refresh()
+
+            errors = spawn_workers(min(jobs, max(1, total - settled)), wait=wait)
+        if errors:
+            raise CommandError("Tiến trình xử lý bị lỗi:\n" + "\n".join(errors))
+
+    def _print(self, report: dict, enqueued: bool) -> None:
+        b = report["batch"]
+        self.stdout.write(f"Đợt «{b['name']}» (số {b['id']}): {report['pages_added']} trang mới, "
+                          f"{report['pages_skipped']} trang đã có, {report['refused']} từ chối, "
+                          f"{report['quarantined']} cách ly, {report['failed']} lỗi, {report['done']} hoàn tất.")
+        if enqueued:
+            self.stdout.write("Các trang đã được xếp hàng: chạy `hoso worker` để xử lý.")
+        for item in report["problems"]:
+            self.stdout.write(f"  {item['file']}: {item['reason']}")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

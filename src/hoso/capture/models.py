@@ -1,0 +1,80 @@
+"""Digitisation batches (đợt số hóa), what became of every file handed in, and dossiers' access copies.
+
+A page's processing state is the records.Page's own `state` (queued, processing, done, failed + error);
+the batch item beside it keeps where the page came from and the bookkeeping of its processing attempts.
+Only capture.services writes these models.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from hoso.records.models import Dossier, Page
+
+
+class Batch(models.Model):
+    """Đợt số hóa: one run of `hoso ingest` over a scanner folder, or one upload."""
+
+    class Source(models.TextChoices):
+        FOLDER = "thu_muc", "Thư mục quét"
+        UPLOAD = "tai_len", "Tải lên"
+
+    name = models.CharField("tên đợt", max_length=200)
+    source = models.CharField("nguồn", max_length=8, choices=Source.choices, default=Source.FOLDER)
+    folder = models.CharField("thư mục", max_length=1000, blank=True)
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="người thực hiện")
+    run_ocr = models.BooleanField("nhận dạng chữ", default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "đợt số hóa"
+        verbose_name_plural = "đợt số hóa"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BatchItem(models.Model):
+    """One page handed in with a batch (a multi-page TIFF or PDF gives one item per page), or one file or
+    folder that was not taken in, with the reason."""
+
+    class Outcome(models.TextChoices):
+        ADDED = "added", "Đã nhận"
+        SKIPPED = "skipped", "Đã có, bỏ qua"
+        REFUSED = "refused", "Từ chối"
+        QUARANTINED = "quarantined", "Cách ly"
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="items")
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    page = models.OneToOneField(Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="capture")
+    source_name = models.CharField("tệp như đã nộp", max_length=500)
+    original_name = models.CharField("tên tệp", max_length=255, blank=True)
+    kind = models.CharField(max_length=8, blank=True)
+    frame = models.PositiveIntegerField("trang trong tệp", default=0)
+    master_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    outcome = models.CharField("kết quả tiếp nhận", max_length=12, choices=Outcome.choices)
+    reason = models.CharField("lý do", max_length=500, blank=True)
+    # Processing attempts (the page's state itself is Page.state).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=100, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["batch", "id"]
+        indexes = [models.Index(fields=["dossier", "master_sha256", "frame"], name="capture_item_dedupe")]
+
+
+class AccessCopy(models.Model):
+    """Bản sao phục vụ: a dossier's processed pages, in order, as one PDF/A-2b with its text layer."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="access_copy")
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    page_count = models.PositiveIntegerField()
+    pages_digest = models.CharField(max_length=64, help_text="hash of the page copies it was built from")
+    built_at = models.DateTimeField()

@@ -1,0 +1,129 @@
+"""Reads of digitisation: a batch's report, its progress, and counts per stage, operator and day.
+
+A stage is where a handed-in page is now: refused, quarantined, skipped (already in the dossier), or —
+for a page taken in — its processing state (queued, processing, done, failed).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+
+from hoso.access.models import User
+from hoso.access.permissions import CAPTURE, VIEW_STATISTICS
+from hoso.access.rules import user_can
+from hoso.records.models import Page
+
+from .models import Batch, BatchItem
+
+STAGES = ("queued", "processing", "done", "failed", "skipped", "refused", "quarantined")
+STAGE_LABELS = {"queued": "Chờ xử lý", "processing": "Đang xử lý", "done": "Hoàn tất", "failed": "Lỗi",
+                "skipped": "Đã có, bỏ qua", "refused": "Từ chối", "quarantined": "Cách ly"}
+
+
+def _stage(outcome: str, state: str | None) -> str:
+    return (state or "queued") if outcome == BatchItem.Outcome.ADDED else outcome
+
+
+def _check(actor: User | None) -> None:
+    if actor is not None and not (user_can(actor, CAPTURE) or user_can(actor, VIEW_STATISTICS)):
+        raise PermissionDenied("Bạn không có quyền xem số liệu số hóa.")
+
+
+def batch_items(*, batch: Batch) -> QuerySet[BatchItem]:
+    return batch.items.select_related("dossier", "page").order_by("id")
+
+
+def batch_counts(*, batch: Batch) -> dict[str, int]:
+    """Pages (and refused files) of a batch per stage; every stage present, zeros included."""
+    counts = dict.fromkeys(STAGES, 0)
+    rows = batch.items.values("outcome", "page__state").annotate(n=Count("id"))
+    for row in rows:
+        counts[_stage(row["outcome"], row["page__state"])] += row["n"]
+    return counts
+
+
+def batch_progress(*, batch: Batch) -> tuple[int, int]:
+    """(pages settled — done or failed —, pages taken in) for a progress bar."""
+    pages = Page.objects.filter(capture__batch=batch)
+    total = pages.count()
+    return pages.filter(state__in=[Page.State.DONE, Page.State.FAILED]).count(), total
+
+
+def batch_report(*, batch: Batch, include_text: bool = False) -> dict[str, Any]:
+    """The batch report of `hoso ingest --json`: counts, then every item with its outcome and reason."""
+    counts = batch_counts(batch=batch)
+    items = []
+    for item in batch_items(batch=batch):
+        page = item.page
+        entry: dict[str, Any] = {
+            "file": item.source_name, "dossier_number": item.dossier.number if item.dossier else None,
+            "page_of_file": item.frame + 1, "stage": _stage(item.outcome, page.state if page else None),
+            "reason": item.reason or (page.error if page else "") or None,
+            "sha256": item.master_sha256 or None,
+        }
+        if page is not None:
+            entry.update(sequence=page.sequence, attempts=item.attempts)
+            if include_text:
+                entry["ocr_text"] = page.ocr_text
+        items.append(entry)
+    return {
+        "batch": {"id": batch.pk, "name": batch.name, "operator": batch.operator.get_username(),
+                  "folder": batch.folder or None, "created_at": batch.created_at.isoformat(),
+                  "run_ocr": batch.run_ocr},
+        "pages_added": sum(counts[s] for s in ("queued", "processing", "done", "failed")),
+        "pages_skipped": counts["skipped"],
+        "refused": counts["refused"],
+        "quarantined": counts["quarantined"],
+        "failed": counts["failed"],
+        "done": counts["done"],
+        "counts": counts,
+        "problems": [i for i in items if i["stage"] in ("refused", "quarantined", "failed")],
+        "items": items,
+    }
+
+
+@dataclass
+class CaptureStats:
+    """Counts of handed-in pages per stage: overall, per operator and per day (received / processed)."""
+
+    totals: dict[str, int]
+    by_operator: dict[str, dict[str, int]] = field(default_factory=dict)
+    received_by_day: dict[date, dict[str, int]] = field(default_factory=dict)
+    processed_by_day: dict[date, dict[str, int]] = field(default_factory=dict)
+
+
+def capture_stats(*, actor: User | None, since: datetime | None = None, until: datetime | None = None,
+                  batch: Batch | None = None) -> CaptureStats:
+    """Digitisation progress for the dashboard: stages overall, per operator, per day received and per day
+    processed (done / failed), optionally limited to a period (by the day received) or one batch."""
+    _check(actor)
+    items = BatchItem.objects.all()
+    if batch is not None:
+        items = items.filter(batch=batch)
+    if since is not None:
+        items = items.filter(created_at__gte=since)
+    if until is not None:
+        items = items.filter(created_at__lt=until)
+    totals = dict.fromkeys(STAGES, 0)
+    by_operator: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+    received: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+    rows = (items.annotate(day=TruncDate("created_at"), operator=F("batch__operator__username"))
+            .values("operator", "day", "outcome", "page__state").annotate(n=Count("id")))
+    for row in rows:
+        stage = _stage(row["outcome"], row["page__state"])
+        totals[stage] += row["n"]
+        by_operator[row["operator"]][stage] += row["n"]
+        received[row["day"]][stage] += row["n"]
+    processed: dict[date, dict[str, int]] = defaultdict(lambda: {"done": 0, "failed": 0})
+    settled = (items.filter(finished_at__isnull=False)
+               .filter(Q(page__state=Page.State.DONE) | Q(page__state=Page.State.FAILED))
+               .annotate(day=TruncDate("finished_at")).values("day", "page__state").annotate(n=Count("id")))
+    for row in settled:
+        processed[row["day"]][row["page__state"]] += row["n"]
+    return CaptureStats(totals=totals, by_operator=dict(by_operator), received_by_day=dict(sorted(received.items())),
+                        processed_by_day=dict(sorted(processed.items())))

@@ -1,0 +1,183 @@
+"""Running the processing tasks: `hoso worker`, and the workers `hoso ingest` starts on every core.
+
+django-tasks-db claims a task row (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, an exclusive
+transaction on SQLite) and marks it running; if the worker is then killed (kill -9, a power cut) the row
+stays "running" for ever. Before looking for work, and again after every few tasks, a worker therefore
+puts such tasks back in the queue: at once when the worker that held them ran on this machine and its
+process is gone, otherwise when they have been running longer than HOSO_CAPTURE_STALE_SECONDS. The task
+itself is idempotent (capture.tasks), so the page is processed once more and recorded once.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+try:
+    from django.tasks import TaskResultStatus
+except ImportError:
+    from django_tasks import TaskResultStatus
+
+QUEUES = ("capture", "default")
+RECOVER_EVERY = 20  # tasks between two looks for dead workers' tasks
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a zombie (killed, not yet reaped) is gone too
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+def _owner_gone(owner: str, host: str) -> bool:
+    """A worker named "host:pid[:…]" that ran on this machine and whose process no longer exists."""
+    owner_host, _, rest = owner.partition(":")
+    pid = rest.split(":", 1)[0]
+    return owner_host == host and pid.isdigit() and _process_gone(int(pid))
+
+
+def recover_stale(*, stale_after: float | None = None) -> int:
+    """Put back in the queue the tasks whose worker died, and pages whose attempt died without its task;
+    returns how many."""
+    from . import services
+    from .models import BatchItem
+    from .tasks import process_page
+
+    stale_after = settings.HOSO_CAPTURE_STALE_SECONDS if stale_after is None else stale_after
+    host, deadline = socket.gethostname()[:40], timezone.now() - timedelta(seconds=stale_after)
+    recovered = 0
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, queue_name__in=QUEUES):
+        dead = _owner_gone((result.worker_ids or [""])[-1], host)
+        if dead or (result.started_at is not None and result.started_at < deadline):
+            recovered += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY, started_at=None)
+    # A page still "processing" with no task left to finish it (the task was marked failed when the worker
+    # was interrupted, say) is queued again.
+    pending = DBTaskResult.objects.filter(task_path=process_page.module_path,
+                                          status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    for item in BatchItem.objects.filter(page__state="processing").select_related("page"):
+        if not (_owner_gone(item.worker, host) or (item.started_at is not None and item.started_at < deadline)):
+            continue
+        if pending.filter(args_kwargs__args__0=item.page_id).exists():
+            continue
+        recovered += services.requeue_abandoned(page=item.page, reason="tiến trình xử lý đã dừng giữa chừng")
+    return recovered
+
+
+def _close_old_connections() -> None:
+    """Drop broken or expired connections between tasks, as Django does between requests — but never
+    inside a transaction (an in-process run under a test's transaction)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+def _claim_next(worker_id: str) -> DBTaskResult | None:
+    tasks = DBTaskResult.objects.ready().filter(backend_name="default", queue_name__in=QUEUES)
+    try:
+        with exclusive_transaction(tasks.db):
+            result = tasks.get_locked()
+            if result is not None:
+                result.claim(worker_id)  # "running", with our id: so a dead owner can be recognised
+            return result
+    except OperationalError as exc:
+        if is_locked_database_exception(exc):
+            return None
+        raise
+
+
+class _Stop:
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum, frame) -> None:
+        if self.requested:  # a second Ctrl+C: stop now, the task will be recovered
+            raise KeyboardInterrupt
+        self.requested = True
+
+
+def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after: float | None = None,
+               max_tasks: int | None = None, on_task: Callable[[], None] | None = None,
+               handle_signals: bool = False) -> int:
+    """Process tasks until stopped (SIGTERM/Ctrl+C: after the current task), or until the queue is empty;
+    returns how many tasks ran."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one single-threaded tesseract per worker: run one worker per core
+    worker_id, done, since_recovery = new_worker_id(), 0, RECOVER_EVERY
+    runner = Worker(queue_names=list(QUEUES), interval=interval, batch=until_empty, backend_name="default",
+                    startup_delay=False, max_tasks=max_tasks, worker_id=worker_id, excluded_queue_names=[])
+    stop = _Stop()
+    if handle_signals:
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+    while not stop.requested and (max_tasks is None or done < max_tasks):
+        _close_old_connections()
+        recovered = 0
+        if since_recovery >= RECOVER_EVERY:
+            recovered, since_recovery = recover_stale(stale_after=stale_after), 0
+        result = _claim_next(worker_id)
+        if result is None:
+            if recovered:
+                continue
+            if until_empty:
+                break
+            time.sleep(interval)
+            since_recovery = RECOVER_EVERY  # idle: look for dead workers' tasks on every wake-up
+            continue
+        runner.run_task(result)
+        done += 1
+        since_recovery += 1
+        if on_task:
+            on_task()
+    return done
+
+
+def can_spawn_workers() -> bool:
+    """Worker processes need a database they can open too: not an in-memory SQLite (the test database)."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    return not (connection.vendor == "sqlite" and ("memory" in name or name in ("", ":memory:")))
+
+
+def spawn_workers(jobs: int, *, wait: Callable[[list[subprocess.Popen]], None]) -> list[str]:
+    """Start `jobs` worker processes that stop when the queue is empty; `wait` watches them (progress) until
+    they exit. Returns the error output of workers that failed."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    logs = [tempfile.TemporaryFile() for _ in range(jobs)]
+    procs = [subprocess.Popen([sys.executable, "-m", "hoso", "worker", "--until-empty"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=log) for log in logs]
+    try:
+        wait(procs)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+            proc.wait()
+    errors = []
+    for proc, log in zip(procs, logs, strict=True):
+        if proc.returncode:
+            log.seek(0)
+            errors.append(log.read()[-2000:].decode("utf-8", "replace"))
+        log.close()
+    return errors

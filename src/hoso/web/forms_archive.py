@@ -1,0 +1,122 @@
+"""Forms of the archive pages (kho, mượn hồ sơ, kiểm kê, nhãn). Keyboard first: a scanner types into the
+text boxes and ends each scan with Enter, so scan lists are text areas with one scan per line."""
+
+from django import forms
+
+from hoso.archive.labels import BOX_LAYOUTS, COVER_LAYOUTS
+from hoso.archive.models import Loan, Location
+from hoso.records.models import PhysicalCondition
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+def _scan_area(label: str, rows: int = 8, **kwargs) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={
+        "rows": rows, "autocomplete": "off", "spellcheck": "false", "class": "scan",
+        "placeholder": "Quét nhãn hoặc gõ số hồ sơ, mỗi dòng một hồ sơ"}), **kwargs)
+
+
+class LocationCodeField(forms.CharField):
+    """A location typed or scanned by its code (K01-G02-T03-H015); cleans to the Location."""
+
+    def __init__(self, *args, box_only: bool = False, **kwargs):
+        self.box_only = box_only
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "location-codes", "autocomplete": "off",
+                                                           "placeholder": "K01-G01-T01-H001"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        code = (super().clean(value) or "").strip().upper()
+        if not code:
+            return None
+        location = Location.objects.filter(code=code).first()
+        if location is None:
+            raise forms.ValidationError(f"Không có vị trí mã {code}.")
+        if self.box_only and not location.is_box:
+            raise forms.ValidationError(f"{location.label} ({code}) không phải là hộp: hồ sơ chỉ xếp vào hộp.")
+        return location
+
+
+class LocationForm(forms.Form):
+    name = forms.CharField(label="Tên (không bắt buộc)", max_length=120, required=False,
+                           help_text="Để trống: gọi theo mã, ví dụ «Hộp H015»")
+    capacity = forms.IntegerField(
+        label="Sức chứa", min_value=1, required=False,
+        help_text="Hộp: số hồ sơ tối đa; kho, giá, tầng: số vị trí con. Để trống: không giới hạn")
+
+
+class MoveForm(forms.Form):
+    box = LocationCodeField(label="Hộp đích (quét nhãn hộp hoặc gõ mã)", box_only=True)
+    scans = _scan_area("Hồ sơ cần chuyển vào hộp")
+
+
+class InventoryForm(forms.Form):
+    location = LocationCodeField(label="Vị trí kiểm kê (tầng/ngăn hoặc hộp)")
+    scans = _scan_area("Các hồ sơ thấy ở vị trí này", rows=12,
+                       help_text="Đi dọc vị trí, quét nhãn từng hộp rồi nhãn bìa các hồ sơ trong hộp đó.")
+    note = forms.CharField(label="Ghi chú", max_length=300, required=False)
+
+
+class LabelForm(forms.Form):
+    KINDS = [("cover", "Nhãn bìa hồ sơ"), ("box", "Nhãn hộp")]
+    kind = forms.ChoiceField(label="Loại nhãn", choices=KINDS, initial="cover")
+    location = LocationCodeField(label="Mọi hồ sơ / hộp thuộc vị trí", required=False)
+    scans = _scan_area("Hoặc các hồ sơ (nhãn bìa)", rows=6, required=False)
+    cover_layout = forms.ChoiceField(label="Khổ nhãn bìa", choices=[(k, v.title) for k, v in COVER_LAYOUTS.items()])
+    box_layout = forms.ChoiceField(label="Khổ nhãn hộp", choices=[(k, v.title) for k, v in BOX_LAYOUTS.items()])
+    skip = forms.IntegerField(label="Bỏ qua số nhãn đã dùng ở đầu tờ", min_value=0, max_value=23, initial=0,
+                              required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("location") and not (data.get("scans") or "").strip():
+            raise forms.ValidationError("Hãy chọn một vị trí hoặc quét ít nhất một hồ sơ.")
+        if data.get("kind") == "box" and not data.get("location"):
+            raise forms.ValidationError("Nhãn hộp: hãy chọn vị trí (một hộp, hoặc tầng/giá/kho để in mọi hộp "
+                                        "trong đó).")
+        return data
+
+
+class LoanRequestForm(forms.Form):
+    purpose = forms.CharField(label="Mục đích mượn", max_length=300,
+                              widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
+    procedure = forms.CharField(label="Phục vụ thủ tục", max_length=200, required=False,
+                                widget=forms.TextInput(attrs={"list": "loan-procedures", "autocomplete": "off"}))
+    paper_reason = forms.CharField(label="Vì sao cần bản giấy", max_length=500, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, digitised: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if digitised:
+            field = self.fields["paper_reason"]
+            field.required = True
+            field.help_text = "Hồ sơ đã số hóa nên mặc định dùng bản số; chỉ mượn bản giấy khi thật cần."
+            field.error_messages["required"] = "Hồ sơ đã số hóa: hãy ghi rõ vì sao cần bản giấy."
+
+
+class CheckOutForm(forms.Form):
+    due_on = forms.DateField(label="Hạn trả", input_formats=DATE_FORMATS,
+                             widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    condition = forms.ChoiceField(label="Tình trạng khi giao", choices=PhysicalCondition.choices)
+
+
+class ReturnForm(forms.Form):
+    condition = forms.ChoiceField(label="Tình trạng khi nhận lại", choices=PhysicalCondition.choices)
+    complete = forms.BooleanField(label="Đủ số tờ như khi giao", required=False, initial=True)
+    note = forms.CharField(label="Ghi chú kiểm tra", max_length=300, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", max_length=300)
+
+
+class LoanFilterForm(forms.Form):
+    STATES = [("open", "Chưa đóng"), ("overdue", "Quá hạn"), *Loan.State.choices, ("", "Tất cả")]
+    state = forms.ChoiceField(label="Trạng thái", choices=STATES, required=False)
+    mine = forms.BooleanField(label="Chỉ phiếu của tôi", required=False)
+
+
+class ReturnScanForm(forms.Form):
+    scan = forms.CharField(label="Quét hoặc gõ số hồ sơ được trả", max_length=300, widget=forms.TextInput(
+        attrs={"autofocus": True, "autocomplete": "off", "spellcheck": "false"}))

@@ -1,0 +1,223 @@
+"""The paper archive pages for archivists: locations, moves, inventory checks and label sheets.
+Thin: reads through archive.selectors, writes through archive.services (all need MANAGE_ARCHIVE)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hoso.access.audit import record_event
+from hoso.access.decorators import rule
+from hoso.access.permissions import MANAGE_ARCHIVE
+from hoso.archive import labels, selectors, services
+from hoso.archive.inventory import KEYS, TITLES
+from hoso.archive.models import CHILD_KIND, InventoryCheck, Location
+from hoso.archive.scan import split_scans
+
+from .forms_archive import InventoryForm, LabelForm, LocationForm, MoveForm
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _location(pk: int) -> Location:
+    location = Location.objects.filter(pk=pk).first()
+    if location is None:
+        raise Http404("Không có vị trí này.")
+    return location
+
+
+@rule(MANAGE_ARCHIVE)
+def archive_home(request: HttpRequest) -> HttpResponse:
+    """The store as a tree with what each place holds, and the archivist's tools."""
+    return render(request, "archive/home.html", {
+        "tree": selectors.location_tree(), "form": LocationForm(),
+        "overdue": selectors.overdue_loans(actor=request.user).count(),
+        "checks": selectors.inventory_checks(limit=5)})
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def location_create(request: HttpRequest) -> HttpResponse:
+    """Add a store (no parent) or the next level under a location."""
+    raw = request.POST.get("parent", "")
+    if raw and not raw.isdigit():
+        raise Http404("Không có vị trí này.")
+    parent = _location(int(raw)) if raw else None
+    kind = CHILD_KIND.get(parent.kind, "") if parent else Location.Kind.STORE
+    form = LocationForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {errors[0]}")
+        return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
+    try:
+        location = services.create_location(actor=request.user, kind=kind, parent=parent, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
+    messages.success(request, f"Đã thêm {location.label} ({location.code}).")
+    return redirect("archive_location", pk=location.pk)
+
+
+@rule(MANAGE_ARCHIVE)
+def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One place: its path, what is under it (child places, or the dossiers of a box) and its checks."""
+    location = _location(pk)
+    if request.method == "POST":
+        form = LocationForm(request.POST, prefix="edit")
+        if form.is_valid():
+            try:
+                services.update_location(actor=request.user, location=location, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, f"Đã lưu {location.code}.")
+                return redirect("archive_location", pk=location.pk)
+    edit = LocationForm(prefix="edit", initial={"name": location.name, "capacity": location.capacity})
+    children = location.children.annotate(n_children=Count("children"), n_placed=Count("placements"))
+    dossiers = list(selectors.placed_dossiers(actor=request.user, location=location)[:500])
+    return render(request, "archive/location.html", {
+        "location": location, "ancestors": selectors.ancestors(location), "children": children,
+        "child_kind": CHILD_KIND.get(location.kind), "form": LocationForm(), "edit": edit,
+        "dossiers": dossiers, "hidden": selectors.hidden_count(actor=request.user, location=location),
+        "checks": selectors.inventory_checks(location=location, limit=10)})
+
+
+def _dossiers_from_scans(request: HttpRequest, text: str):
+    """Visible dossiers named by the scans, in scan order, and the scans that named none."""
+    scans = selectors.read_scans(split_scans(text))
+    found = selectors.match_numbers(actor=request.user, numbers=[s.value for s in scans if s.kind == "dossier"])
+    dossiers = list({found[s.value].pk: found[s.value] for s in scans if s.value in found}.values())
+    unknown = [s.raw for s in scans if s.value not in found]
+    return dossiers, unknown
+
+
+@rule(MANAGE_ARCHIVE)
+def move(request: HttpRequest) -> HttpResponse:
+    """Chuyển hồ sơ: scan a box label, then the dossiers; one action moves them all."""
+    form = MoveForm(request.POST or None, initial={"box": request.GET.get("box", ""),
+                                                  "scans": request.GET.get("numbers", "")})
+    if request.method == "POST" and form.is_valid():
+        dossiers, unknown = _dossiers_from_scans(request, form.cleaned_data["scans"])
+        box = form.cleaned_data["box"]
+        if unknown:
+            form.add_error("scans", "Không nhận ra hoặc không được xem: " + ", ".join(unknown[:20]))
+        elif not dossiers:
+            form.add_error("scans", "Chưa quét hồ sơ nào.")
+        else:
+            try:
+                result = services.move_dossiers(actor=request.user, dossiers=dossiers, box=box)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages[0])
+            else:
+                messages.success(request, f"Đã chuyển {len(result.moved)} hồ sơ vào {box.label} ({box.code})."
+                                 + (f" {len(result.unchanged)} hồ sơ đã ở sẵn trong hộp." if result.unchanged else ""))
+                if result.lent:
+                    messages.warning(request, "Đang cho mượn (đã đổi hộp nơi trả về): " + ", ".join(result.lent))
+                return redirect("archive_location", pk=box.pk)
+    return render(request, "archive/move.html", {"form": form, "boxes": selectors.box_choices()})
+
+
+@rule(MANAGE_ARCHIVE)
+def inventory_new(request: HttpRequest) -> HttpResponse:
+    """Kiểm kê: choose the place, walk it with the scanner, submit; the result page lists the differences."""
+    form = InventoryForm(request.POST or None, initial={"location": request.GET.get("location", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = services.record_inventory(actor=request.user, location=form.cleaned_data["location"],
+                                              scans=split_scans(form.cleaned_data["scans"]),
+                                              note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            return redirect("archive_inventory", pk=check.pk)
+    return render(request, "archive/inventory_form.html", {"form": form, "locations": Location.objects.all()})
+
+
+@rule(MANAGE_ARCHIVE)
+def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = InventoryCheck.objects.select_related("location", "checked_by", "applied_by").filter(pk=pk).first()
+    if check is None:
+        raise Http404("Không có đợt kiểm kê này.")
+    groups = [(key, TITLES[key], check.results.get(key, [])) for key in KEYS]
+    return render(request, "archive/inventory.html", {
+        "check": check, "groups": groups, "path": selectors.path_label(check.location)})
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def inventory_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    check = InventoryCheck.objects.filter(pk=pk).first()
+    if check is None:
+        raise Http404("Không có đợt kiểm kê này.")
+    try:
+        result = services.apply_inventory(actor=request.user, check=check)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Đã cập nhật vị trí của {len(result.moved)} hồ sơ theo kết quả kiểm kê.")
+    return redirect("archive_inventory", pk=pk)
+
+
+def _cover_labels(dossiers) -> list[labels.CoverLabel]:
+    out = []
+    for d in dossiers:
+        birth = d.subject.birth_date
+        out.append(labels.CoverLabel(number=d.number, name=d.subject.full_name, category=d.category.name,
+                                     link=selectors.dossier_link(d.number),
+                                     extra=f"sinh {birth.display()}" if birth else ""))
+    return out
+
+
+def _box_labels(request: HttpRequest, location: Location) -> list[labels.BoxLabel]:
+    out = []
+    for box in selectors.boxes_under(location).order_by("code"):
+        numbers = list(selectors.placed_dossiers(actor=request.user, location=box).values_list("number", flat=True))
+        contents = f"{len(numbers)} hồ sơ" + (f": {numbers[0]} … {numbers[-1]}" if numbers else "")
+        path = " › ".join(a.label for a in selectors.ancestors(box)[:-1])
+        out.append(labels.BoxLabel(code=box.code, title=box.label, path=path, contents=contents,
+                                   link=selectors.location_link(box)))
+    return out
+
+
+@rule(MANAGE_ARCHIVE)
+def label_sheets(request: HttpRequest) -> HttpResponse:
+    """In nhãn: cover labels for scanned dossiers or everything under a place; box labels for a place."""
+    form = LabelForm(request.POST or None, initial={"location": request.GET.get("location", ""),
+                                                   "scans": request.GET.get("numbers", ""),
+                                                   "kind": request.GET.get("kind", "cover")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == "box":
+                items = _box_labels(request, data["location"])
+                pdf = labels.box_labels_pdf(items, layout=labels.BOX_LAYOUTS[data["box_layout"]],
+                                            skip=data["skip"] or 0)
+            else:
+                dossiers, unknown = _dossiers_from_scans(request, data["scans"] or "")
+                if data["location"]:
+                    dossiers += [d for d in selectors.placed_dossiers(actor=request.user, location=data["location"])
+                                 if d not in dossiers]
+                if unknown:
+                    messages.warning(request, "Bỏ qua (không nhận ra hoặc không được xem): " + ", ".join(unknown[:20]))
+                items = _cover_labels(dossiers)
+                pdf = labels.cover_labels_pdf(items, layout=labels.COVER_LAYOUTS[data["cover_layout"]],
+                                              skip=data["skip"] or 0)
+        except labels.LabelFontMissing as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not items:
+                form.add_error(None, "Không có nhãn nào để in.")
+            else:
+                record_event(actor=request.user, action="archive_labels", object_type="labels",
+                             summary=f"In {len(items)} nhãn {'hộp' if data['kind'] == 'box' else 'bìa'}",
+                             after={"codes": [getattr(i, "number", None) or i.code for i in items][:500]})
+                response = HttpResponse(pdf, content_type="application/pdf")
+                name = "nhan-hop" if data["kind"] == "box" else "nhan-bia-ho-so"
+                response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+                return response
+    return render(request, "archive/labels.html", {"form": form, "locations": Location.objects.all()})

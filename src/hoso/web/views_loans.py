@@ -1,0 +1,187 @@
+"""Loans of paper originals (phiếu mượn hồ sơ): an officer asks, the archivist approves, hands over, reminds
+and takes back. Reads through archive.selectors, writes through archive.services."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hoso.access.decorators import rule
+from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_DOSSIER
+from hoso.access.rules import user_can
+from hoso.archive import selectors, services
+from hoso.archive.models import Loan
+from hoso.archive.procedures import LOAN_PROCEDURES
+from hoso.records import selectors as records_selectors
+
+from .forms_archive import CheckOutForm, LoanFilterForm, LoanRequestForm, ReasonForm, ReturnForm, ReturnScanForm
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _query_string(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _loan(request: HttpRequest, pk: int) -> Loan:
+    loan = selectors.loan_for(actor=request.user, pk=pk)
+    if loan is None:
+        raise Http404("Không có phiếu mượn này hoặc bạn không có quyền xem.")
+    return loan
+
+
+@rule(VIEW_DOSSIER)
+def loan_list(request: HttpRequest) -> HttpResponse:
+    """The archivist's register of loans (default: not yet closed); anyone else sees their own."""
+    form = LoanFilterForm(request.GET or None, initial={"state": "open"})
+    data = form.cleaned_data if form.is_valid() else {"state": "open", "mine": False}
+    if not request.GET:
+        data = {"state": "open", "mine": False}
+    loans = selectors.loan_list(actor=request.user, filters=selectors.LoanFilter(state=data["state"],
+                                                                                 mine=data["mine"]))
+    page = Paginator(loans, 50).get_page(request.GET.get("page"))
+    return render(request, "archive/loan_list.html", {
+        "form": form, "page": page, "scan_form": ReturnScanForm(), "query": _query_string(request),
+        "manage": user_can(request.user, MANAGE_ARCHIVE)})
+
+
+@rule(VIEW_DOSSIER)
+def loan_request(request: HttpRequest, number: str) -> HttpResponse:
+    """Phiếu đề nghị mượn bản gốc. For a digitised dossier the form says to use the digital copy and asks why
+    the paper is needed."""
+    dossier = records_selectors.dossier_detail(actor=request.user, number=number, purpose="view_for_loan")
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+    digitised = selectors.is_digitised(dossier)
+    current = selectors.open_loan(dossier=dossier)
+    form = LoanRequestForm(request.POST or None, digitised=digitised)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = services.request_loan(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors[0].messages[0])
+            else:
+                form.add_error(None, exc.messages[0])
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Đã gửi đề nghị mượn hồ sơ {dossier.number} (phiếu số {loan.pk}). "
+                                      "Lưu trữ viên sẽ duyệt và báo khi giao.")
+            return redirect("loan_detail", pk=loan.pk)
+    return render(request, "archive/loan_request.html", {
+        "dossier": dossier, "form": form, "digitised": digitised, "current": current,
+        "page_count": dossier.pages.count(), "procedures": LOAN_PROCEDURES})
+
+
+@rule(VIEW_DOSSIER)
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _loan(request, pk)
+    manage = user_can(request.user, MANAGE_ARCHIVE)
+    condition = loan.condition_out or loan.dossier.physical_condition
+    return render(request, "archive/loan_detail.html", {
+        "loan": loan, "manage": manage, "mine": loan.borrower_id == request.user.pk,
+        "checkout_form": CheckOutForm(prefix="out", initial={"due_on": selectors.default_due_date(),
+                                                             "condition": condition}),
+        "return_form": ReturnForm(prefix="back", initial={"condition": condition, "complete": True}),
+        "reason_form": ReasonForm(), "default_days": settings.HOSO_LOAN_WORKING_DAYS})
+
+
+def _act(request: HttpRequest, pk: int, action, done: str, form_class=None, prefix=None) -> HttpResponse:
+    loan = _loan(request, pk)
+    kwargs = {}
+    if form_class is not None:
+        form = form_class(request.POST, prefix=prefix)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+            return redirect("loan_detail", pk=pk)
+        kwargs = form.cleaned_data
+    try:
+        action(loan, **kwargs)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, done.format(number=loan.dossier.number, holder=loan.holder))
+    return redirect("loan_detail", pk=pk)
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def loan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda loan: services.approve_loan(actor=request.user, loan=loan),
+                "Đã duyệt cho mượn hồ sơ {number}.")
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def loan_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda loan, reason: services.refuse_loan(actor=request.user, loan=loan,
+                                                                       reason=reason),
+                "Đã từ chối đề nghị mượn hồ sơ {number}.", ReasonForm)
+
+
+@rule(VIEW_DOSSIER)
+@require_POST
+def loan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    def cancel(loan):
+        try:
+            services.cancel_loan(actor=request.user, loan=loan, reason=request.POST.get("reason", ""))
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from exc
+
+    return _act(request, pk, cancel, "Đã hủy đề nghị mượn hồ sơ {number}.")
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def loan_check_out(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda loan, due_on, condition: services.check_out_dossier(
+        actor=request.user, loan=loan, due_on=due_on, condition=condition),
+        "Đã giao hồ sơ {number} cho {holder}.", CheckOutForm, "out")
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda loan, condition, complete, note: services.return_dossier(
+        actor=request.user, dossier=loan.dossier, condition=condition, complete=complete, note=note),
+        "Đã nhận lại hồ sơ {number}; phiếu mượn đã đóng.", ReturnForm, "back")
+
+
+@rule(MANAGE_ARCHIVE)
+@require_POST
+def loan_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda loan: services.remind_borrower(actor=request.user, loan=loan),
+                "Đã nhắc {holder} trả hồ sơ {number}.")
+
+
+@rule(MANAGE_ARCHIVE)
+def loan_return_scan(request: HttpRequest) -> HttpResponse:
+    """Nhận trả: scan the cover label of the dossier handed back; opens its loan at the return check."""
+    form = ReturnScanForm(request.GET or None)
+    if form.is_valid():
+        scan = form.cleaned_data["scan"]
+        (read,) = selectors.read_scans([scan])
+        found = selectors.match_numbers(actor=request.user, numbers=[read.value]) if read.kind == "dossier" else {}
+        dossier = found.get(read.value)
+        if dossier is None:
+            messages.error(request, f"Không nhận ra hồ sơ «{scan}» (hoặc bạn không được xem).")
+        else:
+            loan = selectors.open_loan(dossier=dossier)
+            if loan is None or loan.state != Loan.State.CHECKED_OUT:
+                messages.error(request, f"Hồ sơ {dossier.number} không được cho mượn: không có gì để nhận trả.")
+            else:
+                return redirect(reverse("loan_detail", args=[loan.pk]) + "#nhan-tra")
+    return redirect("loan_list")
