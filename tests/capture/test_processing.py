@@ -106,3 +106,10 @@ def test_a_page_whose_task_was_lost_with_its_worker_is_queued_again(tmp_path, sc
     run_worker(until_empty=True)
     assert Page.objects.get().state == Page.State.DONE
     assert AuditEvent.objects.filter(action="requeue_page").count() == 1
+
+
+def test_only_users_who_may_digitise_can_ingest(tmp_path, officer, scans, martyr_dossier):
+    folder = make_folder(tmp_path, {"QTI-LS-07956-CM": {"1.jpg": scans["small"][0]}})
+    with pytest.raises(CommandError, match="không có quyền"):
+        call_command("ingest", str(folder), as_user=officer.username, jobs=1, stdout=io.StringIO())
+    assert not Page.objects.exists()

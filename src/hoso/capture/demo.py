@@ -73,10 +73,11 @@ def digitise_demo(*, actor: User, seed: int, jobs: int, dossier_count: int = 3) 
         ingest_folder(actor=actor, root=root, batch=batch)
     if jobs > 1 and can_spawn_workers():
         def wait(procs) -> None:
+            run_worker(until_empty=True)  # this process is one of the workers
             for proc in procs:
                 proc.wait()
 
-        errors = spawn_workers(jobs, wait=wait)
+        errors = spawn_workers(jobs - 1, wait=wait)
         if errors:
             raise RuntimeError("\n".join(errors))
     else:

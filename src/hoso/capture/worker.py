@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+import dj_database_url
 from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection
 from django.utils import timezone
@@ -155,15 +156,21 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
 
 
 def can_spawn_workers() -> bool:
-    """Worker processes need a database they can open too: not an in-memory SQLite (the test database)."""
-    name = str(connection.settings_dict.get("NAME") or "")
-    return not (connection.vendor == "sqlite" and ("memory" in name or name in ("", ":memory:")))
+    """Whether worker processes would see what this process wrote: not from inside a transaction (nothing is
+    committed yet), and only when they would open the very database this process uses (a test database,
+    in memory or renamed, is not what a new process configured from the environment opens)."""
+    if connection.in_atomic_block:
+        return False
+    url = os.environ.get("DATABASE_URL")
+    expected = dj_database_url.parse(url)["NAME"] if url else str(settings.DATA_DIR / "hoso.sqlite3")
+    return str(connection.settings_dict.get("NAME") or "") == str(expected)
 
 
 def spawn_workers(jobs: int, *, wait: Callable[[list[subprocess.Popen]], None]) -> list[str]:
     """Start `jobs` worker processes that stop when the queue is empty; `wait` watches them (progress) until
     they exit. Returns the error output of workers that failed."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1",
+           "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE") or "hoso.settings"}
     logs = [tempfile.TemporaryFile() for _ in range(jobs)]
     procs = [subprocess.Popen([sys.executable, "-m", "hoso", "worker", "--until-empty"], env=env,
                               stdout=subprocess.DEVNULL, stderr=log) for log in logs]

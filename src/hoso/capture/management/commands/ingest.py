@@ -3,6 +3,7 @@ import os
 import time
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -38,8 +39,11 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy thư mục «{folder}».")
         if jobs < 1:
             raise CommandError("--jobs phải từ 1 trở lên.")
-        batch = services.start_batch(actor=actor, name=batch_name or root.resolve().name, folder=str(root.resolve()),
-                                     run_ocr=not no_ocr)
+        try:
+            batch = services.start_batch(actor=actor, name=batch_name or root.resolve().name,
+                                         folder=str(root.resolve()), run_ocr=not no_ocr)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
         with tqdm(total=count_files(root), desc="Tiếp nhận", unit=" tệp", disable=None, leave=False) as bar:
             ingest_folder(actor=actor, root=root, batch=batch, progress=bar.update)
         if not enqueue:
@@ -57,17 +61,18 @@ class Command(BaseCommand):
                 bar.n = selectors.batch_progress(batch=batch)[0]
                 bar.refresh()
 
-            if jobs == 1 or not can_spawn_workers():  # an in-memory database cannot be shared with workers
+            if jobs == 1 or not can_spawn_workers():  # e.g. a test database other processes cannot open
                 run_worker(until_empty=True, on_task=refresh)
                 return
 
             def wait(procs) -> None:
+                run_worker(until_empty=True, on_task=refresh)  # this process is one of the workers
                 while any(p.poll() is None for p in procs):
                     refresh()
                     time.sleep(0.5)
                 refresh()
 
-            errors = spawn_workers(min(jobs, max(1, total - settled)), wait=wait)
+            errors = spawn_workers(min(jobs, max(1, total - settled)) - 1, wait=wait)
         if errors:
             raise CommandError("Tiến trình xử lý bị lỗi:\n" + "\n".join(errors))
 

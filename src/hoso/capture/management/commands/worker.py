@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from hoso.access.services import resolve_actor
@@ -32,7 +33,10 @@ class Command(BaseCommand):
                 batch = Batch.objects.filter(pk=batch_id).first()
                 if batch is None:
                     raise CommandError(f"Không có đợt số hóa số {batch_id}.")
-            count = services.retry_failed(actor=actor, batch=batch)
+            try:
+                count = services.retry_failed(actor=actor, batch=batch)
+            except PermissionDenied as exc:
+                raise CommandError(str(exc)) from exc
             self.stdout.write(f"Đã xếp hàng lại {count} trang bị lỗi.")
         done = run_worker(until_empty=until_empty, interval=interval, stale_after=stale_after, max_tasks=max_tasks,
                           handle_signals=True)
