@@ -106,8 +106,8 @@ class Command(BaseCommand):
                             scope_units=units, **extra)
             else:
                 set_password(actor=None, user=user, password=password)
-            where = f"xã {commune.name}" if role == Role.COMMUNE_OFFICER else "toàn tỉnh"
-            made.append((username, password, f"{Role(role).label}, {where}"))
+            where = commune.name if role == Role.COMMUNE_OFFICER else ("" if role == Role.AUDITOR else "toàn tỉnh")
+            made.append((username, password, ", ".join(x for x in (Role(role).label, where) if x)))
         return made
 
 
