@@ -71,7 +71,8 @@ def worker(args) -> None:
     label = f"{args.backend} {args.people}"
     log = open(Path(args.workdir) / f"{args.backend}-{args.people}.log", "a")
     say(label, "loading data (hoso demo --no-serve)")
-    load_s, load_mb = run_child([str(BIN / "hoso"), "demo", "--no-serve", "--no-scans", "--people", str(args.people)], log, 6 * HOURS)
+    demo = [str(BIN / "hoso"), "demo", "--no-serve", "--no-scans", "--people", str(args.people)]
+    load_s, load_mb = run_child(demo, log, 6 * HOURS)
     say(label, f"data loaded in {load_s:.0f} s; reindexing")
     reindex_s, peak_mb = run_child([sys.executable, __file__, "--_reindex"], log, 3 * HOURS)
     say(label, f"reindexed in {reindex_s:.0f} s, peak {peak_mb:.0f} MB; measuring queries")
