@@ -140,3 +140,19 @@ def _render_pdf_page(path: Path, frame: int, limits: Limits) -> SourcePage:
     finally:
         pdf.close()
     return SourcePage(image=image, dpi=float(PDF_RASTER_DPI))
+
+
+def render_for_screen(pdf: bytes, *, width: int = 1400) -> Image.Image:
+    """The first page of a (one-page) access PDF as an image `width` pixels wide, for the page viewer."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        width_pt, _ = page.get_size()
+        bitmap = page.render(scale=max(0.1, min(width / max(width_pt, 1.0), 400 / 72)))
+        image = bitmap.to_pil()
+        page.close()
+    finally:
+        document.close()
+    return image

@@ -11,10 +11,10 @@ from django.db.models import Count, Q, QuerySet
 
 from hoso.access.audit import record_event
 from hoso.access.models import User
-from hoso.access.permissions import VIEW_DOSSIER
+from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES
 from hoso.access.rules import scope_unit_ids, user_can
 
-from .models import Category, Confidentiality, Dossier
+from .models import Category, Confidentiality, Dossier, Page
 
 
 def dossier_access_q(*, actor: User, path: str = "") -> Q | None:
@@ -36,6 +36,18 @@ def visible_dossiers(*, actor: User) -> QuerySet[Dossier]:
     """All dossiers the actor may see (the single access rule for dossiers)."""
     q = dossier_access_q(actor=actor)
     return Dossier.objects.none() if q is None else Dossier.objects.filter(q)
+
+
+def visible_pages(*, actor: User) -> QuerySet[Page]:
+    """Page images the actor may open: VIEW_FILES, a visible dossier, and for a page of a "mật" document a
+    clearance. Every page image, thumbnail and PDF download reads through here."""
+    q = dossier_access_q(actor=actor, path="dossier__")
+    if q is None or not user_can(actor, VIEW_FILES):
+        return Page.objects.none()
+    pages = Page.objects.filter(q)
+    if not actor.secret_clearance:
+        pages = pages.exclude(document__confidentiality=Confidentiality.SECRET)
+    return pages
 
 
 @dataclass(frozen=True)

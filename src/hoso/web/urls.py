@@ -4,7 +4,7 @@ from django.urls import include, path
 from hoso.access.decorators import public, rule
 from hoso.access.permissions import SIGNED_IN
 
-from . import views, views_access, views_registers
+from . import views, views_access, views_files, views_registers
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,9 @@ urlpatterns = [
     path("ho-so/", views.dossier_list, name="dossier_list"),
     path("ho-so/xuat/", views.dossier_export, name="dossier_export"),
     path("ho-so/moi/", views.dossier_create, name="dossier_create"),
+    path("trang/<int:page_id>/anh/", views_files.page_image, name="page_image"),
+    path("trang/<int:page_id>/anh-nho/", views_files.page_thumbnail, name="page_thumbnail"),
+    path("ho-so/<path:number>/pdf/", views_files.dossier_pdf, name="dossier_pdf"),
     path("ho-so/<path:number>/sua/", views.dossier_edit, name="dossier_edit"),
     path("ho-so/<path:number>/than-nhan/", views.relative_add, name="relative_add"),
     path("ho-so/<path:number>/", views.dossier_detail, name="dossier_detail"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.access.audit import record_event
 from hoso.access.decorators import rule
-from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_HEALTH
+from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
 from hoso.records import selectors, services
@@ -187,7 +187,8 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/dossier_detail.html",
                   {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm(),
                    "show_health": user_can(request.user, VIEW_HEALTH),
-                   "can_edit": user_can(request.user, EDIT_DOSSIER)})
+                   "can_edit": user_can(request.user, EDIT_DOSSIER),
+                   "can_files": user_can(request.user, VIEW_FILES)})
 
 
 def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | None) -> Dossier:
