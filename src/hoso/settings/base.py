@@ -187,11 +187,20 @@ HOSO_S3_REGION = get_str("HOSO_S3_REGION", "")
 HOSO_OCR_LANGUAGE = get_str("HOSO_OCR_LANGUAGE", "vie")
 HOSO_OCR_TIMEOUT = get_int("HOSO_OCR_TIMEOUT", 180)  # seconds per page
 HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800)  # a claimed task older than this is requeued
+# Fixity (hoso verify --fixity): read rate limit in MB/s (0 = unlimited) so daytime work is not slowed, and
+# how many days after the last complete run an idle `hoso worker` starts the next one (0 = never).
+HOSO_FIXITY_RATE_MB = float(get_str("HOSO_FIXITY_RATE_MB", "25"))
+HOSO_FIXITY_EVERY_DAYS = get_int("HOSO_FIXITY_EVERY_DAYS", 7)
 # The paper archive: the address printed in label QR codes, loan periods in working days, extra days off.
 HOSO_BASE_URL = get_str("HOSO_BASE_URL", "http://127.0.0.1:8000")
 HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10)
 HOSO_LOAN_DUE_SOON_DAYS = get_int("HOSO_LOAN_DUE_SOON_DAYS", 2)
 HOSO_HOLIDAYS = get_list("HOSO_HOLIDAYS", [])  # ISO dates (2026-02-16,…) skipped when counting working days
+# Transfers between provinces (di chuyển hồ sơ, Điều 131 NĐ 131/2021): who we are on the slip (Mẫu 93),
+# and the legal time of each side in working days.
+HOSO_PROVINCE_NAME = get_str("HOSO_PROVINCE_NAME", "Quảng Trị")
+HOSO_AGENCY_NAME = get_str("HOSO_AGENCY_NAME", "Sở Nội vụ tỉnh Quảng Trị")
+HOSO_TRANSFER_WORKING_DAYS = get_int("HOSO_TRANSFER_WORKING_DAYS", 12)
 
 LOGGING = {
     "version": 1,
