@@ -5,19 +5,32 @@ import itertools
 import pytest
 from django.test import Client
 
-from hoso.access.permissions import EDIT_DOSSIER, ROLE_PERMISSIONS, VIEW_DOSSIER, Role
+from hoso.access.permissions import EDIT_DOSSIER, EXPORT, ROLE_PERMISSIONS, VIEW_DOSSIER, VIEW_FILES, Role
 from hoso.access.services import create_user
+from hoso.capture.storage import blob_store, reset_blob_store
 from hoso.gazetteer.models import AdminUnit, UnitMapping
 from hoso.records import services
+from hoso.records.models import Page
 
 PASSWORD = "mat-khau-rat-dai-2025"
 ROLES = [r for r in Role.values if r != Role.SYSTEM]
 
 
 @pytest.fixture
-def world(actor):
-    """Commune A (new since 2025) replaced old commune A0; commune B is elsewhere."""
+def world(actor, settings, tmp_path, request):
+    """Commune A (new since 2025) replaced old commune A0; commune B is elsewhere. Each dossier has one
+    digitised page (its thumbnail in a blob store of its own)."""
     import datetime
+    import io
+
+    from PIL import Image
+
+    settings.HOSO_BLOB_BACKEND, settings.HOSO_BLOB_DIR = "local", tmp_path / "blobs"
+    reset_blob_store()
+    request.addfinalizer(reset_blob_store)
+    thumbnail = io.BytesIO()
+    Image.new("L", (36, 50), 200).save(thumbnail, "WEBP")
+    thumb_sha = blob_store().put_bytes(thumbnail.getvalue()).sha256
 
     province = AdminUnit.objects.create(code="44", name="Tỉnh Quảng Trị", name_folded="tinh quang tri",
                                         level="province", valid_from=datetime.date(2025, 7, 1))
@@ -31,8 +44,10 @@ def world(actor):
 
     def dossier(name, number, unit, secret=False):
         person = services.create_person(actor=actor, full_name=name, residence_unit=unit, birth_date="1950")
-        return services.register_dossier(actor=actor, number=number, category_code="LS", subject=person,
-                                         confidentiality="mat" if secret else "thuong")
+        dossier = services.register_dossier(actor=actor, number=number, category_code="LS", subject=person,
+                                            confidentiality="mat" if secret else "thuong")
+        Page.objects.create(dossier=dossier, sequence=1, thumbnail_sha256=thumb_sha, state=Page.State.DONE)
+        return dossier
 
     return {
         "commune": a,
@@ -85,5 +100,18 @@ def test_matrix(world, role, province_wide, cleared):
             assert (number in found.content.decode()) == visible, (key, "search")
             assert (number in api_list.content.decode()) == visible, (key, "api list")
             assert (number in api_search.content.decode()) == visible, (key, "api search")
+        # Files, exports and the API by id: the same rule, no hint of what is out of reach.
+        page = dossier.pages.get()
+        can_files = VIEW_FILES in ROLE_PERMISSIONS[role]
+        thumb = client.get(f"/trang/{page.pk}/anh-nho/")
+        assert thumb.status_code == (200 if visible and can_files else (404 if can_files else 403)), (key, "thumb")
+        pdf_form = client.get(f"/ho-so/{number}/pdf/")
+        assert pdf_form.status_code == (200 if visible and can_files else (404 if can_files else 403)), (key, "pdf")
+        api_person = client.get(f"/api/people/{dossier.subject_id}/")
+        assert api_person.status_code == (200 if visible else (404 if can_view else 403)), (key, "api person")
+    if EXPORT in ROLE_PERMISSIONS[role] and can_view:
+        exported = client.get("/ho-so/xuat/", {"format": "csv"}).content.decode("utf-8-sig")
+        for key, dossier in world["dossiers"].items():
+            assert (dossier.number in exported) == _visible(role, province_wide, cleared, key), (key, "export")
     expected_count = sum(_visible(role, province_wide, cleared, k) for k in world["dossiers"])
     assert f"<strong>{expected_count}</strong> hồ sơ" in home.content.decode()
