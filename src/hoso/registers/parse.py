@@ -79,10 +79,18 @@ class UnitIndex:
 
     def __init__(self) -> None:
         self.by_name: dict[str, list[AdminUnit]] = defaultdict(list)
+        self._matched: dict[str, AdminUnit | None] = {}  # registers repeat the same places thousands of times
         for unit in AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE).select_related("parent"):
             self.by_name[_strip_kind(unit.name_folded)].append(unit)
 
     def match(self, text: str) -> AdminUnit | None:
+        if text not in self._matched:
+            if len(self._matched) > 50_000:
+                self._matched.clear()
+            self._matched[text] = self._match(text)
+        return self._matched[text]
+
+    def _match(self, text: str) -> AdminUnit | None:
         """The commune a place text names ("thôn X, xã Triệu Long, huyện Triệu Phong"), or None when unknown
         or ambiguous. Same-name communes are told apart by the district written after them."""
         parts = [_strip_kind(p.strip()) for p in fold(text.replace(",", " , ")).split(" , ") if p.strip()]

@@ -6,8 +6,10 @@ same file twice changes nothing.
 """
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +25,10 @@ from hoso.records.seeds import DossierSeed, PersonSeed
 from hoso.vntext import legacy
 
 from .parse import Issue, ParsedRow, RowParser, find_header
-from .reader import Register, RegisterFileError
+from .reader import Cell, Register, RegisterFileError
 
-BATCH = 1000
+BATCH = 2000
+HEADER_ROWS = 30
 MAX_WARNINGS = 10_000  # kept in the report; beyond that only counted (errors are always all kept)
 PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
                "residence_text", "residence_unit", "national_id", "notes")
@@ -56,49 +59,97 @@ class ImportReport:
                 "sheet": self.sheet, "columns": self.columns}
 
 
+@lru_cache(maxsize=50_000)
 def _convert(text: str, font: str | None) -> tuple[str, str]:
+    """Cached: registers repeat the same places, years, categories thousands of times."""
     converted, detection = legacy.convert(text, font=font)
     return converted, detection.encoding.name
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where a register's header is and which column holds what (column index → field)."""
+
+    header_index: int  # index of the header row among the rows read (0-based, empty rows counted)
+    span: int  # rows the header spans (2 under merged cells)
+    columns: dict[int, str]
+    headers: list[Cell]
+
+    @property
+    def header_row(self) -> int:
+        """The header row as Excel numbers it."""
+        return self.header_index + 1
+
+    @property
+    def first_data_index(self) -> int:
+        return self.header_index + self.span
+
+
+def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
+                  mapping: dict[str, str] | None = None) -> tuple[Layout, list[tuple[int, list[Cell]]]]:
+    """The layout found in the first rows taken from `rows`, and those rows (the caller goes on with `rows`)."""
+    head = list(islice(rows, HEADER_ROWS))
+    found = find_header(head, mapping)
+    if found is None:
+        raise RegisterFileError(
+            f"Không tìm thấy dòng tiêu đề trong trang «{register.sheet_name}»: cần ít nhất cột «Họ và tên» "
+            "và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
+    index, columns, span = found
+    return Layout(header_index=index, span=span, columns=columns, headers=head[index][1]), head
+
+
 def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
-                    mapping: dict[str, str] | None = None, dry_run: bool = False,
+                    mapping: dict[str, str] | None = None, columns: dict[int, str] | None = None,
+                    dry_run: bool = False, batch_size: int = BATCH,
                     progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register."""
+    """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register.
+
+    `mapping` ({header text: field}) adds to the detected columns; `columns` ({column index: field}) replaces
+    them (the web form's confirmed mapping). Each batch of `batch_size` rows is committed with its own audit
+    event, so a crash loses at most the batch in flight and importing again resumes (rows already in are
+    "unchanged"). A dry run rolls every batch back. `progress(n)` is called after each batch with its rows.
+    """
     register = Register(Path(path), sheet)
     report = ImportReport(file=Path(path).name, sheet=register.sheet_name, dry_run=dry_run)
     try:
         rows = register.rows()
-        head = [next(rows, None) for _ in range(30)]
-        head = [r for r in head if r is not None]
-        found = find_header(head, mapping)
-        if found is None:
-            raise RegisterFileError(
-                f"Không tìm thấy dòng tiêu đề trong trang «{register.sheet_name}»: cần ít nhất cột «Họ và tên» "
-                "và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc dùng --mapping).")
-        index, columns, span = found
-        headers = head[index][1]
+        layout, head = detect_layout(register, rows, mapping)
+        if columns is not None:
+            layout = Layout(header_index=layout.header_index, span=layout.span, columns=dict(columns),
+                            headers=layout.headers)
+        headers = layout.headers
         report.header = [c.text for c in headers]
-        report.columns = {headers[i].text: name for i, name in columns.items() if i < len(headers)}
-        parser = RowParser(columns=columns, categories=set(Category.objects.values_list("code", flat=True)),
+        report.columns = {headers[i].text if i < len(headers) and headers[i].text else column_letter(i): name
+                          for i, name in sorted(layout.columns.items())}
+        parser = RowParser(columns=layout.columns, categories=set(Category.objects.values_list("code", flat=True)),
                            province=settings.HOSO_PROVINCE_CODE, convert=_convert)
-        data = (r for r in [*head[index + span:], *rows])
-        with transaction.atomic():
-            _run(actor, parser, data, report, progress)
+        data = chain(head[layout.first_data_index:], rows)
+        _run(actor, parser, data, report, progress, dry_run, batch_size)
+        if not dry_run:
             record_event(actor=actor, action="import_register", object_type="register", summary=report.file,
                          after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}
                          | {"error_count": len(report.errors)})
-            if dry_run:
-                transaction.set_rollback(True)
     finally:
         register.close()
     return report
 
 
-def _run(actor, parser: RowParser, data, report: ImportReport, progress) -> None:
+def column_letter(index: int) -> str:
+    """0 → "A", 27 → "AB" (the column as Excel labels it)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _run(actor, parser: RowParser, data, report: ImportReport, progress, dry_run: bool, batch_size: int) -> None:
     seen: dict[str, int] = {}
     batch: list[ParsedRow] = []
+    pending = 0  # rows read since the last progress call (failed and empty ones too)
     for number, cells in data:
+        pending += 1
         parsed = parser.parse(number, cells)
         if parsed is None:
             continue
@@ -116,14 +167,28 @@ def _run(actor, parser: RowParser, data, report: ImportReport, progress) -> None
             continue
         seen[dossier_number] = number
         batch.append(parsed)
-        if len(batch) >= BATCH:
-            _flush(actor, batch, report, progress)
-    _flush(actor, batch, report, progress)
+        if len(batch) >= batch_size:
+            _commit(actor, batch, report, dry_run)
+            if progress:
+                progress(pending)
+            pending = 0
+    _commit(actor, batch, report, dry_run)
+    if progress and pending:
+        progress(pending)
 
 
-def _flush(actor, batch: list[ParsedRow], report: ImportReport, progress) -> None:
+def _commit(actor, batch: list[ParsedRow], report: ImportReport, dry_run: bool) -> None:
+    """One batch in one transaction: committed (its audit events with it), or rolled back in a dry run."""
     if not batch:
         return
+    with transaction.atomic():
+        _flush(actor, batch, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    batch.clear()
+
+
+def _flush(actor, batch: list[ParsedRow], report: ImportReport) -> None:
     existing = {d.number: d for d in Dossier.objects.filter(number__in=[r.values["number"] for r in batch])
                 .select_related("subject", "category").prefetch_related("subject__aliases")}
     new = [r for r in batch if r.values["number"] not in existing]
@@ -152,9 +217,6 @@ def _flush(actor, batch: list[ParsedRow], report: ImportReport, progress) -> Non
                 report.updated += 1
             else:
                 report.unchanged += 1
-    if progress:
-        progress(len(batch))
-    batch.clear()
 
 
 def _fail(report: ImportReport, row: ParsedRow, message: str) -> None:
