@@ -202,7 +202,10 @@ def run_fixity(*, actor: User, rate_mb: float | None = None, restart: bool = Fal
 @task(queue_name="default")
 def weekly_fixity() -> str:
     """The scheduled run (resumes an interrupted one), at the configured rate limit."""
-    outcome = run_fixity(actor=system_user(), trigger="weekly")
+    try:
+        outcome = run_fixity(actor=system_user(), trigger="weekly")
+    except FixityBusy:
+        return "busy"  # another run is going on; the worker asks again once it has stopped saving
     return "ok" if outcome.ok else "problems"
 
 

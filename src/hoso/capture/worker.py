@@ -34,6 +34,7 @@ except ImportError:
 
 QUEUES = ("capture", "default")
 RECOVER_EVERY = 20  # tasks between two looks for dead workers' tasks
+SCHEDULE_EVERY = 60.0  # seconds between two looks, while idle, at whether scheduled work is due
 
 
 def new_worker_id() -> str:
@@ -89,6 +90,18 @@ def recover_stale(*, stale_after: float | None = None) -> int:
     return recovered
 
 
+def _schedule_fixity() -> bool:
+    """A long-running worker, when idle, enqueues the weekly fixity check once it is due (capture.fixity)."""
+    from .fixity import schedule_if_due
+
+    try:
+        return schedule_if_due()
+    except OperationalError as exc:
+        if is_locked_database_exception(exc):
+            return False
+        raise
+
+
 def _close_old_connections() -> None:
     """Drop broken or expired connections between tasks, as Django does between requests — but never
     inside a transaction (an in-process run under a test's transaction)."""
@@ -127,6 +140,7 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
     returns how many tasks ran."""
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one single-threaded tesseract per worker: run one worker per core
     worker_id, done, since_recovery = new_worker_id(), 0, RECOVER_EVERY
+    next_schedule_look = 0.0
     runner = Worker(queue_names=list(QUEUES), interval=interval, batch=until_empty, backend_name="default",
                     startup_delay=False, max_tasks=max_tasks, worker_id=worker_id, excluded_queue_names=[])
     stop = _Stop()
@@ -144,6 +158,10 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
                 continue
             if until_empty:
                 break
+            if time.monotonic() >= next_schedule_look:  # idle: is the weekly fixity check due?
+                next_schedule_look = time.monotonic() + SCHEDULE_EVERY
+                if _schedule_fixity():
+                    continue
             time.sleep(interval)
             since_recovery = RECOVER_EVERY  # idle: look for dead workers' tasks on every wake-up
             continue
