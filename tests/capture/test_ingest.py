@@ -130,3 +130,18 @@ def test_a_failed_page_shows_why_and_can_be_retried(tmp_path, scans, martyr_doss
     assert (page.state, page.error, page.capture.attempts) == (Page.State.DONE, "", 2)
     assert cer(scans["small"][1], page.ocr_text) < 0.02
     assert AuditEvent.objects.filter(action="retry_page", object_id=str(page.pk)).exists()
+
+
+def test_a_folder_named_without_the_period_code_finds_its_one_dossier(tmp_path, scans, actor, martyr_dossier):
+    from hoso.records import services as records
+
+    twin = records.create_person(actor=actor, full_name="Hồ Văn Hai", birth_date="1950")
+    for period in ("CM", "BV"):
+        records.register_dossier(actor=actor, number=f"QTI/BB-00005/{period}", category_code="BB", subject=twin)
+    root = make_folder(tmp_path / "IN", {"LS-7956": {"1.jpg": scans["small"][0]},
+                                         "qti_bb_5": {"1.jpg": scans["small"][0]}})
+    report = ingest(root, no_ocr=True)
+    assert report["pages_added"] == 1
+    assert Page.objects.filter(dossier=martyr_dossier).count() == 1
+    (problem,) = report["problems"]
+    assert problem["file"] == "qti_bb_5/" and "QTI/BB-00005/BV, QTI/BB-00005/CM" in problem["reason"]

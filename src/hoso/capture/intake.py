@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from hoso.access.models import User
 from hoso.imaging.checks import is_system_file
 from hoso.records import selectors as record_selectors
+from hoso.records.models import Dossier
 from hoso.records.services import canonical_dossier_number
 
 from . import services
@@ -80,11 +81,14 @@ def ingest_folder(*, actor: User, root: Path, batch: Batch, progress: Callable[[
                                    f": {len(entry.files)} tệp chưa được nhận.")
             _tick(progress, len(entry.files))
             continue
-        dossier = record_selectors.visible_dossiers(actor=actor).filter(number=number).first()
+        dossier, others = _find_dossier(actor, number)
         if dossier is None:
+            reason = (f"Số {number} ứng với nhiều hồ sơ ({', '.join(others)}): hãy đặt tên thư mục kèm mã thời kỳ"
+                      if others else f"Không có hồ sơ số {number} trong hệ thống (hoặc bạn không có quyền với hồ "
+                                     f"sơ này)")
             services.refuse(actor=actor, batch=batch, source_name=label,
-                            reason=f"Không có hồ sơ số {number} trong hệ thống (hoặc bạn không có quyền với hồ "
-                                   f"sơ này): {len(entry.files)} tệp chưa được nhận. Hãy đăng ký hồ sơ trước.")
+                            reason=f"{reason}: {len(entry.files)} tệp chưa được nhận."
+                                   + ("" if others else " Hãy đăng ký hồ sơ trước."))
             _tick(progress, len(entry.files))
             continue
         for path in entry.files:
@@ -102,6 +106,19 @@ def ingest_folder(*, actor: User, root: Path, batch: Batch, progress: Callable[[
                                       source_name=source)
             _tick(progress)
     return batch
+
+
+def _find_dossier(actor: User, number: str) -> tuple[Dossier | None, list[str]]:
+    """The visible dossier a folder names. A folder named without the period code (``LS-00012``) takes the one
+    dossier of that type and serial; when several periods share them, none is taken and they are listed."""
+    visible = record_selectors.visible_dossiers(actor=actor)
+    dossier = visible.filter(number=number).first()
+    if dossier is not None or number.count("/") != 1:
+        return dossier, []
+    matches = list(visible.filter(number__startswith=f"{number}/").order_by("number")[:6])
+    if len(matches) == 1:
+        return matches[0], []
+    return None, [d.number for d in matches[:5]]
 
 
 def _tick(progress: Callable[[int], None] | None, n: int = 1) -> None:
