@@ -174,3 +174,6 @@ class InventoryCheck(models.Model):
 
     def count(self, key: str) -> int:
         return len(self.results.get(key, []))
+
+
+from .transfers_models import PackageImport, Transfer  # noqa: E402,F401  (di chuyển hồ sơ: its own module)

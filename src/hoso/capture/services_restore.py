@@ -1,0 +1,58 @@
+"""Capture's write path for pages that arrive ready-made in a transfer package (archive.packages_import):
+kept beside services.py so the two can change independently. Same rules: keyword-only, one transaction,
+an audit event; nothing is processed again and no stored file is touched."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hoso.access.audit import record_event
+from hoso.access.models import User
+from hoso.blobstore import BlobStore
+from hoso.records.models import Dossier, Page
+from hoso.records.signals import dossiers_changed
+
+from .models import AccessCopy
+from .services import PENDING
+from .storage import blob_store
+
+
+def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str, Any]],
+                  access_copy: dict[str, Any] | None, store: BlobStore | None = None) -> list[Page]:
+    """Pages of a dossier that arrived in a transfer package (archive.packages_import), with the state,
+    files and OCR text they had where they were made. Every file must already be in the store (the importer
+    put and checked them); nothing is processed again. `pages`: dicts with sequence, document_sequence,
+    master_sha256, original_name, access_sha256, thumbnail_sha256, state, error, ocr_text."""
+    store = store or blob_store()
+    for page in pages:
+        if page["state"] in PENDING:
+            raise ValidationError(f"Trang {page['sequence']} chưa xử lý xong ở nơi gửi: gói không hợp lệ.")
+        for key in ("master_sha256", "access_sha256", "thumbnail_sha256"):
+            if page.get(key) and not store.exists(page[key]):
+                raise ValidationError(f"Trang {page['sequence']}: tệp {page[key][:12]}… chưa có trong kho tệp.")
+    with transaction.atomic():
+        if dossier.pages.exists():
+            raise ValidationError(f"Hồ sơ {dossier.number} đã có trang, không nhận thêm trang từ gói.")
+        documents = {d.sequence: d for d in dossier.documents.all()}
+        created = Page.objects.bulk_create(
+            Page(dossier=dossier, document=documents.get(p.get("document_sequence")), sequence=p["sequence"],
+                 master_sha256=p.get("master_sha256") or "", original_name=(p.get("original_name") or "")[:255],
+                 access_sha256=p.get("access_sha256") or "", thumbnail_sha256=p.get("thumbnail_sha256") or "",
+                 state=p["state"], error=(p.get("error") or "")[:500], ocr_text=p.get("ocr_text") or "")
+            for p in sorted(pages, key=lambda p: p["sequence"]))
+        if access_copy:
+            if not store.exists(access_copy["sha256"]):
+                raise ValidationError("Bản PDF/A của hồ sơ chưa có trong kho tệp.")
+            AccessCopy.objects.update_or_create(dossier=dossier, defaults={
+                "sha256": access_copy["sha256"], "size": access_copy["size"],
+                "page_count": access_copy["page_count"], "pages_digest": access_copy["pages_digest"],
+                "built_at": timezone.now()})
+        record_event(actor=actor, action="restore_pages", obj=dossier,
+                     summary=f"{dossier.number}: {len(created)} trang từ gói chuyển đến",
+                     after={"pages": len(created), "access_copy": access_copy["sha256"] if access_copy else None,
+                            "masters": [p.get("master_sha256") for p in pages]})
+        dossiers_changed.send(sender=Dossier, dossier_ids=[dossier.pk])
+    return created
+
