@@ -104,6 +104,15 @@ class Register:
         else:
             yield from self._csv_rows()
 
+    def row_count_hint(self) -> int:
+        """How many rows the sheet has, as the file says (for a progress bar; 0 when it does not say)."""
+        if self.kind == "xlsx":
+            return self._book[self.sheet_name].max_row or 0
+        if self.kind == "xls":
+            return self._book.sheet_by_name(self.sheet_name).nrows
+        with self.path.open("rb") as fh:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
     def close(self) -> None:
         if self.kind == "xlsx" and self._book is not None:
             self._book.close()

@@ -100,7 +100,7 @@ def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
 
 def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
                     mapping: dict[str, str] | None = None, columns: dict[int, str] | None = None,
-                    dry_run: bool = False, batch_size: int = BATCH,
+                    dry_run: bool = False, batch_size: int = BATCH, name: str | None = None,
                     progress: Callable[[int], None] | None = None) -> ImportReport:
     """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register.
 
@@ -108,9 +108,10 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
     them (the web form's confirmed mapping). Each batch of `batch_size` rows is committed with its own audit
     event, so a crash loses at most the batch in flight and importing again resumes (rows already in are
     "unchanged"). A dry run rolls every batch back. `progress(n)` is called after each batch with its rows.
+    `name` is the file name for the report and the audit trail (default: the path's).
     """
     register = Register(Path(path), sheet)
-    report = ImportReport(file=Path(path).name, sheet=register.sheet_name, dry_run=dry_run)
+    report = ImportReport(file=name or Path(path).name, sheet=register.sheet_name, dry_run=dry_run)
     try:
         rows = register.rows()
         layout, head = detect_layout(register, rows, mapping)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("trung-lap/", views_registers.duplicate_list, name="duplicate_list"),
     path("trung-lap/tim/", views_registers.duplicate_scan, name="duplicate_scan"),
     path("trung-lap/<int:pk>/", views_registers.duplicate_decide, name="duplicate_decide"),
+    path("", include("hoso.web.urls_import")),  # nhap-so/… (register upload, preview, mapping, progress, report)
     path("", include("hoso.web.urls_archive")),  # kho/… (archive) and muon/… (loans of originals)
     path("tim-kiem/", views.search_page, name="search"),
     path("ho-so/", views.dossier_list, name="dossier_list"),

@@ -1,0 +1,155 @@
+"""Importing a register on the web: upload → preview as converted → confirm the column mapping → progress
+(htmx polling) → report. The import itself runs in the background (registers.tasks, `hoso worker`)."""
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from hoso.access.audit import record_event
+from hoso.access.decorators import rule
+from hoso.access.permissions import EDIT_DOSSIER
+from hoso.capture.storage import blob_store
+from hoso.registers.columns import FIELD_LABELS
+from hoso.registers.models import ImportRun
+from hoso.registers.preview import preview_register
+from hoso.registers.reader import RegisterFileError
+from hoso.registers.runs import (
+    columns_of,
+    max_upload_bytes,
+    require_import,
+    start_import,
+    stored_file,
+    upload_register,
+)
+from hoso.registers.selectors import visible_runs
+
+MAX_COLUMNS = 200
+FIELD_CHOICES = [("", "— không nhập cột này —"), *FIELD_LABELS.items()]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Tệp sổ theo dõi (.xlsx, .xls, .csv)", allow_empty_file=True,  # our message says why
+                           help_text="Sổ gõ bằng TCVN3 (ABC), VNI, VISCII, VIQR hay Unicode đều được; tệp gốc được "
+                                     "lưu nguyên vẹn.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv", "autofocus": True}))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise ValidationError(f"Tệp {upload.name} lớn {upload.size / 2**20:.0f} MB, quá giới hạn "
+                                  f"{max_upload_bytes() / 2**20:.0f} MB. Hãy chia sổ thành nhiều tệp.")
+        return upload
+
+
+def _run(request: HttpRequest, pk: int) -> ImportRun:
+    require_import(request.user)
+    return get_object_or_404(visible_runs(actor=request.user), pk=pk)
+
+
+@rule(EDIT_DOSSIER)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    require_import(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
+            path = Path(tmp) / "upload"
+            with path.open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            try:
+                run = upload_register(actor=request.user, source=path, file_name=upload.name)
+            except RegisterFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("import_preview", pk=run.pk)
+    page = Paginator(visible_runs(actor=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "registers/import_upload.html", {"form": form, "page": page},
+                  status=400 if form.errors else 200)
+
+
+def _posted_columns(request: HttpRequest) -> dict[int, str]:
+    columns = {}
+    for key, value in request.POST.items():
+        if key.startswith("col_") and key[4:].isdigit() and int(key[4:]) < MAX_COLUMNS and value in FIELD_LABELS:
+            columns[int(key[4:])] = value
+    return columns
+
+
+@rule(EDIT_DOSSIER)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    if run.state != ImportRun.State.UPLOADED:
+        return redirect("import_report" if run.finished else "import_progress", pk=run.pk)
+    sheet = run.sheet
+    columns = columns_of(run)
+    dry_run = False
+    problems: list[str] = []
+    if request.method == "POST":
+        sheet = request.POST.get("sheet") or run.sheet
+        same_sheet = sheet == request.POST.get("shown_sheet", run.sheet)
+        columns = _posted_columns(request) if same_sheet else None  # another sheet: detect its columns again
+        dry_run = request.POST.get("dry_run") == "on"
+    preview = None
+    try:
+        with stored_file(run) as path:
+            preview = preview_register(path, sheet=sheet, columns=columns)
+    except RegisterFileError as exc:
+        problems.append(str(exc))
+    if preview is not None and request.method == "POST" and request.POST.get("action") == "start":
+        try:
+            start_import(actor=request.user, run=run, columns={c.index: c.field for c in preview.columns if c.field},
+                         dry_run=dry_run, sheet=preview.sheet)
+        except ValidationError as exc:
+            problems += exc.messages
+        else:
+            return redirect("import_progress", pk=run.pk)
+    return render(request, "registers/import_preview.html",
+                  {"run": run, "preview": preview, "problems": problems, "choices": FIELD_CHOICES,
+                   "dry_run": dry_run}, status=400 if problems else 200)
+
+
+@rule(EDIT_DOSSIER)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    if request.headers.get("HX-Request"):
+        if run.finished:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("import_report", kwargs={"pk": run.pk})
+            return response
+        return render(request, "registers/_import_progress.html", {"run": run})
+    if run.finished:
+        return redirect("import_report", pk=run.pk)
+    if run.state == ImportRun.State.UPLOADED:
+        return redirect("import_preview", pk=run.pk)
+    return render(request, "registers/import_progress.html", {"run": run})
+
+
+@rule(EDIT_DOSSIER)
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    if not run.finished:
+        return redirect("import_progress" if run.state != ImportRun.State.UPLOADED else "import_preview", pk=run.pk)
+    errors = Paginator(run.errors, 50).get_page(request.GET.get("page"))
+    encodings = sorted(run.encodings.items(), key=lambda kv: -kv[1])
+    return render(request, "registers/import_report.html", {"run": run, "errors": errors, "encodings": encodings})
+
+
+@rule(EDIT_DOSSIER)
+def import_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """The xlsx report ("bao-cao") or the original file as uploaded ("tep-goc"); each download is audited."""
+    run = _run(request, pk)
+    if what == "bao-cao" and run.report_sha256:
+        sha, name = run.report_sha256, f"bao-cao-{Path(run.file_name).stem}.xlsx"
+    elif what == "tep-goc":
+        sha, name = run.file_sha256, run.file_name
+    else:
+        return render(request, "404.html", status=404)
+    record_event(actor=request.user, action="download", obj=run, summary=f"{name} ({run.file_name})")
+    return FileResponse(blob_store().open(sha), as_attachment=True, filename=name)
