@@ -153,3 +153,14 @@ def test_a_dossier_without_processed_pages_says_so(officer, martyr_dossier):
     assert page.status_code == 200 and "chưa có trang nào số hóa xong" in page.content.decode()
     response = client.post(f"/ho-so/{martyr_dossier.number}/pdf/", {"purpose": "thanh_tra"})
     assert response.status_code == 400 and "chưa có trang nào số hóa xong" in response.content.decode()
+
+
+def test_data_entry_may_read_pages_but_not_take_a_copy_out(digitised, scanner):
+    client = client_for(scanner)
+    page = digitised.pages.first()
+    assert client.get(f"/trang/{page.pk}/anh-nho/").status_code == 200
+    form = client.get(f"/ho-so/{digitised.number}/pdf/")
+    assert form.status_code == 200 and "không được tải về hay in" in form.content.decode()
+    refused = client.post(f"/ho-so/{digitised.number}/pdf/", {"purpose": "thanh_tra", "action": "download"})
+    assert refused.status_code == 403
+    assert not AuditEvent.objects.filter(action="download").exists()

@@ -14,13 +14,15 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hoso.access.audit import record_event
 from hoso.access.decorators import rule
-from hoso.access.permissions import VIEW_FILES
+from hoso.access.permissions import EXPORT, VIEW_FILES
+from hoso.access.rules import user_can
 from hoso.blobstore import BlobNotFound
 from hoso.capture.storage import blob_store
 from hoso.imaging.raster import render_for_screen
@@ -123,13 +125,17 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @rule(VIEW_FILES)
 def dossier_pdf(request: HttpRequest, number: str) -> HttpResponse:
-    """GET: ask why; POST: the dossier's pages as one PDF, watermarked on every page, downloaded or printed."""
+    """GET: ask why; POST: the dossier's pages as one PDF, watermarked on every page, downloaded or printed.
+    Taking a copy out (download, print) needs EXPORT besides VIEW_FILES."""
     dossier = selectors.visible_dossiers(actor=request.user).filter(number=number).first()
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
     pages = list(selectors.visible_pages(actor=request.user).filter(dossier=dossier, state=Page.State.DONE)
                  .exclude(access_sha256="").order_by("sequence"))
     withheld = Page.objects.filter(dossier=dossier).count() - len(pages)
+    may_export = user_can(request.user, EXPORT)
+    if request.method == "POST" and not may_export:
+        raise PermissionDenied("Vai trò của bạn được xem trang hồ sơ nhưng không được tải về hay in.")
     form = PurposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not pages:
@@ -142,7 +148,8 @@ def dossier_pdf(request: HttpRequest, number: str) -> HttpResponse:
                                      "hãy báo quản trị viên.")
     status = 400 if request.method == "POST" else 200
     return render(request, "web/dossier_pdf.html",
-                  {"dossier": dossier, "form": form, "pages": len(pages), "withheld": withheld}, status=status)
+                  {"dossier": dossier, "form": form, "pages": len(pages), "withheld": withheld,
+                   "may_export": may_export}, status=status)
 
 
 def _pdf_response(request: HttpRequest, dossier, pages: list[Page], form: PurposeForm) -> FileResponse:
