@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from hoso.access.rules import require
 from hoso.access.services import system_user
 from hoso.blobstore import BlobStore
 from hoso.imaging.checks import Rejected, inspect_file, safe_name
-from hoso.records.models import Dossier, Page
+from hoso.records.models import Document, Dossier, Page
 from hoso.records.signals import dossiers_changed
 
 from .models import AccessCopy, Batch, BatchItem
@@ -270,3 +270,191 @@ def record_access_copy(*, dossier: Dossier, sha256: str, size: int, page_count: 
         if dossier.status == Dossier.Status.NOT_STARTED:
             update_dossier(actor=actor, dossier=dossier, status=Dossier.Status.SCANNED)
     return copy
+
+
+# --- Page work: order, grouping into documents, the dossier's digitisation workflow -------------------------
+
+
+def _locked_pages(dossier: Dossier) -> list[Page]:
+    Dossier.objects.select_for_update().only("pk").get(pk=dossier.pk)  # one writer of page numbers at a time
+    return list(Page.objects.select_for_update().filter(dossier=dossier).order_by("sequence"))
+
+
+def _renumber(pages: list[Page]) -> None:
+    """Give `pages` the sequences 1..n in list order without ever breaking (dossier, sequence) uniqueness:
+    first every moved page steps above the highest number in use, then each takes its final place."""
+    moved = [(p, i) for i, p in enumerate(pages, start=1) if p.sequence != i]
+    if not moved:
+        return
+    top = max(p.sequence for p in pages) + len(pages) + 1
+    for offset, (page, _) in enumerate(moved):
+        Page.objects.filter(pk=page.pk).update(sequence=top + offset)
+    for page, sequence in moved:
+        Page.objects.filter(pk=page.pk).update(sequence=sequence)
+        page.sequence = sequence
+
+
+def _sync_document_ranges(*, actor: User, dossier: Dossier) -> None:
+    """After pages moved, each document's "từ trang / đến trang" follows its pages."""
+    from hoso.records.services import update_document
+
+    for document in dossier.documents.all():
+        numbers = sorted(document.pages.values_list("sequence", flat=True))
+        if numbers and (document.page_from, document.page_to) != (numbers[0], numbers[-1]):
+            update_document(actor=actor, document=document, page_from=numbers[0], page_to=numbers[-1])
+
+
+def reorder_pages(*, actor: User, dossier: Dossier, page_ids: list[int]) -> list[Page]:
+    """Put a dossier's pages in the given order (every page id of the dossier, each once); the pages are
+    numbered 1..n again. Documents' page ranges follow their pages, and the access copy is rebuilt."""
+    require(actor, CAPTURE)
+    with transaction.atomic():
+        pages = _locked_pages(dossier)
+        by_id = {p.pk: p for p in pages}
+        ids = [int(i) for i in page_ids]
+        if len(ids) != len(set(ids)) or set(ids) != set(by_id):
+            raise ValidationError("Thứ tự trang không khớp với các trang hiện có của hồ sơ (có thể người khác vừa "
+                                  "thêm hoặc sắp xếp trang). Hãy tải lại trang và làm lại.")
+        before = [p.pk for p in pages]
+        if ids == before:
+            return pages
+        ordered = [by_id[i] for i in ids]
+        old_numbers = {p.pk: p.sequence for p in pages}
+        _renumber(ordered)
+        _sync_document_ranges(actor=actor, dossier=dossier)
+        record_event(actor=actor, action="reorder_pages", obj=dossier, summary=f"{dossier.number}: sắp xếp lại trang",
+                     before={"order": before}, after={"order": ids,
+                                                      "moved": {str(p.pk): [old_numbers[p.pk], p.sequence]
+                                                                for p in ordered if old_numbers[p.pk] != p.sequence}})
+        _maybe_assemble(dossier.pk)
+    return ordered
+
+
+def move_page(*, actor: User, page: Page, to: int) -> list[Page]:
+    """Move one page to position `to` (1-based, clamped to the dossier's pages); the others shift."""
+    ids = list(Page.objects.filter(dossier_id=page.dossier_id).order_by("sequence").values_list("pk", flat=True))
+    ids.remove(page.pk)
+    ids.insert(max(0, min(to - 1, len(ids))), page.pk)
+    return reorder_pages(actor=actor, dossier=page.dossier, page_ids=ids)
+
+
+def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, document: Document | None = None,
+                **fields: Any) -> Document:
+    """Make pages `page_from`..`page_to` one document (văn bản): a new one, or `document` edited, with its
+    fields (Thông tư 02/2019) and its page range. Pages it had outside the range are released; pages of
+    another document inside the range are refused with the reason."""
+    from hoso.access.permissions import EDIT_DOSSIER
+    from hoso.records.services import add_document, update_document
+
+    require(actor, EDIT_DOSSIER)
+    if page_from is None or page_to is None or page_from < 1 or page_to < page_from:
+        raise ValidationError({"page_from": "Khoảng trang không hợp lệ: «từ trang» phải từ 1 và không lớn hơn "
+                                            "«đến trang»."})
+    if document is not None and document.dossier_id != dossier.pk:
+        raise ValidationError("Văn bản không thuộc hồ sơ này.")
+    with transaction.atomic():
+        pages = _locked_pages(dossier)
+        last = pages[-1].sequence if pages else 0
+        if page_to > last:
+            raise ValidationError({"page_to": f"Hồ sơ chỉ có {last} trang." if last else "Hồ sơ chưa có trang nào."})
+        inside = [p for p in pages if page_from <= p.sequence <= page_to]
+        taken = sorted({p.document_id for p in inside if p.document_id and
+                        (document is None or p.document_id != document.pk)})
+        if taken:
+            clash = ", ".join(f"số {d.sequence} ({d.doc_type})" for d in Document.objects.filter(pk__in=taken))
+            raise ValidationError({"page_from": f"Trong trang {page_from}–{page_to} có trang đã thuộc văn bản "
+                                                f"{clash}. Hãy sửa văn bản đó trước."})
+        values = {**fields, "page_from": page_from, "page_to": page_to, "page_count": len(inside)}
+        if document is None:
+            document = add_document(actor=actor, dossier=dossier, **values)
+            released: list[int] = []
+        else:
+            document = update_document(actor=actor, document=document, **values)
+            released = [p.sequence for p in pages if p.document_id == document.pk and p not in inside]
+            Page.objects.filter(dossier=dossier, document=document).exclude(
+                pk__in=[p.pk for p in inside]).update(document=None)
+        Page.objects.filter(pk__in=[p.pk for p in inside]).update(document=document)
+        record_event(actor=actor, action="group_pages", obj=dossier,
+                     summary=f"{dossier.number}: trang {page_from}–{page_to} → văn bản {document.sequence}",
+                     after={"document": document.pk, "pages": [p.sequence for p in inside], "released": released})
+    return document
+
+
+WORKFLOW = (Dossier.Status.NOT_STARTED, Dossier.Status.SCANNED, Dossier.Status.ENTERED, Dossier.Status.VERIFIED,
+            Dossier.Status.ARCHIVED)
+
+
+def may_change_status(actor: User | None, current: str, target: str) -> bool:
+    """Forward, the permission of the step reached (scan: CAPTURE, entered: EDIT_DOSSIER, verified:
+    VERIFY_DOSSIER, archived: MANAGE_ARCHIVE); back, the permission of the step undone — and a verifier may
+    send data back to be entered again."""
+    from hoso.access.permissions import EDIT_DOSSIER, MANAGE_ARCHIVE, VERIFY_DOSSIER
+    from hoso.access.rules import user_can
+
+    if actor is None:
+        return True
+    needs = {Dossier.Status.NOT_STARTED: CAPTURE, Dossier.Status.SCANNED: CAPTURE,
+             Dossier.Status.ENTERED: EDIT_DOSSIER, Dossier.Status.VERIFIED: VERIFY_DOSSIER,
+             Dossier.Status.ARCHIVED: MANAGE_ARCHIVE}
+    forward = WORKFLOW.index(target) > WORKFLOW.index(current)
+    if user_can(actor, needs[target if forward else current]):
+        return True
+    return not forward and current == Dossier.Status.ENTERED and user_can(actor, VERIFY_DOSSIER)
+
+
+def data_enterers(*, dossier: Dossier) -> set[int]:
+    """Users who entered this dossier's data: who marked it "đã nhập liệu" (latest time), and who created or
+    edited its documents. Read from the audit trail, which nobody can rewrite unnoticed."""
+    from hoso.access.models import AuditEvent
+
+    users: set[int] = set()
+    events = AuditEvent.objects.filter(object_type="dossier", object_id=str(dossier.pk),
+                                       action__in=["update", "set_status"]).order_by("-id")
+    for event in events.only("actor_id", "after").iterator():
+        if isinstance(event.after, dict) and event.after.get("status") == Dossier.Status.ENTERED:
+            if event.actor_id:
+                users.add(event.actor_id)
+            break
+    doc_ids = [str(i) for i in dossier.documents.values_list("pk", flat=True)]
+    users |= set(AuditEvent.objects.filter(object_type="document", object_id__in=doc_ids,
+                                           action__in=["create", "update"], actor__isnull=False)
+                 .values_list("actor_id", flat=True))
+    return users
+
+
+def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str = "") -> Dossier:
+    """Move a dossier along scanned → entered → verified → archived (one step forward, or back with a note).
+
+    "Đã kiểm tra" (verified) means a second person compared the entered data with the page images: it must
+    be someone other than who entered the data, and needs the VERIFY_DOSSIER permission."""
+    from hoso.records.services import update_dossier
+
+    if status not in WORKFLOW:
+        raise ValidationError("Tình trạng số hóa không hợp lệ.")
+    note = (note or "").strip()[:300]
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        current = WORKFLOW.index(dossier.status)
+        target = WORKFLOW.index(status)
+        label = Dossier.Status(status).label
+        if target != current and not may_change_status(actor, dossier.status, status):
+            raise PermissionDenied(f"Bạn không có quyền chuyển hồ sơ sang «{label}».")
+        if target == current:
+            raise ValidationError(f"Hồ sơ đã ở tình trạng «{label}».")
+        if target > current + 1:
+            raise ValidationError(f"Chưa thể chuyển sang «{label}»: hồ sơ đang ở «{dossier.get_status_display()}», "
+                                  f"cần qua «{WORKFLOW[current + 1].label}» trước.")
+        if target < current and not note:
+            raise ValidationError("Khi trả hồ sơ về bước trước, hãy ghi lý do.")
+        if status == Dossier.Status.SCANNED and target > current and not dossier.pages.exists():
+            raise ValidationError("Hồ sơ chưa có trang số hóa nào, chưa thể đánh dấu «Đã quét».")
+        if status == Dossier.Status.ENTERED and target > current and dossier.pages.filter(state__in=PENDING).exists():
+            raise ValidationError("Còn trang đang chờ xử lý: hãy đợi xử lý xong rồi đánh dấu «Đã nhập liệu».")
+        if status == Dossier.Status.VERIFIED and actor is not None and actor.pk in data_enterers(dossier=dossier):
+            raise ValidationError("Người kiểm tra phải khác người đã nhập liệu hồ sơ này: hãy nhờ một cán bộ khác "
+                                  "đối chiếu dữ liệu với ảnh trang.")
+        before = dossier.status
+        update_dossier(actor=actor, dossier=dossier, status=status)
+        record_event(actor=actor, action="set_status", obj=dossier, summary=f"{dossier.number}: {label}",
+                     before={"status": before}, after={"status": status, "note": note or None})
+    return dossier

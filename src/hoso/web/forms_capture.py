@@ -1,0 +1,69 @@
+"""Forms of page work (viewer, documents) and of uploads. They only validate shapes; capture.services writes."""
+
+from django import forms
+
+from hoso.records.models import Confidentiality, Document, Dossier
+
+from .forms import PartialDateFormField
+
+
+class DocumentForm(forms.Form):
+    """A document (văn bản) over a range of pages, filled beside the page image (Thông tư 02/2019 fields)."""
+
+    page_from = forms.IntegerField(label="Từ trang", min_value=1,
+                                   error_messages={"required": "Nhập trang đầu của văn bản."})
+    page_to = forms.IntegerField(label="Đến trang", min_value=1,
+                                 error_messages={"required": "Nhập trang cuối của văn bản."})
+    doc_type = forms.CharField(label="Tên loại văn bản", max_length=100,
+                               help_text="Ví dụ: Giấy báo tử, Quyết định, Biên bản",
+                               error_messages={"required": "Nhập tên loại văn bản."},
+                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off",
+                                                             "list": "doc-types"}))
+    number = forms.CharField(label="Số", max_length=30, required=False)
+    symbol = forms.CharField(label="Ký hiệu", max_length=60, required=False)
+    issued_on = PartialDateFormField(label="Ngày tháng năm văn bản")
+    issuer = forms.CharField(label="Cơ quan ban hành", max_length=200, required=False)
+    summary = forms.CharField(label="Trích yếu nội dung", max_length=500, required=False)
+    handwriting = forms.CharField(label="Bút tích", max_length=300, required=False)
+    notes = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confidentiality = forms.ChoiceField(label="Độ mật", choices=Confidentiality.choices, initial=Confidentiality.NORMAL)
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    FIELDS = ("doc_type", "number", "symbol", "issued_on", "issuer", "summary", "handwriting", "notes",
+              "confidentiality")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.secret_clearance:
+            self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("page_from"), data.get("page_to")
+        if first and last and last < first:
+            self.add_error("page_to", "«Đến trang» không được nhỏ hơn «từ trang».")
+        return data
+
+    def entry_fields(self) -> list:
+        return [self[name] for name in self.FIELDS]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.FIELDS}
+
+    @classmethod
+    def initial_for(cls, document: Document) -> dict:
+        return {"document": document.pk, "page_from": document.page_from, "page_to": document.page_to,
+                **{name: getattr(document, name) for name in cls.FIELDS}}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Dossier.Status.choices)
+    note = forms.CharField(label="Ghi chú", max_length=300, required=False)
+
+
+class UploadForm(forms.Form):
+    """The plain multi-file form (the page without JavaScript); drag and drop posts the same fields per file."""
+
+    batch_name = forms.CharField(label="Tên đợt số hóa", max_length=200, required=False,
+                                 help_text="Để trống: hệ thống tự đặt theo ngày giờ")
+    run_ocr = forms.BooleanField(label="Nhận dạng chữ (OCR)", required=False, initial=True)

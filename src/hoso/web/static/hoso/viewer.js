@@ -1,0 +1,147 @@
+// The page viewer: zoom (+ - 0), rotate for display only (R, Shift+R), previous/next page (← → PageUp PageDown),
+// thumbnails dragged to reorder (or Alt+↑/↓ on a thumbnail), Shift+click to pick a page range, and the document
+// form: Enter saves, Esc cancels. Everything also works with the buttons and links alone.
+(function () {
+  "use strict";
+  const viewer = document.getElementById("viewer");
+  if (!viewer) return;
+  const key = "hoso-viewer-" + viewer.dataset.dossier;
+  let view = { zoom: 1, rotate: 0 };
+  try { view = Object.assign(view, JSON.parse(sessionStorage.getItem(key) || "{}")); } catch (e) { /* fresh view */ }
+
+  function apply() {
+    const img = document.getElementById("page-image");
+    const canvas = document.getElementById("canvas");
+    const label = document.getElementById("zoom-level");
+    if (label) label.textContent = Math.round(view.zoom * 100) + "%";
+    if (!img || !canvas) return;
+    canvas.classList.toggle("zoomed", view.zoom !== 1);
+    img.style.width = view.zoom === 1 ? "" : (view.zoom * 100) + "%";
+    img.style.transform = view.rotate ? "rotate(" + view.rotate + "deg)" : "";
+    try { sessionStorage.setItem(key, JSON.stringify(view)); } catch (e) { /* private mode */ }
+  }
+  function zoom(how) {
+    if (how === "in") view.zoom = Math.min(5, Math.round((view.zoom * 1.25) * 100) / 100);
+    else if (how === "out") view.zoom = Math.max(0.25, Math.round((view.zoom / 1.25) * 100) / 100);
+    else view.zoom = 1;
+    apply();
+  }
+  function rotate(by) { view.rotate = ((view.rotate + by) % 360 + 360) % 360; apply(); }
+  function go(id) { const link = document.getElementById(id); if (link) link.click(); }
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-zoom], [data-rotate], [data-range]");
+    if (button) {
+      if (button.dataset.zoom) zoom(button.dataset.zoom);
+      if (button.dataset.rotate) rotate(parseInt(button.dataset.rotate, 10));
+      if (button.dataset.range) { const [a, b] = button.dataset.range.split("-"); setRange(+a, +b); }
+      return;
+    }
+    const link = event.target.closest(".thumb a");
+    if (link && event.shiftKey) {  // pick a page range for the document form
+      event.preventDefault();
+      const current = document.querySelector(".thumb.current");
+      const a = current ? +current.dataset.sequence : 1;
+      const b = +link.closest(".thumb").dataset.sequence;
+      setRange(Math.min(a, b), Math.max(a, b));
+    }
+  });
+
+  function setRange(a, b) {
+    const from = document.getElementById("id_page_from");
+    const to = document.getElementById("id_page_to");
+    if (!from || !to) return;
+    from.value = a; to.value = b;
+    document.querySelectorAll(".thumb").forEach(function (li) {
+      const n = +li.dataset.sequence;
+      li.classList.toggle("selected", n >= a && n <= b);
+    });
+    const first = document.getElementById("id_doc_type");
+    if (first) first.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    const el = document.activeElement;
+    const form = document.getElementById("doc-form");
+    if (form && el && form.contains(el)) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        form.reset();
+        document.querySelectorAll(".thumb.selected").forEach(function (li) { li.classList.remove("selected"); });
+        const canvas = document.getElementById("canvas");
+        if (canvas) canvas.focus();
+      } else if (event.key === "Enter" && el.tagName === "TEXTAREA" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+      return;
+    }
+    const thumb = el && el.closest && el.closest(".thumb");
+    if (thumb && event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      const button = thumb.querySelector("button[name=dir][value=" + (event.key === "ArrowUp" ? "up" : "down") + "]");
+      if (button) { event.preventDefault(); button.click(); }
+      return;
+    }
+    const typing = el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const actions = {
+      "+": function () { zoom("in"); }, "=": function () { zoom("in"); }, "-": function () { zoom("out"); },
+      "0": function () { zoom("reset"); }, "r": function () { rotate(90); }, "R": function () { rotate(-90); },
+      "ArrowLeft": function () { go("prev-page"); }, "PageUp": function () { go("prev-page"); },
+      "ArrowRight": function () { go("next-page"); }, "PageDown": function () { go("next-page"); },
+    };
+    const action = actions[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+
+  // Drag a thumbnail onto another to put it there; the new order is saved at once.
+  let dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    const li = event.target.closest && event.target.closest(".thumb[draggable=true]");
+    if (!li) return;
+    dragged = li;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", li.dataset.page);
+  });
+  document.addEventListener("dragover", function (event) {
+    const li = dragged && event.target.closest && event.target.closest(".thumb");
+    if (!li || li === dragged) return;
+    event.preventDefault();
+    document.querySelectorAll(".thumb.drag-over").forEach(function (x) { x.classList.remove("drag-over"); });
+    li.classList.add("drag-over");
+  });
+  document.addEventListener("dragend", function () {
+    document.querySelectorAll(".thumb.drag-over").forEach(function (x) { x.classList.remove("drag-over"); });
+    dragged = null;
+  });
+  document.addEventListener("drop", function (event) {
+    const li = dragged && event.target.closest && event.target.closest(".thumb");
+    if (!li || li === dragged) return;
+    event.preventDefault();
+    const list = li.parentNode;
+    const items = Array.from(list.children);
+    const after = items.indexOf(dragged) < items.indexOf(li);
+    list.insertBefore(dragged, after ? li.nextSibling : li);
+    const order = Array.from(list.children).map(function (x) { return x.dataset.page; });
+    dragged = null;
+    const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    const body = new FormData();
+    body.append("order", order.join(","));
+    fetch(list.dataset.reorderUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) alert(data.error || "Không lưu được thứ tự trang.");
+        window.location.reload();
+      });
+    }).catch(function () { alert("Không kết nối được máy chủ; thứ tự trang chưa được lưu."); window.location.reload(); });
+  });
+
+  apply();
+  const image = document.getElementById("page-image");
+  if (image) image.addEventListener("error", function () {
+    image.replaceWith(Object.assign(document.createElement("p"), {
+      className: "placeholder error", textContent: "Không tải được ảnh trang này (tệp thiếu hoặc chưa xử lý xong)." }));
+  });
+})();

@@ -1,0 +1,212 @@
+"""Digitisation in the web UI: uploading many page files (drag and drop with progress, or a plain multi-file
+form), onto one dossier or as a folder of dossier folders; and the batches (đợt số hóa) with their counts per
+stage, operator and day, their problems and "retry the failed pages". Writes go through capture.services."""
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, TooManyFilesSent, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hoso.access.decorators import rule
+from hoso.access.models import User
+from hoso.access.permissions import CAPTURE, SIGNED_IN, VIEW_STATISTICS
+from hoso.access.rules import user_can
+from hoso.capture import selectors as capture_selectors
+from hoso.capture import services
+from hoso.capture.intake import ingest_folder
+from hoso.capture.models import Batch, BatchItem
+from hoso.records.models import Dossier, Page
+from hoso.records.selectors import dossier_access_q
+
+from .forms_capture import UploadForm
+from .views_pages import visible_dossier
+
+ITEMS_PER_PAGE = 50
+
+
+def _clean_parts(relative: str) -> list[str]:
+    """A dropped file's path inside the dropped folder, as safe parts (no "..", no empty, no NUL)."""
+    parts = [p.replace("\x00", "").strip() for p in relative.replace("\\", "/").split("/")]
+    return [p[:200] for p in parts if p and p not in (".", "..")]
+
+
+def _own_batch(request: HttpRequest, form: UploadForm, dossier: Dossier | None) -> Batch:
+    """The batch this upload continues (drag and drop posts one file per request), or a new one."""
+    batch_id = request.POST.get("batch", "")
+    if batch_id.isdigit():
+        batch = Batch.objects.filter(pk=int(batch_id), operator=request.user, source=Batch.Source.UPLOAD).first()
+        if batch is not None:
+            return batch
+    data = form.cleaned_data
+    name = data.get("batch_name") or (f"Tải lên {dossier.number}" if dossier else "")
+    return services.start_batch(actor=request.user, name=name, source=Batch.Source.UPLOAD,
+                                run_ocr=bool(data.get("run_ocr")))
+
+
+def _take_in(request: HttpRequest, batch: Batch, dossier: Dossier | None, upload, relative: str) -> list[BatchItem]:
+    """Store one uploaded file for the dossier, or — for a dropped folder of dossier folders — for the dossier
+    its folder names (with the same rules and reasons as `hoso ingest`)."""
+    name = Path(upload.name or "").name or "tep"
+    with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
+        if dossier is not None:
+            path = Path(tmp) / "upload"
+            _write(upload, path)
+            return services.receive_file(actor=request.user, batch=batch, dossier=dossier, path=path, name=name,
+                                         source_name=relative or name)
+        parts = _clean_parts(relative) or [name]
+        path = Path(tmp, "root", *parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write(upload, path)
+        before = BatchItem.objects.filter(batch=batch).values_list("pk", flat=True).order_by("-pk").first() or 0
+        ingest_folder(actor=request.user, root=Path(tmp, "root"), batch=batch)
+        return list(BatchItem.objects.filter(batch=batch, pk__gt=before).select_related("dossier", "page"))
+
+
+def _write(upload, path: Path) -> None:
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+
+
+def _item_json(item: BatchItem) -> dict:
+    page = item.page
+    return {"file": item.source_name, "dossier": item.dossier.number if item.dossier else None,
+            "outcome": item.outcome, "outcome_label": item.get_outcome_display(),
+            "reason": item.reason or None, "sequence": page.sequence if page else None,
+            "state": page.state if page else None}
+
+
+@rule(CAPTURE)
+def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
+    """GET: the drop zone and the plain form. POST: files (`files`, with `paths` for a dropped folder)."""
+    dossier = visible_dossier(request, number) if number else None
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = UploadForm(request.POST if request.method == "POST" else None, initial={"run_ocr": True})
+    if request.method == "POST":
+        try:
+            files = request.FILES.getlist("files")
+        except TooManyFilesSent:
+            message = (f"Mỗi lần gửi tối đa {settings.DATA_UPLOAD_MAX_NUMBER_FILES} tệp. Hãy kéo thả tệp vào ô "
+                       "tải lên (gửi lần lượt từng tệp) hoặc chia thành nhiều lần.")
+            if wants_json:
+                return JsonResponse({"error": message}, status=400)
+            messages.error(request, message)
+            return redirect(request.path)
+        if not files or not form.is_valid():
+            message = "Hãy chọn ít nhất một tệp ảnh trang (JPEG, PNG, TIFF hoặc PDF)."
+            if wants_json:
+                return JsonResponse({"error": message}, status=400)
+            messages.error(request, message)
+        else:
+            batch = _own_batch(request, form, dossier)
+            paths = request.POST.getlist("paths")
+            items = []
+            for index, upload_file in enumerate(files):
+                relative = paths[index] if index < len(paths) else ""
+                items += _take_in(request, batch, dossier, upload_file, relative)
+            if wants_json:
+                return JsonResponse({"batch": batch.pk, "batch_url": reverse("batch_detail", args=[batch.pk]),
+                                     "items": [_item_json(i) for i in items]})
+            added = sum(1 for i in items if i.outcome == BatchItem.Outcome.ADDED)
+            refused = sum(1 for i in items if i.outcome in (BatchItem.Outcome.REFUSED, BatchItem.Outcome.QUARANTINED))
+            messages.success(request, f"Đã nhận {added} trang; {refused} tệp không nhận (xem lý do bên dưới).")
+            return redirect("batch_detail", pk=batch.pk)
+    return render(request, "capture/upload.html", {"dossier": dossier, "form": form})
+
+
+def _check_stats(user: User) -> None:
+    if not (user_can(user, CAPTURE) or user_can(user, VIEW_STATISTICS)):
+        raise PermissionDenied("Bạn không có quyền xem số liệu số hóa.")
+
+
+def _stage_q(stage: str) -> Q:
+    if stage in (BatchItem.Outcome.SKIPPED, BatchItem.Outcome.REFUSED, BatchItem.Outcome.QUARANTINED):
+        return Q(outcome=stage)
+    return Q(outcome=BatchItem.Outcome.ADDED, page__state=stage)
+
+
+@rule(SIGNED_IN)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    """Batches, newest first, with their progress; below, the last 30 days per operator and per day."""
+    _check_stats(request.user)
+    settled = Q(items__page__state__in=[Page.State.DONE, Page.State.FAILED])
+    batches = Batch.objects.select_related("operator").order_by("-created_at", "-id").annotate(
+        files=Count("items"), pages=Count("items__page"), settled=Count("items", filter=settled),
+        failed=Count("items", filter=Q(items__page__state=Page.State.FAILED)),
+        refused=Count("items", filter=Q(items__outcome__in=[BatchItem.Outcome.REFUSED,
+                                                             BatchItem.Outcome.QUARANTINED])))
+    page = Paginator(batches, settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
+    since = timezone.now() - timedelta(days=30)
+    stats = capture_selectors.capture_stats(actor=request.user, since=since)
+    return render(request, "capture/batch_list.html", {
+        "page": page, "stats": stats, "stage_rows": _stage_rows(stats.totals),
+        "can_capture": user_can(request.user, CAPTURE)})
+
+
+def _stage_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    return [(s, capture_selectors.STAGE_LABELS[s], counts.get(s, 0)) for s in capture_selectors.STAGES]
+
+
+def _batch(pk: int) -> Batch:
+    batch = Batch.objects.select_related("operator").filter(pk=pk).first()
+    if batch is None:
+        raise Http404("Không tìm thấy đợt số hóa.")
+    return batch
+
+
+def _visible_items(request: HttpRequest, batch: Batch):
+    access = dossier_access_q(actor=request.user, path="dossier__")
+    items = capture_selectors.batch_items(batch=batch)
+    return items.filter(Q(dossier__isnull=True) | access) if access is not None else items.filter(dossier=None)
+
+
+def _items_context(request: HttpRequest, batch: Batch) -> dict:
+    """Items of the batch the user may see (their dossier visible, or none), by stage filter, paginated."""
+    items = _visible_items(request, batch)
+    stage = request.GET.get("giai_doan", "")
+    if stage in capture_selectors.STAGES:
+        items = items.filter(_stage_q(stage))
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    done, total = capture_selectors.batch_progress(batch=batch)
+    return {"batch": batch, "items_page": page, "stage": stage, "labels": capture_selectors.STAGE_LABELS,
+            "done": done, "total": total, "pending": done < total,
+            "counts": capture_selectors.batch_counts(batch=batch), "can_capture": user_can(request.user, CAPTURE)}
+
+
+@rule(SIGNED_IN)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _check_stats(request.user)
+    batch = _batch(pk)
+    context = _items_context(request, batch)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "capture/_batch_items.html", context)
+    stats = capture_selectors.capture_stats(actor=request.user, batch=batch)
+    problems = list(_visible_items(request, batch).filter(
+        _stage_q("failed") | _stage_q("refused") | _stage_q("quarantined"))[:200])
+    context.update(stats=stats, problems=problems, stage_rows=_stage_rows(context["counts"]))
+    return render(request, "capture/batch_detail.html", context)
+
+
+@rule(CAPTURE)
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue again every failed page of the batch."""
+    batch = _batch(pk)
+    try:
+        count = services.retry_failed(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã xếp lại {count} trang lỗi vào hàng chờ xử lý." if count
+                         else "Đợt này không có trang lỗi nào.")
+    return redirect("batch_detail", pk=batch.pk)
