@@ -1,0 +1,63 @@
+"""The import commits batch by batch: a crash loses at most the batch in flight, progress is reported per
+batch, importing again resumes (rows already in are unchanged), and a dry run keeps nothing."""
+
+import pytest
+from openpyxl import Workbook
+
+from hoso.access.models import AuditEvent
+from hoso.records import services as records
+from hoso.records.models import Dossier
+from hoso.registers.services import import_register
+
+
+def register(path, count=7):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Số hồ sơ", "Họ và tên", "Năm sinh"])
+    for i in range(1, count + 1):
+        sheet.append([f"QTI/LS-{700 + i:05d}/CM", f"Nguyễn Văn Số {i}", str(1940 + i)])
+    book.save(path)
+    return path
+
+
+def test_a_crash_keeps_the_batches_already_committed_and_a_rerun_resumes(tmp_path, actor, monkeypatch):
+    path = register(tmp_path / "so.xlsx")
+    real = records.bulk_register_dossiers
+    calls = []
+
+    def crash_on_third_batch(**kwargs):
+        calls.append(len(kwargs["seeds"]))
+        if len(calls) == 3:
+            raise RuntimeError("mất điện")
+        return real(**kwargs)
+
+    monkeypatch.setattr(records, "bulk_register_dossiers", crash_on_third_batch)
+    seen = []
+    with pytest.raises(RuntimeError):
+        import_register(actor=actor, path=path, batch_size=2, progress=seen.append)
+    assert Dossier.objects.count() == 4  # two batches of two committed, the third lost
+    assert seen == [2, 2]
+    assert AuditEvent.objects.filter(action="bulk_create").count() == 2  # each committed batch audited
+    monkeypatch.setattr(records, "bulk_register_dossiers", real)
+
+    again = import_register(actor=actor, path=path, batch_size=2, progress=seen.append)
+    assert (again.created, again.updated, again.unchanged) == (3, 0, 4)
+    assert Dossier.objects.count() == 7
+    assert sum(seen[2:]) == 7  # every row read is reported once
+    summary = AuditEvent.objects.get(action="import_register")
+    assert summary.after["created"] == 3 and summary.after["unchanged"] == 4
+
+
+def test_each_batch_is_visible_to_others_as_soon_as_it_is_committed(tmp_path, actor):
+    path = register(tmp_path / "so.xlsx", count=5)
+    counts = []
+    import_register(actor=actor, path=path, batch_size=2, progress=lambda n: counts.append(Dossier.objects.count()))
+    assert counts == [2, 4, 5]
+
+
+def test_a_dry_run_rolls_back_every_batch_and_records_nothing(tmp_path, actor):
+    path = register(tmp_path / "so.xlsx")
+    before = AuditEvent.objects.count()
+    report = import_register(actor=actor, path=path, batch_size=2, dry_run=True)
+    assert report.created == 7 and Dossier.objects.count() == 0
+    assert AuditEvent.objects.count() == before
