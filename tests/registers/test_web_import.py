@@ -199,3 +199,34 @@ def test_a_run_cannot_be_started_twice(signed_in):
     again = signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start"})
     assert again.status_code == 302 and again["Location"] == reverse("import_report", args=[run.pk])
     assert Dossier.objects.count() == 3
+
+
+def test_a_failed_run_says_why_and_running_it_again_resumes(signed_in, monkeypatch):
+    from hoso.records import services as records
+
+    real = records.bulk_register_dossiers
+    monkeypatch.setattr("hoso.registers.services.BATCH", 1)
+    calls = []
+
+    def crash_on_second_batch(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("mất kết nối cơ sở dữ liệu")
+        return real(**kwargs)
+
+    monkeypatch.setattr(records, "bulk_register_dossiers", crash_on_second_batch)
+    upload(signed_in, tcvn3_register())
+    run = ImportRun.objects.get()
+    form = {f"col_{i}": f for i, f in run.columns.items()}
+    signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start"})
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED and Dossier.objects.count() == 1
+    report = signed_in.get(reverse("import_report", args=[run.pk])).content.decode()
+    assert "mất kết nối cơ sở dữ liệu" in report and "Chạy lại" in report
+
+    monkeypatch.setattr(records, "bulk_register_dossiers", real)
+    response = signed_in.post(reverse("import_retry", args=[run.pk]))
+    assert response["Location"] == reverse("import_progress", args=[run.pk])
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.DONE and (run.created, run.unchanged) == (2, 1)
+    assert Dossier.objects.count() == 3

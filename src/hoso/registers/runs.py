@@ -125,6 +125,23 @@ def start_import(*, actor: User, run: ImportRun, columns: dict[int, str], dry_ru
     return run
 
 
+def retry_import(*, actor: User, run: ImportRun) -> ImportRun:
+    """Queue a failed run again: the batches it committed count as unchanged, the rest is imported."""
+    require_import(actor)
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.state != ImportRun.State.FAILED:
+            raise ValidationError("Chỉ chạy lại được lần nhập bị lỗi.")
+        run.state, run.message, run.rows_done = ImportRun.State.QUEUED, "", 0
+        run.save(update_fields=["state", "message", "rows_done"])
+        record_event(actor=actor, action="retry_import", obj=run, summary=run.file_name)
+    from .tasks import run_import
+
+    run_import.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
 @contextmanager
 def stored_file(run: ImportRun) -> Iterator[Path]:
     """The run's file as kept in the blob store, under its own name (openpyxl goes by the suffix). Read only."""

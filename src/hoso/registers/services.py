@@ -27,7 +27,7 @@ from hoso.vntext import legacy
 from .parse import Issue, ParsedRow, RowParser, find_header
 from .reader import Cell, Register, RegisterFileError
 
-BATCH = 2000
+BATCH = 2000  # rows per committed batch
 HEADER_ROWS = 30
 MAX_WARNINGS = 10_000  # kept in the report; beyond that only counted (errors are always all kept)
 PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
@@ -100,13 +100,13 @@ def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
 
 def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
                     mapping: dict[str, str] | None = None, columns: dict[int, str] | None = None,
-                    dry_run: bool = False, batch_size: int = BATCH, name: str | None = None,
+                    dry_run: bool = False, batch_size: int | None = None, name: str | None = None,
                     progress: Callable[[int], None] | None = None) -> ImportReport:
     """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register.
 
     `mapping` ({header text: field}) adds to the detected columns; `columns` ({column index: field}) replaces
-    them (the web form's confirmed mapping). Each batch of `batch_size` rows is committed with its own audit
-    event, so a crash loses at most the batch in flight and importing again resumes (rows already in are
+    them (the web form's confirmed mapping). Each batch of `batch_size` rows (default BATCH) is committed with
+    its own audit event, so a crash loses at most the batch in flight and importing again resumes (rows already in are
     "unchanged"). A dry run rolls every batch back. `progress(n)` is called after each batch with its rows.
     `name` is the file name for the report and the audit trail (default: the path's).
     """
@@ -125,7 +125,7 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
         parser = RowParser(columns=layout.columns, categories=set(Category.objects.values_list("code", flat=True)),
                            province=settings.HOSO_PROVINCE_CODE, convert=_convert)
         data = chain(head[layout.first_data_index:], rows)
-        _run(actor, parser, data, report, progress, dry_run, batch_size)
+        _run(actor, parser, data, report, progress, dry_run, batch_size or BATCH)
         if not dry_run:
             record_event(actor=actor, action="import_register", object_type="register", summary=report.file,
                          after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}

@@ -9,5 +9,6 @@ urlpatterns = [
     path("nhap-so/<int:pk>/", views_import.import_preview, name="import_preview"),
     path("nhap-so/<int:pk>/tien-do/", views_import.import_progress, name="import_progress"),
     path("nhap-so/<int:pk>/bao-cao/", views_import.import_report, name="import_report"),
+    path("nhap-so/<int:pk>/chay-lai/", views_import.import_retry, name="import_retry"),
     path("nhap-so/<int:pk>/tai/<slug:what>/", views_import.import_download, name="import_download"),
 ]

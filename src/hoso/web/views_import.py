@@ -5,11 +5,13 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from hoso.access.audit import record_event
 from hoso.access.decorators import rule
@@ -23,6 +25,7 @@ from hoso.registers.runs import (
     columns_of,
     max_upload_bytes,
     require_import,
+    retry_import,
     start_import,
     stored_file,
     upload_register,
@@ -139,6 +142,18 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     errors = Paginator(run.errors, 50).get_page(request.GET.get("page"))
     encodings = sorted(run.encodings.items(), key=lambda kv: -kv[1])
     return render(request, "registers/import_report.html", {"run": run, "errors": errors, "encodings": encodings})
+
+
+@rule(EDIT_DOSSIER)
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    try:
+        retry_import(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("import_report", pk=run.pk)
+    return redirect("import_progress", pk=run.pk)
 
 
 @rule(EDIT_DOSSIER)
