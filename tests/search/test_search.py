@@ -162,3 +162,15 @@ def test_a_name_that_looks_like_a_year_word_still_ranks_first(people, actor):
     people("Lê Văn Bình", "QTI/LS-00101/CM", birth="1958")
     assert numbers(search(actor=actor, text="Lê Văn Nam 1958"))[0] == "QTI/LS-00100/CM"
     assert numbers(search(actor=actor, text="le van nam sinh nam 1958"))[0] == "QTI/LS-00100/CM"
+
+
+def test_a_number_that_is_not_there_says_so_without_telling_whether_it_exists_elsewhere(officer, martyr_dossier):
+    from hoso.search.selectors import search as find
+
+    missing = find(actor=officer, text="QTI/LS-00001/CM", audit=False)
+    assert missing.hits == [] and missing.message == "Không có hồ sơ số QTI/LS-00001/CM trong phạm vi bạn được xem."
+    near = find(actor=officer, text="QTI/BB-07956/CM", audit=False)  # a wrong type code, the right serial
+    assert [h.dossier_number for h in near.hits] == [martyr_dossier.number]
+    assert near.message.startswith("Không có hồ sơ số QTI/BB-07956/CM trong phạm vi bạn được xem")
+    found = find(actor=officer, text="qti ls 7956", audit=False)
+    assert [h.dossier_number for h in found.hits] == [martyr_dossier.number] and not found.message

@@ -11,7 +11,13 @@ from hoso.access.audit import record_event
 from hoso.access.models import User
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q
-from hoso.vntext import TYPE_CODES, InvalidDossierNumber, looks_like_dossier_number, parse_dossier_number
+from hoso.vntext import (
+    TYPE_CODES,
+    DossierNumber,
+    InvalidDossierNumber,
+    looks_like_dossier_number,
+    parse_dossier_number,
+)
 
 from ._backend import backend
 from ._documents import number_key
@@ -173,16 +179,17 @@ def _match(qs: QuerySet[SearchEntry], groups) -> tuple[list[int], int]:
     return merged, max(len(merged), everywhere[:COUNT_CAP].count())
 
 
-def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> list[int]:
+def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> tuple[list[int], DossierNumber | None]:
+    """(entries of the dossier number the text is, that number) — ([], None) when the text is not a number."""
     codes = frozenset(TYPE_CODES) | frozenset(Category.objects.values_list("code", flat=True))
     if not looks_like_dossier_number(text, known_type_codes=codes):
-        return []
+        return [], None
     try:
         parsed = parse_dossier_number(text, default_province=settings.HOSO_PROVINCE_CODE)
     except InvalidDossierNumber:
-        return []
+        return [], None
     exact = list(qs.filter(number=str(parsed)).values_list("id", flat=True))
-    return exact or list(qs.filter(number_key=number_key(str(parsed))).values_list("id", flat=True)[:50])
+    return exact or list(qs.filter(number_key=number_key(str(parsed))).values_list("id", flat=True)[:50]), parsed
 
 
 def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: Filters = Filters(),
@@ -198,7 +205,11 @@ def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters:
         result.message = result.message or "Nhập họ tên, năm sinh, quê quán hoặc số hồ sơ để tìm."
         return result
     limit = max(1, min(limit, 200))
-    ids = _number_lookup(qs, result.query)
+    ids, number = _number_lookup(qs, result.query)
+    if number and not ids:  # the same words whether the number exists out of scope or not at all
+        result.message = result.message or (f"Không có hồ sơ số {number} trong phạm vi bạn được xem; "
+                                            "dưới đây là các hồ sơ có cùng số thứ tự.")
+        query = parse_query(number.serial.zfill(5))  # a slip in the type or period code: same serial
     expansions: dict[str, dict[str, float]] = {}
     if ids:
         candidates = _candidates(ids)
@@ -224,6 +235,8 @@ def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters:
     result.total_capped = total >= COUNT_CAP
     result.facets = _facets(candidates)
     result.hits = _hits(ranked[offset:offset + limit])
+    if not ranked and number:
+        result.message = f"Không có hồ sơ số {number} trong phạm vi bạn được xem."
     if not ranked:
         result.message = result.message or ("Không tìm thấy hồ sơ nào. Thử bớt từ, bỏ năm sinh, "
                                             "hoặc chỉ gõ tên và họ (không cần dấu).")
