@@ -24,6 +24,7 @@ urlpatterns = [
     path("trung-lap/<int:pk>/", views_registers.duplicate_decide, name="duplicate_decide"),
     path("", include("hoso.web.urls_import")),  # nhap-so/… (register upload, preview, mapping, progress, report)
     path("", include("hoso.web.urls_archive")),  # kho/… (archive) and muon/… (loans of originals)
+    path("", include("hoso.web.urls_transfers")),  # chuyen-ho-so/… (transfers, dossier packages)
     path("", include("hoso.web.urls_capture")),  # so-hoa/… (uploads, batches, page viewer and page work)
     path("tim-kiem/", views.search_page, name="search"),
     path("ho-so/", views.dossier_list, name="dossier_list"),

@@ -1,0 +1,207 @@
+"""Transfers between provinces (di chuyển hồ sơ) and dossier packages (gói hồ sơ điện tử), for the archivist
+(MANAGE_ARCHIVE). Reads through the selectors of records and archive.transfers, writes through the services."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hoso.access.audit import record_event
+from hoso.access.decorators import rule
+from hoso.access.permissions import MANAGE_ARCHIVE
+from hoso.archive import transfers
+from hoso.archive.packages import PackageError, bag_name, export_package
+from hoso.archive.packages_import import import_package
+from hoso.archive.transfers_models import PackageImport, Transfer
+from hoso.archive.transfers_slip import slip_data, slip_pdf
+from hoso.records import selectors as records_selectors
+from hoso.records.services import canonical_dossier_number
+
+from .forms_transfers import PackageUploadForm, ReceivedForm, ReturnedForm, SendForm, TransferForm
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+def _transfer(request: HttpRequest, pk: int) -> Transfer:
+    transfer = transfers.transfer_for(actor=request.user, pk=pk)
+    if transfer is None:
+        raise Http404("Không có phiếu di chuyển này hoặc bạn không có quyền xem.")
+    return transfer
+
+
+def _dossier(request: HttpRequest, number: str, purpose: str):
+    try:
+        number = canonical_dossier_number(number)
+    except ValidationError as exc:
+        raise Http404("Số hồ sơ không hợp lệ.") from exc
+    dossier = records_selectors.dossier_detail(actor=request.user, number=number, purpose=purpose)
+    if dossier is None:
+        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+    return dossier
+
+
+@rule(MANAGE_ARCHIVE)
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    """Open transfers with their legal window (most urgent first), then the closed ones, and packages received."""
+    visible = transfers.visible_transfers(actor=request.user)
+    urgent = transfers.open_transfers_due(actor=request.user)
+    closed = Paginator(visible.exclude(state__in=Transfer.OPEN_STATES), 25).get_page(request.GET.get("page"))
+    q = records_selectors.dossier_access_q(actor=request.user, path="dossier__")
+    imports = PackageImport.objects.select_related("dossier", "dossier__subject").filter(q)[:25] if q is not None \
+        else []
+    return render(request, "transfers/list.html", {"urgent": urgent, "closed": closed, "imports": imports})
+
+
+@rule(MANAGE_ARCHIVE)
+def transfer_create(request: HttpRequest, number: str) -> HttpResponse:
+    dossier = _dossier(request, number, "view_for_transfer")
+    stay = transfers.stay_reasons(dossier)
+    current = dossier.transfers.filter(state__in=Transfer.OPEN_STATES).first()
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = transfers.create_transfer(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors[0].messages[0])
+            else:
+                form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, f"Đã lập phiếu {transfer.number}. In phiếu báo (Mẫu 93), rồi đánh dấu "
+                                      "«Đã gửi» khi gửi hồ sơ đi.")
+            return redirect("transfer_detail", pk=transfer.pk)
+    return render(request, "transfers/create.html", {"dossier": dossier, "form": form, "stay": stay,
+                                                     "current": current})
+
+
+@rule(MANAGE_ARCHIVE)
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    return render(request, "transfers/detail.html", {
+        "transfer": transfer, "windows": transfers.windows(transfer), "send_form": SendForm(),
+        "received_form": ReceivedForm(), "returned_form": ReturnedForm()})
+
+
+def _act(request: HttpRequest, pk: int, form_class, action) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("transfer_detail", pk=transfer.pk)
+    try:
+        done = action(transfer, form.cleaned_data)
+    except ValidationError as exc:
+        for message in _messages(exc):
+            messages.error(request, message)
+    except (PackageError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("transfer_detail", pk=transfer.pk)
+
+
+@require_POST
+@rule(MANAGE_ARCHIVE)
+def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
+    def send(transfer, data):
+        transfer = transfers.mark_sent(actor=request.user, transfer=transfer, sent_on=data["sent_on"],
+                                       attach_package=data["attach_package"])
+        return f"Đã ghi nhận gửi hồ sơ ngày {transfer.sent_on:%d/%m/%Y}" + (
+            " kèm gói hồ sơ điện tử." if transfer.package_sha256 else ".")
+    return _act(request, pk, SendForm, send)
+
+
+@require_POST
+@rule(MANAGE_ARCHIVE)
+def transfer_received(request: HttpRequest, pk: int) -> HttpResponse:
+    def receive(transfer, data):
+        transfer = transfers.mark_received(actor=request.user, transfer=transfer, received_on=data["received_on"])
+        return f"Đã ghi nhận {transfer.to_province} tiếp nhận hồ sơ ngày {transfer.received_on:%d/%m/%Y}."
+    return _act(request, pk, ReceivedForm, receive)
+
+
+@require_POST
+@rule(MANAGE_ARCHIVE)
+def transfer_returned(request: HttpRequest, pk: int) -> HttpResponse:
+    def give_back(transfer, data):
+        transfers.mark_returned(actor=request.user, transfer=transfer, reason=data["reason"],
+                                returned_on=data["returned_on"])
+        return "Đã ghi nhận hồ sơ bị trả lại."
+    return _act(request, pk, ReturnedForm, give_back)
+
+
+@rule(MANAGE_ARCHIVE)
+def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    pdf = slip_pdf(slip_data(transfer))
+    with transaction.atomic():
+        record_event(actor=request.user, action="print_transfer_slip", obj=transfer, summary=transfer.number)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-di-chuyen-{transfer.number.replace("/", "-")}.pdf"'
+    return response
+
+
+@rule(MANAGE_ARCHIVE)
+def transfer_package(request: HttpRequest, pk: int) -> HttpResponse:
+    """The package that was sent with the transfer (kept in the file store)."""
+    from hoso.capture.storage import blob_store
+
+    transfer = _transfer(request, pk)
+    if not transfer.package_sha256:
+        raise Http404("Phiếu này không kèm gói hồ sơ điện tử.")
+    with transaction.atomic():
+        record_event(actor=request.user, action="download_package", obj=transfer, summary=transfer.number,
+                     after={"sha256": transfer.package_sha256})
+    return FileResponse(blob_store().open(transfer.package_sha256), as_attachment=True,
+                        filename=f"{bag_name(transfer.dossier.number)}.zip", content_type="application/zip")
+
+
+@require_POST
+@rule(MANAGE_ARCHIVE)
+def package_export(request: HttpRequest, number: str) -> HttpResponse:
+    """«Xuất gói»: the dossier's package as a download (written to a temporary file, streamed, then gone)."""
+    dossier = _dossier(request, number, "view_for_export")
+    handle, name = tempfile.mkstemp(prefix="hoso-export-", suffix=".zip")
+    os.close(handle)
+    try:
+        export_package(actor=request.user, number=dossier.number, out=Path(name), dossier=dossier)
+        stream = open(name, "rb")  # noqa: SIM115 - FileResponse closes it
+    except (PackageError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "reason", None) or str(exc))
+        return redirect("dossier_detail", number=dossier.number)
+    finally:
+        os.unlink(name)  # the open file stays readable until the response is sent
+    return FileResponse(stream, as_attachment=True, filename=f"{bag_name(dossier.number)}.zip",
+                        content_type="application/zip")
+
+
+@rule(MANAGE_ARCHIVE)
+def package_import(request: HttpRequest) -> HttpResponse:
+    """Upload a package from another province: checked file by file, registered, or refused with the reason."""
+    form = PackageUploadForm(request.POST or None, request.FILES or None)
+    result, refused = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["package"]
+        with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
+            path = Path(tmp) / "goi.zip"
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                result = import_package(actor=request.user, path=path, expect_sha256=form.cleaned_data["checksum"])
+            except PackageError as exc:
+                refused = exc.reason
+            except PermissionDenied as exc:
+                refused = str(exc)
+    return render(request, "transfers/import.html", {"form": form, "result": result, "refused": refused})
