@@ -128,6 +128,8 @@
     entries.sort(byPath);
     box.hidden = false;
     list.innerHTML = ""; refused.innerHTML = "";
+    overall.value = 0;
+    overallText.textContent = "0/" + entries.length + " tệp";
     document.getElementById("refused-box").hidden = true;
     document.getElementById("upload-done").hidden = true;
     const total = entries.reduce(function (n, e) { return n + (e.file.size || 1); }, 0);
@@ -177,13 +179,13 @@
     event.preventDefault();
     zone.classList.remove("over");
     const items = event.dataTransfer.items;
-    if (items && items.length && items[0].webkitGetAsEntry) {
-      const entries = Array.from(items).map(function (item) { return item.webkitGetAsEntry(); }).filter(Boolean);
-      Promise.all(entries.map(function (e) { return readEntry(e, ""); })).then(function (parts) {
-        upload([].concat.apply([], parts));
-      });
-    } else {
-      upload(fromFileList(event.dataTransfer.files));
-    }
+    const files = fromFileList(event.dataTransfer.files);
+    const entries = items && items.length && items[0].webkitGetAsEntry
+      ? Array.from(items).map(function (item) { return item.webkitGetAsEntry(); }).filter(Boolean) : [];
+    if (!entries.length) { upload(files); return; }
+    Promise.all(entries.map(function (e) { return readEntry(e, ""); })).then(function (parts) {
+      const found = [].concat.apply([], parts);
+      upload(found.length ? found : files);
+    });
   });
 })();

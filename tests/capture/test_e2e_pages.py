@@ -1,0 +1,222 @@
+"""A digitisation journey in a real browser (Debian's Chromium driven by Playwright): an operator uploads page
+files (file picker and drag and drop), sees them processed, reorders them, groups pages into a document with
+the keyboard and marks the data entered; a second person (verifier) marks it verified.
+
+Skipped when /usr/bin/chromium is absent, unless HOSO_REQUIRE_BROWSER=1 (then it fails instead).
+"""
+
+import base64
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from PIL import Image
+
+from hoso.access.permissions import Role
+from hoso.access.services import create_user
+from hoso.capture.storage import reset_blob_store
+from hoso.capture.worker import run_worker
+from hoso.records import services as records
+from hoso.records.categories import CATEGORIES
+from hoso.records.models import Category, Dossier, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("HOSO_REQUIRE_BROWSER") == "1"
+
+if not CHROMIUM.exists():
+    if REQUIRE_BROWSER:
+        pytest.fail(f"HOSO_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+
+try:
+    from playwright.sync_api import Page as BrowserPage
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - the package is a test dependency
+    if REQUIRE_BROWSER:
+        raise
+    pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "mat-khau-rat-dai-2025"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 15_000
+NUMBER = "QTI/LS-04321/CM"
+
+
+def png(shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (480, 640), shade).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        connections.close_all()  # so that PostgreSQL can drop the test database at the end
+
+
+@pytest.fixture
+def world(transactional_db, settings, tmp_path):
+    """Categories (flushed between live-server tests), a blob store, a dossier, an operator and a verifier."""
+    settings.HOSO_BLOB_BACKEND = "local"
+    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
+    reset_blob_store()
+    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):
+        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
+    person = records.create_person(actor=None, full_name="Hoàng Văn Thụ", sex="nam")
+    dossier = records.register_dossier(actor=None, number=NUMBER, category_code="LS", subject=person)
+    create_user(actor=None, username="nhaplieu", password=PASSWORD, full_name="Trần Thị Nhập Liệu",
+                role=Role.DATA_ENTRY, scope_all=True)
+    create_user(actor=None, username="kiemtra", password=PASSWORD, full_name="Lê Văn Kiểm Tra",
+                role=Role.VERIFIER, scope_all=True)
+    yield dossier
+    reset_blob_store()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # Tall enough that the thumbnail strip does not scroll while a thumbnail is dragged.
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: BrowserPage, username: str) -> None:
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
+
+
+def drop_files(page: BrowserPage, selector: str, files: dict[str, bytes]) -> None:
+    """Drop files on an element as a user dragging them from the desktop would."""
+    payload = [{"name": name, "data": base64.b64encode(data).decode()} for name, data in files.items()]
+    page.evaluate("""([selector, files]) => {
+        const transfer = new DataTransfer();
+        for (const f of files) {
+            const bytes = Uint8Array.from(atob(f.data), c => c.charCodeAt(0));
+            transfer.items.add(new File([bytes], f.name, {type: f.name.endsWith(".png") ? "image/png" : "text/plain"}));
+        }
+        const target = document.querySelector(selector);
+        for (const type of ["dragenter", "dragover", "drop"]) {
+            target.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        }
+    }""", [selector, payload])
+
+
+def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_path):
+    dossier = world
+    sign_in(page, "nhaplieu")
+    page.goto(f"/ho-so/{NUMBER}/")
+    page.get_by_role("link", name="Tải ảnh trang lên").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tải ảnh trang lên")
+
+    # Two files through the picker, then two more dropped on the drop zone (one is not an image).
+    page.get_by_label("Nhận dạng chữ (OCR)").uncheck()  # processing without OCR keeps the journey fast
+    for name, shade in (("trang-1.png", 240), ("trang-2.png", 200)):
+        (tmp_path / name).write_bytes(png(shade))
+    page.get_by_label("Chọn tệp ảnh trang").set_input_files([tmp_path / "trang-1.png", tmp_path / "trang-2.png"])
+    page.get_by_role("button", name="Tải lên").click()
+    expect(page.locator("#overall-text")).to_have_text("Xong: 2 tệp đã gửi.")
+    expect(page.locator("#file-list li")).to_have_count(2)
+    expect(page.locator("#file-list li").nth(1)).to_contain_text("Đã nhận 1 trang (trang 2)")
+    page.get_by_label("Nhận dạng chữ (OCR)").uncheck()
+    drop_files(page, "#dropzone", {"trang-3.png": png(160), "ghi-chu.txt": b"khong phai anh"})
+    expect(page.locator("#overall-text")).to_have_text("Xong: 2 tệp đã gửi.")
+    expect(page.locator("#refused")).to_contain_text("ghi-chu.txt")
+    expect(page.locator("#refused")).to_contain_text("không phải ảnh quét hay PDF")
+    assert list(dossier.pages.order_by("sequence").values_list("original_name", flat=True)) == [
+        "trang-1.png", "trang-2.png", "trang-3.png"]
+
+    # The pages appear with their state (the list polls while they wait) and change as they are processed.
+    items = page.locator("#batch-items")
+    expect(items).to_contain_text("Chờ xử lý")
+    expect(items).to_contain_text("0/1 trang đã xử lý")
+    batch_url = page.get_by_role("link", name="Xem đợt số hóa").get_attribute("href")
+    page.goto("about:blank")  # no polling while the worker writes (SQLite's shared in-memory test database)
+    run_worker(until_empty=True)
+    assert set(Page.objects.values_list("state", flat=True)) == {Page.State.DONE}
+    page.goto(batch_url)
+    expect(page.locator(".stage-counts")).to_contain_text("Hoàn tất 1")
+    expect(page.locator(".notice")).to_contain_text("ghi-chu.txt")
+
+    # The viewer: next/previous with the keyboard, zoom, then reorder by dragging a thumbnail.
+    page.goto(f"/so-hoa/ho-so/{NUMBER}/")
+    expect(page.locator("#page-label")).to_have_text("Trang 1")
+    expect(page.locator("#page-image")).to_be_visible()
+    page.locator("#canvas").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#page-label")).to_have_text("Trang 2")
+    expect(page.get_by_label("Tên loại văn bản")).to_be_focused()  # ready for data entry on every page
+    page.locator("#canvas").focus()
+    page.keyboard.press("+")
+    expect(page.locator("#zoom-level")).to_have_text("125%")
+    page.keyboard.press("0")
+    expect(page.locator("#zoom-level")).to_have_text("100%")
+    third = Page.objects.get(dossier=dossier, original_name="trang-3.png")
+    page.locator(f'.thumb[data-page="{third.pk}"]').drag_to(page.locator(".thumb").first)
+    expect(page.locator(".thumb").first).to_have_attribute("data-page", str(third.pk))
+    assert list(dossier.pages.order_by("sequence").values_list("original_name", flat=True)) == [
+        "trang-3.png", "trang-1.png", "trang-2.png"]
+    # …and with the move buttons: the last page one place up.
+    page.get_by_role("button", name="Đưa trang 3 lên trước").click()
+    expect(page.locator(".messages")).to_contain_text("Đã chuyển trang tới vị trí 2")
+    assert list(dossier.pages.order_by("sequence").values_list("original_name", flat=True)) == [
+        "trang-3.png", "trang-2.png", "trang-1.png"]
+
+    # Group pages 1–2 into a document with the keyboard only: Esc cancels, Enter saves and moves on.
+    page.goto(f"/so-hoa/ho-so/{NUMBER}/?p=1")
+    doc_type = page.get_by_label("Tên loại văn bản")
+    expect(doc_type).to_be_focused()
+    page.keyboard.type("Nhầm")
+    page.keyboard.press("Escape")
+    expect(doc_type).to_have_value("")
+    expect(page.locator("#canvas")).to_be_focused()
+    page.locator(".thumb").nth(1).locator("a").click(modifiers=["Shift"])  # pick pages 1–2
+    expect(page.get_by_label("Đến trang")).to_have_value("2")
+    expect(doc_type).to_be_focused()
+    page.keyboard.type("Giấy báo tử")
+    page.keyboard.press("Tab")
+    page.keyboard.type("125")
+    page.keyboard.press("Tab")
+    page.keyboard.type("GBT")
+    page.keyboard.press("Tab")
+    page.keyboard.type("5/1972")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?p=3$"))
+    expect(page.locator(".messages")).to_contain_text("Đã lưu văn bản số 1 (Giấy báo tử), trang 1–2")
+    document = dossier.documents.get()
+    assert (document.number, document.symbol, document.issued_on.display()) == ("125", "GBT", "05/1972")
+    assert list(dossier.pages.order_by("sequence").values_list("document_id", flat=True)) == [
+        document.pk, document.pk, None]
+
+    # The dossier was marked scanned when its access copy was built; the operator marks the data entered.
+    run_worker(until_empty=True)
+    page.reload()
+    page.get_by_role("button", name="Đánh dấu «Đã nhập liệu»").click()
+    expect(page.locator(".messages")).to_contain_text("đã chuyển sang «Đã nhập liệu»")
+    expect(page.get_by_role("button", name="Đánh dấu «Đã kiểm tra»")).to_have_count(0)  # not the operator's step
+
+    # A second person compares the data with the images and marks it verified.
+    page.get_by_role("button", name="Đăng xuất").click()
+    sign_in(page, "kiemtra")
+    page.goto(f"/so-hoa/ho-so/{NUMBER}/")
+    expect(page.locator("#page-image")).to_be_visible()
+    page.get_by_role("button", name="Đánh dấu «Đã kiểm tra»").click()
+    expect(page.locator(".messages")).to_contain_text("đã chuyển sang «Đã kiểm tra»")
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.VERIFIED
