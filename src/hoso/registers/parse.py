@@ -129,6 +129,11 @@ class RowParser:
         texts: dict[str, str] = {}
         for index, name in self.columns.items():
             cell = cells[index] if index < len(cells) else Cell("")
+            if cell.formula_without_value:
+                row.errors.append(Issue(number, FIELD_LABELS[name], "(công thức)",
+                                        "Ô là công thức chưa có giá trị đã tính: mở tệp bằng Excel, lưu lại rồi nhập "
+                                        "lại (hoặc chép rồi dán dạng giá trị)."))
+                continue
             if not cell.text:
                 continue
             if len(cell.text) > MAX_CELL:
@@ -138,7 +143,7 @@ class RowParser:
             text, encoding = self.convert(cell.text, cell.font)
             row.encodings[encoding] += 1
             texts[name] = nfc(text)
-        if not any(v for k, v in texts.items() if k != "order"):
+        if not row.errors and not any(v for k, v in texts.items() if k != "order"):
             return None  # an empty line
         self._person(row, texts)
         self._dossier(row, texts)

@@ -6,6 +6,7 @@ Large .xlsx files stream in openpyxl's read-only mode; memory stays flat with th
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A cell element with a formula; cells without a cached <v> value read as empty in data-only mode.
+CELL_XML = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>(.*?)</c>', re.DOTALL)
+FORMULA_SCAN_LIMIT = 200 * 2**20  # bytes of sheet XML scanned for formulas without a value
 
 
 class RegisterFileError(ValueError):
@@ -121,13 +125,45 @@ class Register:
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         sheet = self._book[self.sheet_name]
+        unset = self._formulas_without_value(sheet)
         for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
             for cell in row:
                 value = getattr(cell, "value", None)
                 font = getattr(getattr(cell, "font", None), "name", None)
                 cells.append(Cell(_text(value), font))
+            if unset and number in unset:
+                for column in unset[number]:
+                    while len(cells) <= column:
+                        cells.append(Cell(""))
+                    cells[column] = Cell("", cells[column].font, formula_without_value=True)
             yield number, cells
+
+    def _formulas_without_value(self, sheet) -> dict[int, set[int]]:
+        """{row: {column index}} of formula cells saved without their computed value (a file written by a
+        program, never opened in Excel): read as values they would be silently empty."""
+        try:
+            with self._book._archive.open(sheet._worksheet_path) as source:
+                tail = b""
+                while chunk := source.read(1 << 22):  # streamed: most registers have no formula at all
+                    if b"<f" in tail + chunk[:1] or b"<f" in chunk:
+                        break
+                    tail = chunk[-1:]
+                else:
+                    return {}
+            with self._book._archive.open(sheet._worksheet_path) as source:
+                data = source.read(FORMULA_SCAN_LIMIT)
+        except (AttributeError, KeyError, OSError):
+            return {}
+        found: dict[int, set[int]] = {}
+        for match in CELL_XML.finditer(data):
+            body = match.group(3)
+            if b"<f" in body and not re.search(rb"<v>[^<]", body):
+                column = 0
+                for letter in match.group(1).decode():
+                    column = column * 26 + ord(letter) - 64
+                found.setdefault(int(match.group(2)), set()).add(column - 1)
+        return found
 
     def _xls_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         import xlrd
