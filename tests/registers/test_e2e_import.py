@@ -1,0 +1,128 @@
+"""A policy officer imports an old TCVN3 register in a real browser (Debian's Chromium via Playwright): upload,
+preview in Unicode, fix one column's mapping, start, watch the progress page (htmx polling) turn into the report.
+
+Skipped when /usr/bin/chromium is absent, unless HOSO_REQUIRE_BROWSER=1 (then it fails instead).
+"""
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from hoso.access.permissions import Role
+from hoso.access.services import create_user
+from hoso.capture.storage import reset_blob_store
+from hoso.records.categories import CATEGORIES
+from hoso.records.models import Category, Person
+from hoso.vntext.legacy import Encoding, from_unicode
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("HOSO_REQUIRE_BROWSER") == "1"
+if not CHROMIUM.exists():
+    if REQUIRE_BROWSER:
+        pytest.fail(f"HOSO_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+try:
+    from playwright.sync_api import Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - the package is a test dependency
+    if REQUIRE_BROWSER:
+        raise
+    pytest.skip("the playwright package is not installed", allow_module_level=True)
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "mat-khau-rat-dai-2025"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db, settings, tmp_path):
+    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):  # flushed by transactional tests
+        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
+    settings.HOSO_BLOB_BACKEND, settings.HOSO_BLOB_DIR = "local", tmp_path / "blobs"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default", "capture"]}}  # the test plays the worker
+    reset_blob_store()
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+    reset_blob_store()
+
+
+def tcvn3_register(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["SỔ THEO DÕI LIỆT SĨ"])
+    sheet.append(["STT", "Số hồ sơ", "Họ và tên", "Năm sinh", "Địa danh", "Loại đối tượng"])
+    for row in (["1", "QTI/LS-00901/CM", "Hoàng Thị Thuỷ", "1951", "xã Triệu Long, huyện Triệu Phong", "Liệt sĩ"],
+                ["2", "QTI/LS-00902/CM", "Đặng Văn Ước", "1949", "Hải Lăng", "Liệt sĩ"],
+                ["3", "???", "Dòng Sai Số", "1950", "", "Liệt sĩ"]):
+        sheet.append([from_unicode(v, Encoding.TCVN3) for v in row])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(name=".VnTime")
+    out = io.BytesIO()
+    book.save(out)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_import_a_tcvn3_register_and_read_the_report(page: Page, tmp_path):
+    from hoso.registers.models import ImportRun
+    from hoso.registers.runs import execute
+
+    create_user(actor=None, username="chinhsach", password=PASSWORD, full_name="Phan Văn Chính Sách",
+                role=Role.POLICY_OFFICER, scope_all=True)
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("chinhsach")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("navigation").get_by_role("link", name="Nhập sổ", exact=True).click()
+    expect(page.get_by_role("heading", name="Nhập sổ theo dõi cũ")).to_be_visible()
+    expect(page.get_by_text("Chưa có lần nhập sổ nào.")).to_be_visible()
+
+    page.get_by_label("Tệp sổ theo dõi").set_input_files(str(tcvn3_register(tmp_path / "so-liet-si.xlsx")))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.get_by_role("heading", name="Xem trước sổ «so-liet-si.xlsx»")).to_be_visible()
+    expect(page.locator("#layout")).to_contain_text("dòng tiêu đề: dòng 2")
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("Hoàng Thị Thuỷ")  # converted from TCVN3
+    expect(preview).to_contain_text("Đặng Văn Ước")
+    expect(preview.locator("td.encoding").nth(2)).to_have_text("TCVN3")
+    expect(page.get_by_label("Cột B nhập vào trường")).to_have_value("number")
+
+    page.get_by_label("Cột E nhập vào trường").select_option("hometown")  # a header the detection does not know
+    page.get_by_role("button", name="Bắt đầu nhập").click()
+    expect(page).to_have_url(re.compile(r"/nhap-so/\d+/tien-do/$"))
+    expect(page.locator("#progress")).to_contain_text("Đang chờ chạy")
+
+    run = ImportRun.objects.get()
+    assert execute(run.pk) == "done"  # what `hoso worker` does; the page polls and moves on by itself
+    expect(page).to_have_url(re.compile(r"/nhap-so/\d+/bao-cao/$"))
+    expect(page.locator("#created")).to_have_text("2")
+    expect(page.locator("#failed")).to_contain_text("1 (1 lỗi)")
+    errors = page.locator("#errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first).to_contain_text("???")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải báo cáo Excel").click()
+    assert download.value.suggested_filename == "bao-cao-so-liet-si.xlsx"
+    assert Person.objects.get(full_name="Hoàng Thị Thuỷ").hometown_text == "xã Triệu Long, huyện Triệu Phong"
