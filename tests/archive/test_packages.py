@@ -256,6 +256,7 @@ def test_a_dossier_number_here_with_other_content_is_refused_not_overwritten(dig
     ("metadata", "Tệp data/metadata.json đã bị thay đổi"),
     ("extra", "Tệp data/masters/page-0004.jpg không có trong danh sách kiểm tra của gói"),
     ("manifest", "Tệp manifest-sha256.txt đã bị thay đổi"),
+    ("rebuilt", "Tệp metadata.json: SHA-256 trong mets.xml khác trong manifest"),
 ])
 def test_a_tampered_or_incomplete_bag_is_refused_with_the_reason(digitised, second, tmp_path, tamper, reason):
     out = tmp_path / "goi.zip"
@@ -285,6 +286,13 @@ def test_a_tampered_or_incomplete_bag_is_refused_with_the_reason(digitised, seco
             lines = [(f"{digest}  data/metadata.json" if line.endswith(" data/metadata.json") else line)
                      for line in (bag / "manifest-sha256.txt").read_text().splitlines()]
             (bag / "manifest-sha256.txt").write_text("\n".join(lines) + "\n")
+        elif tamper == "rebuilt":  # both manifests made again around the edit: mets.xml still disagrees
+            import bagit
+
+            meta = json.loads((data / "metadata.json").read_text())
+            meta["dossier"]["person"]["full_name"] = "Hoàng Văn Thú"
+            (data / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False))
+            bagit.Bag(str(bag)).save(manifests=True)
 
     proc = second.run("import_package", str(_retouch(out, tmp_path, change)), "--json", check=False)
     assert proc.returncode == 1
@@ -292,6 +300,21 @@ def test_a_tampered_or_incomplete_bag_is_refused_with_the_reason(digitised, seco
     report = json.loads(proc.stdout)
     assert report["status"] == "refused" and reason in report["reason"]
     assert second.query("SELECT COUNT(*) FROM records_dossier WHERE number = 'QTI/LS-04321/CM'") in ([(0,)], [(1,)])
+
+
+def test_a_bag_rebuilt_around_edited_files_is_refused_by_the_checksum_on_the_slip(digitised, second, tmp_path):
+    out = tmp_path / "goi.zip"
+    report = _export(digitised.number, out)
+
+    def rebuild(bag: Path) -> None:
+        import bagit
+
+        (bag / "data/text/page-0001.txt").write_text("chữ khác", encoding="utf-8")
+        bagit.Bag(str(bag)).save(manifests=True)
+
+    forged = _retouch(out, tmp_path, rebuild)
+    proc = second.run("import_package", str(forged), "--checksum", report["bag_sha256"], check=False)
+    assert proc.returncode == 1 and "khác mã ghi trên phiếu" in proc.stderr
 
 
 def test_a_byte_flipped_inside_the_zip_itself_is_refused(digitised, second, tmp_path):

@@ -108,6 +108,9 @@ def check_bag(root: Path) -> bagit.Bag:
         raise PackageError(f"Gói không đúng cấu trúc BagIt: {exc}", "not_a_bag") from exc
     if "sha256" not in bag.algorithms:
         raise PackageError("Gói không có danh sách kiểm tra SHA-256 (manifest-sha256.txt).", "no_sha256")
+    if not (root / "tagmanifest-sha256.txt").is_file():
+        raise PackageError("Gói thiếu tagmanifest-sha256.txt (danh sách kiểm tra của các tệp mô tả gói).",
+                           "missing_file")
     problems: list[tuple[str, str]] = []
     entries = sorted(bag.entries.items(), key=lambda kv: (kv[0].startswith("data/"), kv[0]))
     for rel, hashes in entries:
@@ -148,8 +151,14 @@ class Package:
     info: dict[str, Any]
 
 
-def read_package(root: Path) -> Package:
+def read_package(root: Path, *, expect_sha256: str = "", zip_sha256: str = "") -> Package:
+    """A checked bag's contents. `expect_sha256`: the checksum written on the transfer slip (of the manifest or
+    of the .zip), checked right after the BagIt checks: it alone catches a bag rebuilt around edited files."""
     bag = check_bag(root)
+    bag_sha256 = file_sha256(root / "manifest-sha256.txt")
+    if expect_sha256 and expect_sha256.lower() not in (bag_sha256, zip_sha256):
+        raise PackageError(f"Mã kiểm tra của gói ({bag_sha256[:16]}…) khác mã ghi trên phiếu "
+                           f"({expect_sha256[:16]}…).", "checksum_mismatch")
     try:
         metadata = json.loads((root / "data/metadata.json").read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -167,8 +176,8 @@ def read_package(root: Path) -> Package:
         files = mets_files((root / "data/mets.xml").read_bytes())
     except ValueError as exc:
         raise PackageError(str(exc), "bad_mets") from exc
-    package = Package(root=root, metadata=metadata, content=content, files=files,
-                      bag_sha256=file_sha256(root / "manifest-sha256.txt"), info=dict(bag.info))
+    package = Package(root=root, metadata=metadata, content=content, files=files, bag_sha256=bag_sha256,
+                      info=dict(bag.info))
     _check_agreement(package, bag)
     return package
 
@@ -185,7 +194,7 @@ def _check_agreement(package: Package, bag: bagit.Bag) -> None:
         listed = bag.entries.get(f"data/{href}", {}).get("sha256")
         if listed is None:
             raise PackageError(f"mets.xml nêu tệp {href} nhưng gói không có tệp này.", "mets_mismatch")
-        if entry["sha256"] != listed and href != "metadata.json":
+        if entry["sha256"] != listed:
             raise PackageError(f"Tệp {href}: SHA-256 trong mets.xml khác trong manifest.", "mets_mismatch")
     for page in package.content.get("pages", []):
         seq = page["sequence"]
@@ -303,12 +312,16 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
     zip_sha = file_sha256(path) if path.is_file() else ""
     if not zip_sha:
         raise PackageError(f"Không có tệp {path}.", "not_found")
+    same_file = PackageImport.objects.filter(zip_sha256=zip_sha).select_related("dossier").first()
+    if same_file is not None:  # the very same .zip, checked when it was imported: nothing to unpack
+        return ImportResult(status="already_imported", dossier_number=same_file.dossier.number,
+                            bag_sha256=same_file.bag_sha256, zip_sha256=zip_sha,
+                            source_province=same_file.source_province, slip_number=same_file.slip_number,
+                            pages=same_file.dossier.pages.count(), files=same_file.file_count,
+                            message=_already(same_file))
     with tempfile.TemporaryDirectory(prefix="hoso-import-") as tmp:
-        package = read_package(_unpack(path, Path(tmp)))
+        package = read_package(_unpack(path, Path(tmp)), expect_sha256=expect_sha256, zip_sha256=zip_sha)
         number = package.content["dossier_number"]
-        if expect_sha256 and expect_sha256.lower() not in (package.bag_sha256, zip_sha):
-            raise PackageError(f"Mã kiểm tra của gói ({package.bag_sha256[:16]}…) khác mã ghi trên phiếu "
-                               f"({expect_sha256[:16]}…).", "checksum_mismatch")
         source = package.metadata.get("source") or {}
         slip = package.metadata.get("transfer") or {}
         common = dict(dossier_number=number, bag_sha256=package.bag_sha256, zip_sha256=zip_sha,
@@ -316,9 +329,7 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
                       pages=len(package.content.get("pages", [])), files=len(package.files))
         earlier = PackageImport.objects.filter(bag_sha256=package.bag_sha256).select_related("dossier").first()
         if earlier is not None:
-            return ImportResult(status="already_imported", message=(
-                f"Gói này đã được nhập ngày {timezone.localtime(earlier.imported_at):%d/%m/%Y %H:%M} "
-                f"(hồ sơ {earlier.dossier.number}): không thay đổi gì."), **common)
+            return ImportResult(status="already_imported", message=_already(earlier), **common)
         existing = Dossier.objects.filter(number=number).first()
         if existing is not None:
             diff = differences(dossier_content(existing), package.content)
@@ -364,6 +375,11 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
                         message=f"Đã nhận hồ sơ {number} ({common['pages']} trang) từ "
                                 f"{source.get('agency') or 'nơi khác'}.",
                         seconds=round(time.perf_counter() - started, 3), **common)
+
+
+def _already(earlier: PackageImport) -> str:
+    return (f"Gói này đã được nhập ngày {timezone.localtime(earlier.imported_at):%d/%m/%Y %H:%M} "
+            f"(hồ sơ {earlier.dossier.number}): không thay đổi gì.")
 
 
 def _real(actor: User | None) -> User | None:
