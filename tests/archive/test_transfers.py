@@ -209,3 +209,21 @@ def test_a_commune_officer_has_no_transfer_pages(martyr_dossier):
     client.force_login(user)
     assert client.get(f"/chuyen-ho-so/lap-phieu/{martyr_dossier.number}/").status_code == 403
     assert client.get("/chuyen-ho-so/nhap-goi/").status_code == 403
+
+
+def test_an_uploaded_package_registers_the_dossier_and_its_page_shows_where_it_came_from(desk, archivist, actor,
+                                                                                         make_dossier, tmp_path):
+    dossier = make_dossier("Đặng Thị Thu", category="BM", number="QTI/BM-00077/CM")
+    out = tmp_path / "goi.zip"
+    export_package(actor=archivist, number=dossier.number, out=out)
+    records.delete_dossier(actor=actor, dossier=dossier)  # as if it had never been here
+    with open(out, "rb") as fh:
+        page = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh}).content.decode()
+    assert "Đã nhận hồ sơ QTI/BM-00077/CM" in page
+    detail = desk.get("/ho-so/QTI/BM-00077/CM/").content.decode()
+    assert "Chuyển đến từ <strong>Sở Nội vụ tỉnh Quảng Trị</strong>" in detail and "Xuất gói" in detail
+    with open(out, "rb") as fh:
+        again = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh}).content.decode()
+    assert "Gói này đã được nhập" in again and "không thay đổi gì" in again
+    listing = desk.get("/chuyen-ho-so/").content.decode()
+    assert "QTI/BM-00077/CM" in listing and "Đặng Thị Thu" in listing
