@@ -227,3 +227,12 @@ def test_an_uploaded_package_registers_the_dossier_and_its_page_shows_where_it_c
     assert "Gói này đã được nhập" in again and "không thay đổi gì" in again
     listing = desk.get("/chuyen-ho-so/").content.decode()
     assert "QTI/BM-00077/CM" in listing and "Đặng Thị Thu" in listing
+
+
+def test_markup_typed_into_a_transfer_is_shown_as_text(desk, archivist, martyr_dossier):
+    payload = '<script>alert("x")</script>'
+    transfer = _transfer(archivist, martyr_dossier, to_province=f"Hà Tĩnh {payload}",
+                         recipient_agency=f"Sở {payload}", reason=f"Lý do {payload}", new_address=payload)
+    for url in ("/chuyen-ho-so/", f"/chuyen-ho-so/{transfer.pk}/", f"/ho-so/{martyr_dossier.number}/"):
+        page = desk.get(url).content.decode()
+        assert "<script>alert" not in page and "&lt;script&gt;" in page, url

@@ -208,6 +208,9 @@ def mark_sent(*, actor: User | None, transfer: Transfer, sent_on: dt.date | None
     the slip in it) and kept in the file store beside the transfer."""
     require(actor, MANAGE_ARCHIVE)
     sent_on = sent_on or today()
+    if transfer.state != Transfer.State.CREATED:  # checked again under the lock; saves writing a package first
+        with transaction.atomic():
+            _locked(transfer, Transfer.State.CREATED)
     _check_date(sent_on, after=transfer.requested_on, what="Ngày gửi", after_what="ngày nhận đơn")
     package = None
     if attach_package:
