@@ -253,3 +253,41 @@ def test_a_broken_chain_is_reported_and_not_restored(original, installs, tmp_pat
     target = installs("refused")
     refused = target.run("restore", str(destination), check=False)
     assert refused.returncode != 0 and "Không phục hồi" in refused.stderr
+
+
+def test_restore_refuses_an_install_whose_store_already_has_files(original, installs, tmp_path):
+    destination = tmp_path / "one"
+    original.run("backup", "--to", str(destination))
+    target = installs("storefull")
+    digest = "ab" * 32
+    (target.data / "blobs" / "ab" / "ab").mkdir(parents=True)
+    (target.data / "blobs" / "ab" / "ab" / digest).write_bytes(b"x")
+    refused = target.run("restore", str(destination), check=False)
+    assert refused.returncode != 0 and "kho lưu tệp đã có tệp" in refused.stderr
+    assert target.query("SELECT COUNT(*) FROM sqlite_master" if not target.database_url else
+                        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'") == [(0,)]
+
+
+def test_fixity_killed_with_sigkill_resumes_at_once_from_its_checkpoint(original):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "hoso", "verify", "--fixity", "--rate", "0.5", "--restart"],
+                            env=original.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            rows = original.query("SELECT id, checked, position FROM capture_fixityrun WHERE status = 'running'")
+            if rows and rows[0][1] > 0:
+                break
+            assert time.monotonic() < deadline and proc.poll() is None, "no checkpoint written"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGKILL)  # no chance to save anything more
+    finally:
+        proc.kill()
+        proc.wait()
+    run_id, checked, position = rows[0]
+    assert 0 < checked < 10 and position
+    result = original.json("verify", "--fixity", "--rate", "0")["fixity"]
+    assert result["resumed"] and result["run"] == run_id and result["ok"]
+    assert result["checked"] == len(_blob_columns(original))

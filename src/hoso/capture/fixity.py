@@ -10,6 +10,8 @@ An idle `hoso worker` enqueues `weekly_fixity` when the last complete run is old
 HOSO_FIXITY_EVERY_DAYS (see `schedule_if_due`).
 """
 
+import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,6 +46,28 @@ MB = 1024 * 1024
 
 class FixityBusy(Exception):
     """Another fixity run is in progress (it saved its position a moment ago)."""
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def _alive(run: FixityRun) -> bool:
+    """A run is being worked on when it saved its position lately and its process still exists (a process on
+    another machine is taken at its word until ALIVE_SECONDS pass)."""
+    if run.status != FixityRun.Status.RUNNING or run.saved_at is None:
+        return False
+    if run.saved_at <= timezone.now() - timedelta(seconds=ALIVE_SECONDS):
+        return False
+    host, _, pid = run.owner.partition(":")
+    if host == socket.gethostname()[:40] and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False  # killed (kill -9, a crash): resume it now
+        except PermissionError:
+            return True
+    return True
 
 Progress = Callable[[int, int, str], None]  # (files checked, bytes read, last digest)
 
@@ -122,8 +146,7 @@ def last_run() -> FixityRun | None:
 def _open_run(*, actor: User, rate_mb: float, restart: bool, trigger: str) -> tuple[FixityRun, bool]:
     with transaction.atomic():
         unfinished = FixityRun.objects.select_for_update().filter(status__in=UNFINISHED).order_by("-id")
-        alive = unfinished.filter(status=FixityRun.Status.RUNNING,
-                                  saved_at__gt=timezone.now() - timedelta(seconds=ALIVE_SECONDS)).first()
+        alive = next((run for run in unfinished if _alive(run)), None)
         if alive is not None:
             raise FixityBusy(f"Một lần kiểm tra toàn vẹn khác đang chạy (lần #{alive.pk}, "
                              f"đã kiểm {alive.checked} tệp).")
@@ -135,13 +158,14 @@ def _open_run(*, actor: User, rate_mb: float, restart: bool, trigger: str) -> tu
                                                                     finished_at=timezone.now())
         if run is not None:
             run.status, run.rate_mb, run.resumed = FixityRun.Status.RUNNING, rate_mb, run.resumed + 1
-            run.saved_at = timezone.now()
-            run.save(update_fields=["status", "rate_mb", "resumed", "saved_at"])
+            run.saved_at, run.owner = timezone.now(), _owner()
+            run.save(update_fields=["status", "rate_mb", "resumed", "saved_at", "owner"])
             record_event(actor=actor, action="fixity_resume", obj=run,
                          summary=f"Chạy tiếp kiểm tra toàn vẹn tệp từ {run.checked} tệp đã kiểm",
                          after={"position": run.position, "checked": run.checked, "rate_mb": rate_mb})
             return run, True
-        run = FixityRun.objects.create(rate_mb=rate_mb, trigger=trigger[:20], saved_at=timezone.now())
+        run = FixityRun.objects.create(rate_mb=rate_mb, trigger=trigger[:20], saved_at=timezone.now(),
+                                 owner=_owner())
         record_event(actor=actor, action="fixity_start", obj=run, summary="Bắt đầu kiểm tra toàn vẹn tệp",
                      after={"rate_mb": rate_mb, "trigger": trigger, "abandoned": restart or None})
     return run, False
@@ -216,8 +240,7 @@ def is_due(*, now=None) -> bool:
     if days <= 0:
         return False
     now = now or timezone.now()
-    if FixityRun.objects.filter(status=FixityRun.Status.RUNNING,
-                                saved_at__gt=now - timedelta(seconds=ALIVE_SECONDS)).exists():
+    if any(_alive(run) for run in FixityRun.objects.filter(status=FixityRun.Status.RUNNING)):
         return False  # one is running now
     if FixityRun.objects.filter(status__in=UNFINISHED).exists():
         return True  # interrupted (or its process died): go on with it

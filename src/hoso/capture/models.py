@@ -97,6 +97,7 @@ class FixityRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)  # last checkpoint: a run saved lately is alive
+    owner = models.CharField(max_length=100, blank=True)  # "host:pid" of the process running it
     checked = models.PositiveIntegerField("số tệp đã kiểm", default=0)
     bytes = models.BigIntegerField("số byte đã đọc", default=0)
     missing = models.JSONField("tệp thiếu", default=list)

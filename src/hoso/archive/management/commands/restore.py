@@ -1,4 +1,5 @@
 import json
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,9 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, source: str, backup_id: str | None, json: bool = False, **options):
+        shown = [time.monotonic()]
+
+        def progress(count: int, size: int) -> None:
+            if time.monotonic() - shown[0] >= 5:
+                shown[0] = time.monotonic()
+                self.stderr.write(f"Đã phục hồi {count} tệp, {size / 1024 / 1024:.1f} MB")
+
         try:
             sets = find_chain(Path(source), backup_id)
-            result = restore_chain(sets=sets, store=blob_store())
+            result = restore_chain(sets=sets, store=blob_store(), progress=progress)
         except (BackupError, DatabaseBackupError, OSError, ValueError) as exc:
             raise CommandError(f"Không phục hồi: {exc}") from exc
         record_event(actor=system_user(), action="restore", object_type="backup", object_id=result.backup,
