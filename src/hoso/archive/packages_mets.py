@@ -69,11 +69,11 @@ def _mime(href: str) -> str:
 
 
 def _premis(parent, events: list[dict[str, Any]]) -> None:
-    wrap = _sub(_sub(_sub(parent, METS, "digiprovMD", ID="PREMIS_EVENTS"), METS, "mdWrap", MDTYPE="PREMIS:EVENT"),
-                METS, "xmlData")
-    root = _sub(wrap, PREMIS, "premis", version="3.0")
+    """One digiprovMD per event, each wrapping a PREMIS 3 <event> (the usual METS/PREMIS arrangement)."""
     for index, event in enumerate(events, start=1):
-        node = _sub(root, PREMIS, "event")
+        wrap = _sub(_sub(_sub(parent, METS, "digiprovMD", ID=f"E{index:05d}"), METS, "mdWrap",
+                         MDTYPE="PREMIS:EVENT"), METS, "xmlData")
+        node = _sub(wrap, PREMIS, "event", version="3.0")
         ident = _sub(node, PREMIS, "eventIdentifier")
         _sub(ident, PREMIS, "eventIdentifierType", "local")
         _sub(ident, PREMIS, "eventIdentifierValue", f"E{index:05d}")
