@@ -91,6 +91,7 @@ def page(browser, live_server):
     expect.set_options(timeout=TIMEOUT_MS)
     page = context.new_page()
     yield page
+    page.wait_for_load_state("networkidle")
     context.close()
 
 
@@ -168,7 +169,8 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     page.keyboard.press("0")
     expect(page.locator("#zoom-level")).to_have_text("100%")
     third = Page.objects.get(dossier=dossier, original_name="trang-3.png")
-    page.locator(f'.thumb[data-page="{third.pk}"]').drag_to(page.locator(".thumb").first)
+    with page.expect_navigation():  # the order is saved, then the viewer reloads
+        page.locator(f'.thumb[data-page="{third.pk}"]').drag_to(page.locator(".thumb").first)
     expect(page.locator(".thumb").first).to_have_attribute("data-page", str(third.pk))
     assert list(dossier.pages.order_by("sequence").values_list("original_name", flat=True)) == [
         "trang-3.png", "trang-1.png", "trang-2.png"]
@@ -205,14 +207,18 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
         document.pk, document.pk, None]
 
     # The dossier was marked scanned when its access copy was built; the operator marks the data entered.
+    page.goto("about:blank")
     run_worker(until_empty=True)
-    page.reload()
+    page.goto(f"/so-hoa/ho-so/{NUMBER}/?p=3")
     page.get_by_role("button", name="Đánh dấu «Đã nhập liệu»").click()
     expect(page.locator(".messages")).to_contain_text("đã chuyển sang «Đã nhập liệu»")
     expect(page.get_by_role("button", name="Đánh dấu «Đã kiểm tra»")).to_have_count(0)  # not the operator's step
 
     # A second person compares the data with the images and marks it verified.
-    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     sign_in(page, "kiemtra")
     page.goto(f"/so-hoa/ho-so/{NUMBER}/")
     expect(page.locator("#page-image")).to_be_visible()
