@@ -213,6 +213,12 @@ def test_round_trip_into_a_second_install_keeps_every_field_and_byte(digitised, 
     provenance = second.query("SELECT source_province, source_agency, bag_sha256 FROM archive_packageimport")
     assert provenance == [("Quảng Trị", "Sở Nội vụ tỉnh Quảng Trị", report["bag_sha256"])]
 
+    # It is found by search there, and every stored file and the audit chain check out.
+    found = json.loads(second.run("search", "hoang van thu 1949", "--json").stdout)
+    assert found["results"][0]["dossier_number"] == digitised.number
+    checked = json.loads(second.run("verify", "--fixity", "--audit", "--json").stdout)
+    assert checked["audit"]["ok"] and checked["fixity"]["ok"] and checked["fixity"]["checked"] >= 10
+
     # Importing the same bag again changes nothing and says so.
     counts = second.query("SELECT (SELECT COUNT(*) FROM records_person), (SELECT COUNT(*) FROM records_page), "
                           "(SELECT COUNT(*) FROM archive_packageimport)")
