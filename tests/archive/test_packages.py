@@ -399,3 +399,19 @@ def test_the_cli_reports_json_and_errors_on_stderr(martyr_dossier, tmp_path, cap
     with pytest.raises(CommandError, match="Không tìm thấy hồ sơ QTI/LS-99999/CM"):
         call_command("export_package", "QTI/LS-99999/CM", "--out", str(tmp_path / "no.zip"))
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_places_unknown_to_the_receiving_install_are_kept_as_written_with_a_warning(actor, second, tmp_path):
+    commune = AdminUnit.objects.create(code="19270", name="Xã Triệu Long", name_folded="xa trieu long",
+                                       level="commune")
+    person = records.create_person(actor=actor, full_name="Trần Thị Hoa", residence_text="thôn An Lợi, Triệu Long",
+                                   residence_unit=commune)
+    dossier = records.register_dossier(actor=actor, number="QTI/BM-00042/CM", category_code="BM", subject=person)
+    out = tmp_path / "bm.zip"
+    _export(dossier.number, out)
+    result = json.loads(second.run("import_package", str(out), "--json").stdout)
+    assert result["status"] == "imported"
+    assert result["warnings"] == ["Đơn vị hành chính Xã Triệu Long (19270) chưa có trong danh mục ở đây: giữ địa chỉ "
+                                  "như ghi trong hồ sơ."]
+    person_there = second.show(dossier.number)["person"]
+    assert person_there["residence"] == "thôn An Lợi, Triệu Long" and person_there["residence_unit"] is None
