@@ -61,3 +61,33 @@ def test_a_dry_run_rolls_back_every_batch_and_records_nothing(tmp_path, actor):
     report = import_register(actor=actor, path=path, batch_size=2, dry_run=True)
     assert report.created == 7 and Dossier.objects.count() == 0
     assert AuditEvent.objects.count() == before
+
+
+def test_reimport_compares_every_imported_field_and_updates_only_what_differs(tmp_path, actor):
+    def book(rows):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["Số hồ sơ", "Họ và tên", "Bí danh", "Năm sinh", "Loại đối tượng", "Ghi chú"])
+        for row in rows:
+            sheet.append(row)
+        path = tmp_path / f"so-{len(list(tmp_path.iterdir()))}.xlsx"
+        workbook.save(path)
+        return path
+
+    rows = [["QTI/LS-00901/CM", "Ngô Văn Một", "Tư Một", "1940", "LS", ""],
+            ["QTI/LS-00902/CM", "Ngô Văn Hai", "", "1941", "LS", ""],
+            ["QTI/LS-00903/CM", "Ngô Văn Ba", "", "1942", "LS", ""],
+            ["QTI/LS-00904/CM", "Ngô Văn Bốn", "", "1943", "LS", ""]]
+    import_register(actor=actor, path=book(rows))
+    changed = [r[:] for r in rows]
+    changed[0][2] = "Tư Một; Út Một"  # another alias
+    changed[1][4] = "TB"  # another category (thương binh)
+    changed[2][5] = "Đã cải táng"  # a note added
+    report = import_register(actor=actor, path=book(changed))
+    assert (report.created, report.updated, report.unchanged) == (0, 3, 1)
+    one = Dossier.objects.get(number="QTI/LS-00901/CM").subject
+    assert sorted(one.aliases.values_list("name", flat=True)) == ["Tư Một", "Út Một"]
+    assert Dossier.objects.get(number="QTI/LS-00902/CM").category.code == "AQ"
+    assert Dossier.objects.get(number="QTI/LS-00903/CM").subject.notes == "Đã cải táng"
+    again = import_register(actor=actor, path=book(changed))
+    assert (again.updated, again.unchanged) == (0, 4)

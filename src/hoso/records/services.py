@@ -83,10 +83,12 @@ def _check_fields(values: dict[str, Any], allowed: frozenset[str], what: str) ->
         raise TypeError(f"{what}: unknown fields {sorted(unknown)}")
 
 
-def _notify(dossier_ids: Iterable[int]) -> None:
+def _notify(dossier_ids: Iterable[int], loaded: list[Dossier] | None = None) -> None:
+    """`loaded`: the dossiers just written, in memory with their relations cached (bulk loads), so that
+    receivers such as the search index need not read them back."""
     ids = sorted(set(dossier_ids))
     if ids:
-        dossiers_changed.send(sender=Dossier, dossier_ids=ids)
+        dossiers_changed.send(sender=Dossier, dossier_ids=ids, loaded=loaded or [])
 
 
 def _person_dossier_ids(person: Person) -> list[int]:
@@ -416,7 +418,7 @@ def bulk_register_dossiers(*, actor: User | None, seeds: Iterable[DossierSeed], 
                 record_event(actor=actor, action="bulk_create", object_type="dossier",
                              summary=f"{source}: {len(dossiers)} hồ sơ",
                              after={"numbers": [d.number for d in dossiers]})
-                _notify(d.pk for d in dossiers)
+                _notify((d.pk for d in dossiers), loaded=dossiers)
             total += len(batch)
             if progress:
                 progress(len(batch))
@@ -439,8 +441,8 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
             person_seeds.append(p)
     Person.objects.bulk_create(people)
     by_seed = {id(s): p for s, p in zip(person_seeds, people, strict=True)}
-    Alias.objects.bulk_create(
-        Alias(person=by_seed[id(s)], name=nfc(a), name_folded=fold(a)) for s in person_seeds for a in s.aliases)
+    aliases = [Alias(person=by_seed[id(s)], name=nfc(a), name_folded=fold(a)) for s in person_seeds for a in s.aliases]
+    Alias.objects.bulk_create(aliases)
     through = Person.categories.through
     links = {(by_seed[id(s)].pk, categories[c].pk) for s in person_seeds for c in s.categories}
     links |= {(by_seed[id(d.subject)].pk, categories[d.category].pk) for d in seeds}
@@ -479,7 +481,26 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
         for obj in objs:
             _validate(obj, exclude=["dossier", "person", "beneficiary"])
         model.objects.bulk_create(objs)
+    _cache_written(people, aliases, dossiers, children[MartyrRecord], children[DossierRelative])
     return dossiers
+
+
+def _cache_written(people: list[Person], aliases: list[Alias], dossiers: list[Dossier],
+                   martyrs: list[MartyrRecord], links: list[DossierRelative]) -> None:
+    """Mark the relations of just-written objects as loaded, as prefetch_related would (with lists: these
+    objects are only read, by the receivers of `dossiers_changed`), so that nothing is read back."""
+    by_person: dict[int, list[Alias]] = {id(p): [] for p in people}
+    for alias in aliases:
+        by_person[id(alias.person)].append(alias)
+    for person in people:
+        person._prefetched_objects_cache = {"aliases": by_person[id(person)]}
+    martyr_of = {id(m.dossier): m for m in martyrs}
+    links_of: dict[int, list[DossierRelative]] = {id(d): [] for d in dossiers}
+    for link in links:
+        links_of[id(link.dossier)].append(link)
+    for dossier in dossiers:
+        dossier._prefetched_objects_cache = {"relative_links": links_of[id(dossier)], "documents": []}
+        dossier._state.fields_cache["martyr"] = martyr_of.get(id(dossier))
 
 
 def delete_document(*, actor: User | None, document: Document) -> None:

@@ -8,8 +8,8 @@ from .services import index_dossiers, remove_dossiers
 
 
 @receiver(dossiers_changed)
-def _reindex(sender, dossier_ids, **kwargs) -> None:
-    index_dossiers(dossier_ids)
+def _reindex(sender, dossier_ids, loaded=(), **kwargs) -> None:
+    index_dossiers(dossier_ids, loaded=loaded)
 
 
 @receiver(dossiers_deleting)

@@ -22,9 +22,13 @@ def _vocabulary(values: dict) -> set[str]:
 
 
 def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None = None,
-                   known_terms: set[str] | None = None) -> int:
-    """(Re)build the entries of these dossiers. Runs inside the caller's transaction. Returns the count."""
+                   known_terms: set[str] | None = None, loaded: Iterable[Dossier] = ()) -> int:
+    """(Re)build the entries of these dossiers. Runs inside the caller's transaction. Returns the count.
+
+    `loaded`: some of these dossiers already in memory with every relation the index reads cached (a bulk
+    load has just written them); they are indexed as they are instead of being read back."""
     ids = list(dict.fromkeys(dossier_ids))
+    ready = {d.pk: d for d in loaded}
     unit_names = unit_names or UnitNames()
     engine = backend()
     done = 0
@@ -32,7 +36,8 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
         chunk = ids[start:start + CHUNK]
         existing = {e.dossier_id: e for e in SearchEntry.objects.filter(dossier_id__in=chunk)}
         new, changed, words = [], [], set()
-        for dossier in dossiers_for_indexing(chunk):
+        rest = [i for i in chunk if i not in ready]
+        for dossier in [*(ready[i] for i in chunk if i in ready), *(dossiers_for_indexing(rest) if rest else ())]:
             values = entry_values(dossier, unit_names)
             words |= _vocabulary(values)
             entry = existing.get(dossier.id)
