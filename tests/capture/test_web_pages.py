@@ -366,3 +366,16 @@ def test_a_batch_page_counts_stages_operators_and_days_and_retries_failures(scan
     assert client_for(officer).get("/so-hoa/").status_code == 200  # statistics readers see the batches
     assert client_for(officer).post(f"/so-hoa/dot/{batch.pk}/thu-lai/").status_code == 403
     assert client.get("/so-hoa/dot/999999/").status_code == 404
+
+
+def test_the_dossier_form_cannot_skip_the_workflow(scanner, martyr_dossier):
+    client = client_for(scanner)
+    form = client.get(f"/ho-so/{martyr_dossier.number}/sua/").content.decode()
+    assert re.search(r'<select name="status"[^>]*disabled', form)
+    data = {"number": martyr_dossier.number, "category": "LS", "full_name": "Nguyễn Văn Đức",
+            "title": martyr_dossier.title, "confidentiality": "thuong", "status": "da_kiem_tra",
+            "physical_condition": "binh_thuong"}
+    response = client.post(f"/ho-so/{martyr_dossier.number}/sua/", data)
+    assert response.status_code == 302
+    martyr_dossier.refresh_from_db()
+    assert martyr_dossier.status == Dossier.Status.NOT_STARTED

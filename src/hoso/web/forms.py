@@ -100,6 +100,14 @@ class DossierForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None and not user.secret_clearance:
             self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
+        # The digitisation status moves only along its workflow (capture.services.set_dossier_status), where
+        # "đã kiểm tra" must be set by someone other than who entered the data.
+        status = self.fields["status"]
+        if self.initial.get("number"):
+            status.disabled = True
+            status.help_text = "Đổi ở trang «Trang số hóa» của hồ sơ (bước kiểm tra do người thứ hai thực hiện)"
+        else:
+            status.choices = [(Dossier.Status.NOT_STARTED, Dossier.Status.NOT_STARTED.label)]
 
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.cleaned_data.get("aliases", "").split(";") if a.strip()]
