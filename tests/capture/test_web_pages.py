@@ -379,3 +379,20 @@ def test_the_dossier_form_cannot_skip_the_workflow(scanner, martyr_dossier):
     assert response.status_code == 302
     martyr_dossier.refresh_from_db()
     assert martyr_dossier.status == Dossier.Status.NOT_STARTED
+
+
+def test_the_viewer_on_a_demo_digitised_dossier(actor, scanner, martyr_dossier):
+    """The demo's pages (typeset, aged, OCR'd by the real pipeline): image, thumbnails and OCR text in the viewer."""
+    from hoso.capture.demo import digitise_demo
+
+    assert digitise_demo(actor=actor, seed=7, jobs=1, dossier_count=1) == 3
+    client = client_for(scanner)
+    html = client.get(f"/so-hoa/ho-so/{martyr_dossier.number}/").content.decode()
+    pages = list(martyr_dossier.pages.order_by("sequence"))
+    assert "GIẤY BÁO TỬ" in html and "Nguyễn Văn Đức" in html  # the first page's OCR text beside the image
+    assert html.count('class="thumb state-done') == 3
+    for page in pages:
+        assert client.get(f"/trang/{page.pk}/anh-nho/").status_code == 200
+    assert client.get(f"/trang/{pages[0].pk}/anh/").status_code == 200
+    html = client.get(f"/so-hoa/ho-so/{martyr_dossier.number}/?p=2").content.decode()
+    assert 'id="prev-page"' in html and 'id="next-page"' in html and "Trang 2" in html

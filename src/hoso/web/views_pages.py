@@ -36,7 +36,7 @@ def visible_dossier(request: HttpRequest, number: str) -> Dossier:
 
 def _pages(request: HttpRequest, dossier: Dossier) -> list[Page]:
     return list(selectors.visible_pages(actor=request.user).filter(dossier=dossier)
-                .select_related("document", "capture").order_by("sequence"))
+                .select_related("document").order_by("sequence"))
 
 
 def _current(pages: list[Page], wanted: str | None) -> int:
