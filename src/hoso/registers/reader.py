@@ -31,6 +31,8 @@ class Cell:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # nearly every cell of a register
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -126,12 +128,17 @@ class Register:
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         sheet = self._book[self.sheet_name]
         unset = self._formulas_without_value(sheet)
+        fonts: dict[int, str | None] = {}  # style id → font name: a register uses a handful of styles
         for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = []
             for cell in row:
-                value = getattr(cell, "value", None)
-                font = getattr(getattr(cell, "font", None), "name", None)
-                cells.append(Cell(_text(value), font))
+                style = getattr(cell, "_style_id", None)
+                if style is None:  # a filler for a missing cell
+                    cells.append(Cell(""))
+                    continue
+                if style not in fonts:
+                    fonts[style] = getattr(getattr(cell, "font", None), "name", None)
+                cells.append(Cell(_text(cell.value), fonts[style]))
             if unset and number in unset:
                 for column in unset[number]:
                     while len(cells) <= column:
