@@ -230,3 +230,29 @@ def test_a_failed_run_says_why_and_running_it_again_resumes(signed_in, monkeypat
     run.refresh_from_db()
     assert run.state == ImportRun.State.DONE and (run.created, run.unchanged) == (2, 1)
     assert Dossier.objects.count() == 3
+
+
+def test_another_sheet_is_previewed_with_its_own_columns_before_it_runs(signed_in):
+    book = Workbook()
+    book.active.title = "Ghi chu"
+    book.active.append(["Số hồ sơ", "Họ và tên"])
+    book.active.append(["QTI/LS-00601/CM", "Không nhập trang này"])
+    second = book.create_sheet("So LS")
+    second.append(["Họ và tên", "Năm sinh", "Số hồ sơ"])
+    second.append(["Phan Văn Trang Hai", "1944", "QTI/LS-00602/CM"])
+    out = io.BytesIO()
+    book.save(out)
+    upload(signed_in, out.getvalue())
+    run = ImportRun.objects.get()
+    assert run.sheet == "Ghi chu"
+    form = {f"col_{i}": f for i, f in run.columns.items()} | {"sheet": "So LS", "shown_sheet": "Ghi chu"}
+    shown = signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start"})
+    page = shown.content.decode()
+    assert shown.status_code == 200 and "Phan Văn Trang Hai" in page and "Trang «So LS»" in page
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.UPLOADED  # not started on columns the officer has not seen
+    form = {"sheet": "So LS", "shown_sheet": "So LS", "col_0": "full_name", "col_1": "birth_year", "col_2": "number"}
+    signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start"})
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.DONE and run.sheet == "So LS" and run.created == 1
+    assert Person.objects.get().full_name == "Phan Văn Trang Hai"

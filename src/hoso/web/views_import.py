@@ -92,20 +92,21 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("import_report" if run.finished else "import_progress", pk=run.pk)
     sheet = run.sheet
     columns = columns_of(run)
-    dry_run = False
+    dry_run = starting = False
     problems: list[str] = []
     if request.method == "POST":
         sheet = request.POST.get("sheet") or run.sheet
         same_sheet = sheet == request.POST.get("shown_sheet", run.sheet)
         columns = _posted_columns(request) if same_sheet else None  # another sheet: detect its columns again
         dry_run = request.POST.get("dry_run") == "on"
+        starting = same_sheet and request.POST.get("action") == "start"  # a new sheet is shown before it runs
     preview = None
     try:
         with stored_file(run) as path:
             preview = preview_register(path, sheet=sheet, columns=columns)
     except RegisterFileError as exc:
         problems.append(str(exc))
-    if preview is not None and request.method == "POST" and request.POST.get("action") == "start":
+    if preview is not None and request.method == "POST" and starting:
         try:
             start_import(actor=request.user, run=run, columns={c.index: c.field for c in preview.columns if c.field},
                          dry_run=dry_run, sheet=preview.sheet)
