@@ -26,7 +26,7 @@ from hoso.capture import services
 from hoso.capture.intake import ingest_folder
 from hoso.capture.models import Batch, BatchItem
 from hoso.records.models import Dossier, Page
-from hoso.records.selectors import dossier_access_q
+from hoso.records.selectors import dossier_access_q, visible_pages
 
 from .forms_capture import UploadForm
 from .views_pages import visible_dossier
@@ -202,8 +202,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue again every failed page of the batch."""
     batch = _batch(pk)
+    failed = visible_pages(actor=request.user).filter(capture__batch=batch, state=Page.State.FAILED)
     try:
-        count = services.retry_failed(actor=request.user, batch=batch)
+        count = 0
+        for page in failed.order_by("dossier_id", "sequence"):  # only pages of dossiers the user may see
+            services.retry_page(actor=request.user, page=page)
+            count += 1
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
