@@ -172,8 +172,8 @@ def test_bad_files_get_one_clear_message(signed_in, data, name, message):
 
 
 def test_a_file_over_the_size_limit_is_refused(signed_in, settings):
-    settings.HOSO_REGISTER_MAX_BYTES = 1000
-    response = upload(signed_in, tcvn3_register())
+    settings.HOSO_REGISTER_MAX_MB = 1
+    response = upload(signed_in, tcvn3_register() + b"\0" * 2**20)
     assert response.status_code == 400 and "quá giới hạn" in response.content.decode()
 
 

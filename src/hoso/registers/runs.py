@@ -30,12 +30,11 @@ from .services import column_letter, detect_layout, import_register
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".xlsx", ".xls", ".csv")
-MAX_BYTES_DEFAULT = 50 * 2**20
 ERRORS_KEPT = 5_000  # on the report page; the xlsx report has every one
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "HOSO_REGISTER_MAX_BYTES", MAX_BYTES_DEFAULT))
+    return int(getattr(settings, "HOSO_REGISTER_MAX_MB", 50)) * 2**20
 
 
 def can_import(user: User | None) -> bool:

@@ -196,6 +196,8 @@ HOSO_BASE_URL = get_str("HOSO_BASE_URL", "http://127.0.0.1:8000")
 HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10)
 HOSO_LOAN_DUE_SOON_DAYS = get_int("HOSO_LOAN_DUE_SOON_DAYS", 2)
 HOSO_HOLIDAYS = get_list("HOSO_HOLIDAYS", [])  # ISO dates (2026-02-16,…) skipped when counting working days
+# Registers imported on the web (nhap-so/): the largest file accepted, in MB.
+HOSO_REGISTER_MAX_MB = get_int("HOSO_REGISTER_MAX_MB", 50)
 # Transfers between provinces (di chuyển hồ sơ, Điều 131 NĐ 131/2021): who we are on the slip (Mẫu 93),
 # and the legal time of each side in working days.
 HOSO_PROVINCE_NAME = get_str("HOSO_PROVINCE_NAME", "Quảng Trị")
