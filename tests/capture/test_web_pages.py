@@ -396,3 +396,18 @@ def test_the_viewer_on_a_demo_digitised_dossier(actor, scanner, martyr_dossier):
     assert client.get(f"/trang/{pages[0].pk}/anh/").status_code == 200
     html = client.get(f"/so-hoa/ho-so/{martyr_dossier.number}/?p=2").content.decode()
     assert 'id="prev-page"' in html and 'id="next-page"' in html and "Trang 2" in html
+
+
+def test_too_many_files_in_one_plain_post_is_explained(scanner, martyr_dossier, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    client = client_for(scanner)
+    url = f"/so-hoa/ho-so/{martyr_dossier.number}/tai-len/"
+    files = [SimpleUploadedFile(f"{i}.png", png(200 - i)) for i in range(3)]
+    response = client.post(url, {"files": files}, follow=True)
+    assert "Mỗi lần gửi tối đa 2 tệp" in response.content.decode()
+    assert not martyr_dossier.pages.exists()
+    csrf_client = Client(enforce_csrf_checks=True)  # in real use the CSRF check reads the body first
+    csrf_client.force_login(scanner)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', csrf_client.get(url).content.decode())[1]
+    response = csrf_client.post(url, {"csrfmiddlewaretoken": token, "files": files})
+    assert response.status_code == 400 and "tối đa 100 tệp" in response.content.decode()

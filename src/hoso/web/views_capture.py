@@ -91,10 +91,10 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
     """GET: the drop zone and the plain form. POST: files (`files`, with `paths` for a dropped folder)."""
     dossier = visible_dossier(request, number) if number else None
     wants_json = "application/json" in request.headers.get("Accept", "")
-    form = UploadForm(request.POST if request.method == "POST" else None, initial={"run_ocr": True})
+    files = []
     if request.method == "POST":
         try:
-            files = request.FILES.getlist("files")
+            files = request.FILES.getlist("files")  # parses the whole body (fields too)
         except TooManyFilesSent:
             message = (f"Mỗi lần gửi tối đa {settings.DATA_UPLOAD_MAX_NUMBER_FILES} tệp. Hãy kéo thả tệp vào ô "
                        "tải lên (gửi lần lượt từng tệp) hoặc chia thành nhiều lần.")
@@ -102,6 +102,8 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
                 return JsonResponse({"error": message}, status=400)
             messages.error(request, message)
             return redirect(request.path)
+    form = UploadForm(request.POST if request.method == "POST" else None, initial={"run_ocr": True})
+    if request.method == "POST":
         if not files or not form.is_valid():
             message = "Hãy chọn ít nhất một tệp ảnh trang (JPEG, PNG, TIFF hoặc PDF)."
             if wants_json:
