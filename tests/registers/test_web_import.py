@@ -256,3 +256,15 @@ def test_another_sheet_is_previewed_with_its_own_columns_before_it_runs(signed_i
     run.refresh_from_db()
     assert run.state == ImportRun.State.DONE and run.sheet == "So LS" and run.created == 1
     assert Person.objects.get().full_name == "Phan Văn Trang Hai"
+
+
+def test_the_progress_bar_knows_the_row_count_of_a_file_written_without_dimensions(signed_in):
+    book = Workbook(write_only=True)  # as programs write them: no <dimension> in the sheet
+    sheet = book.create_sheet("So")
+    sheet.append(["Số hồ sơ", "Họ và tên"])
+    for i in range(1, 41):
+        sheet.append([f"QTI/LS-{i:05d}/CM", f"Người Số {i}"])
+    out = io.BytesIO()
+    book.save(out)
+    upload(signed_in, out.getvalue())
+    assert ImportRun.objects.get().rows_total == 41

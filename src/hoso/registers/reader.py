@@ -16,6 +16,7 @@ from typing import Any
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A cell element with a formula; cells without a cached <v> value read as empty in data-only mode.
 CELL_XML = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>(.*?)</c>', re.DOTALL)
+ROW_XML = re.compile(rb'<row r="(\d+)"')
 FORMULA_SCAN_LIMIT = 200 * 2**20  # bytes of sheet XML scanned for formulas without a value
 
 
@@ -113,11 +114,26 @@ class Register:
     def row_count_hint(self) -> int:
         """How many rows the sheet has, as the file says (for a progress bar; 0 when it does not say)."""
         if self.kind == "xlsx":
-            return self._book[self.sheet_name].max_row or 0
+            sheet = self._book[self.sheet_name]
+            return sheet.max_row or self._count_xlsx_rows(sheet)
         if self.kind == "xls":
             return self._book.sheet_by_name(self.sheet_name).nrows
         with self.path.open("rb") as fh:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+    def _count_xlsx_rows(self, sheet) -> int:
+        """The last row number in the sheet's XML (files written by programs often leave out the dimension)."""
+        last, tail = 0, b""
+        try:
+            with self._book._archive.open(sheet._worksheet_path) as source:
+                while chunk := source.read(1 << 22):
+                    found = ROW_XML.findall(tail + chunk)
+                    if found:
+                        last = max(last, int(found[-1]))
+                    tail = chunk[-40:]
+        except (AttributeError, KeyError, OSError):
+            return 0
+        return last
 
     def close(self) -> None:
         if self.kind == "xlsx" and self._book is not None:
