@@ -11,7 +11,7 @@ reason; operating-system clutter (Thumbs.db, desktop.ini, .DS_Store, ._ files) i
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +38,11 @@ class FolderEntry:
     files: list[Path]
 
 
-def dossier_folders(root: Path) -> Iterator[Path | FolderEntry]:
-    """Each sub-folder with its files in order; stray top-level files are yielded as bare paths."""
+def dossier_folders(root: Path, names: Collection[str] | None = None) -> Iterator[Path | FolderEntry]:
+    """Each sub-folder with its files in order; stray top-level files are yielded as bare paths.
+    With `names`, only the sub-folders so named (a hot folder takes the ones the scanner has finished)."""
     for entry in sorted(root.iterdir(), key=lambda p: natural_key(p.name)):
-        if is_system_file(entry.name):
+        if is_system_file(entry.name) or (names is not None and entry.name not in names):
             continue
         if entry.is_dir() and not entry.is_symlink():
             files = [p for p in entry.iterdir() if not is_system_file(p.name)]
@@ -62,10 +63,11 @@ def count_files(root: Path) -> int:
     return sum(len(e.files) if isinstance(e, FolderEntry) else 1 for e in dossier_folders(root))
 
 
-def ingest_folder(*, actor: User, root: Path, batch: Batch, progress: Callable[[int], None] | None = None) -> Batch:
-    """Take in every dossier sub-folder of `root` into `batch` (see the module docstring)."""
+def ingest_folder(*, actor: User, root: Path, batch: Batch, progress: Callable[[int], None] | None = None,
+                  names: Collection[str] | None = None) -> Batch:
+    """Take in every dossier sub-folder of `root` (or those in `names`) into `batch` (see the module docstring)."""
     root = Path(root)
-    for entry in dossier_folders(root):
+    for entry in dossier_folders(root, names):
         if not isinstance(entry, FolderEntry):
             services.refuse(actor=actor, batch=batch, source_name=entry.name,
                             reason=f"«{entry.name}» nằm ngoài thư mục hồ sơ: mỗi hồ sơ là một thư mục con "

@@ -1,14 +1,19 @@
+import argparse
 import json
+import json as _json
 import os
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from hoso.access.services import resolve_actor
 from hoso.capture import selectors, services
+from hoso.capture.hotfolder import HotFolder
 from hoso.capture.intake import count_files, ingest_folder
 from hoso.capture.worker import can_spawn_workers, run_worker, spawn_workers
 
@@ -27,9 +32,17 @@ class Command(BaseCommand):
                             help="Số tiến trình xử lý song song (mặc định: số lõi CPU)")
         parser.add_argument("--no-ocr", action="store_true", help="Không nhận dạng chữ (chỉ PDF/A và ảnh thu nhỏ)")
         parser.add_argument("--as", dest="as_user", help="Thực hiện với tư cách người dùng này")
+        parser.add_argument("--watch", action="store_true",
+                            help="Thư mục nóng: theo dõi liên tục, nhận mỗi thư mục hồ sơ khi máy quét ghi xong "
+                                 "(Ctrl+C để dừng; với --json in một dòng JSON cho mỗi đợt)")
+        parser.add_argument("--interval", type=float, default=10.0, help="--watch: số giây giữa hai lần xem")
+        parser.add_argument("--settle", type=float, default=30.0,
+                            help="--watch: thư mục phải đứng yên bấy nhiêu giây mới được nhận")
+        parser.add_argument("--max-polls", type=int, default=0, help=argparse.SUPPRESS)
 
     def handle(self, *args, folder: str, batch_name: str, json: bool, enqueue: bool, jobs: int, no_ocr: bool,
-               as_user: str | None, **options):
+               as_user: str | None, watch: bool = False, interval: float = 10.0, settle: float = 30.0,
+               max_polls: int = 0, **options):
         try:
             actor = resolve_actor(as_user)
         except LookupError as exc:
@@ -39,6 +52,10 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy thư mục «{folder}».")
         if jobs < 1:
             raise CommandError("--jobs phải từ 1 trở lên.")
+        if watch:
+            self._watch(actor, root, batch_name, json=json, enqueue=enqueue, jobs=jobs, run_ocr=not no_ocr,
+                        interval=max(0.0, interval), settle=max(0.0, settle), max_polls=max_polls)
+            return
         try:
             batch = services.start_batch(actor=actor, name=batch_name or root.resolve().name,
                                          folder=str(root.resolve()), run_ocr=not no_ocr)
@@ -53,6 +70,37 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(report))
         else:
             self._print(report, enqueue)
+
+    def _watch(self, actor, root: Path, batch_name: str, *, json: bool, enqueue: bool, jobs: int, run_ocr: bool,
+               interval: float, settle: float, max_polls: int) -> None:
+        hot = HotFolder.open(root, settings.DATA_DIR, settle)
+        self.stderr.write(f"Đang theo dõi «{hot.root}» (xem mỗi {interval:g} giây; nhận thư mục đứng yên "
+                          f"{settle:g} giây). Ctrl+C để dừng.")
+        polls = 0
+        try:
+            while True:
+                names = hot.ready(time.monotonic())
+                if names:
+                    stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+                    batch = services.start_batch(actor=actor, name=f"{batch_name or hot.root.name} {stamp}",
+                                                 folder=str(hot.root), run_ocr=run_ocr)
+                    ingest_folder(actor=actor, root=hot.root, batch=batch, names=names)
+                    hot.mark_taken(names)
+                    if not enqueue:
+                        self._process(batch, jobs)
+                    report = selectors.batch_report(batch=batch)
+                    if json:
+                        self.stdout.write(_json.dumps(report, ensure_ascii=False, default=str))
+                    else:
+                        self._print(report, enqueue)
+                polls += 1
+                if max_polls and polls >= max_polls:
+                    return
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            self.stderr.write("Đã dừng theo dõi.")
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
 
     def _process(self, batch, jobs: int) -> None:
         settled, total = selectors.batch_progress(batch=batch)
