@@ -226,3 +226,24 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     expect(page.locator(".messages")).to_contain_text("đã chuyển sang «Đã kiểm tra»")
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.VERIFIED
+
+
+def test_upload_without_javascript(browser, live_server, world: Dossier, tmp_path):
+    """The plain multi-file form: the files are taken in and the batch page lists them, refused ones with why."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        sign_in(page, "nhaplieu")
+        page.goto(f"/so-hoa/ho-so/{NUMBER}/tai-len/")
+        (tmp_path / "a.png").write_bytes(png(230))
+        (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4 hong")
+        page.get_by_label("Chọn tệp ảnh trang").set_input_files([tmp_path / "a.png", tmp_path / "b.pdf"])
+        page.get_by_role("button", name="Tải lên").click()
+        expect(page).to_have_url(re.compile(r"/so-hoa/dot/\d+/$"))
+        expect(page.locator(".messages")).to_contain_text("Đã nhận 1 trang; 1 tệp không nhận")
+        expect(page.locator(".notice")).to_contain_text("b.pdf")
+        expect(page.locator("table.items")).to_contain_text("Chờ xử lý")
+        assert list(world.pages.values_list("original_name", flat=True)) == ["a.png"]
+    finally:
+        context.close()
