@@ -103,6 +103,12 @@ def sign_in(page: BrowserPage, username: str) -> None:
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
 
 
+def idle(page: BrowserPage) -> None:
+    """Let the page's image requests finish before the next step: the test database (SQLite in memory, shared
+    cache) refuses concurrent writers instead of waiting, and every image request writes the audit trail."""
+    page.wait_for_load_state("networkidle")
+
+
 def drop_files(page: BrowserPage, selector: str, files: dict[str, bytes]) -> None:
     """Drop files on an element as a user dragging them from the desktop would."""
     payload = [{"name": name, "data": base64.b64encode(data).decode()} for name, data in files.items()]
@@ -152,6 +158,7 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     run_worker(until_empty=True)
     assert set(Page.objects.values_list("state", flat=True)) == {Page.State.DONE}
     page.goto(batch_url)
+    idle(page)
     expect(page.locator(".stage-counts")).to_contain_text("Hoàn tất 1")
     expect(page.locator(".notice")).to_contain_text("ghi-chu.txt")
 
@@ -159,10 +166,18 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     page.goto(f"/so-hoa/ho-so/{NUMBER}/")
     expect(page.locator("#page-label")).to_have_text("Trang 1")
     expect(page.locator("#page-image")).to_be_visible()
+    idle(page)
     page.locator("#canvas").focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator("#page-label")).to_have_text("Trang 2")
     expect(page.get_by_label("Tên loại văn bản")).to_be_focused()  # ready for data entry on every page
+    idle(page)
+    page.keyboard.press("PageUp")  # pages on from the form too (nothing typed: no question)
+    expect(page.locator("#page-label")).to_have_text("Trang 1")
+    idle(page)
+    page.keyboard.press("PageDown")
+    expect(page.locator("#page-label")).to_have_text("Trang 2")
+    idle(page)
     page.locator("#canvas").focus()
     page.keyboard.press("+")
     expect(page.locator("#zoom-level")).to_have_text("125%")
@@ -172,16 +187,19 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     with page.expect_navigation():  # the order is saved, then the viewer reloads
         page.locator(f'.thumb[data-page="{third.pk}"]').drag_to(page.locator(".thumb").first)
     expect(page.locator(".thumb").first).to_have_attribute("data-page", str(third.pk))
+    idle(page)
     assert list(dossier.pages.order_by("sequence").values_list("original_name", flat=True)) == [
         "trang-3.png", "trang-1.png", "trang-2.png"]
     # …and with the move buttons: the last page one place up.
     page.get_by_role("button", name="Đưa trang 3 lên trước").click()
     expect(page.locator(".messages")).to_contain_text("Đã chuyển trang tới vị trí 2")
+    idle(page)
     assert list(dossier.pages.order_by("sequence").values_list("original_name", flat=True)) == [
         "trang-3.png", "trang-2.png", "trang-1.png"]
 
     # Group pages 1–2 into a document with the keyboard only: Esc cancels, Enter saves and moves on.
     page.goto(f"/so-hoa/ho-so/{NUMBER}/?p=1")
+    idle(page)
     doc_type = page.get_by_label("Tên loại văn bản")
     expect(doc_type).to_be_focused()
     page.keyboard.type("Nhầm")
@@ -201,6 +219,7 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"\?p=3$"))
     expect(page.locator(".messages")).to_contain_text("Đã lưu văn bản số 1 (Giấy báo tử), trang 1–2")
+    idle(page)
     document = dossier.documents.get()
     assert (document.number, document.symbol, document.issued_on.display()) == ("125", "GBT", "05/1972")
     assert list(dossier.pages.order_by("sequence").values_list("document_id", flat=True)) == [
@@ -210,18 +229,20 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     page.goto("about:blank")
     run_worker(until_empty=True)
     page.goto(f"/so-hoa/ho-so/{NUMBER}/?p=3")
+    idle(page)
     page.get_by_role("button", name="Đánh dấu «Đã nhập liệu»").click()
     expect(page.locator(".messages")).to_contain_text("đã chuyển sang «Đã nhập liệu»")
     expect(page.get_by_role("button", name="Đánh dấu «Đã kiểm tra»")).to_have_count(0)  # not the operator's step
 
     # A second person compares the data with the images and marks it verified.
-    page.wait_for_load_state("networkidle")
+    idle(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     sign_in(page, "kiemtra")
     page.goto(f"/so-hoa/ho-so/{NUMBER}/")
     expect(page.locator("#page-image")).to_be_visible()
+    idle(page)
     page.get_by_role("button", name="Đánh dấu «Đã kiểm tra»").click()
     expect(page.locator(".messages")).to_contain_text("đã chuyển sang «Đã kiểm tra»")
     dossier.refresh_from_db()

@@ -1,6 +1,7 @@
 // The page viewer: zoom (+ - 0), rotate for display only (R, Shift+R), previous/next page (← → PageUp PageDown),
 // thumbnails dragged to reorder (or Alt+↑/↓ on a thumbnail), Shift+click to pick a page range, and the document
-// form: Enter saves, Esc cancels. Everything also works with the buttons and links alone.
+// form: Enter saves, Esc cancels, PageUp/PageDown change page (asking first if something was typed). Everything
+// also works with the buttons and links alone.
 (function () {
   "use strict";
   const viewer = document.getElementById("viewer");
@@ -64,6 +65,16 @@
     const el = document.activeElement;
     const form = document.getElementById("doc-form");
     if (form && el && form.contains(el)) {
+      if (event.key === "PageUp" || event.key === "PageDown") {  // page on while typing, nothing lost unasked
+        const dirty = Array.from(form.querySelectorAll("input, textarea, select")).some(function (x) {
+          return (x.type === "checkbox" || x.type === "radio") ? x.checked !== x.defaultChecked
+            : x.tagName === "SELECT" ? Array.from(x.options).some(function (o) { return o.selected !== o.defaultSelected; })
+            : x.value !== x.defaultValue;
+        });
+        event.preventDefault();
+        if (!dirty || window.confirm("Bỏ những gì vừa gõ và chuyển trang?")) go(event.key === "PageUp" ? "prev-page" : "next-page");
+        return;
+      }
       if (event.key === "Escape") {
         event.preventDefault();
         form.reset();
