@@ -25,6 +25,7 @@ from hoso.vntext import (
 )
 from hoso.vntext.dates import PartialDate
 
+from .bulk import insert_objects
 from .models import (
     Alias,
     BenefitDecision,
@@ -439,15 +440,15 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
         for p in (seed.subject, *(r.person for r in seed.relatives)):
             people.append(_person_from_seed(p))
             person_seeds.append(p)
-    Person.objects.bulk_create(people)
+    insert_objects(people)
     by_seed = {id(s): p for s, p in zip(person_seeds, people, strict=True)}
     aliases = [Alias(person=by_seed[id(s)], name=nfc(a), name_folded=fold(a)) for s in person_seeds for a in s.aliases]
-    Alias.objects.bulk_create(aliases)
+    insert_objects(aliases)
     through = Person.categories.through
     links = {(by_seed[id(s)].pk, categories[c].pk) for s in person_seeds for c in s.categories}
     links |= {(by_seed[id(d.subject)].pk, categories[d.category].pk) for d in seeds}
     links |= {(by_seed[id(r.person)].pk, categories["TN"].pk) for d in seeds for r in d.relatives}
-    through.objects.bulk_create(through(person_id=p, category_id=c) for p, c in links)
+    insert_objects([through(person_id=p, category_id=c) for p, c in sorted(links)], returning=False)
 
     dossiers = []
     for seed in seeds:
@@ -464,7 +465,7 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
     clash = list(Dossier.objects.filter(number__in=numbers).values_list("number", flat=True)[:5])
     if clash or len(set(numbers)) != len(numbers):
         raise ValidationError({"number": f"Số hồ sơ đã có trong hệ thống: {', '.join(clash) or 'trùng trong lô'}"})
-    Dossier.objects.bulk_create(dossiers)
+    insert_objects(dossiers)
 
     children: dict[type[models.Model], list[models.Model]] = {
         MartyrRecord: [], InjuryAssessment: [], BenefitDecision: [], DossierRelative: []}
@@ -477,10 +478,10 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
             DossierRelative(dossier=dossier, person=by_seed[id(r.person)], relationship=r.relationship,
                             receives_benefit=r.receives_benefit, keeps_worship=r.keeps_worship)
             for r in seed.relatives]
-    for model, objs in children.items():
+    for objs in children.values():
         for obj in objs:
             _validate(obj, exclude=["dossier", "person", "beneficiary"])
-        model.objects.bulk_create(objs)
+        insert_objects(objs)
     _cache_written(people, aliases, dossiers, children[MartyrRecord], children[DossierRelative])
     return dossiers
 
