@@ -415,3 +415,17 @@ def test_too_many_files_in_one_plain_post_is_explained(scanner, martyr_dossier, 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', csrf_client.get(url).content.decode())[1]
     response = csrf_client.post(url, {"csrfmiddlewaretoken": token, "files": files})
     assert response.status_code == 400 and "tối đa 100 tệp" in response.content.decode()
+
+
+def test_viewer_empty_state_and_odd_page_numbers(scanner, martyr_dossier, tmp_path):
+    client = client_for(scanner)
+    html = client.get(f"/so-hoa/ho-so/{martyr_dossier.number}/?p=abc").content.decode()
+    assert "Hồ sơ chưa có trang số hóa nào" in html and "tải ảnh trang lên" in html
+    add_pages(scanner, martyr_dossier, tmp_path, 2)
+    for odd in ("abc", "-4", "999", "1.5"):
+        response = client.get(f"/so-hoa/ho-so/{martyr_dossier.number}/?p={odd}")
+        assert response.status_code == 200 and 'id="page-label"' in response.content.decode()
+    bad = client.post(f"/so-hoa/ho-so/{martyr_dossier.number}/sap-xep/", {"page": "x", "dir": "up"}, follow=True)
+    assert "Không tìm thấy trang cần di chuyển" in bad.content.decode()
+    bad = client.post(f"/so-hoa/ho-so/{martyr_dossier.number}/tinh-trang/", {"status": "khong-co"}, follow=True)
+    assert "Tình trạng số hóa không hợp lệ" in bad.content.decode()
