@@ -4,12 +4,18 @@ same file with openpyxl alone (read-only streaming, no conversion). Then the sam
 (every row "unchanged": the upsert path). Wall seconds and CPU seconds (user + system of that process) are
 both shown: on a shared machine the wall time also counts the time other processes held the cores.
 `--phases` adds where the import's time goes (wall seconds inside each step, measured by wrapping them).
+A big register is read and parsed in a second process while the first writes (registers/pipeline.py): the
+split table shows each process's CPU seconds and peak memory; the writer's CPU is the critical path on a
+loaded machine. `--sequential` imports in one process, for comparison.
 
     .venv/bin/python bench/import.py [--rows 120000] [--encoding TCVN3|VNI|UNICODE] [--workdir DIR] [--phases]
+                                     [--sequential]
 """
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -26,6 +32,7 @@ def main() -> None:
     parser.add_argument("--encoding", default="TCVN3")
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--phases", action="store_true", help="time each step of the import")
+    parser.add_argument("--sequential", action="store_true", help="read, parse and write in one process")
     parser.add_argument("--_step", choices=["make", "read", "import", "reimport"], help=argparse.SUPPRESS)
     parser.add_argument("--_file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -59,13 +66,20 @@ def main() -> None:
           f"(cpu {'PASS' if import_cpu <= 60 else 'FAIL'}); memory <= 500 MB: "
           f"{'PASS' if import_mb <= 500 else 'FAIL'}   (machine: {os.cpu_count()} cores, load average up to "
           f"{load:.1f})")
+    print(f"{'split (inside the import)':28} {'wall s':>7} {'writer cpu s':>13} {'reader cpu s':>13} "
+          f"{'writer MiB':>11} {'reader MiB':>11}")
+    for step in ("import", "reimport"):
+        stats = json.loads(register.with_suffix(f".{step}.json").read_text())
+        print(f"{step:28} {stats['wall']:7.1f} {stats['cpu_self']:13.1f} {stats['cpu_children']:13.1f} "
+              f"{stats['mib_self']:11.0f} {stats['mib_children']:11.0f}")
 
 
 def _child(step: list[str], args, env) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS MiB) of one step run in its own process."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, __file__, "--rows", str(args.rows), "--encoding", args.encoding,
-                                *(["--phases"] if args.phases else []), "--_step", *step], env=env, cwd=ROOT)
+                                *(["--phases"] if args.phases else []),
+                                *(["--sequential"] if args.sequential else []), "--_step", *step], env=env, cwd=ROOT)
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         sys.exit(f"step {step[0]} failed")
@@ -136,8 +150,12 @@ def _import(args) -> None:
 
     phases = _time_phases() if args.phases else None
     started = time.perf_counter()
-    report = import_register(actor=system_user(), path=Path(args._file))
+    report = import_register(actor=system_user(), path=Path(args._file), parallel=False if args.sequential else None)
     total = time.perf_counter() - started
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    Path(args._file).with_suffix(f".{args._step}.json").write_text(json.dumps({
+        "wall": total, "cpu_self": own.ru_utime + own.ru_stime, "cpu_children": children.ru_utime + children.ru_stime,
+        "mib_self": own.ru_maxrss / 1024, "mib_children": children.ru_maxrss / 1024}))
     print(f"{args._step}: created {report.created:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
           f"errors {len(report.errors):,}, warnings {report.warnings_total:,}, encodings {dict(report.encodings)}",
           file=sys.stderr)

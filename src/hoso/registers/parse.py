@@ -80,8 +80,10 @@ class UnitIndex:
     def __init__(self) -> None:
         self.by_name: dict[str, list[AdminUnit]] = defaultdict(list)
         self._matched: dict[str, AdminUnit | None] = {}  # registers repeat the same places thousands of times
+        self.by_pk: dict[int, AdminUnit] = {}
         for unit in AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE).select_related("parent"):
             self.by_name[_strip_kind(unit.name_folded)].append(unit)
+            self.by_pk[unit.pk] = unit
 
     def match(self, text: str) -> AdminUnit | None:
         if text not in self._matched:
@@ -93,7 +95,7 @@ class UnitIndex:
     def _match(self, text: str) -> AdminUnit | None:
         """The commune a place text names ("thôn X, xã Triệu Long, huyện Triệu Phong"), or None when unknown
         or ambiguous. Same-name communes are told apart by the district written after them."""
-        parts = [_strip_kind(p.strip()) for p in fold(text.replace(",", " , ")).split(" , ") if p.strip()]
+        parts = [_strip_kind(p) for p in (fold(piece) for piece in text.split(",")) if p]  # fold drops commas
         for i, part in enumerate(parts):
             candidates = self.by_name.get(part, [])
             if len(candidates) == 1:

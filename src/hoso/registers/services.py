@@ -7,6 +7,7 @@ same file twice changes nothing.
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, islice
@@ -25,6 +26,7 @@ from hoso.records.seeds import DossierSeed, PersonSeed
 from hoso.vntext import legacy
 
 from .parse import Issue, ParsedRow, RowParser, find_header
+from .pipeline import parsed_rows, should_parallelise
 from .reader import Cell, Register, RegisterFileError
 
 BATCH = 2000  # rows per committed batch
@@ -101,7 +103,7 @@ def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
 def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
                     mapping: dict[str, str] | None = None, columns: dict[int, str] | None = None,
                     dry_run: bool = False, batch_size: int | None = None, name: str | None = None,
-                    progress: Callable[[int], None] | None = None) -> ImportReport:
+                    progress: Callable[[int], None] | None = None, parallel: bool | None = None) -> ImportReport:
     """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register.
 
     `mapping` ({header text: field}) adds to the detected columns; `columns` ({column index: field}) replaces
@@ -109,6 +111,8 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
     its own audit event, so a crash loses at most the batch in flight and importing again resumes (rows already in are
     "unchanged"). A dry run rolls every batch back. `progress(n)` is called after each batch with its rows.
     `name` is the file name for the report and the audit trail (default: the path's).
+    `parallel`: read and parse the rows in a second process while this one writes (see pipeline.py); by
+    default only for big files.
     """
     register = Register(Path(path), sheet)
     report = ImportReport(file=name or Path(path).name, sheet=register.sheet_name, dry_run=dry_run)
@@ -125,7 +129,10 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
         parser = RowParser(columns=layout.columns, categories=set(Category.objects.values_list("code", flat=True)),
                            province=settings.HOSO_PROVINCE_CODE, convert=_convert)
         data = chain(head[layout.first_data_index:], rows)
-        _run(actor, parser, data, report, progress, dry_run, batch_size or BATCH)
+        if parallel is None:
+            parallel = should_parallelise(Path(path))
+        with closing(parsed_rows(parser, data, parallel=parallel)) as parsed:
+            _run(actor, parsed, report, progress, dry_run, batch_size or BATCH)
         if not dry_run:
             record_event(actor=actor, action="import_register", object_type="register", summary=report.file,
                          after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}
@@ -145,15 +152,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _run(actor, parser: RowParser, data, report: ImportReport, progress, dry_run: bool, batch_size: int) -> None:
+def _run(actor, rows: Iterator[ParsedRow | None], report: ImportReport, progress, dry_run: bool,
+         batch_size: int) -> None:
     seen: dict[str, int] = {}
     batch: list[ParsedRow] = []
     pending = 0  # rows read since the last progress call (failed and empty ones too)
-    for number, cells in data:
+    for parsed in rows:
         pending += 1
-        parsed = parser.parse(number, cells)
         if parsed is None:
             continue
+        number = parsed.row
         report.rows += 1
         report.encodings.update(parsed.encodings)
         report.warnings_total += len(parsed.warnings)
