@@ -5,14 +5,13 @@ Skipped when /usr/bin/chromium is absent, unless HOSO_REQUIRE_BROWSER=1 (then it
 """
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from playwright.sync_api import Page, expect
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
@@ -21,35 +20,12 @@ from hoso.records.categories import CATEGORIES
 from hoso.records.models import Category, Person
 from hoso.vntext.legacy import Encoding, from_unicode
 
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRE_BROWSER = os.environ.get("HOSO_REQUIRE_BROWSER") == "1"
-if not CHROMIUM.exists():
-    if REQUIRE_BROWSER:
-        pytest.fail(f"HOSO_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
-try:
-    from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - the package is a test dependency
-    if REQUIRE_BROWSER:
-        raise
-    pytest.skip("the playwright package is not installed", allow_module_level=True)
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "mat-khau-rat-dai-2025"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        connections.close_all()
 
 
 @pytest.fixture

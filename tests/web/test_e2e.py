@@ -3,63 +3,24 @@
 Skipped when /usr/bin/chromium is absent, unless HOSO_REQUIRE_BROWSER=1 (then it fails instead).
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
+from playwright.sync_api import Page, expect
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.records.categories import CATEGORIES
-from hoso.records.models import Category, Dossier, Person
+from hoso.records.models import Dossier, Person
 from hoso.vntext import PartialDate
-
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRE_BROWSER = os.environ.get("HOSO_REQUIRE_BROWSER") == "1"
-
-if not CHROMIUM.exists():
-    if REQUIRE_BROWSER:
-        pytest.fail(f"HOSO_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
-
-try:
-    from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - the package is a test dependency
-    if REQUIRE_BROWSER:
-        raise
-    pytest.skip("the playwright package is not installed", allow_module_level=True)
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "mat-khau-rat-dai-2025"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-        # Inside sync_playwright() Django hands out other connection objects (context-local); close them
-        # so that PostgreSQL can drop the test database at the end.
-        connections.close_all()
 
 
-@pytest.fixture
-def categories(transactional_db):
-    """The categories a migration loads. live_server's transactional tests flush the database after each
-    test, and serialized_rollback cannot restore them here: inside sync_playwright() the connection object
-    is not the one that holds the serialized copy."""
-    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):
-        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
 
 
 @pytest.fixture
