@@ -6,6 +6,7 @@ Messages raised to users are Vietnamese (`django.core.exceptions.ValidationError
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -124,19 +125,38 @@ def _fill_person(person: Person, values: dict[str, Any], *, check_relations: boo
         raise ValidationError({"full_name": "Cần nhập họ và tên."})
     parts_given = {"family_name", "middle_name", "given_name"} & set(values)
     if not parts_given and ("full_name" in values or not person.given_name):
-        parts = split_name(person.full_name)
+        parts = _split_name(person.full_name)
         person.family_name, person.middle_name, person.given_name = parts.family, parts.middle, parts.given
-    person.name_folded = fold(person.full_name)
-    person.sort_key = name_collation_key(PersonName(person.family_name, person.middle_name, person.given_name))
+    person.name_folded = _fold_name(person.full_name)
+    person.sort_key = _sort_key(person.family_name, person.middle_name, person.given_name)
     if person.national_id and not NATIONAL_ID.match(person.national_id):
         raise ValidationError({"national_id": "Số định danh cá nhân phải gồm 12 chữ số (CMND cũ: 9 chữ số)."})
     # Also turns typed dates into PartialDate. Bulk loads pass unit objects read from the database, so the
-    # per-object "does this unit exist" queries are skipped there.
-    exclude = ["name_folded", "sort_key"] if check_relations else ["name_folded", "sort_key", "hometown_unit",
-                                                                    "residence_unit", "merged_into"]
+    # per-object "does this unit exist" queries are skipped there, and they check only the fields they set
+    # (a new person's other fields hold their defaults, valid by definition).
+    if check_relations:
+        exclude = ["name_folded", "sort_key"]
+    else:
+        exclude = [name for name in _PERSON_FIELD_NAMES
+                   if name in _PERSON_RELATIONS or (name not in values and name not in _NAME_PARTS)]
     _validate(person, exclude=exclude)
     if person.birth_date and person.death_date and person.death_date.latest() < person.birth_date.earliest():
         raise ValidationError({"death_date": "Ngày mất không thể trước ngày sinh."})
+
+
+_PERSON_FIELD_NAMES = tuple(f.name for f in Person._meta.fields)
+_NAME_PARTS = frozenset({"full_name", "family_name", "middle_name", "given_name"})
+_PERSON_RELATIONS = frozenset({"hometown_unit", "residence_unit", "merged_into"})
+_DOSSIER_FIELD_NAMES = tuple(f.name for f in Dossier._meta.fields)
+
+# Pure functions of a name, cached: a register or a province repeats the same names thousands of times.
+_split_name = lru_cache(maxsize=65_536)(split_name)
+_fold_name = lru_cache(maxsize=65_536)(fold)
+
+
+@lru_cache(maxsize=65_536)
+def _sort_key(family: str, middle: str, given: str) -> str:
+    return name_collation_key(PersonName(family, middle, given))
 
 
 def _set_aliases(person: Person, aliases: Iterable[str]) -> list[str]:
@@ -459,7 +479,10 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
         dossier = Dossier(number=canonical_dossier_number(seed.number), category=category, subject=subject,
                           **_clean_text(seed.values))
         dossier.title = dossier.title or _default_title(category, subject)
-        _validate(dossier, exclude=["category", "subject"])  # both set just above from rows already loaded
+        # Category and subject were set just above from rows already loaded; the fields not given hold their
+        # defaults: only what the seed sets is checked.
+        _validate(dossier, exclude=[n for n in _DOSSIER_FIELD_NAMES if n not in seed.values and n not in {
+            "number", "title"}])
         dossiers.append(dossier)
     numbers = [d.number for d in dossiers]
     clash = list(Dossier.objects.filter(number__in=numbers).values_list("number", flat=True)[:5])
