@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from hoso.access.models import AuditEvent, User
 from hoso.access.permissions import DELETE_DOSSIER, EDIT_DOSSIER, VIEW_DOSSIER, Permission
+from hoso.capture import services as capture_services
 from hoso.records import selectors, services
 from hoso.records.models import Confidentiality, Document, Dossier, DossierRelative, Person
 
@@ -127,7 +128,9 @@ DOSSIER_EXAMPLE = _example("Hồ sơ liệt sĩ", {
                 "aliases": ["Ba Bình"]},
     "martyr": {"place_of_sacrifice": "Thành cổ Quảng Trị", "unit": "Trung đoàn 48"},
 })
-DOSSIER_CHANGE = _example("Đổi tình trạng", {"status": "da_nhap", "end_date": "31/12/1975"})
+NEW_STATUS = ("Hồ sơ mới đăng ký ở tình trạng «Chưa số hóa»; tình trạng số hóa đổi theo từng bước của quy trình "
+              "(đã quét → đã nhập liệu → đã kiểm tra bởi người thứ hai → đã lưu trữ).")
+DOSSIER_CHANGE = _example("Sửa ngày kết thúc", {"end_date": "31/12/1975"})
 PERSON_EXAMPLE = _example("Thân nhân", {"full_name": "Trần Thị Lan", "sex": "nu", "birth_date": "12/05/1925",
                                         "categories": ["TN"]})
 PERSON_CHANGE = _example("Thêm bí danh", {"death_date": "27/07/1990", "aliases": ["Bà Lan"]})
@@ -199,6 +202,8 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
     def create(self, request, *args, **kwargs):
         data = self.valid(DossierCreateSerializer)
         martyr = data.pop("martyr", None)
+        if data.get("status", Dossier.Status.NOT_STARTED) != Dossier.Status.NOT_STARTED:
+            raise ValidationError({"status": [NEW_STATUS]})
         with transaction.atomic(), service_errors():
             subject = self._subject(data)
             dossier = services.register_dossier(actor=request.user, number=data.pop("number"),
@@ -207,15 +212,23 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
         return Response(DossierRecordSerializer(self._reloaded(dossier)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Sửa hồ sơ", request=DossierWriteSerializer, responses=DossierRecordSerializer,
-                   examples=_example("Sửa hồ sơ", {"number": "QTI/LS-07956/CM", "category": "LS", "status": "da_nhap"}))
+                   examples=_example("Sửa hồ sơ", {"number": "QTI/LS-07956/CM", "category": "LS"}))
     def update(self, request, *args, partial: bool = False, **kwargs):
         dossier = self.get_object()
         data = self.valid(DossierWriteSerializer, partial=partial)
         martyr = data.pop("martyr", None)
-        with transaction.atomic(), service_errors():
-            dossier = services.update_dossier(actor=request.user, dossier=dossier, number=data.pop("number", None),
-                                              category_code=data.pop("category", None), **data)
-            self._martyr(dossier, martyr)
+        wanted = data.pop("status", None)
+        with transaction.atomic():
+            with service_errors():
+                dossier = services.update_dossier(actor=request.user, dossier=dossier,
+                                                  number=data.pop("number", None),
+                                                  category_code=data.pop("category", None), **data)
+                self._martyr(dossier, martyr)
+            if wanted and wanted != dossier.status:  # one step at a time, verification by a second person
+                with service_errors(prefix="status"):
+                    dossier = capture_services.set_dossier_status(
+                        actor=request.user, dossier=dossier, status=wanted,
+                        note=str(request.data.get("status_note", "") or ""))
         return Response(DossierRecordSerializer(self._reloaded(dossier)).data)
 
     @extend_schema(summary="Sửa một phần hồ sơ", request=DossierWriteSerializer, responses=DossierRecordSerializer,
