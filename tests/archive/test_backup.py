@@ -138,7 +138,8 @@ def _show(install: Install, number: str) -> dict:
 
 
 def test_backup_wipe_restore_brings_back_every_dossier_page_file_and_audit_event(original, installs, tmp_path):
-    assert original.query("SELECT COUNT(*) FROM records_page WHERE state = 'done'") == [(3,)]
+    assert original.query("SELECT COUNT(*) FROM records_page WHERE state = 'done'") == [(3,)], original.query(
+        "SELECT sequence, state, error FROM records_page")
     events = original.query("SELECT id, hash FROM access_auditevent ORDER BY id")
     report = original.json("backup", "--to", str(tmp_path / "a"), "--to", str(tmp_path / "b"))
     first, second = report["sets"]
@@ -291,3 +292,24 @@ def test_fixity_killed_with_sigkill_resumes_at_once_from_its_checkpoint(original
     result = original.json("verify", "--fixity", "--rate", "0")["fixity"]
     assert result["resumed"] and result["run"] == run_id and result["ok"]
     assert result["checked"] == len(_blob_columns(original))
+
+
+def test_a_stored_file_that_no_longer_matches_is_left_out_of_the_backup_and_named(original, tmp_path):
+    """Last in this module: it damages the original install's store (and mends it afterwards)."""
+    destination = tmp_path / "damaged"
+    full = original.json("backup", "--to", str(destination))["sets"][0]
+    assert original.json("backup", "--verify", str(destination / full["id"]))["ok"]  # one set's folder
+    victim = sorted((original.data / "blobs").glob("??/??/*"))[0]
+    kept = victim.read_bytes()
+    os.chmod(victim, 0o644)
+    victim.write_bytes(kept[:-1] + bytes([kept[-1] ^ 0xFF]))
+    try:
+        result = original.run("backup", "--to", str(destination), "--full", "--json", check=False)
+        assert result.returncode == 1 and victim.name in result.stderr
+        report = json.loads(result.stdout)["sets"][0]
+        assert report["unreadable"] == [{"sha256": victim.name, "reason": "changed"}]
+        manifest = json.loads((destination / report["id"] / "manifest.json").read_text())
+        assert victim.name not in {b["sha256"] for b in manifest["blobs"]}
+        assert report["blobs"] == full["blobs"] - 1
+    finally:
+        victim.write_bytes(kept)

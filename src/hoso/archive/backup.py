@@ -266,8 +266,21 @@ def verify_set(backup: BackupSet) -> list[str]:
 
 
 def verify_destination(destination: Path) -> tuple[bool, list[SetCheck], list[str]]:
-    """Check every set in a destination and the chain of every incremental set."""
+    """Check every set in a destination and the chain of every incremental set (given one set's folder: that
+    set and the chain it builds on, found beside it)."""
+    single = None
+    if (destination / MANIFEST).exists():
+        single, destination = destination.name, destination.parent
     sets, problems = list_sets(destination)
+    if single:
+        chosen = next((s for s in sets if s.path.name == single), None)
+        if chosen is None:
+            return False, [], [p for p in problems if p.startswith(f"{single}:")]
+        try:
+            wanted = {s.id for s in chain(sets, chosen)}
+        except BackupError:
+            wanted = {chosen.id}
+        sets, problems = [s for s in sets if s.id in wanted], []
     if not sets and not problems:
         problems.append(f"{destination}: không có bộ sao lưu nào")
     checks = []
