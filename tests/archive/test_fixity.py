@@ -243,3 +243,25 @@ def test_the_last_backup_appears_on_the_panel(admin_user):
     client.force_login(admin_user)
     page = client.get("/").content.decode()
     assert "Sao lưu gần nhất" in page and "bản đầy đủ" in page
+
+
+def test_the_weekly_check_runs_in_slices_behind_waiting_pages(actor, pages, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from hoso.capture.worker import _claim_next
+
+    settings.HOSO_FIXITY_SLICE_SECONDS = 0  # one file per slice
+    assert fixity.schedule_if_due()
+    ready = list(DBTaskResult.objects.ready().order_by(*DBTaskResult._meta.ordering))
+    assert ready[-1].task_path == fixity.weekly_fixity.module_path  # the pages' processing goes first
+    assert [r.task_path for r in ready[:-1]] == ["hoso.capture.tasks.process_page"] * 3
+    DBTaskResult.objects.exclude(task_path=fixity.weekly_fixity.module_path).delete()  # not processed here
+
+    results = []
+    while (claimed := _claim_next("test")) is not None:
+        assert claimed.task_path == fixity.weekly_fixity.module_path
+        claimed.delete()
+        results.append(fixity.weekly_fixity.call())
+    assert results == ["paused", "paused", "paused", "ok"]
+    run = FixityRun.objects.get()
+    assert (run.status, run.checked, run.resumed, run.trigger) == (FixityRun.Status.OK, 3, 3, "weekly")

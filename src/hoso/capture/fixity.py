@@ -125,6 +125,7 @@ def describe(entry: dict) -> str:
 class FixityOutcome:
     run: FixityRun
     resumed: bool
+    finished: bool = True  # False: paused after max_seconds, to be resumed
 
     @property
     def ok(self) -> bool:
@@ -192,16 +193,19 @@ def _finish(run: FixityRun, *, actor: User) -> None:
 
 
 def run_fixity(*, actor: User, rate_mb: float | None = None, restart: bool = False, trigger: str = "command",
-               progress: Progress | None = None, store: BlobStore | None = None) -> FixityOutcome:
+               progress: Progress | None = None, store: BlobStore | None = None,
+               max_seconds: float | None = None) -> FixityOutcome:
     """Check every referenced and every stored file; resumes the last unfinished run unless `restart`.
 
-    rate_mb: read limit in MB/s (default HOSO_FIXITY_RATE_MB; 0 = unlimited). On KeyboardInterrupt the
-    position is saved (status "interrupted") and the interrupt goes on up."""
+    rate_mb: read limit in MB/s (default HOSO_FIXITY_RATE_MB; 0 = unlimited). max_seconds: pause (status
+    "interrupted", finished=False) once this long has passed. On KeyboardInterrupt the position is saved
+    (status "interrupted") and the interrupt goes on up."""
     store = store or blob_store()
     rate_mb = settings.HOSO_FIXITY_RATE_MB if rate_mb is None else max(0.0, float(rate_mb))
     run, resumed = _open_run(actor=actor, rate_mb=rate_mb, restart=restart, trigger=trigger)
     digests = sorted_union(referenced_digests(run.position), stored_digests(store, run.position))
     saved_at, since_saved = time.monotonic(), 0
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     try:
         for check in iter_checks(store, digests, rate=rate_mb * MB):
             if check.status in (MISSING, CHANGED):
@@ -216,6 +220,9 @@ def run_fixity(*, actor: User, rate_mb: float | None = None, restart: bool = Fal
             if since_saved >= CHECKPOINT_BLOBS or time.monotonic() - saved_at >= CHECKPOINT_SECONDS:
                 _checkpoint(run)
                 saved_at, since_saved = time.monotonic(), 0
+            if deadline is not None and time.monotonic() >= deadline:
+                _checkpoint(run, status=FixityRun.Status.INTERRUPTED)
+                return FixityOutcome(run=run, resumed=resumed, finished=False)
     except BaseException:
         _checkpoint(run, status=FixityRun.Status.INTERRUPTED)
         raise
@@ -223,13 +230,18 @@ def run_fixity(*, actor: User, rate_mb: float | None = None, restart: bool = Fal
     return FixityOutcome(run=run, resumed=resumed)
 
 
-@task(queue_name="default")
+@task(queue_name="default", priority=-10)  # after any page waiting to be processed
 def weekly_fixity() -> str:
-    """The scheduled run (resumes an interrupted one), at the configured rate limit."""
+    """The scheduled run (resumes an interrupted one), at the configured rate limit, in slices of
+    HOSO_FIXITY_SLICE_SECONDS: after each slice it queues itself again behind the pages waiting to be
+    processed, so a long check never holds the capture queue up for hours."""
     try:
-        outcome = run_fixity(actor=system_user(), trigger="weekly")
+        outcome = run_fixity(actor=system_user(), trigger="weekly", max_seconds=settings.HOSO_FIXITY_SLICE_SECONDS)
     except FixityBusy:
         return "busy"  # another run is going on; the worker asks again once it has stopped saving
+    if not outcome.finished:
+        weekly_fixity.enqueue()
+        return "paused"
     return "ok" if outcome.ok else "problems"
 
 

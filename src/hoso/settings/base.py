@@ -191,6 +191,7 @@ HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800)  # a cl
 # how many days after the last complete run an idle `hoso worker` starts the next one (0 = never).
 HOSO_FIXITY_RATE_MB = float(get_str("HOSO_FIXITY_RATE_MB", "25"))
 HOSO_FIXITY_EVERY_DAYS = get_int("HOSO_FIXITY_EVERY_DAYS", 7)
+HOSO_FIXITY_SLICE_SECONDS = get_int("HOSO_FIXITY_SLICE_SECONDS", 300)  # the weekly check yields to capture
 # The paper archive: the address printed in label QR codes, loan periods in working days, extra days off.
 HOSO_BASE_URL = get_str("HOSO_BASE_URL", "http://127.0.0.1:8000")
 HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10)
