@@ -98,3 +98,12 @@ def test_small_files_are_read_in_this_process(tmp_path):
     big = tmp_path / "big.bin"
     big.write_bytes(b"\0" * pipeline.PARALLEL_MIN_BYTES)
     assert pipeline.should_parallelise(big) == ((os.cpu_count() or 1) > 1)
+
+
+def test_a_file_that_is_not_a_register_gets_the_same_message_from_the_reader_process(tmp_path, actor):
+    path = write_register(tmp_path / "so.xlsx", Encoding.UNICODE, header=["Cột A", "Cột B"], rows=[["1", "2"]])
+    with pytest.raises(RegisterFileError, match="Không tìm thấy dòng tiêu đề"):
+        import_register(actor=actor, path=path, parallel=True)
+    with pytest.raises(RegisterFileError, match="Không có trang «Trang 9»"):
+        import_register(actor=actor, path=path, sheet="Trang 9", parallel=True)
+    assert Dossier.objects.count() == 0

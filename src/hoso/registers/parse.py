@@ -119,12 +119,13 @@ def _strip_kind(name: str) -> str:
 
 
 class RowParser:
-    def __init__(self, *, columns: dict[int, str], categories: set[str], province: str, convert) -> None:
+    def __init__(self, *, columns: dict[int, str], categories: set[str], province: str, convert,
+                 units: UnitIndex | None = None) -> None:
         self.columns = columns
         self.categories = categories
         self.province = province
         self.convert = convert  # (text, font) -> (unicode text, encoding name)
-        self.units = UnitIndex()
+        self.units = units if units is not None else UnitIndex()
 
     def parse(self, number: int, cells: list[Cell]) -> ParsedRow | None:
         row = ParsedRow(row=number, raw=[c.text for c in cells])

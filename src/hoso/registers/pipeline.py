@@ -2,9 +2,9 @@
 
 Reading cells (openpyxl), converting legacy encodings and parsing rows take about as much CPU as the writes
 and the search index: on a 2-core machine the import runs twice as fast when the two halves overlap. The
-reader is a forked child that inherits the open register, the row iterator positioned after the header and
-the row parser (the gazetteer already loaded: the child never touches the database). It sends each row's
-`ParsedRow` (or None for an empty line) in chunks through a bounded queue, so memory stays flat.
+reader is a forked child that opens the register, finds its header and parses the rows with a parser whose
+gazetteer was loaded before the fork (the child never touches the database). It sends the layout, then each
+row's `ParsedRow` (or None for an empty line) in chunks through a bounded queue, so memory stays flat.
 
 Small files (most registers, and the tests) are parsed in this process: starting a process costs more than
 it saves.
@@ -13,8 +13,9 @@ it saves.
 import multiprocessing
 import os
 import queue as queue_module
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .parse import ParsedRow, RowParser
 from .reader import Cell, RegisterFileError
@@ -34,18 +35,93 @@ def should_parallelise(path: Path) -> bool:
     return big and "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
 
 
-def parsed_rows(parser: RowParser, data: Iterable[tuple[int, list[Cell]]], *,
-                parallel: bool) -> Iterator[ParsedRow | None]:
-    """`parser.parse` of every row of `data`, in order: here, or in a child process when `parallel`."""
-    if not parallel:
-        for number, cells in data:
-            yield parser.parse(number, cells)
+def parsed_rows(parser: RowParser, data: Iterable[tuple[int, list[Cell]]]) -> Iterator[ParsedRow | None]:
+    """`parser.parse` of every row of `data`, in order, in this process."""
+    for number, cells in data:
+        yield parser.parse(number, cells)
+
+
+class ParallelReader:
+    """A forked child opens the register (`open_register()` → register, layout, rows after the header), finds its
+    layout, parses every row with `make_parser(layout.columns)` and sends them here. Use as a context manager:
+    `.sheet_name` and `.layout` are known on entry (a file that is not a register raises RegisterFileError
+    there, as in one process), then `.rows()` gives each row's ParsedRow or None, in order.
+
+    The parser's gazetteer (`units`) is loaded here before the fork; the child never touches the database, and
+    this process never opens the workbook (opening a big one costs seconds)."""
+
+    def __init__(self, open_register: Callable[[], tuple[Any, Any, Iterable[tuple[int, list[Cell]]]]],
+                 make_parser: Callable[[dict[int, str]], RowParser], units) -> None:
+        self._open, self._make_parser, self._units = open_register, make_parser, units
+        self.sheet_name = ""
+        self.layout = None
+
+    def __enter__(self) -> "ParallelReader":
+        context = multiprocessing.get_context("fork")
+        self._channel = context.Queue(maxsize=QUEUE_CHUNKS)
+        self._child = context.Process(target=_child_main, args=(self._open, self._make_parser, self._channel),
+                                      name="hoso-register-reader", daemon=True)
+        self._child.start()
+        try:
+            _, self.sheet_name, self.layout = self._next()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join(timeout=10)
+        self._channel.close()
+        self._channel.cancel_join_thread()
+
+    def rows(self) -> Iterator[ParsedRow | None]:
+        while True:
+            message = self._next()
+            if message[0] == "done":
+                return
+            for parsed in message[1]:
+                if parsed is not None:
+                    for key in UNIT_KEYS:
+                        if isinstance(parsed.values.get(key), int):
+                            parsed.values[key] = self._units.by_pk[parsed.values[key]]
+                yield parsed
+
+    def _next(self) -> tuple:
+        while True:
+            try:
+                message = self._channel.get(timeout=2)
+            except queue_module.Empty:
+                if not self._child.is_alive():
+                    raise RegisterFileError(
+                        f"Tiến trình đọc sổ đã dừng bất ngờ (mã thoát {self._child.exitcode}); các lô đã ghi được "
+                        "giữ lại, hãy nhập lại tệp để tiếp tục.") from None
+                continue
+            if message[0] == "error":
+                _, text, is_file_error = message
+                if is_file_error:
+                    raise RegisterFileError(text)
+                raise RuntimeError(f"Lỗi khi đọc sổ trong tiến trình đọc: {text}")
+            return message
+
+
+def _child_main(open_register, make_parser, out) -> None:
+    """The child: open the register, send its layout, then every row parsed."""
+    try:
+        register, layout, data = open_register()
+    except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent, which raises it
+        out.put(("error", str(exc) or type(exc).__name__, isinstance(exc, RegisterFileError)))
         return
-    yield from _from_child(parser, data)
+    try:
+        out.put(("layout", register.sheet_name, layout))
+        _produce(make_parser(layout.columns), data, out)
+    finally:
+        register.close()
 
 
 def _produce(parser: RowParser, data: Iterable[tuple[int, list[Cell]]], out) -> None:
-    """The child: parse every row and send them in chunks; a failure is sent as ("error", message, is_file)."""
+    """Parse every row and send them in chunks; a failure is sent as ("error", message, is_file)."""
     chunk: list[ParsedRow | None] = []
     try:
         for number, cells in data:
@@ -60,45 +136,7 @@ def _produce(parser: RowParser, data: Iterable[tuple[int, list[Cell]]], out) -> 
                 out.put(("rows", chunk))
                 chunk = []
         out.put(("rows", chunk))
-        out.put(("done", None))
+        out.put(("done",))
     except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent, which raises it
         out.put(("rows", chunk))  # the rows before the failure are imported, as in one process
         out.put(("error", str(exc) or type(exc).__name__, isinstance(exc, RegisterFileError)))
-
-
-def _from_child(parser: RowParser, data: Iterable[tuple[int, list[Cell]]]) -> Iterator[ParsedRow | None]:
-    context = multiprocessing.get_context("fork")
-    channel = context.Queue(maxsize=QUEUE_CHUNKS)
-    child = context.Process(target=_produce, args=(parser, data, channel), name="hoso-register-reader",
-                            daemon=True)
-    child.start()
-    try:
-        while True:
-            try:
-                message = channel.get(timeout=2)
-            except queue_module.Empty:
-                if not child.is_alive():
-                    raise RegisterFileError(
-                        f"Tiến trình đọc sổ đã dừng bất ngờ (mã thoát {child.exitcode}); các lô đã ghi được giữ "
-                        "lại, hãy nhập lại tệp để tiếp tục.") from None
-                continue
-            kind = message[0]
-            if kind == "done":
-                break
-            if kind == "error":
-                _, text, is_file_error = message
-                if is_file_error:
-                    raise RegisterFileError(text)
-                raise RuntimeError(f"Lỗi khi đọc sổ trong tiến trình đọc: {text}")
-            for parsed in message[1]:
-                if parsed is not None:
-                    for key in UNIT_KEYS:
-                        if isinstance(parsed.values.get(key), int):
-                            parsed.values[key] = parser.units.by_pk[parsed.values[key]]
-                yield parsed
-    finally:
-        if child.is_alive():
-            child.terminate()
-        child.join(timeout=10)
-        channel.close()
-        channel.cancel_join_thread()

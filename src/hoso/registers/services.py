@@ -25,8 +25,8 @@ from hoso.records.models import Alias, Category, Dossier
 from hoso.records.seeds import DossierSeed, PersonSeed
 from hoso.vntext import legacy
 
-from .parse import Issue, ParsedRow, RowParser, find_header
-from .pipeline import parsed_rows, should_parallelise
+from .parse import Issue, ParsedRow, RowParser, UnitIndex, find_header
+from .pipeline import ParallelReader, parsed_rows, should_parallelise
 from .reader import Cell, Register, RegisterFileError
 
 BATCH = 2000  # rows per committed batch
@@ -114,32 +114,61 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
     `parallel`: read and parse the rows in a second process while this one writes (see pipeline.py); by
     default only for big files.
     """
-    register = Register(Path(path), sheet)
-    report = ImportReport(file=name or Path(path).name, sheet=register.sheet_name, dry_run=dry_run)
+    report = ImportReport(file=name or Path(path).name, dry_run=dry_run)
+    if parallel is None:
+        parallel = should_parallelise(Path(path))
+    categories = set(Category.objects.values_list("code", flat=True))
+    units = UnitIndex()
+
+    def make_parser(layout_columns: dict[int, str]) -> RowParser:
+        return RowParser(columns=layout_columns, categories=categories, province=settings.HOSO_PROVINCE_CODE,
+                         convert=_convert, units=units)
+
+    def open_register() -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
+        return _open_register(Path(path), sheet, mapping, columns)
+
+    if parallel:
+        with ParallelReader(open_register, make_parser, units) as reader:
+            report.sheet = reader.sheet_name
+            _describe(report, reader.layout)
+            _run(actor, reader.rows(), report, progress, dry_run, batch_size or BATCH)
+    else:
+        register, layout, data = open_register()
+        try:
+            report.sheet = register.sheet_name
+            _describe(report, layout)
+            with closing(parsed_rows(make_parser(layout.columns), data)) as parsed:
+                _run(actor, parsed, report, progress, dry_run, batch_size or BATCH)
+        finally:
+            register.close()
+    if not dry_run:
+        record_event(actor=actor, action="import_register", object_type="register", summary=report.file,
+                     after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}
+                     | {"error_count": len(report.errors)})
+    return report
+
+
+def _open_register(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+                   columns: dict[int, str] | None) -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
+    """The register opened, its layout (`columns` replacing the detected ones), and its data rows."""
+    register = Register(path, sheet)
     try:
         rows = register.rows()
         layout, head = detect_layout(register, rows, mapping)
-        if columns is not None:
-            layout = Layout(header_index=layout.header_index, span=layout.span, columns=dict(columns),
-                            headers=layout.headers)
-        headers = layout.headers
-        report.header = [c.text for c in headers]
-        report.columns = {headers[i].text if i < len(headers) and headers[i].text else column_letter(i): name
-                          for i, name in sorted(layout.columns.items())}
-        parser = RowParser(columns=layout.columns, categories=set(Category.objects.values_list("code", flat=True)),
-                           province=settings.HOSO_PROVINCE_CODE, convert=_convert)
-        data = chain(head[layout.first_data_index:], rows)
-        if parallel is None:
-            parallel = should_parallelise(Path(path))
-        with closing(parsed_rows(parser, data, parallel=parallel)) as parsed:
-            _run(actor, parsed, report, progress, dry_run, batch_size or BATCH)
-        if not dry_run:
-            record_event(actor=actor, action="import_register", object_type="register", summary=report.file,
-                         after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}
-                         | {"error_count": len(report.errors)})
-    finally:
+    except BaseException:
         register.close()
-    return report
+        raise
+    if columns is not None:
+        layout = Layout(header_index=layout.header_index, span=layout.span, columns=dict(columns),
+                        headers=layout.headers)
+    return register, layout, chain(head[layout.first_data_index:], rows)
+
+
+def _describe(report: ImportReport, layout: Layout) -> None:
+    headers = layout.headers
+    report.header = [c.text for c in headers]
+    report.columns = {headers[i].text if i < len(headers) and headers[i].text else column_letter(i): name
+                      for i, name in sorted(layout.columns.items())}
 
 
 def column_letter(index: int) -> str:
