@@ -28,6 +28,17 @@ def _exact_word(word: str) -> str:
     return normalize_tones(word)
 
 
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def fold_words(text: str) -> str:
+    """`fold(text)`, word by word through a cache (fold maps characters and breaks words at whitespace, so the
+    two are equal; names and places repeat the same few thousand words)."""
+    return " ".join(folded for folded in map(_fold_word, text.split()) if folded)
+
+
 def number_key(number: str) -> str:
     """"QTI/LS-07956/CM" → "ls7956": type code and serial without leading zeros."""
     try:
@@ -104,23 +115,25 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     home_names, home_unit = unit_names(person.hometown_unit_id)
     residence_names, _ = unit_names(person.residence_unit_id)
     places = " ".join(dict.fromkeys(  # each distinct place text once
-        p for p in (fold(person.hometown_text), home_names, fold(person.residence_text), residence_names) if p))
-    other = [dossier.number, number_key(dossier.number), dossier.category.code, dossier.category.name]
+        p for p in (fold_words(person.hometown_text), home_names, fold_words(person.residence_text),
+                    residence_names) if p))
+    key = number_key(dossier.number)
+    other = [dossier.number, key, dossier.category.code, dossier.category.name]
     other += [f"{d.number} {d.symbol}" for d in dossier.documents.all() if d.number or d.symbol]
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None
     if martyr is not None:
         other += [martyr.unit, martyr.place_of_sacrifice, martyr.cemetery]
     return {
-        "name": fold(person.full_name),
-        "aliases": " | ".join(fold(a) for a in aliases),
-        "relatives": " | ".join(fold(r) for r in relatives),
+        "name": fold_words(person.full_name),
+        "aliases": " | ".join(fold_words(a) for a in aliases),
+        "relatives": " | ".join(fold_words(r) for r in relatives),
         "places": " ".join(places.split()),
-        "other": " ".join([*fold(" ".join(other)).split(), *ocr_words(getattr(dossier, "ocr_pages", ()))]),
+        "other": " ".join([*fold_words(" ".join(other)).split(), *ocr_words(getattr(dossier, "ocr_pages", ()))]),
         "name_exact": exact_form(person.full_name),
         "aliases_exact": " | ".join(exact_form(a) for a in aliases),
         "birth_year": person.birth_date.year if person.birth_date else None,
         "death_year": person.death_date.year if person.death_date else None,
-        "number_key": number_key(dossier.number),
+        "number_key": key,
         "number": dossier.number,
         "category_code": dossier.category.code,
         "unit_id": home_unit,
