@@ -68,10 +68,16 @@ def main() -> None:
           f"{load:.1f})")
     print(f"{'split (inside the import)':28} {'wall s':>7} {'writer cpu s':>13} {'reader cpu s':>13} "
           f"{'writer MiB':>11} {'reader MiB':>11}")
+    split = {}
     for step in ("import", "reimport"):
-        stats = json.loads(register.with_suffix(f".{step}.json").read_text())
+        split[step] = stats = json.loads(register.with_suffix(f".{step}.json").read_text())
         print(f"{step:28} {stats['wall']:7.1f} {stats['cpu_self']:13.1f} {stats['cpu_children']:13.1f} "
               f"{stats['mib_self']:11.0f} {stats['mib_children']:11.0f}")
+    critical = max(split["import"]["cpu_self"], split["import"]["cpu_children"])
+    both_mib = split["import"]["mib_self"] + split["import"]["mib_children"]
+    print(f"critical path        {critical:8.1f} cpu s (the busier of the two processes; on a quiet 2-core machine "
+          f"the wall time): {'PASS' if critical <= 60 else 'FAIL'}; both processes' peaks added: {both_mib:.0f} MiB "
+          f"{'PASS' if both_mib <= 500 else 'FAIL'}")
 
 
 def _child(step: list[str], args, env) -> tuple[float, float, float]:

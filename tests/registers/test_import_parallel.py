@@ -77,9 +77,10 @@ def _failing_parse(at_row: int, failure):
 
 
 @pytest.mark.parametrize(("failure", "error", "message", "kept"), [
-    (lambda: (_ for _ in ()).throw(ValueError("ô hỏng")), RuntimeError, "ô hỏng", 600),
-    (lambda: (_ for _ in ()).throw(RegisterFileError("Tệp bị cắt cụt.")), RegisterFileError, "Tệp bị cắt cụt.", 600),
-    (lambda: os._exit(3), RegisterFileError, "dừng bất ngờ (mã thoát 3)", 300),
+    (lambda: (_ for _ in ()).throw(ValueError("ô hỏng")), RuntimeError, "ô hỏng", {600}),
+    (lambda: (_ for _ in ()).throw(RegisterFileError("Tệp bị cắt cụt.")), RegisterFileError, "Tệp bị cắt cụt.",
+     {600}),
+    (lambda: os._exit(3), RegisterFileError, "dừng bất ngờ (mã thoát 3)", {0, 300}),
 ])
 def test_a_reader_that_fails_or_dies_stops_the_import_and_keeps_the_committed_batches(
         tmp_path, actor, monkeypatch, failure, error, message, kept):
@@ -88,8 +89,9 @@ def test_a_reader_that_fails_or_dies_stops_the_import_and_keeps_the_committed_ba
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         import_register(actor=actor, path=path, parallel=True, batch_size=300)
     # A failure: the rows parsed before it are written as in one process (rows 2–601 in two batches of 300; the
-    # batch in flight is lost). A reader that dies takes with it the rows it had not sent (500 per message).
-    assert Dossier.objects.count() == kept
+    # batch in flight is lost). A reader that dies takes with it the rows it had not sent (500 per message; the
+    # first message may still be in its pipe when it dies), never more than whole batches.
+    assert Dossier.objects.count() in kept
 
 
 def test_small_files_are_read_in_this_process(tmp_path):

@@ -62,35 +62,44 @@ def insert_objects(objs: Sequence[models.Model], *, returning: bool = True) -> N
     now = timezone.now()
     connection.ensure_connection()
     now_db = connection.ops.adapt_datetimefield_value(now)
-    converters = [_converter(f, now_db) for f in fields]
-    attnames = [f.attname for f in fields]
+    pairs = [(f.attname, _converter(f, now_db)) for f in fields]
     for field in fields:  # what bulk_create's pre_save would have set on the instances
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             for obj in objs:
                 setattr(obj, field.attname, now)
-    columns = tuple(f.column for f in fields)
+    rows = [tuple(convert(getattr(obj, attname)) for attname, convert in pairs) for obj in objs]
+    ids = insert_rows(model, [f.attname for f in fields], rows, returning=returning)
+    for i, obj in enumerate(objs):
+        if returning:
+            obj.pk = ids[i]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                returning: bool = True) -> list[int]:
+    """Insert rows of database-ready values (in the order of `attnames`) into `model`'s table, in the current
+    transaction; returns their new ids in row order (an empty list when not `returning`)."""
+    if not rows:
+        return []
+    columns = tuple(model._meta.get_field(name).column for name in attnames)
+    connection.ensure_connection()
     per_statement = max(1, min(1000, _max_params() // len(columns)))
     placeholder = "?" if connection.vendor == "sqlite" else "%s"
-    pairs = list(zip(attnames, converters, strict=True))
+    ids: list[int] = []
     cursor = connection.connection.cursor()  # the raw cursor: no per-statement debug formatting
     try:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start:start + per_statement]
-            params = [convert(getattr(obj, attname)) for obj in chunk for attname, convert in pairs]
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start:start + per_statement]
+            params = [value for row in chunk for value in row]
             cursor.execute(_statement(model._meta.db_table, columns, len(chunk), placeholder, returning), params)
             if returning:
                 # Ids are handed out in row order (SQLite AUTOINCREMENT, a PostgreSQL sequence) but RETURNING
                 # does not promise to list them in that order: sorted, they match the rows.
-                ids = sorted(row[0] for row in cursor.fetchall())
-                if len(ids) != len(chunk):  # pragma: no cover - the database broke its promise
-                    raise RuntimeError(f"{model.__name__}: {len(ids)} ids returned for {len(chunk)} rows")
-                for obj, pk in zip(chunk, ids, strict=True):
-                    obj.pk = pk
-                    obj._state.adding = False
-                    obj._state.db = connection.alias
+                returned = sorted(row[0] for row in cursor.fetchall())
+                if len(returned) != len(chunk):  # pragma: no cover - the database broke its promise
+                    raise RuntimeError(f"{model.__name__}: {len(returned)} ids returned for {len(chunk)} rows")
+                ids += returned
     finally:
         cursor.close()
-    if not returning:
-        for obj in objs:
-            obj._state.adding = False
-            obj._state.db = connection.alias
+    return ids

@@ -26,7 +26,7 @@ from hoso.vntext import (
 )
 from hoso.vntext.dates import PartialDate
 
-from .bulk import insert_objects
+from .bulk import insert_objects, insert_rows
 from .models import (
     Alias,
     BenefitDecision,
@@ -468,7 +468,7 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
     links = {(by_seed[id(s)].pk, categories[c].pk) for s in person_seeds for c in s.categories}
     links |= {(by_seed[id(d.subject)].pk, categories[d.category].pk) for d in seeds}
     links |= {(by_seed[id(r.person)].pk, categories["TN"].pk) for d in seeds for r in d.relatives}
-    insert_objects([through(person_id=p, category_id=c) for p, c in sorted(links)], returning=False)
+    insert_rows(through, ["person", "category"], sorted(links), returning=False)
 
     dossiers = []
     for seed in seeds:

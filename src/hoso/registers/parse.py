@@ -1,7 +1,7 @@
 """From register rows to records: header detection, encodings, dates, numbers, categories, places."""
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +44,7 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    encodings: Counter = field(default_factory=Counter)
+    encodings: dict[str, int] = field(default_factory=dict)  # a plain dict: cheaper to send between processes
     raw: list[str] = field(default_factory=list)
 
 
@@ -144,7 +144,7 @@ class RowParser:
                                         f"Ô dài quá {MAX_CELL} ký tự."))
                 continue
             text, encoding = self.convert(cell.text, cell.font)
-            row.encodings[encoding] += 1
+            row.encodings[encoding] = row.encodings.get(encoding, 0) + 1
             texts[name] = nfc(text)
         if not row.errors and not any(v for k, v in texts.items() if k != "order"):
             return None  # an empty line

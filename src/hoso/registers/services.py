@@ -267,7 +267,12 @@ def _fail(report: ImportReport, row: ParsedRow, message: str) -> None:
 
 
 def _person_values(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: values[k] for k in PERSON_KEYS if k in values and values[k] not in (None, "")}
+    found = {}
+    for key in PERSON_KEYS:
+        value = values.get(key)
+        if value is not None and not (type(value) is str and not value):
+            found[key] = value
+    return found
 
 
 def _seed(row: ParsedRow) -> DossierSeed:
