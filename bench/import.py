@@ -63,7 +63,7 @@ def main() -> None:
         print(f"{label:20} {wall:8.1f} {cpu:8.1f} {mb:9.0f} {args.rows / wall:8,.0f}")
     print(f"ratio to openpyxl    {import_s / read_s:8.1f} x wall, {import_cpu / read_cpu:.1f} x cpu")
     print(f"targets              import <= 60 s: {'PASS' if import_s <= 60 else 'FAIL'} "
-          f"(cpu {'PASS' if import_cpu <= 60 else 'FAIL'}); memory <= 500 MB: "
+          f"(cpu of both processes added: {import_cpu:.0f} s); memory <= 500 MB: "
           f"{'PASS' if import_mb <= 500 else 'FAIL'}   (machine: {os.cpu_count()} cores, load average up to "
           f"{load:.1f})")
     print(f"{'split (inside the import)':28} {'wall s':>7} {'writer cpu s':>13} {'reader cpu s':>13} "
