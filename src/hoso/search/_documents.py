@@ -11,7 +11,7 @@ from hoso.gazetteer.services import successors
 from hoso.records.models import Alias, Dossier, DossierRelative, Page
 from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
 
-SCHEMA_VERSION = 3  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+SCHEMA_VERSION = 4  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
 # OCR text of a dossier's pages goes into "other" as its distinct folded words, at most this many characters:
 # enough to find a dossier by a word on its pages, bounded for ranking and index size.
 OCR_TEXT_CAP = 4000
@@ -37,6 +37,38 @@ def fold_words(text: str) -> str:
     """`fold(text)`, word by word through a cache (fold maps characters and breaks words at whitespace, so the
     two are equal; names and places repeat the same few thousand words)."""
     return " ".join(folded for folded in map(_fold_word, text.split()) if folded)
+
+
+# Level words that open a place name ("xã Triệu Long", "huyện Triệu Phong"). Every record's places hold them, so
+# indexed they made a name word such as Huyền or Trí match the whole province; they are dropped from the places
+# (a query's "xã", "huyện" … are optional words anyway), as is the province's own name (it is everyone's; a query's
+# "Quảng Trị" is optional too). "Thị trấn" stays: "trấn Khe Sanh" is how people say it, and thi/tran are common
+# name words whatever the places hold.
+PLACE_LEVELS = ("thanh pho", "thi xa", "to dan pho", "khu pho", "tinh", "tp", "tx", "tt", "huyen",
+                "quan", "xa", "phuong", "thon", "xom", "ap", "ban", "khom", "to")
+
+
+@lru_cache(maxsize=1)
+def _home_province() -> str:
+    from django.conf import settings
+
+    return fold_words(getattr(settings, "HOSO_PROVINCE_NAME", "") or "")
+
+
+def place_words(text: str) -> str:
+    """Folded words of a place as written, part by part (split at commas), without the level word opening each
+    part and without a part that is just the province's own name."""
+    out = []
+    for part in text.split(","):
+        words = fold_words(part)
+        for level in PLACE_LEVELS:
+            rest = words[len(level) + 1:]
+            if words.startswith(level + " ") and not rest.replace(" ", "").isdigit():  # keep "phuong 5"
+                words = rest
+                break
+        if words and words != _home_province():
+            out.append(words)
+    return " ".join(out)
 
 
 def number_key(number: str) -> str:
@@ -86,7 +118,7 @@ class UnitNames:
             if u.parent_id:
                 names.append(u.parent.name)
         current = next((u.pk for u in related if u.level == AdminUnit.Level.COMMUNE and u.valid_to is None), None)
-        return fold(" ".join(dict.fromkeys(names))), current
+        return place_words(", ".join(dict.fromkeys(names))), current
 
 
 def ocr_words(pages: Iterable[Page], cap: int = OCR_TEXT_CAP) -> list[str]:
@@ -115,7 +147,7 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     home_names, home_unit = unit_names(person.hometown_unit_id)
     residence_names, _ = unit_names(person.residence_unit_id)
     places = " ".join(dict.fromkeys(  # each distinct place text once
-        p for p in (fold_words(person.hometown_text), home_names, fold_words(person.residence_text),
+        p for p in (place_words(person.hometown_text), home_names, place_words(person.residence_text),
                     residence_names) if p))
     key = number_key(dossier.number)
     other = [dossier.number, key, dossier.category.code, dossier.category.name]

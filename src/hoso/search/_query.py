@@ -6,6 +6,7 @@ the name/place terms, a birth-year range 1948–1952 and the filler words that m
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hoso.vntext import fold, nfc, normalize_tones
 
@@ -115,6 +116,14 @@ def parse_query(text: str) -> Query:
     return query
 
 
+@lru_cache(maxsize=1)
+def _home() -> list[str]:
+    """The province's own name, folded ("quang tri"): every record is in it, so in a query it only ranks."""
+    from django.conf import settings
+
+    return fold(getattr(settings, "HOSO_PROVINCE_NAME", "") or "").split()
+
+
 def _before_year(folded: list[str], i: int) -> bool:
     """The word at i is followed by a year, with only year words between ("sinh khoảng năm 1950")."""
     for word in folded[i + 1:i + 4]:
@@ -132,7 +141,7 @@ def _fillers(folded: list[str], phrases: list[int | None]) -> set[int]:
             continue
         if i == 0 and word in HONORIFICS and len(folded) > 2 or word in PLACE_MARKERS:
             found.add(i)
-        if i + 1 < len(folded) and (word, folded[i + 1]) in FILLER_PAIRS:
+        if i + 1 < len(folded) and ((word, folded[i + 1]) in FILLER_PAIRS or [word, folded[i + 1]] == _home()):
             found |= {i, i + 1}
     return found
 
