@@ -84,6 +84,8 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequen
         return []
     columns = tuple(model._meta.get_field(name).column for name in attnames)
     connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        return _insert_unnest(model, attnames, columns, rows, returning)
     per_statement = max(1, min(1000, _max_params() // len(columns)))
     placeholder = "?" if connection.vendor == "sqlite" else "%s"
     ids: list[int] = []
@@ -102,4 +104,27 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Sequen
                 ids += returned
     finally:
         cursor.close()
+    return ids
+
+
+def _insert_unnest(model: type[models.Model], attnames: Sequence[str], columns: tuple[str, ...],
+                   rows: Sequence[Sequence[Any]], returning: bool) -> list[int]:
+    """PostgreSQL: one array per column, `INSERT … SELECT * FROM unnest(…)`. A statement with a placeholder per
+    value would be re-parsed by psycopg on every call (it caches only statements of up to 50 parameters)."""
+    quote = connection.ops.quote_name
+    types = [model._meta.get_field(name).db_type(connection) for name in attnames]
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})")
+    if returning:
+        sql += f" RETURNING {quote('id')}"
+    ids: list[int] = []
+    with connection.connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            chunk = rows[start:start + 5000]
+            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
+            if returning:
+                returned = sorted(row[0] for row in cursor.fetchall())  # row order: see insert_rows
+                if len(returned) != len(chunk):  # pragma: no cover - the database broke its promise
+                    raise RuntimeError(f"{model.__name__}: {len(returned)} ids returned for {len(chunk)} rows")
+                ids += returned
     return ids
