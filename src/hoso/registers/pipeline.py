@@ -108,6 +108,7 @@ class ParallelReader:
 
 def _child_main(open_register, make_parser, out) -> None:
     """The child: open the register, send its layout, then every row parsed."""
+    out = _Sender(out)
     try:
         register, layout, data = open_register()
     except BaseException as exc:  # noqa: BLE001 - every failure must reach the parent, which raises it
@@ -118,6 +119,23 @@ def _child_main(open_register, make_parser, out) -> None:
         _produce(make_parser(layout.columns), data, out)
     finally:
         register.close()
+
+
+class _Sender:
+    """The child's end of the queue: a put that gives up when the parent is gone (killed), instead of waiting
+    for ever on a full queue nobody reads."""
+
+    def __init__(self, channel) -> None:
+        self._channel, self._parent = channel, os.getppid()
+
+    def put(self, message: tuple) -> None:
+        while True:
+            try:
+                self._channel.put(message, timeout=5)
+                return
+            except queue_module.Full:
+                if os.getppid() != self._parent:
+                    os._exit(1)
 
 
 def _produce(parser: RowParser, data: Iterable[tuple[int, list[Cell]]], out) -> None:
