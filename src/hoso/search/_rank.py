@@ -72,7 +72,9 @@ def score(query: Query, c: Candidate, expansions: dict[str, dict[str, float]], p
         words = expansions.get(term.folded, {term.folded: 1.0})
         prefix = term.folded if prefix_last and index == last else None
         best, in_name = 0.0, False
-        for field, weight in FIELD_WEIGHT.items():
+        for field, weight in FIELD_WEIGHT.items():  # weights descending: a field that cannot beat `best` is skipped
+            if field != "name" and best >= weight:
+                break
             taken = frozenset(name_hits) if field == "name" else frozenset()
             quality, where = _best(words, fields[field], prefix, taken)
             if quality * weight > best:

@@ -171,12 +171,15 @@ def _match(qs: QuerySet[SearchEntry], groups) -> tuple[list[int], int]:
     so they cannot be crowded out, and the total is counted (up to COUNT_CAP)."""
     engine = backend()
     everywhere = engine.match(qs, groups, names_only=False)
-    ids = list(everywhere.values_list("id", flat=True)[:CANDIDATE_CAP])
+    # One query gives the candidates and the count (up to COUNT_CAP): the full-text match is the cost, and a
+    # separate COUNT ran it a second time.
+    counted = list(everywhere.values_list("id", flat=True)[:COUNT_CAP])
+    ids = counted[:CANDIDATE_CAP]
     if len(ids) < CANDIDATE_CAP:
         return ids, len(ids)
     names = engine.match(qs, groups, names_only=True).values_list("id", flat=True)[:CANDIDATE_CAP]
     merged = list(dict.fromkeys([*names, *ids]))
-    return merged, max(len(merged), everywhere[:COUNT_CAP].count())
+    return merged, max(len(merged), len(counted))
 
 
 def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> tuple[list[int], DossierNumber | None]:

