@@ -83,6 +83,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "hoso.sqlite3",
+            # Kept open between requests of a server thread: a new SQLite connection starts with a cold page cache.
+            "CONN_MAX_AGE": get_int("HOSO_DB_CONN_MAX_AGE", 600),
+            "CONN_HEALTH_CHECKS": True,
             # WAL lets readers go on while the one writer writes; IMMEDIATE avoids lock upgrades.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",

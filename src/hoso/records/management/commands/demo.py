@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.stdout.write("(Quản trị viên phải cài ứng dụng xác thực hai lớp (TOTP) ở lần đăng nhập đầu.)")
         if not no_serve:
             self.stdout.write(f"Mở http://{addr}/ trong trình duyệt (Ctrl+C để dừng).")
-            call_command("runserver", addr, use_reloader=False)
+            _serve(addr)
 
     def _load_units(self, actor) -> None:
         from hoso.gazetteer.models import AdminUnit
@@ -114,3 +114,14 @@ class Command(BaseCommand):
 def _n(number: int) -> str:
     """A whole number the Vietnamese way: 120.000."""
     return f"{number:,}".replace(",", ".")
+
+
+def _serve(addr: str) -> None:
+    """Serve the product with waitress (a pool of threads that keep their database connections, as in production;
+    runserver opens a cold connection per request). Static files come through whitenoise."""
+    from django.core.wsgi import get_wsgi_application
+    from waitress import serve
+
+    host, _, port = addr.rpartition(":")
+    serve(get_wsgi_application(), host=host.strip("[]") or "127.0.0.1", port=int(port), threads=8,
+          ident="hoso")
