@@ -14,7 +14,7 @@ from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import user_can
 from hoso.records.models import Category, Dossier
-from hoso.records.selectors import visible_dossiers
+from hoso.records.selectors import dossier_access_q, visible_dossiers
 from hoso.vntext import TYPE_CODES
 
 from .models import InventoryCheck, Loan, Location, Placement
@@ -180,8 +180,11 @@ def scanned_dossier(*, actor: User, text: str) -> Dossier | None:
 
 
 def _loans(actor: User) -> QuerySet[Loan]:
-    return (Loan.objects.filter(dossier__in=visible_dossiers(actor=actor))
-            .select_related("dossier", "dossier__subject", "dossier__category", "borrower", "decided_by"))
+    # The access rule as a join on the loan's dossier: "dossier IN (visible dossiers)" made SQLite list every
+    # visible dossier (580,000 at 1.2 M people) for each search page's "đang mượn" badges.
+    q = dossier_access_q(actor=actor, path="dossier__")
+    loans = Loan.objects.none() if q is None else Loan.objects.filter(q)
+    return loans.select_related("dossier", "dossier__subject", "dossier__category", "borrower", "decided_by")
 
 
 def loan_for(*, actor: User, pk: int) -> Loan | None:

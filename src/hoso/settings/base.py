@@ -74,6 +74,10 @@ TEMPLATES = [
     },
 ]
 
+# WAL pages after which a committing connection copies the log back into the database (and waits for the disk).
+# The web server sets 0 and checkpoints from a background thread instead (hoso.wsgi), so no request waits for it.
+SQLITE_AUTOCHECKPOINT = get_int("HOSO_SQLITE_AUTOCHECKPOINT", 1000)
+
 _database_url = get_str("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
@@ -88,7 +92,8 @@ else:
             "CONN_HEALTH_CHECKS": True,
             # WAL lets readers go on while the one writer writes; IMMEDIATE avoids lock upgrades.
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                                f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT};",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
