@@ -19,6 +19,7 @@ from hoso.archive.procedures import LOAN_PROCEDURES
 from hoso.records import selectors as records_selectors
 
 from .forms_archive import CheckOutForm, LoanFilterForm, LoanRequestForm, ReasonForm, ReturnForm, ReturnScanForm
+from .views import _form_errors
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -68,11 +69,7 @@ def loan_request(request: HttpRequest, number: str) -> HttpResponse:
         try:
             loan = services.request_loan(actor=request.user, dossier=dossier, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors[0].messages[0])
-            else:
-                form.add_error(None, exc.messages[0])
+            _form_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -25,6 +25,7 @@ from hoso.records import selectors as records_selectors
 from hoso.records.services import canonical_dossier_number
 
 from .forms_transfers import PackageUploadForm, ReceivedForm, ReturnedForm, SendForm, TransferForm
+from .views import _form_errors
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -71,11 +72,7 @@ def transfer_create(request: HttpRequest, number: str) -> HttpResponse:
         try:
             transfer = transfers.create_transfer(actor=request.user, dossier=dossier, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors[0].messages[0])
-            else:
-                form.add_error(None, exc.messages[0])
+            _form_errors(form, exc)
         else:
             messages.success(request, f"Đã lập phiếu {transfer.number}. In phiếu báo (Mẫu 93), rồi đánh dấu "
                                       "«Đã gửi» khi gửi hồ sơ đi.")
