@@ -45,8 +45,14 @@ def hostile(actor, settings):
     box = archive.create_location(actor=boss, kind="kho", name=f"Kho {PAYLOAD}")
     loan = archive.request_loan(actor=boss, dossier=dossier, purpose=f"Xác minh {PAYLOAD}",
                                 paper_reason=f"Đối chiếu {PAYLOAD}")
+    from hoso.archive.transfers import create_transfer
+    from hoso.capture.services import start_batch
+
+    transfer = create_transfer(actor=boss, dossier=dossier, to_province=f"Huế {PAYLOAD}",
+                               recipient_agency=f"Sở {PAYLOAD}", reason=f"Chuyển {PAYLOAD}")
+    batch = start_batch(actor=boss, name=f"Đợt {PAYLOAD}")
     return {"number": dossier.number, "page_id": dossier.pages.get().pk, "user_id": boss.pk, "boss": boss,
-            "pk": {"muon/": loan.pk, "kho/vi-tri/": box.pk}}
+            "pk": {"muon/": loan.pk, "kho/vi-tri/": box.pk, "chuyen-ho-so/": transfer.pk, "so-hoa/dot/": batch.pk}}
 
 
 def _fill(route: str, world: dict) -> str | None:
@@ -66,7 +72,7 @@ def _fill(route: str, world: dict) -> str | None:
 def test_markup_in_records_is_text_on_every_page(hostile):
     client = Client()
     client.force_login(hostile["boss"])
-    read = 0
+    read = []
     for route in _routes(get_resolver()):
         url = _fill(route, hostile)
         if url is None or url in ("/dang-xuat/",):
@@ -74,10 +80,12 @@ def test_markup_in_records_is_text_on_every_page(hostile):
         response = client.get(url, {"q": "Nguyen Van Hung"})
         assert response.status_code < 500, url
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            read += 1
+            read.append(url)
             body = response.content.decode()
             assert not RAW.search(body), f"unescaped markup on {url}"
-    assert read >= 20  # the walk really reached the pages
+    assert len(read) >= 20  # the walk really reached the pages, the records' own among them
+    for prefix, pk in hostile["pk"].items():
+        assert f"/{prefix}{pk}/" in read, prefix
     # The records themselves keep what was typed (escaping is for display, nothing is lost).
     detail = client.get(f"/ho-so/{hostile['number']}/").content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail
