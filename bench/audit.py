@@ -35,8 +35,8 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from hoso.access.audit import record_event, verify_chain
-    from hoso.access.models import AuditEvent
+    from hoso.core.audit import record_event, verify_chain
+    from hoso.core.models import AuditEvent
 
     if connection.vendor == "postgresql" and AuditEvent.objects.exists():
         sys.exit("Use an empty database for this benchmark (createdb hoso_bench_audit).")

@@ -152,7 +152,7 @@ def _read(args) -> None:
 
 def _import(args) -> None:
     from hoso.access.services import system_user
-    from hoso.registers.services import import_register
+    from hoso.imports.services.registers import import_register
 
     phases = _time_phases() if args.phases else None
     started = time.perf_counter()
@@ -176,9 +176,9 @@ def _time_phases() -> dict[str, float]:
     """Wrap the import's steps to add up the wall time spent inside each (for --phases only)."""
     import functools
 
+    from hoso.imports import parse, reader
+    from hoso.imports.services import registers
     from hoso.records import services as records
-    from hoso.registers import parse, reader
-    from hoso.registers import services as registers
     from hoso.search import receivers
     from hoso.search import services as search
 

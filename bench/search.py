@@ -91,7 +91,7 @@ def worker(args) -> None:
     from hoso.search._query import parse_query
     from hoso.search.evaluation import desk_queries
     from hoso.search.models import SearchEntry
-    from hoso.search.selectors import search
+    from hoso.search.services import search
 
     result = {"backend": args.backend, "people": args.people, "dossiers": Dossier.objects.count(),
               "entries": SearchEntry.objects.count(), "load_s": load_s, "load_peak_mb": load_mb,

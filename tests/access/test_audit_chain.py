@@ -5,13 +5,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from hoso.access.audit import record_event, verify_chain
-from hoso.access.models import AuditEvent
+from hoso.core.audit import record_event, verify_chain
+from hoso.core.models import AuditEvent
 
 
 @pytest.fixture
 def chain(db):
-    return [record_event(actor=None, action="test", summary=f"sự kiện {i}", after={"i": i}) for i in range(5)]
+    return [record_event(actor=None, action="update", summary=f"sự kiện {i}", after={"i": i}) for i in range(5)]
 
 
 def _verify_json() -> tuple[int, dict]:
@@ -56,3 +56,17 @@ def test_deleting_the_last_events_is_detected(chain):
     AuditEvent.objects.filter(pk=chain[-1].pk).delete()
     report = verify_chain()
     assert not report.ok and "cuối" in report.reason
+
+
+@pytest.mark.django_db
+def test_an_action_missing_from_the_catalogue_is_refused():
+    """Every audit action is declared once in core/events.py; a free string cannot enter the trail."""
+    from hoso.core.audit import record_event
+    from hoso.core.events import AuditAction, label
+    from hoso.core.models import AuditEvent
+
+    with pytest.raises(ValueError):
+        record_event(actor=None, action="backup_done_maybe", object_type="x", object_id="1")
+    assert not AuditEvent.objects.filter(action="backup_done_maybe").exists()
+    assert label(AuditAction.BACKUP) == "Sao lưu"
+    assert label("an_old_code") == "an_old_code"

@@ -7,7 +7,7 @@ from django.test import Client
 
 from hoso.access.permissions import EDIT_DOSSIER, EXPORT, ROLE_PERMISSIONS, VIEW_DOSSIER, VIEW_FILES, Role
 from hoso.access.services import create_user
-from hoso.capture.storage import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store, reset_blob_store
 from hoso.gazetteer.models import AdminUnit, UnitMapping
 from hoso.records import services
 from hoso.records.models import Page

@@ -7,9 +7,10 @@ from django.test import Client
 from django_otp.oath import totp
 from openpyxl import load_workbook
 
-from hoso.access.models import AuditEvent, User
+from hoso.access.models import User
 from hoso.access.permissions import Role
 from hoso.access.services import create_user, totp_device
+from hoso.core.models import AuditEvent
 
 PASSWORD = "mat-khau-rat-dai-2025"
 

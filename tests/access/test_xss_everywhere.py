@@ -45,8 +45,8 @@ def hostile(actor, settings):
     box = archive.create_location(actor=boss, kind="kho", name=f"Kho {PAYLOAD}")
     loan = archive.request_loan(actor=boss, dossier=dossier, purpose=f"Xác minh {PAYLOAD}",
                                 paper_reason=f"Đối chiếu {PAYLOAD}")
-    from hoso.archive.transfers import create_transfer
     from hoso.capture.services import start_batch
+    from hoso.procedures.services import create_transfer
 
     transfer = create_transfer(actor=boss, dossier=dossier, to_province=f"Huế {PAYLOAD}",
                                recipient_agency=f"Sở {PAYLOAD}", reason=f"Chuyển {PAYLOAD}")

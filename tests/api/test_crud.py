@@ -7,9 +7,9 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
+from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.records import services
 from hoso.records.models import Document, Dossier, Page, Person

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.archive.transfers_models import Transfer
-from hoso.capture.storage import reset_blob_store
+from hoso.core.blobs import reset_blob_store
+from hoso.procedures.models import Transfer
 from hoso.records import services
 from hoso.records.categories import CATEGORIES
 from hoso.records.models import Category

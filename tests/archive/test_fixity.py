@@ -13,16 +13,16 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
 from hoso.blobstore import LocalBlobStore
 from hoso.blobstore.fixity import RateLimiter, check_fixity
-from hoso.capture import fixity
 from hoso.capture import services as capture
-from hoso.capture.models import FixityRun
-from hoso.capture.storage import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.models import AuditEvent
 from hoso.imaging.specimen import encode, scanned_page
+from hoso.preservation.models import FixityRun
+from hoso.preservation.services import fixity
 
 NUMBER = "QTI/LS-07956/CM"
 
@@ -236,7 +236,7 @@ def test_home_page_shows_the_last_result_to_administrators_and_archivists(pages,
 
 
 def test_the_last_backup_appears_on_the_panel(admin_user):
-    from hoso.access.audit import record_event
+    from hoso.core.audit import record_event
 
     record_event(actor=None, action="backup", object_type="backup", object_id="x", after={"kind": "full"})
     client = Client()

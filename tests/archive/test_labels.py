@@ -6,9 +6,9 @@ import pytest
 import zxingcpp
 from django.test import Client
 
-from hoso.access.models import AuditEvent
 from hoso.archive import labels
 from hoso.archive import services as archive
+from hoso.core.models import AuditEvent
 
 DPI = 300
 

@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hoso.access.audit import verify_chain
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
 from hoso.archive import selectors
 from hoso.archive import services as archive
 from hoso.archive.models import Loan
-from hoso.archive.workdays import add_working_days
+from hoso.core.audit import verify_chain
+from hoso.core.models import AuditEvent
+from hoso.core.workdays import add_working_days
 from hoso.records import services as records
 
 PASSWORD = "mat-khau-rat-dai-2025"

@@ -16,17 +16,17 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.archive.packages import PackageError, export_package
-from hoso.archive.packages_mets import mets_events, mets_files, mets_page_files
 from hoso.blobstore import LocalBlobStore
 from hoso.capture import services as capture
-from hoso.capture.storage import blob_store, reset_blob_store
 from hoso.capture.worker import run_worker
+from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.imaging.specimen import encode, scanned_page
+from hoso.preservation.mets import mets_events, mets_files, mets_page_files
+from hoso.preservation.services.packages import PackageError, export_package
 from hoso.records import services as records
 from hoso.records.as_json import dossier_to_dict
 from hoso.records.models import Dossier

@@ -3,12 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from hoso.access.models import AuditEvent
 from hoso.archive import selectors
 from hoso.archive import services as archive
 from hoso.archive.inventory import Seen, diff
 from hoso.archive.models import Location, Movement, Placement
 from hoso.archive.scan import read_scan, split_scans
+from hoso.core.models import AuditEvent
 
 
 def test_the_store_is_a_tree_whose_codes_are_paths(store, archivist):

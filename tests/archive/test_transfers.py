@@ -12,13 +12,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.archive import transfers
-from hoso.archive.packages import export_package
-from hoso.archive.transfers_models import Transfer
-from hoso.capture.storage import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.models import AuditEvent
+from hoso.preservation.services.packages import export_package
+from hoso.procedures import services as transfers
+from hoso.procedures.models import Transfer
 from hoso.records import services as records
 from hoso.vntext import PartialDate
 

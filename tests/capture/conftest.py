@@ -7,7 +7,7 @@ import pytest
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.capture.storage import reset_blob_store
+from hoso.core.blobs import reset_blob_store
 from hoso.imaging.specimen import age, encode, render_page, scanned_page
 from hoso.records import services as records
 

@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.capture.storage import reset_blob_store
 from hoso.capture.worker import run_worker
+from hoso.core.blobs import reset_blob_store
 from hoso.records import services as records
 from hoso.records.categories import CATEGORIES
 from hoso.records.models import Category, Dossier, Page

@@ -8,12 +8,12 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
 from hoso.capture import services
-from hoso.capture.storage import blob_store
 from hoso.capture.worker import run_worker
+from hoso.core.blobs import blob_store
+from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.records import services as records
 from hoso.records.models import Page

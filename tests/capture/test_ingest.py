@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from hoso.access.models import AuditEvent
 from hoso.capture.models import AccessCopy, BatchItem
-from hoso.capture.storage import blob_store
+from hoso.core.blobs import blob_store
+from hoso.core.models import AuditEvent
 from hoso.imaging.quality import cer
 from hoso.imaging.specimen import hostile_files, scanned_page
 from hoso.records.models import Dossier, Page
-from hoso.search.selectors import search
+from hoso.search.services import search
 
 from .conftest import make_folder
 

@@ -10,11 +10,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from hoso.access.models import AuditEvent
 from hoso.capture import selectors, services
 from hoso.capture.models import BatchItem
 from hoso.capture.tasks import process_page
 from hoso.capture.worker import recover_stale, run_worker
+from hoso.core.models import AuditEvent
 from hoso.records.models import Page
 
 from .conftest import make_folder

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from hoso.capture.models import AccessCopy
-from hoso.capture.storage import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store, reset_blob_store
 from hoso.records.models import Page
 
 from .conftest import make_folder

@@ -3,8 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from hoso.access.models import AuditEvent
 from hoso.capture.models import Batch
+from hoso.core.models import AuditEvent
 from hoso.records.models import Page
 
 URL = "/api/capture/uploads/"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.gazetteer.importers import UnitFileError
 from hoso.gazetteer.models import AdminUnit, UnitMapping
 from hoso.gazetteer.services import current_units, load_unit_file, successors

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.records import services
 from hoso.records.demo import ProvinceGenerator
 from hoso.records.models import Category, Dossier, MartyrRecord, Person

@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.records import services
 from hoso.records.models import Dossier, InjuryAssessment, Page, Person
 from hoso.vntext import PartialDate

@@ -1,12 +1,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
+from hoso.imports.models import DuplicateCandidate
+from hoso.imports.services.duplicates import decide, find_candidates
 from hoso.records import services
 from hoso.records.models import Dossier, Person
-from hoso.registers.duplicates import decide, find_candidates
-from hoso.registers.models import DuplicateCandidate
-from hoso.search.selectors import search
+from hoso.search.services import search
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.capture.storage import reset_blob_store
+from hoso.core.blobs import reset_blob_store
 from hoso.records.categories import CATEGORIES
 from hoso.records.models import Category, Person
 from hoso.vntext.legacy import Encoding, from_unicode
@@ -62,8 +62,8 @@ def tcvn3_register(path: Path) -> Path:
 
 
 def test_import_a_tcvn3_register_and_read_the_report(page: Page, tmp_path):
-    from hoso.registers.models import ImportRun
-    from hoso.registers.runs import execute
+    from hoso.imports.models import ImportRun
+    from hoso.imports.services.runs import execute
 
     create_user(actor=None, username="chinhsach", password=PASSWORD, full_name="Phan Văn Chính Sách",
                 role=Role.POLICY_OFFICER, scope_all=True)

@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from hoso.imports.services.registers import import_register
 from hoso.records.models import Dossier, Person
-from hoso.registers.services import import_register
 from hoso.vntext.legacy import Encoding, from_unicode
 
 HEADER = ["STT", "Số hồ sơ", "Họ và tên", "Bí danh", "Năm sinh", "Giới tính", "Nguyên quán", "Loại đối tượng",

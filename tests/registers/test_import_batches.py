@@ -4,10 +4,10 @@ batch, importing again resumes (rows already in are unchanged), and a dry run ke
 import pytest
 from openpyxl import Workbook
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
+from hoso.imports.services.registers import import_register
 from hoso.records import services as records
 from hoso.records.models import Dossier
-from hoso.registers.services import import_register
 
 
 def register(path, count=7):

@@ -2,8 +2,8 @@
 
 from openpyxl import Workbook
 
+from hoso.imports.services.registers import import_register
 from hoso.records.models import Dossier, Person
-from hoso.registers.services import import_register
 
 
 def test_a_formula_imports_its_computed_value_and_one_without_a_value_is_reported(tmp_path, actor):

@@ -4,12 +4,12 @@ full read would give (names, aliases, relatives, places, martyr facts), and sear
 import pytest
 from openpyxl import Workbook
 
+from hoso.imports.services.registers import import_register
 from hoso.records.demo import ProvinceGenerator
 from hoso.records.services import bulk_register_dossiers
-from hoso.registers.services import import_register
 from hoso.search._documents import UnitNames, dossiers_for_indexing, entry_values
 from hoso.search.models import SearchEntry
-from hoso.search.selectors import search
+from hoso.search.services import search
 
 
 def _entries_match_a_full_read() -> int:

@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
+from hoso.imports import parse, pipeline
+from hoso.imports.reader import RegisterFileError
+from hoso.imports.services.registers import import_register
 from hoso.records.models import Dossier, Person
-from hoso.registers import parse, pipeline
-from hoso.registers.reader import RegisterFileError
-from hoso.registers.services import import_register
 from hoso.search._documents import UnitNames, dossiers_for_indexing, entry_values
 from hoso.search.models import SearchEntry
 from hoso.vntext.legacy import Encoding

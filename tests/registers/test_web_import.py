@@ -9,12 +9,12 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
 from hoso.access.services import create_user
-from hoso.capture.storage import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.models import AuditEvent
+from hoso.imports.models import ImportRun
 from hoso.records.models import Dossier, Person
-from hoso.registers.models import ImportRun
 from hoso.vntext.legacy import Encoding, from_unicode
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
@@ -124,7 +124,7 @@ def test_progress_page_polls_while_the_import_waits(signed_in, settings):
     signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start", "dry_run": "on"})
     page = signed_in.get(reverse("import_progress", args=[run.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "Đang chờ chạy" in page and "chạy thử" in page
-    from hoso.registers.runs import execute
+    from hoso.imports.services.runs import execute
 
     assert execute(run.pk) == "done"
     run.refresh_from_db()
@@ -205,7 +205,7 @@ def test_a_failed_run_says_why_and_running_it_again_resumes(signed_in, monkeypat
     from hoso.records import services as records
 
     real = records.bulk_register_dossiers
-    monkeypatch.setattr("hoso.registers.services.BATCH", 1)
+    monkeypatch.setattr("hoso.imports.services.registers.BATCH", 1)
     calls = []
 
     def crash_on_second_batch(**kwargs):

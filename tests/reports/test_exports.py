@@ -4,7 +4,7 @@ import io
 from django.test import Client
 from openpyxl import load_workbook
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.records import services
 
 

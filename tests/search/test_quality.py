@@ -10,7 +10,7 @@ from hoso.gazetteer.services import load_unit_file
 from hoso.records.demo import ProvinceGenerator
 from hoso.records.services import bulk_register_dossiers
 from hoso.search.evaluation import KINDS, desk_queries
-from hoso.search.selectors import search
+from hoso.search.services import search
 
 FIXTURES = Path(__file__).resolve().parents[2] / "src" / "hoso" / "gazetteer" / "fixtures"
 

@@ -4,10 +4,11 @@ import json
 import pytest
 from django.core.management import call_command
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.records import services
 from hoso.search.models import SearchEntry
-from hoso.search.selectors import Filters, search
+from hoso.search.selectors import Filters
+from hoso.search.services import search
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_a_name_that_looks_like_a_year_word_still_ranks_first(people, actor):
 
 
 def test_a_number_that_is_not_there_says_so_without_telling_whether_it_exists_elsewhere(officer, martyr_dossier):
-    from hoso.search.selectors import search as find
+    from hoso.search.services import search as find
 
     missing = find(actor=officer, text="QTI/LS-00001/CM", audit=False)
     assert missing.hits == [] and missing.message == "Không có hồ sơ số QTI/LS-00001/CM trong phạm vi bạn được xem."

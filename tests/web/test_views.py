@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from django.test import Client
 
-from hoso.access.models import AuditEvent
+from hoso.core.models import AuditEvent
 from hoso.records import services
 from hoso.records.models import Dossier, DossierRelative, Person
 from hoso.vntext import PartialDate

@@ -1,4 +1,4 @@
-"""Users (with role, area scope, clearance) and the append-only audit trail."""
+"""Users: role, area scope and clearance (the audit trail is in core)."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -22,36 +22,3 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
-
-
-class AuditEvent(models.Model):
-    """One event in the audit trail. Rows are chained: each stores the hash of the one before.
-
-    Only `access.audit.record_event` writes rows; nothing updates or deletes them.
-    """
-
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=150, db_index=True)
-    action = models.CharField(max_length=40, db_index=True)
-    object_type = models.CharField(max_length=40, blank=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
-    summary = models.CharField(max_length=300, blank=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name = "sự kiện nhật ký"
-        verbose_name_plural = "nhật ký"
-
-    def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"
-
-
-class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers extend the chain one at a time."""
-
-    last_hash = models.CharField(max_length=64)

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 from hoso.gazetteer.models import AdminUnit
 
-from .audit import record_event
 from .models import User
 from .permissions import MANAGE_USERS, Role
 from .rules import require
@@ -65,7 +66,7 @@ def create_user(*, actor: User | None, username: str, password: str, full_name: 
         user.full_clean(exclude=["password"])
         user.save()
         user.scope_units.set(list(scope_units))
-        record_event(actor=actor, action="create", obj=user, summary=username, after=_snapshot(user))
+        record_event(actor=actor, action=AuditAction.CREATE, obj=user, summary=username, after=_snapshot(user))
     return user
 
 
@@ -90,7 +91,7 @@ def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUn
         after = _snapshot(user)
         changed = [k for k in after if after[k] != before[k]]
         if changed:
-            record_event(actor=actor, action="update", obj=user, summary=user.username,
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=user, summary=user.username,
                          before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return user
 
@@ -106,24 +107,24 @@ def set_password(*, actor: User | None, user: User, password: str, must_change: 
         user.set_password(password)
         user.must_change_password = must_change
         user.save(update_fields=["password", "must_change_password"])
-        record_event(actor=actor, action="set_password", obj=user, summary=user.username)
+        record_event(actor=actor, action=AuditAction.SET_PASSWORD, obj=user, summary=user.username)
 
 
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs) -> None:
-    record_event(actor=user, action="login", summary=_client(request))
+    record_event(actor=user, action=AuditAction.LOGIN, summary=_client(request))
 
 
 @receiver(user_logged_out)
 def _on_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
-        record_event(actor=user, action="logout", summary=_client(request))
+        record_event(actor=user, action=AuditAction.LOGOUT, summary=_client(request))
 
 
 @receiver(user_login_failed)
 def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username", ""))[:150]
-    record_event(actor=None, action="login_failed", object_type="user", object_id=username[:64],
+    record_event(actor=None, action=AuditAction.LOGIN_FAILED, object_type="user", object_id=username[:64],
                  summary=_client(request))
 
 
@@ -146,18 +147,19 @@ def totp_device(user: User, *, create: bool = False):
 def confirm_totp(*, user: User, device, token: str) -> bool:
     """Confirm a new device with a first code from the authenticator app."""
     if not device.verify_token(token.strip().replace(" ", "")):
-        record_event(actor=user, action="totp_failed", obj=user, summary=user.username)
+        record_event(actor=user, action=AuditAction.TOTP_FAILED, obj=user, summary=user.username)
         return False
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record_event(actor=user, action="totp_enrolled", obj=user, summary=user.username)
+        record_event(actor=user, action=AuditAction.TOTP_ENROLLED, obj=user, summary=user.username)
     return True
 
 
 def check_totp(*, user: User, device, token: str) -> bool:
     ok = bool(device and device.confirmed and device.verify_token(token.strip().replace(" ", "")))
-    record_event(actor=user, action="totp_ok" if ok else "totp_failed", obj=user, summary=user.username)
+    record_event(actor=user, action=AuditAction.TOTP_OK if ok else AuditAction.TOTP_FAILED, obj=user,
+                 summary=user.username)
     return ok
 
 
@@ -168,4 +170,4 @@ def reset_totp(*, actor: User | None, user: User) -> None:
     require(actor, MANAGE_USERS)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        record_event(actor=actor, action="totp_reset", obj=user, summary=user.username)
+        record_event(actor=actor, action=AuditAction.TOTP_RESET, obj=user, summary=user.username)

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hoso.access.permissions import VIEW_DOSSIER
-from hoso.records import selectors
+from hoso.records import selectors, services
 from hoso.search import selectors as search_selectors
+from hoso.search import services as search_services
 
 from .errors import ERROR_400, ERROR_403
 from .fields import Integer, Text
@@ -27,7 +28,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("subject__sort_key", "number"))
 
     def get_object(self):
-        dossier = selectors.dossier_detail(actor=self.request.user, number=self.kwargs["number"])
+        dossier = services.open_dossier(actor=self.request.user, number=self.kwargs["number"])
         if dossier is None:
             raise NotFound("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
         return dossier
@@ -54,7 +55,7 @@ class SearchView(APIView):
         params = SearchQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        result = search_selectors.search(
+        result = search_services.search(
             actor=request.user, text=data["q"], limit=data["limit"], offset=data["offset"],
             filters=search_selectors.Filters(category=data.get("category", ""), unit_id=data.get("unit"),
                                              decade=data.get("decade")))

@@ -18,9 +18,11 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from hoso.access.models import AuditEvent, User
+from hoso.access.models import User
 from hoso.access.permissions import DELETE_DOSSIER, EDIT_DOSSIER, VIEW_DOSSIER, Permission
 from hoso.capture import services as capture_services
+from hoso.core.events import AuditAction
+from hoso.core.models import AuditEvent
 from hoso.records import selectors, services
 from hoso.records.models import Confidentiality, Document, Dossier, DossierRelative, Person
 
@@ -161,9 +163,9 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
 
     def get_object(self) -> Dossier:
         number = self.kwargs["number"]
-        dossier = None if "\x00" in number else selectors.dossier_detail(
+        dossier = None if "\x00" in number else services.open_dossier(
             actor=self.request.user, number=_lenient_number(number),
-            purpose="view" if self.action == "retrieve" else "view_for_edit")
+            purpose=AuditAction.VIEW if self.action == "retrieve" else AuditAction.VIEW_FOR_EDIT)
         if dossier is None:
             raise NotFound("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
         return dossier
@@ -181,7 +183,7 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
         person_id = data.pop("subject_id")
         person = visible_people(actor=actor).filter(pk=person_id).first()
         if person is None:  # a person the actor registered and has not filed in any dossier yet
-            created_by_actor = AuditEvent.objects.filter(action="create", object_type="person",
+            created_by_actor = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="person",
                                                          object_id=str(person_id), actor=actor)
             person = (Person.objects.filter(pk=person_id, merged_into=None, dossiers=None, relative_links=None)
                       .filter(Exists(created_by_actor)).first())

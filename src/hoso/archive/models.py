@@ -176,4 +176,3 @@ class InventoryCheck(models.Model):
         return len(self.results.get(key, []))
 
 
-from .transfers_models import PackageImport, Transfer  # noqa: E402,F401  (di chuyển hồ sơ: its own module)

@@ -13,13 +13,13 @@ from django.utils import timezone
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import user_can
+from hoso.core.workdays import add_working_days, parse_holidays
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q, visible_dossiers
 from hoso.vntext import TYPE_CODES
 
 from .models import InventoryCheck, Loan, Location, Placement
 from .scan import Scan, read_scan
-from .workdays import add_working_days, parse_holidays
 
 
 def today() -> dt.date:

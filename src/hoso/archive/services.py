@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_DOSSIER
 from hoso.access.rules import require
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 from hoso.records import services as records_services
 from hoso.records.models import Dossier, PhysicalCondition
 from hoso.records.selectors import visible_dossiers
@@ -55,7 +56,7 @@ def create_location(*, actor: User | None, kind: str, parent: Location | None = 
                             code=f"{parent.code}-{segment}" if parent else segment)
         location.full_clean()
         location.save()
-        record_event(actor=actor, action="archive_location_create", obj=location,
+        record_event(actor=actor, action=AuditAction.ARCHIVE_LOCATION_CREATE, obj=location,
                      summary=f"{location.code} {location.label}",
                      after={"code": location.code, "name": location.name, "capacity": capacity})
     return location
@@ -71,7 +72,7 @@ def update_location(*, actor: User | None, location: Location, name: str, capaci
         before = {"name": location.name, "capacity": location.capacity}
         location.name, location.capacity = name.strip(), capacity
         location.save(update_fields=["name", "capacity"])
-        record_event(actor=actor, action="archive_location_update", obj=location, summary=location.code,
+        record_event(actor=actor, action=AuditAction.ARCHIVE_LOCATION_UPDATE, obj=location, summary=location.code,
                      before=before, after={"name": location.name, "capacity": capacity})
     return location
 
@@ -117,7 +118,7 @@ def move_dossiers(*, actor: User | None, dossiers: Iterable[Dossier], box: Locat
                 placement.save(update_fields=["box", "placed_at", "placed_by"])
             Movement.objects.create(dossier=dossier, from_box=old, to_box=box, reason=reason, at=now,
                                     by=_real(actor))
-            record_event(actor=actor, action="archive_move", obj=dossier,
+            record_event(actor=actor, action=AuditAction.ARCHIVE_MOVE, obj=dossier,
                          summary=f"{dossier.number}: {old.code if old else 'chưa có vị trí'} → {box.code}",
                          before={"box": old.code if old else None}, after={"box": box.code, "reason": reason})
             result.moved.append(dossier.number)
@@ -182,7 +183,7 @@ def request_loan(*, actor: User, dossier: Dossier, purpose: str, procedure: str 
                 loan.save()
         except IntegrityError as exc:  # a concurrent request won the race: the constraint says no
             raise ValidationError(f"Hồ sơ {dossier.number} vừa có đề nghị mượn khác.") from exc
-        _event(actor, "loan_request", loan, f"đề nghị mượn — {purpose[:120]}")
+        _event(actor, AuditAction.LOAN_REQUEST, loan, f"đề nghị mượn — {purpose[:120]}")
     return loan
 
 
@@ -206,7 +207,7 @@ def approve_loan(*, actor: User | None, loan: Loan, note: str = "") -> Loan:
         loan.state, loan.decided_by, loan.decided_at = Loan.State.APPROVED, _real(actor), timezone.now()
         loan.decision_note = note.strip()[:300]
         loan.save()
-        _event(actor, "loan_approve", loan, "duyệt cho mượn")
+        _event(actor, AuditAction.LOAN_APPROVE, loan, "duyệt cho mượn")
     return loan
 
 
@@ -220,7 +221,7 @@ def refuse_loan(*, actor: User | None, loan: Loan, reason: str) -> Loan:
         loan.state, loan.decided_by, loan.decided_at = Loan.State.REFUSED, _real(actor), timezone.now()
         loan.decision_note = reason.strip()[:300]
         loan.save()
-        _event(actor, "loan_refuse", loan, f"từ chối — {loan.decision_note[:120]}")
+        _event(actor, AuditAction.LOAN_REFUSE, loan, f"từ chối — {loan.decision_note[:120]}")
     return loan
 
 
@@ -234,7 +235,7 @@ def cancel_loan(*, actor: User, loan: Loan, reason: str = "") -> Loan:
         loan.state, loan.decided_by, loan.decided_at = Loan.State.CANCELLED, _real(actor), timezone.now()
         loan.decision_note = reason.strip()[:300]
         loan.save()
-        _event(actor, "loan_cancel", loan, "hủy đề nghị")
+        _event(actor, AuditAction.LOAN_CANCEL, loan, "hủy đề nghị")
     return loan
 
 
@@ -254,7 +255,7 @@ def check_out_dossier(*, actor: User | None, loan: Loan, due_on: dt.date | None 
                                                                 timezone.now())
         loan.due_on, loan.condition_out = due_on, condition or loan.dossier.physical_condition
         loan.save()
-        _event(actor, "loan_check_out", loan, f"giao cho {loan.borrower.get_username()}, hạn trả "
+        _event(actor, AuditAction.LOAN_CHECK_OUT, loan, f"giao cho {loan.borrower.get_username()}, hạn trả "
                                               f"{due_on:%d/%m/%Y}")
     return loan
 
@@ -276,7 +277,7 @@ def return_dossier(*, actor: User | None, dossier: Dossier, condition: str, comp
         loan.state, loan.returned_to, loan.returned_at = Loan.State.RETURNED, _real(actor), timezone.now()
         loan.condition_back, loan.complete_back, loan.return_note = condition, complete, note.strip()[:300]
         loan.save()
-        _event(actor, "loan_return", loan, "nhận trả" + ("" if complete else " — THIẾU TỜ"))
+        _event(actor, AuditAction.LOAN_RETURN, loan, "nhận trả" + ("" if complete else " — THIẾU TỜ"))
         if condition != loan.dossier.physical_condition:
             records_services.update_dossier(actor=actor, dossier=loan.dossier, physical_condition=condition)
     return loan
@@ -290,7 +291,7 @@ def remind_borrower(*, actor: User | None, loan: Loan) -> Loan:
         _expect(loan, Loan.State.CHECKED_OUT, doing="nhắc trả")
         loan.reminded_at = timezone.now()
         loan.save(update_fields=["reminded_at"])
-        _event(actor, "loan_remind", loan, f"nhắc trả (hạn {loan.due_on:%d/%m/%Y})")
+        _event(actor, AuditAction.LOAN_REMIND, loan, f"nhắc trả (hạn {loan.due_on:%d/%m/%Y})")
     return loan
 
 
@@ -337,7 +338,7 @@ def record_inventory(*, actor: User, location: Location, scans: Iterable[str], n
             location=location, checked_by=_real(actor), checked_at=timezone.now(), scanned=lines,
             results=result.as_dict(), moves=[[by_number[n], box_ids[c]] for n, c in result.moves], note=note[:300])
         counts = {key: len(value) for key, value in result.as_dict().items()}
-        record_event(actor=actor, action="archive_inventory", obj=check,
+        record_event(actor=actor, action=AuditAction.ARCHIVE_INVENTORY, obj=check,
                      summary=f"Kiểm kê {location.code}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
                      after={"location": location.code, **counts})
     return check
@@ -365,7 +366,7 @@ def apply_inventory(*, actor: User, check: InventoryCheck) -> MoveResult:
             result.unchanged += moved.unchanged
         check.applied_by, check.applied_at = _real(actor), timezone.now()
         check.save(update_fields=["applied_by", "applied_at"])
-        record_event(actor=actor, action="archive_inventory_apply", obj=check,
+        record_event(actor=actor, action=AuditAction.ARCHIVE_INVENTORY_APPLY, obj=check,
                      summary=f"Cập nhật vị trí theo kiểm kê {check.location.code}: {len(result.moved)} hồ sơ",
                      after={"moved": result.moved})
     return result

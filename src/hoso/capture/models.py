@@ -78,35 +78,3 @@ class AccessCopy(models.Model):
     page_count = models.PositiveIntegerField()
     pages_digest = models.CharField(max_length=64, help_text="hash of the page copies it was built from")
     built_at = models.DateTimeField()
-
-
-class FixityRun(models.Model):
-    """One run of `hoso verify --fixity` (kiểm tra tính toàn vẹn tệp): every stored and referenced file re-hashed.
-
-    While it runs, `position` is the last digest checked (digests are checked in sorted order), so an
-    interrupted run resumes after it. Written only by capture.fixity."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", "Đang chạy"
-        INTERRUPTED = "interrupted", "Bị ngắt, sẽ chạy tiếp"
-        OK = "ok", "Toàn vẹn"
-        PROBLEMS = "problems", "Có tệp thiếu hoặc bị thay đổi"
-        ABANDONED = "abandoned", "Đã bỏ, chạy lại từ đầu"
-
-    status = models.CharField("kết quả", max_length=12, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    saved_at = models.DateTimeField(null=True, blank=True)  # last checkpoint: a run saved lately is alive
-    owner = models.CharField(max_length=100, blank=True)  # "host:pid" of the process running it
-    checked = models.PositiveIntegerField("số tệp đã kiểm", default=0)
-    bytes = models.BigIntegerField("số byte đã đọc", default=0)
-    missing = models.JSONField("tệp thiếu", default=list)
-    changed = models.JSONField("tệp bị thay đổi", default=list)
-    position = models.CharField(max_length=64, blank=True)
-    rate_mb = models.FloatField("giới hạn MB/giây", default=0)
-    resumed = models.PositiveSmallIntegerField("số lần chạy tiếp", default=0)
-    trigger = models.CharField(max_length=20, default="command")
-
-    class Meta:
-        ordering = ["-started_at", "-id"]
-        verbose_name = "lần kiểm tra toàn vẹn tệp"

@@ -20,18 +20,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE
 from hoso.access.rules import require
 from hoso.access.services import system_user
 from hoso.blobstore import BlobStore
+from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
+from hoso.core.events import AuditAction
 from hoso.imaging.checks import Rejected, inspect_file, safe_name
 from hoso.records.models import Document, Dossier, Page
 from hoso.records.signals import dossiers_changed
 
 from .models import AccessCopy, Batch, BatchItem
-from .storage import blob_store
 
 PENDING = (Page.State.QUEUED, Page.State.PROCESSING)
 
@@ -48,7 +49,7 @@ def start_batch(*, actor: User, name: str, source: str = Batch.Source.FOLDER, fo
     with transaction.atomic():
         batch = Batch.objects.create(name=name[:200], source=source, folder=folder[:1000], operator=actor,
                                      run_ocr=run_ocr)
-        record_event(actor=actor, action="create", obj=batch, summary=batch.name,
+        record_event(actor=actor, action=AuditAction.CREATE, obj=batch, summary=batch.name,
                      after={"source": source, "folder": folder, "run_ocr": run_ocr})
     return batch
 
@@ -61,8 +62,8 @@ def refuse(*, actor: User, batch: Batch, source_name: str, reason: str, dossier:
         item = BatchItem.objects.create(batch=batch, dossier=dossier, source_name=source_name[:500],
                                         original_name=original_name[:255], size=size, master_sha256=sha256,
                                         outcome=outcome, reason=reason[:500])
-        record_event(actor=actor, action="quarantine_file" if outcome == BatchItem.Outcome.QUARANTINED
-                     else "refuse_file", obj=batch, summary=f"{source_name[:150]}: {reason[:140]}",
+        record_event(actor=actor, action=AuditAction.QUARANTINE_FILE if outcome == BatchItem.Outcome.QUARANTINED
+                     else AuditAction.REFUSE_FILE, obj=batch, summary=f"{source_name[:150]}: {reason[:140]}",
                      after={"file": source_name, "sha256": sha256 or None, "reason": reason})
     return item
 
@@ -115,7 +116,7 @@ def receive_file(*, actor: User, batch: Batch, dossier: Dossier, path: Path, nam
             added.append(page)
             items.append(BatchItem(outcome=BatchItem.Outcome.ADDED, page=page, **common))
         BatchItem.objects.bulk_create(items)
-        record_event(actor=actor, action="add_pages" if added else "skip_file", obj=dossier,
+        record_event(actor=actor, action=AuditAction.ADD_PAGES if added else AuditAction.SKIP_FILE, obj=dossier,
                      summary=f"{stored_name}: {len(added)} trang mới, {len(items) - len(added)} trang đã có",
                      after={"batch": batch.pk, "file": source_name, "sha256": blob.sha256, "size": size,
                             "kind": info.kind, "pages": [p.sequence for p in added]})
@@ -165,7 +166,7 @@ def _settle(claim: Claim, *, state: str, error: str = "", fields: dict[str, Any]
         page.save(update_fields=["state", "error", *fields])
         item.claim, item.finished_at = "", timezone.now()
         item.save(update_fields=["claim", "finished_at"])
-        record_event(actor=system_user(), action="process_page", obj=page,
+        record_event(actor=system_user(), action=AuditAction.PROCESS_PAGE, obj=page,
                      summary=f"{page.dossier.number} trang {page.sequence}: {page.get_state_display()}",
                      before={"state": Page.State.PROCESSING},
                      after={"state": state, "error": error or None, "attempt": item.attempts, **details})
@@ -208,7 +209,8 @@ def requeue_abandoned(*, page: Page, reason: str) -> bool:
         BatchItem.objects.filter(page=page).update(claim="")
         page.state = Page.State.QUEUED
         page.save(update_fields=["state"])
-        record_event(actor=system_user(), action="requeue_page", obj=page, summary=f"trang {page.sequence}: {reason}",
+        record_event(actor=system_user(), action=AuditAction.REQUEUE_PAGE, obj=page,
+                     summary=f"trang {page.sequence}: {reason}",
                      before={"state": Page.State.PROCESSING}, after={"state": Page.State.QUEUED})
         process_page.enqueue(page.pk)
     return True
@@ -226,7 +228,8 @@ def retry_page(*, actor: User, page: Page) -> Page:
         before = {"state": page.state, "error": page.error}
         page.state, page.error = Page.State.QUEUED, ""
         page.save(update_fields=["state", "error"])
-        record_event(actor=actor, action="retry_page", obj=page, summary=f"trang {page.sequence}", before=before,
+        record_event(actor=actor, action=AuditAction.RETRY_PAGE, obj=page, summary=f"trang {page.sequence}",
+                     before=before,
                      after={"state": page.state})
         process_page.enqueue(page.pk)
     return page
@@ -264,7 +267,7 @@ def record_access_copy(*, dossier: Dossier, sha256: str, size: int, page_count: 
         copy.built_at = timezone.now()
         copy.save()
         actor = system_user()
-        record_event(actor=actor, action="build_access_copy", obj=dossier, object_type="accesscopy",
+        record_event(actor=actor, action=AuditAction.BUILD_ACCESS_COPY, obj=dossier, object_type="accesscopy",
                      summary=f"{dossier.number}: {page_count} trang", before=before,
                      after={"sha256": sha256, "page_count": page_count, "size": size})
         if dossier.status == Dossier.Status.NOT_STARTED:
@@ -322,7 +325,8 @@ def reorder_pages(*, actor: User, dossier: Dossier, page_ids: list[int]) -> list
         old_numbers = {p.pk: p.sequence for p in pages}
         _renumber(ordered)
         _sync_document_ranges(actor=actor, dossier=dossier)
-        record_event(actor=actor, action="reorder_pages", obj=dossier, summary=f"{dossier.number}: sắp xếp lại trang",
+        record_event(actor=actor, action=AuditAction.REORDER_PAGES, obj=dossier,
+                     summary=f"{dossier.number}: sắp xếp lại trang",
                      before={"order": before}, after={"order": ids,
                                                       "moved": {str(p.pk): [old_numbers[p.pk], p.sequence]
                                                                 for p in ordered if old_numbers[p.pk] != p.sequence}})
@@ -374,7 +378,7 @@ def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, 
             Page.objects.filter(dossier=dossier, document=document).exclude(
                 pk__in=[p.pk for p in inside]).update(document=None)
         Page.objects.filter(pk__in=[p.pk for p in inside]).update(document=document)
-        record_event(actor=actor, action="group_pages", obj=dossier,
+        record_event(actor=actor, action=AuditAction.GROUP_PAGES, obj=dossier,
                      summary=f"{dossier.number}: trang {page_from}–{page_to} → văn bản {document.sequence}",
                      after={"document": document.pk, "pages": [p.sequence for p in inside], "released": released})
     return document
@@ -405,7 +409,7 @@ def may_change_status(actor: User | None, current: str, target: str) -> bool:
 def data_enterers(*, dossier: Dossier) -> set[int]:
     """Users who entered this dossier's data: who marked it "đã nhập liệu" (latest time), and who created or
     edited its documents. Read from the audit trail, which nobody can rewrite unnoticed."""
-    from hoso.access.models import AuditEvent
+    from hoso.core.models import AuditEvent
 
     users: set[int] = set()
     events = AuditEvent.objects.filter(object_type="dossier", object_id=str(dossier.pk),
@@ -455,6 +459,6 @@ def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str 
                                   "đối chiếu dữ liệu với ảnh trang.")
         before = dossier.status
         update_dossier(actor=actor, dossier=dossier, status=status)
-        record_event(actor=actor, action="set_status", obj=dossier, summary=f"{dossier.number}: {label}",
+        record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier, summary=f"{dossier.number}: {label}",
                      before={"status": before}, after={"status": status, "note": note or None})
     return dossier

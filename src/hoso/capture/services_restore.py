@@ -8,15 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
 from hoso.blobstore import BlobStore
+from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
+from hoso.core.events import AuditAction
 from hoso.records.models import Dossier, Page
 from hoso.records.signals import dossiers_changed
 
 from .models import AccessCopy
 from .services import PENDING
-from .storage import blob_store
 
 
 def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str, Any]],
@@ -49,7 +50,7 @@ def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str,
                 "sha256": access_copy["sha256"], "size": access_copy["size"],
                 "page_count": access_copy["page_count"], "pages_digest": access_copy["pages_digest"],
                 "built_at": timezone.now()})
-        record_event(actor=actor, action="restore_pages", obj=dossier,
+        record_event(actor=actor, action=AuditAction.RESTORE_PAGES, obj=dossier,
                      summary=f"{dossier.number}: {len(created)} trang từ gói chuyển đến",
                      after={"pages": len(created), "access_copy": access_copy["sha256"] if access_copy else None,
                             "masters": [p.get("master_sha256") for p in pages]})

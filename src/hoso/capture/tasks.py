@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from hoso.core.blobs import blob_store
 from hoso.imaging.checks import Rejected
 from hoso.imaging.ocr import OcrFailed
 from hoso.imaging.pdfa import assemble
@@ -22,7 +23,6 @@ from hoso.records.models import Dossier, Page
 
 from . import services
 from .models import AccessCopy
-from .storage import blob_store
 
 try:  # Django 6 ships the Tasks API; on 5.2 the django-tasks backport provides it
     from django.tasks import task

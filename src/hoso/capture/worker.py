@@ -27,6 +27,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from hoso.capture.signals import worker_idle
+
 try:
     from django.tasks import TaskResultStatus
 except ImportError:
@@ -90,12 +92,11 @@ def recover_stale(*, stale_after: float | None = None) -> int:
     return recovered
 
 
-def _schedule_fixity() -> bool:
-    """A long-running worker, when idle, enqueues the weekly fixity check once it is due (capture.fixity)."""
-    from .fixity import schedule_if_due
-
+def _on_idle() -> bool:
+    """A long-running worker, when idle, asks the apps whether periodic work is due (`worker_idle`: the weekly
+    fixity check of preservation answers it). True when one of them queued something."""
     try:
-        return schedule_if_due()
+        return any(bool(queued) for _receiver, queued in worker_idle.send(sender=run_worker))
     except OperationalError as exc:
         if is_locked_database_exception(exc):
             return False
@@ -160,7 +161,7 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
                 break
             if time.monotonic() >= next_schedule_look:  # idle: is the weekly fixity check due?
                 next_schedule_look = time.monotonic() + SCHEDULE_EVERY
-                if _schedule_fixity():
+                if _on_idle():
                     continue
             time.sleep(interval)
             since_recovery = RECOVER_EVERY  # idle: look for dead workers' tasks on every wake-up

@@ -14,8 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 from hoso.vntext import fold
 
 from .importers import LAYOUT_LABELS, CommuneListRow, Layout, MappingRow, UnitName, read_unit_file
@@ -70,7 +71,7 @@ def load_unit_file(*, actor: User | None, path: str | Path, layout: str = "auto"
             else:
                 loader.mapping_row(row)
         report.mappings = len(loader.links)
-        record_event(actor=actor, action="load_admin_units", object_type="admin_unit_file",
+        record_event(actor=actor, action=AuditAction.LOAD_ADMIN_UNITS, object_type="admin_unit_file",
                      object_id=Path(path).name[:64], summary=report.summary, after=report.as_dict())
     return report
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES
 from hoso.access.rules import scope_unit_ids, user_can
@@ -79,9 +78,10 @@ def dossier_list(*, actor: User, filters: DossierFilters) -> QuerySet[Dossier]:
     return qs.order_by("subject__sort_key", "number")
 
 
-def dossier_detail(*, actor: User, number: str, purpose: str = "view") -> Dossier | None:
-    """One visible dossier with everything a detail page shows; the read is written to the audit trail."""
-    dossier = (
+def dossier_detail(*, actor: User, number: str) -> Dossier | None:
+    """One visible dossier with everything a detail page shows (a read only: `services.open_dossier` is the
+    audited entry point)."""
+    return (
         visible_dossiers(actor=actor)
         .select_related("subject", "category", "subject__hometown_unit", "subject__residence_unit")
         .prefetch_related("subject__aliases", "relative_links__person", "documents", "pages",
@@ -89,9 +89,6 @@ def dossier_detail(*, actor: User, number: str, purpose: str = "view") -> Dossie
         .filter(number=number)
         .first()
     )
-    if dossier is not None:
-        record_event(actor=actor, action=purpose, obj=dossier, summary=dossier.number)
-    return dossier
 
 
 def category_counts(*, actor: User) -> list[tuple[Category, int]]:

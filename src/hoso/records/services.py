@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 from hoso.vntext import (
     InvalidDossierNumber,
     PersonName,
@@ -40,6 +41,7 @@ from .models import (
     Person,
 )
 from .seeds import DossierSeed, PersonSeed
+from .selectors import dossier_detail
 from .signals import dossiers_changed, dossiers_deleting
 
 PERSON_FIELDS = frozenset({
@@ -191,7 +193,7 @@ def create_person(*, actor: User | None, full_name: str, aliases: Iterable[str] 
         after = snapshot(person)
         after["aliases"] = _set_aliases(person, aliases)
         after["categories"] = _set_categories(person, category_codes)
-        record_event(actor=actor, action="create", obj=person, summary=person.full_name, after=after)
+        record_event(actor=actor, action=AuditAction.CREATE, obj=person, summary=person.full_name, after=after)
     return person
 
 
@@ -210,9 +212,19 @@ def update_person(*, actor: User | None, person: Person, aliases: Iterable[str] 
                                else before["categories"])
         old, new = _changed(before, after)
         if new:
-            record_event(actor=actor, action="update", obj=person, summary=person.full_name, before=old, after=new)
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=person, summary=person.full_name, before=old,
+                         after=new)
             _notify(_person_dossier_ids(person))
     return person
+
+
+def open_dossier(*, actor: User, number: str, purpose: str = AuditAction.VIEW) -> Dossier | None:
+    """A visible dossier opened to be read (or edited, lent, moved …): the read goes to the audit trail with
+    its purpose (an action of core/events.py). None when it does not exist or the user may not see it."""
+    dossier = dossier_detail(actor=actor, number=number)
+    if dossier is not None:
+        record_event(actor=actor, action=purpose, obj=dossier, summary=dossier.number)
+    return dossier
 
 
 def _default_title(category: Category, subject: Person) -> str:
@@ -241,7 +253,7 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
         except IntegrityError as exc:  # a concurrent registration of the same number
             raise ValidationError({"number": f"Số hồ sơ {canonical} đã có trong hệ thống."}) from exc
         subject.categories.add(category)
-        record_event(actor=actor, action="create", obj=dossier, summary=canonical, after=snapshot(dossier))
+        record_event(actor=actor, action=AuditAction.CREATE, obj=dossier, summary=canonical, after=snapshot(dossier))
         _notify([dossier.pk])
     return dossier
 
@@ -270,7 +282,8 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
         dossier.save()
         old, new = _changed(before, snapshot(dossier))
         if new:
-            record_event(actor=actor, action="update", obj=dossier, summary=dossier.number, before=old, after=new)
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=dossier, summary=dossier.number, before=old,
+                         after=new)
             _notify([dossier.pk])
     return dossier
 
@@ -281,7 +294,7 @@ def delete_dossier(*, actor: User | None, dossier: Dossier) -> None:
         raise ValidationError("Hồ sơ đã có trang số hóa, không thể xóa. Hãy chuyển trạng thái thay vì xóa.")
     with transaction.atomic():
         before = snapshot(dossier)
-        record_event(actor=actor, action="delete", obj=dossier, summary=dossier.number, before=before)
+        record_event(actor=actor, action=AuditAction.DELETE, obj=dossier, summary=dossier.number, before=before)
         dossiers_deleting.send(sender=Dossier, dossier_ids=[dossier.pk])
         dossier.delete()
 
@@ -298,7 +311,7 @@ def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relat
         _validate(link)
         link.save()
         person.categories.add(*Category.objects.filter(code="TN"))
-        record_event(actor=actor, action="link_relative", obj=dossier, summary=person.full_name,
+        record_event(actor=actor, action=AuditAction.LINK_RELATIVE, obj=dossier, summary=person.full_name,
                      after=snapshot(link))
         _notify([dossier.pk])
     return link
@@ -306,7 +319,7 @@ def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relat
 
 def unlink_relative(*, actor: User | None, link: DossierRelative) -> None:
     with transaction.atomic():
-        record_event(actor=actor, action="unlink_relative", obj=link.dossier, summary=link.person.full_name,
+        record_event(actor=actor, action=AuditAction.UNLINK_RELATIVE, obj=link.dossier, summary=link.person.full_name,
                      before=snapshot(link))
         link.delete()
         _notify([link.dossier_id])
@@ -324,7 +337,7 @@ def set_martyr_facts(*, actor: User | None, dossier: Dossier, **facts: Any) -> M
         record.save()
         old, new = _changed(before, snapshot(record))
         if new:
-            record_event(actor=actor, action="update" if before else "create", obj=dossier,
+            record_event(actor=actor, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=dossier,
                          object_type="martyrrecord", summary=dossier.number, before=old or None, after=new)
             _notify([dossier.pk])
     return record
@@ -337,7 +350,7 @@ def _add_child(model: type[models.Model], allowed: frozenset[str], *, actor: Use
         obj = model(dossier=dossier, **_clean_text(fields))
         _validate(obj)
         obj.save()
-        record_event(actor=actor, action="create", obj=obj, summary=dossier.number, after=snapshot(obj))
+        record_event(actor=actor, action=AuditAction.CREATE, obj=obj, summary=dossier.number, after=snapshot(obj))
         _notify([dossier.pk])
     return obj
 
@@ -375,7 +388,7 @@ def update_document(*, actor: User | None, document: Document, **changes: Any) -
         document.save()
         old, new = _changed(before, snapshot(document))
         if new:
-            record_event(actor=actor, action="update", obj=document, summary=document.dossier.number,
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=document, summary=document.dossier.number,
                          before=old, after=new)
             _notify([document.dossier_id])
     return document
@@ -406,7 +419,8 @@ def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Pers
         keep.categories.add(*duplicate.categories.all())
         duplicate.merged_into = keep
         duplicate.save(update_fields=["merged_into", "updated_at"])
-        record_event(actor=actor, action="merge", obj=keep, summary=f"{duplicate.full_name} → {keep.full_name}",
+        record_event(actor=actor, action=AuditAction.MERGE, obj=keep,
+                     summary=f"{duplicate.full_name} → {keep.full_name}",
                      before={"duplicate": snapshot(duplicate)},
                      after={"keep": keep.pk, "dossiers": moved_dossiers, "relative_in": relative_dossiers,
                             "aliases_added": extra})
@@ -436,7 +450,7 @@ def bulk_register_dossiers(*, actor: User | None, seeds: Iterable[DossierSeed], 
         if batch:
             with transaction.atomic():
                 dossiers = _write_batch(batch, categories)
-                record_event(actor=actor, action="bulk_create", object_type="dossier",
+                record_event(actor=actor, action=AuditAction.BULK_CREATE, object_type="dossier",
                              summary=f"{source}: {len(dossiers)} hồ sơ",
                              after={"numbers": [d.number for d in dossiers]})
                 _notify((d.pk for d in dossiers), loaded=dossiers)
@@ -533,7 +547,8 @@ def delete_document(*, actor: User | None, document: Document) -> None:
     with transaction.atomic():
         before = snapshot(document)
         before["pages"] = list(document.pages.order_by("sequence").values_list("sequence", flat=True))
-        record_event(actor=actor, action="delete", obj=document, summary=document.dossier.number, before=before)
+        record_event(actor=actor, action=AuditAction.DELETE, obj=document, summary=document.dossier.number,
+                     before=before)
         dossier_id = document.dossier_id
         document.delete()
         _notify([dossier_id])

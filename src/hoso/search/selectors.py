@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 
-from hoso.access.audit import record_event
 from hoso.access.models import User
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q
@@ -192,9 +191,10 @@ def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> tuple[list[int], Dos
     return exact or list(qs.filter(number_key=number_key(str(parsed))).values_list("id", flat=True)[:50]), parsed
 
 
-def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: Filters = Filters(),
-           prefix_last: bool = False, audit: bool = True) -> SearchResult:
-    """Find dossiers for a desk query. Never raises on odd input: returns a result with a message."""
+def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: Filters = Filters(),
+         prefix_last: bool = False) -> SearchResult:
+    """Find dossiers for a desk query (a read only: `services.search` is the audited entry point).
+    Never raises on odd input: returns a result with a message."""
     text = text or ""
     result = SearchResult(query=text[:MAX_QUERY_LENGTH])
     if len(text) > MAX_QUERY_LENGTH:
@@ -240,9 +240,6 @@ def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters:
     if not ranked:
         result.message = result.message or ("Không tìm thấy hồ sơ nào. Thử bớt từ, bỏ năm sinh, "
                                             "hoặc chỉ gõ tên và họ (không cần dấu).")
-    if audit:
-        record_event(actor=actor, action="search", object_type="query", summary=result.query,
-                     after={"total": result.total})
     return result
 
 

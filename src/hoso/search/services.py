@@ -1,15 +1,20 @@
-"""Keeping the index current: index or drop dossiers, rebuild everything in bounded memory."""
+"""Searching as a user (the audited entry point) and keeping the index current: index or drop dossiers, rebuild
+everything in bounded memory."""
 
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from hoso.access.models import User
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 from hoso.records.bulk import insert_objects
 from hoso.records.models import Dossier
 
 from ._backend import backend
 from ._documents import SCHEMA_VERSION, UnitNames, dossiers_for_indexing, entry_values
 from .models import IndexState, SearchEntry, SearchTerm
+from .selectors import Filters, SearchResult, find
 
 CHUNK = 500
 VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")
@@ -124,3 +129,14 @@ def _drop_orphan_rows() -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchentry)")
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+
+def search(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: Filters = Filters(),  # noqa: B008
+           prefix_last: bool = False, audit: bool = True) -> SearchResult:
+    """Find dossiers for a desk query as this user sees them, and write the search to the audit trail (a
+    search reads personal data). `audit=False` only for as-you-type previews whose final query is audited."""
+    result = find(actor=actor, text=text, limit=limit, offset=offset, filters=filters, prefix_last=prefix_last)
+    if audit and result.query.strip():
+        record_event(actor=actor, action=AuditAction.SEARCH, object_type="query", summary=result.query,
+                     after={"total": result.total})
+    return result

@@ -1,15 +1,21 @@
+"""Settings common to both shapes of hoso (embedded.py: one machine on SQLite; production.py: DATABASE_URL and a
+secret key). Everything here comes from environment variables with embedded defaults; the shapes add DEBUG,
+SECRET_KEY, DATABASES and STORAGES. `hoso.settings` picks the shape."""
+
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from .env import get_bool, get_int, get_list, get_path, get_str
+from .env import get_bool, get_choice, get_float, get_int, get_list, get_path, get_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # HOSO_DATA_DIR holds the SQLite database and the file store (default ./data of the working directory).
 DATA_DIR = get_path("HOSO_DATA_DIR", Path.cwd() / "data")
 
-DEBUG = get_bool("HOSO_DEBUG", True)
-SECRET_KEY = get_str("HOSO_SECRET_KEY", "embedded-insecure-key-change-me-in-production")
+# The key published with the source: the embedded shape may sign with it, production refuses it (and so does
+# `hoso check --deploy`, hoso.core.checks).
+HOSO_DEVELOPMENT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = get_list("HOSO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = get_list("HOSO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -29,14 +35,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
-    "hoso.access",
+    "hoso.core",
     "hoso.gazetteer",
+    "hoso.access",
     "hoso.records",
     "hoso.search",
-    "hoso.registers",
-    "hoso.reports",
-    "hoso.archive",
     "hoso.capture",
+    "hoso.imports",
+    "hoso.archive",
+    "hoso.preservation",
+    "hoso.procedures",
+    "hoso.reports",
     "hoso.web",
     "hoso.api",
 ]
@@ -76,29 +85,49 @@ TEMPLATES = [
 
 # WAL pages after which a committing connection copies the log back into the database (and waits for the disk).
 # The web server sets 0 and checkpoints from a background thread instead (hoso.wsgi), so no request waits for it.
-SQLITE_AUTOCHECKPOINT = get_int("HOSO_SQLITE_AUTOCHECKPOINT", 1000)
+SQLITE_AUTOCHECKPOINT = get_int("HOSO_SQLITE_AUTOCHECKPOINT", 1000, minimum=0)
 
-_database_url = get_str("DATABASE_URL", "")
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-else:
+
+def sqlite_database() -> dict:
+    """The embedded database: HOSO_DATA_DIR/hoso.sqlite3 in WAL mode."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "hoso.sqlite3",
-            # Kept open between requests of a server thread: a new SQLite connection starts with a cold page cache.
-            "CONN_MAX_AGE": get_int("HOSO_DB_CONN_MAX_AGE", 600),
-            "CONN_HEALTH_CHECKS": True,
-            # WAL lets readers go on while the one writer writes; IMMEDIATE avoids lock upgrades.
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                                f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT};",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "hoso.sqlite3",
+        # Kept open between requests of a server thread: a new SQLite connection starts with a cold page cache.
+        "CONN_MAX_AGE": get_int("HOSO_DB_CONN_MAX_AGE", 600, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
+        # WAL lets readers go on while the one writer writes; IMMEDIATE avoids lock upgrades.
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                            f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT};",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
     }
+
+
+def url_database(url: str) -> dict:
+    """The database of DATABASE_URL (PostgreSQL in production). Connections are kept HOSO_DB_CONN_MAX_AGE seconds
+    (default 60: many app machines share the server's connection slots) and checked before reuse."""
+    try:
+        return dj_database_url.parse(url, conn_max_age=get_int("HOSO_DB_CONN_MAX_AGE", 60, minimum=0),
+                                     conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL không đọc được ({error}); ví dụ đúng: postgres://user:pass@host:5432/hoso. "
+            f"(DATABASE_URL cannot be read: {error}.)"
+        ) from None
+
+
+def static_storages(debug: bool) -> dict:
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+                        if not debug else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
@@ -120,7 +149,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Idle timeout: the session expires after this many seconds without a request (each request renews it).
-SESSION_COOKIE_AGE = get_int("HOSO_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = get_int("HOSO_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -129,8 +158,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
 # Lockout after repeated failed sign-ins (django-axes): per user name and, separately, per address.
-AXES_FAILURE_LIMIT = get_int("HOSO_LOCKOUT_FAILURES", 5)
-AXES_COOLOFF_TIME = get_int("HOSO_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_FAILURE_LIMIT = get_int("HOSO_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = get_int("HOSO_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -154,11 +183,8 @@ SHORT_DATE_FORMAT = "d/m/Y"
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from here (and from app folders)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
-                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# STORAGES: in the shapes (static_storages(DEBUG)). Whitenoise serves /static/ with DEBUG off too; with the finders
+# it serves straight from the app folders, so the embedded shape (`hoso demo`, waitress) needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
@@ -181,41 +207,43 @@ SPECTACULAR_SETTINGS = {
 
 # The province this install serves: default for dossier numbers typed without a province code.
 HOSO_PROVINCE_CODE = get_str("HOSO_PROVINCE_CODE", "QTI")
-HOSO_PAGE_SIZE = get_int("HOSO_PAGE_SIZE", 25)
+HOSO_PAGE_SIZE = get_int("HOSO_PAGE_SIZE", 25, minimum=1)
 
 # Digitisation (capture): background tasks in the database (django-tasks + django-tasks-db; `hoso worker`),
 # files in the content-addressed store (local disk by default, S3-compatible in production).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "capture"]}}
-HOSO_BLOB_BACKEND = get_str("HOSO_BLOB_BACKEND", "local")  # "local" or "s3"
+HOSO_BLOB_BACKEND = get_choice("HOSO_BLOB_BACKEND", "local", ("local", "s3"))
 HOSO_BLOB_DIR = get_path("HOSO_BLOB_DIR", DATA_DIR / "blobs")
 HOSO_S3_BUCKET = get_str("HOSO_S3_BUCKET", "")
 HOSO_S3_PREFIX = get_str("HOSO_S3_PREFIX", "blobs/")
 HOSO_S3_ENDPOINT_URL = get_str("HOSO_S3_ENDPOINT_URL", "")
 HOSO_S3_REGION = get_str("HOSO_S3_REGION", "")
 HOSO_OCR_LANGUAGE = get_str("HOSO_OCR_LANGUAGE", "vie")
-HOSO_OCR_TIMEOUT = get_int("HOSO_OCR_TIMEOUT", 180)  # seconds per page
-HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800)  # a claimed task older than this is requeued
+HOSO_OCR_TIMEOUT = get_int("HOSO_OCR_TIMEOUT", 180, minimum=1)  # seconds per page
+# A claimed task older than this is requeued.
+HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800, minimum=1)
 # Fixity (hoso verify --fixity): read rate limit in MB/s (0 = unlimited) so daytime work is not slowed, and
 # how many days after the last complete run an idle `hoso worker` starts the next one (0 = never).
-HOSO_FIXITY_RATE_MB = float(get_str("HOSO_FIXITY_RATE_MB", "25"))
-HOSO_FIXITY_EVERY_DAYS = get_int("HOSO_FIXITY_EVERY_DAYS", 7)
-HOSO_FIXITY_SLICE_SECONDS = get_int("HOSO_FIXITY_SLICE_SECONDS", 300)  # the weekly check yields to capture
+HOSO_FIXITY_RATE_MB = get_float("HOSO_FIXITY_RATE_MB", 25.0, minimum=0)
+HOSO_FIXITY_EVERY_DAYS = get_int("HOSO_FIXITY_EVERY_DAYS", 7, minimum=0)
+HOSO_FIXITY_SLICE_SECONDS = get_int("HOSO_FIXITY_SLICE_SECONDS", 300, minimum=1)  # the weekly check yields to capture
 # The paper archive: the address printed in label QR codes, loan periods in working days, extra days off.
 HOSO_BASE_URL = get_str("HOSO_BASE_URL", "http://127.0.0.1:8000")
-HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10)
-HOSO_LOAN_DUE_SOON_DAYS = get_int("HOSO_LOAN_DUE_SOON_DAYS", 2)
+HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10, minimum=1)
+HOSO_LOAN_DUE_SOON_DAYS = get_int("HOSO_LOAN_DUE_SOON_DAYS", 2, minimum=0)
 HOSO_HOLIDAYS = get_list("HOSO_HOLIDAYS", [])  # ISO dates (2026-02-16,…) skipped when counting working days
 # Registers imported on the web (nhap-so/): the largest file accepted, in MB.
-HOSO_REGISTER_MAX_MB = get_int("HOSO_REGISTER_MAX_MB", 50)
+HOSO_REGISTER_MAX_MB = get_int("HOSO_REGISTER_MAX_MB", 50, minimum=1)
 # Transfers between provinces (di chuyển hồ sơ, Điều 131 NĐ 131/2021): who we are on the slip (Mẫu 93),
 # and the legal time of each side in working days.
 HOSO_PROVINCE_NAME = get_str("HOSO_PROVINCE_NAME", "Quảng Trị")
 HOSO_AGENCY_NAME = get_str("HOSO_AGENCY_NAME", "Sở Nội vụ tỉnh Quảng Trị")
-HOSO_TRANSFER_WORKING_DAYS = get_int("HOSO_TRANSFER_WORKING_DAYS", 12)
+HOSO_TRANSFER_WORKING_DAYS = get_int("HOSO_TRANSFER_WORKING_DAYS", 12, minimum=1)
 
+HOSO_LOG_LEVEL = get_choice("HOSO_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical")).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": get_str("HOSO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": HOSO_LOG_LEVEL},
 }

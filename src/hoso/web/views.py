@@ -9,15 +9,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.access.audit import record_event
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
 from hoso.reports import exports
 from hoso.search import selectors as search_selectors
+from hoso.search import services as search_services
 from hoso.search._query import i_y_variants, parse_query
 
 from .forms import DossierFilterForm, DossierForm, RelativeForm
@@ -69,7 +71,7 @@ def dossier_export(request: HttpRequest) -> HttpResponse:
     """The list as shown (filters and search included) to .xlsx or .csv, through the same access rule; audited."""
     form, data, filters = _list_filters(request)
     if data.get("q"):
-        result = search_selectors.search(
+        result = search_services.search(
             actor=request.user, text=data["q"], limit=200, audit=False,
             filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
         order = [h.dossier_number for h in result.hits]
@@ -81,7 +83,8 @@ def dossier_export(request: HttpRequest) -> HttpResponse:
                     .prefetch_related("subject__aliases").iterator(chunk_size=2000))
     rows = list(exports.dossier_rows(dossiers))
     kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    record_event(actor=request.user, action="export", object_type="dossier_list", summary=f"{len(rows)} hồ sơ",
+    record_event(actor=request.user, action=AuditAction.EXPORT, object_type="dossier_list",
+                 summary=f"{len(rows)} hồ sơ",
                  after={"filters": {k: v for k, v in request.GET.items()}, "format": kind})
     if kind == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
@@ -103,7 +106,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
                "filtered": bool(request.GET.get("q") or filters.category or filters.unit_id or filters.status)}
     if data.get("q"):
         size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
-        result = search_selectors.search(
+        result = search_services.search(
             actor=request.user, text=data["q"], limit=size, offset=(number - 1) * size,
             filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
         context.update(result=result, page=_result_page(result, number, size), words=_highlight_words(data["q"]))
@@ -158,7 +161,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         unit_id=_int(request.GET.get("unit")), decade=_int(request.GET.get("decade")))
     result = None
     if text.strip():
-        result = search_selectors.search(actor=request.user, text=text, limit=size, offset=(number - 1) * size,
+        result = search_services.search(actor=request.user, text=text, limit=size, offset=(number - 1) * size,
                                          filters=filters, prefix_last=request.headers.get("HX-Request") == "true")
     context = {"q": text, "result": result, "page": _result_page(result, number, size) if result else None,
                "words": _highlight_words(text), "filters": filters, "query": _query_string(request)}
@@ -173,8 +176,8 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _get_visible(request: HttpRequest, number: str, purpose: str = "view") -> Dossier:
-    dossier = selectors.dossier_detail(actor=request.user, number=number, purpose=purpose)
+def _get_visible(request: HttpRequest, number: str, purpose: str = AuditAction.VIEW) -> Dossier:
+    dossier = services.open_dossier(actor=request.user, number=number, purpose=purpose)
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
     return dossier
@@ -229,7 +232,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
 
 @rule(EDIT_DOSSIER)
 def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
-    dossier = _get_visible(request, number, purpose="view_for_edit")
+    dossier = _get_visible(request, number, purpose=AuditAction.VIEW_FOR_EDIT)
     person = dossier.subject
     martyr = getattr(dossier, "martyr", None)
     initial = {
@@ -254,7 +257,7 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
 @rule(EDIT_DOSSIER)
 @require_POST
 def relative_add(request: HttpRequest, number: str) -> HttpResponse:
-    dossier = _get_visible(request, number, purpose="view_for_edit")
+    dossier = _get_visible(request, number, purpose=AuditAction.VIEW_FOR_EDIT)
     form = RelativeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

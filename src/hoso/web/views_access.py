@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from hoso.access import services as access_services
-from hoso.access.audit import record_event
 from hoso.access.decorators import rule
-from hoso.access.models import AuditEvent, User
+from hoso.access.models import User
 from hoso.access.permissions import ASSIGNABLE_ROLES, MANAGE_USERS, ROLE_PERMISSIONS, SIGNED_IN, VIEW_AUDIT
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
+from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 
@@ -247,7 +249,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             break
     buffer = io.BytesIO()
     book.save(buffer)
-    record_event(actor=request.user, action="export", object_type="audit", summary=f"{count} sự kiện",
+    record_event(actor=request.user, action=AuditAction.EXPORT, object_type="audit", summary=f"{count} sự kiện",
                  after={"filters": request.GET.dict()})
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument."
                                                             "spreadsheetml.sheet")

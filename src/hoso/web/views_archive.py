@@ -8,13 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.access.audit import record_event
 from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.archive import labels, selectors, services
 from hoso.archive.inventory import KEYS, TITLES
 from hoso.archive.models import CHILD_KIND, InventoryCheck, Location
 from hoso.archive.scan import split_scans
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
 
 from .forms_archive import InventoryForm, LabelForm, LocationForm, MoveForm
 
@@ -213,7 +214,7 @@ def label_sheets(request: HttpRequest) -> HttpResponse:
             if not items:
                 form.add_error(None, "Không có nhãn nào để in.")
             else:
-                record_event(actor=request.user, action="archive_labels", object_type="labels",
+                record_event(actor=request.user, action=AuditAction.ARCHIVE_LABELS, object_type="labels",
                              summary=f"In {len(items)} nhãn {'hộp' if data['kind'] == 'box' else 'bìa'}",
                              after={"codes": [getattr(i, "number", None) or i.code for i in items][:500]})
                 response = HttpResponse(pdf, content_type="application/pdf")

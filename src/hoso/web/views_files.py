@@ -19,12 +19,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from hoso.access.audit import record_event
 from hoso.access.decorators import rule
 from hoso.access.permissions import EXPORT, VIEW_FILES
 from hoso.access.rules import user_can
 from hoso.blobstore import BlobNotFound
-from hoso.capture.storage import blob_store
+from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
+from hoso.core.events import AuditAction
 from hoso.imaging.raster import render_for_screen
 from hoso.imaging.watermark import WatermarkError, merge_pdfs, stamp_image, watermark_pdf
 from hoso.records import selectors
@@ -116,7 +117,7 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
     image = stamp_image(render_for_screen(pdf, width=width), _stamp(request))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82)
-    record_event(actor=request.user, action="view_page", obj=page.dossier,
+    record_event(actor=request.user, action=AuditAction.VIEW_PAGE, obj=page.dossier,
                  summary=f"{page.dossier.number} trang {page.sequence}", after={"page": page.sequence})
     response = HttpResponse(out.getvalue(), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"

@@ -13,15 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hoso.access.audit import record_event
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER
-from hoso.capture.storage import blob_store
-from hoso.registers.columns import FIELD_LABELS
-from hoso.registers.models import ImportRun
-from hoso.registers.preview import preview_register
-from hoso.registers.reader import RegisterFileError
-from hoso.registers.runs import (
+from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
+from hoso.core.events import AuditAction
+from hoso.imports.columns import FIELD_LABELS
+from hoso.imports.models import ImportRun
+from hoso.imports.preview import preview_register
+from hoso.imports.reader import RegisterFileError
+from hoso.imports.selectors import visible_runs
+from hoso.imports.services.runs import (
     columns_of,
     max_upload_bytes,
     require_import,
@@ -30,7 +32,6 @@ from hoso.registers.runs import (
     stored_file,
     upload_register,
 )
-from hoso.registers.selectors import visible_runs
 
 MAX_COLUMNS = 200
 FIELD_CHOICES = [("", "— không nhập cột này —"), *FIELD_LABELS.items()]
@@ -167,5 +168,5 @@ def import_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         sha, name = run.file_sha256, run.file_name
     else:
         return render(request, "404.html", status=404)
-    record_event(actor=request.user, action="download", obj=run, summary=f"{name} ({run.file_name})")
+    record_event(actor=request.user, action=AuditAction.DOWNLOAD, obj=run, summary=f"{name} ({run.file_name})")
     return FileResponse(blob_store().open(sha), as_attachment=True, filename=name)

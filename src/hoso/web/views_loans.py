@@ -14,9 +14,10 @@ from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_DOSSIER
 from hoso.access.rules import user_can
 from hoso.archive import selectors, services
+from hoso.archive.loan_purposes import LOAN_PROCEDURES
 from hoso.archive.models import Loan
-from hoso.archive.procedures import LOAN_PROCEDURES
-from hoso.records import selectors as records_selectors
+from hoso.core.events import AuditAction
+from hoso.records import services as records_services
 
 from .forms_archive import CheckOutForm, LoanFilterForm, LoanRequestForm, ReasonForm, ReturnForm, ReturnScanForm
 from .views import _form_errors
@@ -59,7 +60,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 def loan_request(request: HttpRequest, number: str) -> HttpResponse:
     """Phiếu đề nghị mượn bản gốc. For a digitised dossier the form says to use the digital copy and asks why
     the paper is needed."""
-    dossier = records_selectors.dossier_detail(actor=request.user, number=number, purpose="view_for_loan")
+    dossier = records_services.open_dossier(actor=request.user, number=number, purpose=AuditAction.VIEW_FOR_LOAN)
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
     digitised = selectors.is_digitised(dossier)

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER
+from hoso.imports.models import DuplicateCandidate
+from hoso.imports.services.duplicates import decide, find_candidates
 from hoso.records.selectors import visible_dossiers
-from hoso.registers.duplicates import decide, find_candidates
-from hoso.registers.models import DuplicateCandidate
 
 
 def _visible_candidates(user):

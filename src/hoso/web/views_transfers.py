@@ -13,15 +13,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoso.access.audit import record_event
 from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE
-from hoso.archive import transfers
-from hoso.archive.packages import PackageError, bag_name, export_package
-from hoso.archive.packages_import import import_package
-from hoso.archive.transfers_models import PackageImport, Transfer
-from hoso.archive.transfers_slip import slip_data, slip_pdf
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
+from hoso.preservation.models import PackageImport
+from hoso.preservation.services.package_import import import_package
+from hoso.preservation.services.packages import PackageError, bag_name, export_package
+from hoso.procedures import services as transfers
+from hoso.procedures.models import Transfer
+from hoso.procedures.slip import slip_data, slip_pdf
 from hoso.records import selectors as records_selectors
+from hoso.records import services as records_services
 from hoso.records.services import canonical_dossier_number
 
 from .forms_transfers import PackageUploadForm, ReceivedForm, ReturnedForm, SendForm, TransferForm
@@ -44,7 +47,7 @@ def _dossier(request: HttpRequest, number: str, purpose: str):
         number = canonical_dossier_number(number)
     except ValidationError as exc:
         raise Http404("Số hồ sơ không hợp lệ.") from exc
-    dossier = records_selectors.dossier_detail(actor=request.user, number=number, purpose=purpose)
+    dossier = records_services.open_dossier(actor=request.user, number=number, purpose=purpose)
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
     return dossier
@@ -64,7 +67,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 @rule(MANAGE_ARCHIVE)
 def transfer_create(request: HttpRequest, number: str) -> HttpResponse:
-    dossier = _dossier(request, number, "view_for_transfer")
+    dossier = _dossier(request, number, AuditAction.VIEW_FOR_TRANSFER)
     stay = transfers.stay_reasons(dossier)
     current = dossier.transfers.filter(state__in=Transfer.OPEN_STATES).first()
     form = TransferForm(request.POST or None)
@@ -143,7 +146,7 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
     pdf = slip_pdf(slip_data(transfer))
     with transaction.atomic():
-        record_event(actor=request.user, action="print_transfer_slip", obj=transfer, summary=transfer.number)
+        record_event(actor=request.user, action=AuditAction.PRINT_TRANSFER_SLIP, obj=transfer, summary=transfer.number)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-di-chuyen-{transfer.number.replace("/", "-")}.pdf"'
     return response
@@ -152,13 +155,13 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
 @rule(MANAGE_ARCHIVE)
 def transfer_package(request: HttpRequest, pk: int) -> HttpResponse:
     """The package that was sent with the transfer (kept in the file store)."""
-    from hoso.capture.storage import blob_store
+    from hoso.core.blobs import blob_store
 
     transfer = _transfer(request, pk)
     if not transfer.package_sha256:
         raise Http404("Phiếu này không kèm gói hồ sơ điện tử.")
     with transaction.atomic():
-        record_event(actor=request.user, action="download_package", obj=transfer, summary=transfer.number,
+        record_event(actor=request.user, action=AuditAction.DOWNLOAD_PACKAGE, obj=transfer, summary=transfer.number,
                      after={"sha256": transfer.package_sha256})
     return FileResponse(blob_store().open(transfer.package_sha256), as_attachment=True,
                         filename=f"{bag_name(transfer.dossier.number)}.zip", content_type="application/zip")
@@ -168,7 +171,7 @@ def transfer_package(request: HttpRequest, pk: int) -> HttpResponse:
 @rule(MANAGE_ARCHIVE)
 def package_export(request: HttpRequest, number: str) -> HttpResponse:
     """«Xuất gói»: the dossier's package as a download (written to a temporary file, streamed, then gone)."""
-    dossier = _dossier(request, number, "view_for_export")
+    dossier = _dossier(request, number, AuditAction.VIEW_FOR_EXPORT)
     handle, name = tempfile.mkstemp(prefix="hoso-export-", suffix=".zip")
     os.close(handle)
     try:

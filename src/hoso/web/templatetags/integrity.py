@@ -3,10 +3,11 @@
 
 from django import template
 
-from hoso.access.models import AuditEvent
 from hoso.access.permissions import Role
-from hoso.capture.fixity import UNFINISHED, last_run
-from hoso.capture.models import FixityRun
+from hoso.core.events import AuditAction
+from hoso.core.models import AuditEvent
+from hoso.preservation.models import FixityRun
+from hoso.preservation.services.fixity import UNFINISHED, last_run
 
 register = template.Library()
 SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
@@ -19,7 +20,7 @@ def integrity_panel(context) -> dict:
     if user is None or not user.is_authenticated or user.role not in SHOWN_TO:
         return {"shown": False}
     run = last_run()
-    backup = AuditEvent.objects.filter(action="backup").order_by("-id").first()
+    backup = AuditEvent.objects.filter(action=AuditAction.BACKUP).order_by("-id").first()
     return {"shown": True, "run": run,
             "problems": (len(run.missing) + len(run.changed)) if run else 0,
             "mb": round(run.bytes / 1024 / 1024, 1) if run else 0,

@@ -5,8 +5,9 @@ from django import template
 
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import user_can
-from hoso.archive import transfers
-from hoso.archive.transfers_models import PackageImport, Transfer
+from hoso.preservation.models import PackageImport
+from hoso.procedures import services as transfers
+from hoso.procedures.models import Transfer
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from hoso.access.services import resolve_actor
-from hoso.records import selectors, services
+from hoso.records import services
 from hoso.records.as_json import dossier_to_dict
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             canonical = services.canonical_dossier_number(number)
         except Exception as exc:  # ValidationError carries the Vietnamese message
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        dossier = selectors.dossier_detail(actor=actor, number=canonical)
+        dossier = services.open_dossier(actor=actor, number=canonical)
         if dossier is None:
             raise CommandError(f"Không tìm thấy hồ sơ {canonical} (hoặc không có quyền xem).")
         data = dossier_to_dict(dossier, actor=actor)

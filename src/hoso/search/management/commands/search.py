@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from hoso.access.services import resolve_actor
-from hoso.search.selectors import search
+from hoso.search.services import search
 
 
 class Command(BaseCommand):

@@ -1,0 +1,243 @@
+"""From register rows to records: header detection, encodings, dates, numbers, categories, places."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from hoso.gazetteer.models import AdminUnit
+from hoso.imports.columns import FIELD_LABELS, map_headers
+from hoso.imports.reader import Cell
+from hoso.vntext import InvalidDossierNumber, InvalidPartialDate, fold, nfc, parse_dossier_number, parse_partial_date
+
+HEADER_SCAN_ROWS = 30
+MAX_CELL = 500
+CATEGORY_WORDS = {
+    "liet si": "LS", "ls": "LS", "thuong binh": "AQ", "tb": "AQ", "thuong binh loai b": "BQ", "tbb": "BQ",
+    "nhu thuong binh": "CK", "huong chinh sach nhu thuong binh": "CK", "benh binh": "BB", "bb": "BB",
+    "ba me viet nam anh hung": "BM", "me viet nam anh hung": "BM", "bmvnah": "BM", "mvnah": "BM", "me vnah": "BM",
+    "chat doc hoa hoc": "HH", "nhiem chat doc hoa hoc": "HH", "cdhh": "HH", "nhiem cdhh": "HH", "da cam": "HH",
+    "bi dich bat tu day": "BT", "tu day": "BT", "hoat dong khang chien": "KC", "khang chien": "KC",
+    "giup do cach mang": "CC", "co cong giup do cach mang": "CC", "lao thanh cach mang": "LT",
+    "truoc 1945": "LT", "tien khoi nghia": "TKN", "anh hung": "AH", "anh hung llvt": "AH",
+    "anh hung lao dong": "AHL", "than nhan": "TN", "tuat": "TT",
+}
+SEX_WORDS = {"nam": "nam", "nu": "nu", "m": "nam", "f": "nu", "x": ""}
+UNIT_PREFIXES = ("xa ", "phuong ", "thi tran ", "tt ", "p ", "x ", "dac khu ")
+
+
+@dataclass
+class Issue:
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    encodings: dict[str, int] = field(default_factory=dict)  # a plain dict: cheaper to send between processes
+    raw: list[str] = field(default_factory=list)
+
+
+def find_header(rows: list[tuple[int, list[Cell]]], mapping: dict[str, str] | None = None):
+    """(index in `rows` of the header row, column → field, rows the header spans). None when no header."""
+    best = None
+    for i, (_, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        texts = [c.text for c in cells]
+        columns = map_headers(texts, mapping)
+        fields = set(columns.values())
+        has_name = "full_name" in fields or {"family_name", "given_name"} <= fields
+        if has_name and len(columns) >= 2 and (best is None or len(columns) > len(best[1])):
+            best = (i, columns, 1)
+    if best is None:
+        return None
+    i, columns, span = best
+    if i + 1 < len(rows):  # a second header row under merged cells ("Ngày sinh" over "Ngày | Tháng | Năm")
+        below = map_headers([c.text for c in rows[i + 1][1]], mapping)
+        extra = {k: v for k, v in below.items() if k not in columns and v not in columns.values()}
+        if extra and not any(_looks_like_data(c.text) for c in rows[i + 1][1]):
+            columns = {**columns, **extra}
+            span = 2
+    return i, columns, span
+
+
+def _looks_like_data(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{3,}.*|.*\d{4}", text.strip()))
+
+
+class UnitIndex:
+    """Administrative units by folded name without their kind ("trieu long"), old and new."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, list[AdminUnit]] = defaultdict(list)
+        self._matched: dict[str, AdminUnit | None] = {}  # registers repeat the same places thousands of times
+        self.by_pk: dict[int, AdminUnit] = {}
+        for unit in AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE).select_related("parent"):
+            self.by_name[_strip_kind(unit.name_folded)].append(unit)
+            self.by_pk[unit.pk] = unit
+
+    def match(self, text: str) -> AdminUnit | None:
+        if text not in self._matched:
+            if len(self._matched) > 50_000:
+                self._matched.clear()
+            self._matched[text] = self._match(text)
+        return self._matched[text]
+
+    def _match(self, text: str) -> AdminUnit | None:
+        """The commune a place text names ("thôn X, xã Triệu Long, huyện Triệu Phong"), or None when unknown
+        or ambiguous. Same-name communes are told apart by the district written after them."""
+        parts = [_strip_kind(p) for p in (fold(piece) for piece in text.split(",")) if p]  # fold drops commas
+        for i, part in enumerate(parts):
+            candidates = self.by_name.get(part, [])
+            if len(candidates) == 1:
+                return candidates[0]
+            if candidates:
+                rest = " ".join(parts[i + 1:])
+                narrowed = [u for u in candidates if u.parent and _strip_kind(fold(u.parent.name)) in rest]
+                pool = narrowed or candidates
+                if len(pool) == 1:
+                    return pool[0]
+                old = [u for u in pool if u.valid_to is not None]
+                return old[0] if len(old) == 1 else None  # registers were written before the 2025 merger
+        return None
+
+
+def _strip_kind(name: str) -> str:
+    for prefix in (*UNIT_PREFIXES, "huyen ", "thi xa ", "thanh pho ", "quan "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+class RowParser:
+    def __init__(self, *, columns: dict[int, str], categories: set[str], province: str, convert,
+                 units: UnitIndex | None = None) -> None:
+        self.columns = columns
+        self.categories = categories
+        self.province = province
+        self.convert = convert  # (text, font) -> (unicode text, encoding name)
+        self.units = units if units is not None else UnitIndex()
+
+    def parse(self, number: int, cells: list[Cell]) -> ParsedRow | None:
+        row = ParsedRow(row=number, raw=[c.text for c in cells])
+        texts: dict[str, str] = {}
+        for index, name in self.columns.items():
+            cell = cells[index] if index < len(cells) else Cell("")
+            if cell.formula_without_value:
+                row.errors.append(Issue(number, FIELD_LABELS[name], "(công thức)",
+                                        "Ô là công thức chưa có giá trị đã tính: mở tệp bằng Excel, lưu lại rồi nhập "
+                                        "lại (hoặc chép rồi dán dạng giá trị)."))
+                continue
+            if not cell.text:
+                continue
+            if len(cell.text) > MAX_CELL:
+                row.errors.append(Issue(number, FIELD_LABELS[name], cell.text[:60] + "…",
+                                        f"Ô dài quá {MAX_CELL} ký tự."))
+                continue
+            text, encoding = self.convert(cell.text, cell.font)
+            row.encodings[encoding] = row.encodings.get(encoding, 0) + 1
+            texts[name] = nfc(text)
+        if not row.errors and not any(v for k, v in texts.items() if k != "order"):
+            return None  # an empty line
+        self._person(row, texts)
+        self._dossier(row, texts)
+        self._facts(row, texts)
+        return row
+
+    def _error(self, row: ParsedRow, name: str, value: str, message: str) -> None:
+        row.errors.append(Issue(row.row, FIELD_LABELS[name], value, message))
+
+    def _person(self, row: ParsedRow, t: dict[str, str]) -> None:
+        v = row.values
+        name = t.get("full_name") or " ".join(x for x in (t.get("family_name"), t.get("middle_name"),
+                                                          t.get("given_name")) if x)
+        if not name:
+            self._error(row, "full_name", "", "Thiếu họ và tên.")
+        v["full_name"] = name
+        v["aliases"] = [a.strip() for a in re.split(r"[;,/]", t.get("aliases", "")) if a.strip()]
+        for key, target in (("birth_date", "birth_date"), ("birth_year", "birth_date"), ("death_date", "death_date"),
+                            ("enlisted", "enlisted_on"), ("decision_date", "decision_date")):
+            if key in t and target not in v:
+                v[target] = self._date(row, key, t[key])
+        if "sex" in t:
+            sex = SEX_WORDS.get(fold(t["sex"]))
+            if sex is None:
+                row.warnings.append(Issue(row.row, FIELD_LABELS["sex"], t["sex"], "Không hiểu giới tính; để trống."))
+            v["sex"] = sex or ""
+        for key in ("ethnicity", "notes", "national_id"):
+            if key in t:
+                v[key] = t[key]
+        if v.get("national_id") and not re.fullmatch(r"\d{9}|\d{12}", v["national_id"]):
+            self._error(row, "national_id", v["national_id"], "Số định danh phải gồm 12 chữ số (CMND cũ: 9).")
+        for key in ("hometown", "residence"):
+            if key in t:
+                v[f"{key}_text"] = t[key]
+                unit = self.units.match(t[key])
+                v[f"{key}_unit"] = unit
+                if unit is None:
+                    row.warnings.append(Issue(row.row, FIELD_LABELS[key], t[key],
+                                              "Chưa xác định được xã/phường: giữ nguyên như ghi."))
+
+    def _date(self, row: ParsedRow, key: str, text: str):
+        if len(text) > 40:
+            self._error(row, key, text[:40] + "…", "Ngày tháng quá dài, không hiểu được.")
+            return None
+        try:
+            return parse_partial_date(text)
+        except InvalidPartialDate as exc:
+            self._error(row, key, text, str(exc))
+            return None
+
+    def _dossier(self, row: ParsedRow, t: dict[str, str]) -> None:
+        v = row.values
+        raw = t.get("number", "")
+        if not raw:
+            self._error(row, "number", "", "Thiếu số hồ sơ.")
+            return
+        try:
+            parsed = parse_dossier_number(raw, default_province=self.province)
+        except InvalidDossierNumber as exc:
+            self._error(row, "number", raw, str(exc))
+            return
+        v["number"] = str(parsed)
+        code = self._category(t.get("category", "")) if t.get("category") else parsed.type_code
+        if code not in self.categories:
+            self._error(row, "category", t.get("category", parsed.type_code),
+                        "Không nhận ra loại đối tượng (ví dụ: Liệt sĩ, Thương binh, Bà mẹ VNAH, hoặc mã LS, AQ, BM).")
+        v["category"] = code
+
+    def _category(self, text: str) -> str:
+        key = fold(text)
+        if key.upper() in self.categories:
+            return key.upper()
+        if key in CATEGORY_WORDS:
+            return CATEGORY_WORDS[key]
+        for words, code in sorted(CATEGORY_WORDS.items(), key=lambda kv: -len(kv[0])):
+            if len(words) > 3 and words in key:
+                return code
+        return key.upper()[:3]
+
+    def _facts(self, row: ParsedRow, t: dict[str, str]) -> None:
+        v = row.values
+        v["martyr"] = {k: t[k] for k in ("place_of_sacrifice", "unit", "rank", "position", "certificate_number",
+                                         "cemetery") if k in t}
+        if v.get("enlisted_on"):
+            v["martyr"]["enlisted_on"] = v.pop("enlisted_on")
+        v.pop("enlisted_on", None)
+        if "rate" in t:
+            match = re.fullmatch(r"(\d{1,3})(?:[.,]\d+)?\s*%?", t["rate"])
+            if not match or int(match.group(1)) > 100:
+                self._error(row, "rate", t["rate"], "Tỷ lệ thương tật phải là số từ 0 đến 100 (%).")
+            else:
+                v["rate"] = int(match.group(1))
+        if "decision_number" in t:
+            v["decision"] = {"number": t["decision_number"][:40], "signed_on": v.pop("decision_date", None)}
+        v.pop("decision_date", None)

@@ -1,0 +1,334 @@
+"""Importing a legacy register: every row converted, checked, and either imported or reported — never dropped.
+
+Rows are upserted by dossier number: a new number registers a dossier (bulk, through records.services),
+a known one is compared field by field and updated only where the register differs, so importing the
+same file twice changes nothing.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hoso.access.models import User
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
+from hoso.imports.parse import Issue, ParsedRow, RowParser, UnitIndex, find_header
+from hoso.imports.pipeline import ParallelReader, parsed_rows, should_parallelise
+from hoso.imports.reader import Cell, Register, RegisterFileError
+from hoso.records import services as records
+from hoso.records.models import Alias, Category, Dossier
+from hoso.records.seeds import DossierSeed, PersonSeed
+from hoso.vntext import legacy
+
+BATCH = 2000  # rows per committed batch
+HEADER_ROWS = 30
+MAX_WARNINGS = 10_000  # kept in the report; beyond that only counted (errors are always all kept)
+PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
+               "residence_text", "residence_unit", "national_id", "notes")
+
+
+@dataclass
+class ImportReport:
+    file: str
+    sheet: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    encodings: Counter = field(default_factory=Counter)
+    columns: dict[str, str] = field(default_factory=dict)
+    failed_rows: list[tuple[int, list[str], str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    warnings_total: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings],
+                "warnings_total": self.warnings_total,
+                "encodings": dict(self.encodings), "rows": self.rows, "dry_run": self.dry_run,
+                "sheet": self.sheet, "columns": self.columns}
+
+
+@lru_cache(maxsize=50_000)
+def _convert(text: str, font: str | None) -> tuple[str, str]:
+    """Cached: registers repeat the same places, years, categories thousands of times."""
+    converted, detection = legacy.convert(text, font=font)
+    return converted, detection.encoding.name
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a register's header is and which column holds what (column index → field)."""
+
+    header_index: int  # index of the header row among the rows read (0-based, empty rows counted)
+    span: int  # rows the header spans (2 under merged cells)
+    columns: dict[int, str]
+    headers: list[Cell]
+
+    @property
+    def header_row(self) -> int:
+        """The header row as Excel numbers it."""
+        return self.header_index + 1
+
+    @property
+    def first_data_index(self) -> int:
+        return self.header_index + self.span
+
+
+def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
+                  mapping: dict[str, str] | None = None) -> tuple[Layout, list[tuple[int, list[Cell]]]]:
+    """The layout found in the first rows taken from `rows`, and those rows (the caller goes on with `rows`)."""
+    head = list(islice(rows, HEADER_ROWS))
+    found = find_header(head, mapping)
+    if found is None:
+        raise RegisterFileError(
+            f"Không tìm thấy dòng tiêu đề trong trang «{register.sheet_name}»: cần ít nhất cột «Họ và tên» "
+            "và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
+    index, columns, span = found
+    return Layout(header_index=index, span=span, columns=columns, headers=head[index][1]), head
+
+
+def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
+                    mapping: dict[str, str] | None = None, columns: dict[int, str] | None = None,
+                    dry_run: bool = False, batch_size: int | None = None, name: str | None = None,
+                    progress: Callable[[int], None] | None = None, parallel: bool | None = None) -> ImportReport:
+    """Read, convert, check and upsert a register. Raises RegisterFileError when the file is not a register.
+
+    `mapping` ({header text: field}) adds to the detected columns; `columns` ({column index: field}) replaces
+    them (the web form's confirmed mapping). Each batch of `batch_size` rows (default BATCH) is committed with
+    its own audit event, so a crash loses at most the batch in flight and importing again resumes (rows already in are
+    "unchanged"). A dry run rolls every batch back. `progress(n)` is called after each batch with its rows.
+    `name` is the file name for the report and the audit trail (default: the path's).
+    `parallel`: read and parse the rows in a second process while this one writes (see pipeline.py); by
+    default only for big files.
+    """
+    report = ImportReport(file=name or Path(path).name, dry_run=dry_run)
+    if parallel is None:
+        parallel = should_parallelise(Path(path))
+    categories = set(Category.objects.values_list("code", flat=True))
+    units = UnitIndex()
+
+    def make_parser(layout_columns: dict[int, str]) -> RowParser:
+        return RowParser(columns=layout_columns, categories=categories, province=settings.HOSO_PROVINCE_CODE,
+                         convert=_convert, units=units)
+
+    def open_register() -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
+        return _open_register(Path(path), sheet, mapping, columns)
+
+    if parallel:
+        with ParallelReader(open_register, make_parser, units) as reader:
+            report.sheet = reader.sheet_name
+            _describe(report, reader.layout)
+            _run(actor, reader.rows(), report, progress, dry_run, batch_size or BATCH)
+    else:
+        register, layout, data = open_register()
+        try:
+            report.sheet = register.sheet_name
+            _describe(report, layout)
+            with closing(parsed_rows(make_parser(layout.columns), data)) as parsed:
+                _run(actor, parsed, report, progress, dry_run, batch_size or BATCH)
+        finally:
+            register.close()
+    if not dry_run:
+        record_event(actor=actor, action=AuditAction.IMPORT_REGISTER, object_type="register", summary=report.file,
+                     after={k: v for k, v in report.as_dict().items() if k not in {"errors", "warnings"}}
+                     | {"error_count": len(report.errors)})
+    return report
+
+
+def _open_register(path: Path, sheet: str | None, mapping: dict[str, str] | None,
+                   columns: dict[int, str] | None) -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
+    """The register opened, its layout (`columns` replacing the detected ones), and its data rows."""
+    register = Register(path, sheet)
+    try:
+        rows = register.rows()
+        layout, head = detect_layout(register, rows, mapping)
+    except BaseException:
+        register.close()
+        raise
+    if columns is not None:
+        layout = Layout(header_index=layout.header_index, span=layout.span, columns=dict(columns),
+                        headers=layout.headers)
+    return register, layout, chain(head[layout.first_data_index:], rows)
+
+
+def _describe(report: ImportReport, layout: Layout) -> None:
+    headers = layout.headers
+    report.header = [c.text for c in headers]
+    report.columns = {headers[i].text if i < len(headers) and headers[i].text else column_letter(i): name
+                      for i, name in sorted(layout.columns.items())}
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 27 → "AB" (the column as Excel labels it)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _run(actor, rows: Iterator[ParsedRow | None], report: ImportReport, progress, dry_run: bool,
+         batch_size: int) -> None:
+    seen: dict[str, int] = {}
+    batch: list[ParsedRow] = []
+    pending = 0  # rows read since the last progress call (failed and empty ones too)
+    for parsed in rows:
+        pending += 1
+        if parsed is None:
+            continue
+        number = parsed.row
+        report.rows += 1
+        report.encodings.update(parsed.encodings)
+        report.warnings_total += len(parsed.warnings)
+        report.warnings += parsed.warnings[:max(0, MAX_WARNINGS - len(report.warnings))]
+        dossier_number = parsed.values.get("number")
+        if dossier_number and dossier_number in seen:
+            parsed.errors.append(Issue(number, "Số hồ sơ", dossier_number,
+                                       f"Trùng số hồ sơ với dòng {seen[dossier_number]} trong cùng tệp."))
+        if parsed.errors:
+            report.errors += parsed.errors
+            report.failed_rows.append((number, parsed.raw, "; ".join(e.message for e in parsed.errors)))
+            continue
+        seen[dossier_number] = number
+        batch.append(parsed)
+        if len(batch) >= batch_size:
+            _commit(actor, batch, report, dry_run)
+            if progress:
+                progress(pending)
+            pending = 0
+    _commit(actor, batch, report, dry_run)
+    if progress and pending:
+        progress(pending)
+
+
+def _commit(actor, batch: list[ParsedRow], report: ImportReport, dry_run: bool) -> None:
+    """One batch in one transaction: committed (its audit events with it), or rolled back in a dry run."""
+    if not batch:
+        return
+    with transaction.atomic():
+        _flush(actor, batch, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    batch.clear()
+
+
+def _flush(actor, batch: list[ParsedRow], report: ImportReport) -> None:
+    existing = _known([r.values["number"] for r in batch])
+    new = [r for r in batch if r.values["number"] not in existing]
+    seeds = [_seed(r) for r in new]
+    try:
+        with transaction.atomic():
+            report.created += records.bulk_register_dossiers(actor=actor, seeds=seeds, source=report.file,
+                                                             batch_size=len(seeds) or 1)
+    except ValidationError:
+        for row, seed in zip(new, seeds, strict=True):  # find the bad rows one by one; keep the good ones
+            try:
+                with transaction.atomic():
+                    report.created += records.bulk_register_dossiers(actor=actor, seeds=[seed], source=report.file)
+            except ValidationError as exc:
+                _fail(report, row, "; ".join(exc.messages))
+    for row in batch:
+        known = existing.get(row.values["number"])
+        if known is not None:
+            if not _differs(known, row.values):  # the common case when a register is imported again
+                report.unchanged += 1
+                continue
+            dossier = (Dossier.objects.select_related("subject", "category").prefetch_related("subject__aliases")
+                       .get(pk=known["pk"]))
+            try:
+                with transaction.atomic():
+                    changed = _update(actor, dossier, row.values)
+            except ValidationError as exc:
+                _fail(report, row, "; ".join(exc.messages))
+                continue
+            if changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+
+
+def _fail(report: ImportReport, row: ParsedRow, message: str) -> None:
+    report.errors.append(Issue(row.row, "", row.values.get("number", ""), message))
+    report.failed_rows.append((row.row, row.raw, message))
+
+
+def _person_values(values: dict[str, Any]) -> dict[str, Any]:
+    found = {}
+    for key in PERSON_KEYS:
+        value = values.get(key)
+        if value is not None and not (type(value) is str and not value):
+            found[key] = value
+    return found
+
+
+def _seed(row: ParsedRow) -> DossierSeed:
+    v = row.values
+    values = {k: x for k, x in _person_values(v).items() if k != "full_name"}
+    person = PersonSeed(full_name=v["full_name"], aliases=v["aliases"], values=values)
+    seed = DossierSeed(number=v["number"], category=v["category"], subject=person)
+    if v.get("martyr") and v["category"] == "LS":
+        seed.martyr = v["martyr"]
+    if v.get("rate") is not None:
+        kind = {"BB": "benh_tat", "HH": "chat_doc"}.get(v["category"], "thuong_tat")
+        seed.assessments.append({"rate_percent": v["rate"], "kind": kind})
+    if v.get("decision"):
+        seed.decisions.append({"kind": "cong_nhan", **v["decision"]})
+    return seed
+
+
+def _known(numbers: list[str]) -> dict[str, dict[str, Any]]:
+    """The dossiers already registered under these numbers, as plain values (one query, plus one for aliases):
+    the fields an import compares, its category code and its subject's aliases."""
+    rows = {r["number"]: r for r in Dossier.objects.filter(number__in=numbers).values(
+        "pk", "number", "subject_id", "category__code", *(f"subject__{k}" for k in PERSON_KEYS))}
+    aliases: dict[int, list[str]] = {}
+    for person_id, name in Alias.objects.filter(person_id__in=[r["subject_id"] for r in rows.values()]).values_list(
+            "person_id", "name"):
+        aliases.setdefault(person_id, []).append(name)
+    for row in rows.values():
+        row["aliases"] = aliases.get(row["subject_id"], [])
+    return rows
+
+
+def _differs(known: dict[str, Any], values: dict[str, Any]) -> bool:
+    """Would `_update` change anything? (The same comparisons, on the values `_known` read.)"""
+    for key, value in _person_values(values).items():
+        if known[f"subject__{key}"] != (value.pk if hasattr(value, "pk") else value):
+            return True
+    aliases = values["aliases"]
+    if aliases and sorted(aliases) != sorted(known["aliases"]):
+        return True
+    return values["category"] != known["category__code"]
+
+
+def _update(actor, dossier: Dossier, values: dict[str, Any]) -> bool:
+    """Update what the register says differently; True when anything changed."""
+    person = dossier.subject
+    wanted = _person_values(values)
+    changes = {k: v for k, v in wanted.items() if getattr(person, k if not k.endswith("_unit") else f"{k}_id") != (
+        v.pk if hasattr(v, "pk") else v)}
+    aliases = values["aliases"]
+    current_aliases = [a.name for a in person.aliases.all()]
+    alias_change = aliases and sorted(aliases) != sorted(current_aliases)
+    changed = False
+    if changes or alias_change:
+        records.update_person(actor=actor, person=person, aliases=aliases if alias_change else None, **changes)
+        changed = True
+    if values["category"] != dossier.category.code:
+        records.update_dossier(actor=actor, dossier=dossier, category_code=values["category"])
+        changed = True
+    return changed
