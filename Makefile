@@ -8,8 +8,10 @@ demo:
 test:
 	@scripts/bootstrap.sh test
 	.venv/bin/ruff check src tests bench
-	.venv/bin/python -m pytest
+	.venv/bin/lint-imports
+	HOSO_SECRET_KEY="$${HOSO_SECRET_KEY:-tests-only-key-never-use-in-production}" .venv/bin/python -m pytest
 
 lint:
-	@scripts/bootstrap.sh run
+	@scripts/bootstrap.sh test
 	.venv/bin/ruff check src tests bench
+	.venv/bin/lint-imports

@@ -19,6 +19,7 @@ from hoso.capture.worker import run_worker
 from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.records import services as records
+from hoso.records import services as records_services
 from hoso.records.models import Document, Dossier, Page
 
 from .conftest import PASSWORD
@@ -245,25 +246,25 @@ def test_verified_must_be_done_by_someone_other_than_who_entered(scanner, verifi
     pages = add_pages(scanner, martyr_dossier, tmp_path, 2)
     for page in pages:
         settle(page, "chữ")
-    services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.SCANNED)
+    records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.SCANNED)
     with pytest.raises(ValidationError, match="cần qua «Đã nhập liệu» trước"):
-        services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.VERIFIED)
+        records_services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.VERIFIED)
     services.group_pages(actor=scanner, dossier=martyr_dossier, page_from=1, page_to=2, doc_type="Giấy báo tử")
-    services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.ENTERED)
+    records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.ENTERED)
     # The operator who entered the data cannot verify it, even holding the permission (a verifier role here).
     scanner.role = Role.VERIFIER
     scanner.save()
     with pytest.raises(ValidationError, match="Người kiểm tra phải khác người đã nhập liệu"):
-        services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.VERIFIED)
-    services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.VERIFIED)
+        records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.VERIFIED)
+    records_services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.VERIFIED)
     martyr_dossier.refresh_from_db()
     assert martyr_dossier.status == Dossier.Status.VERIFIED
     event = AuditEvent.objects.filter(action="set_status").latest("id")
     assert event.actor == verifier and event.after["status"] == "da_kiem_tra"
     with pytest.raises(PermissionDenied):  # archiving is for the archive's keepers
-        services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.ARCHIVED)
+        records_services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.ARCHIVED)
     archivist = create_user(actor=None, username="luutru", password=PASSWORD, role=Role.ARCHIVIST, scope_all=True)
-    services.set_dossier_status(actor=archivist, dossier=martyr_dossier, status=Dossier.Status.ARCHIVED)
+    records_services.set_dossier_status(actor=archivist, dossier=martyr_dossier, status=Dossier.Status.ARCHIVED)
     martyr_dossier.refresh_from_db()
     assert martyr_dossier.status == Dossier.Status.ARCHIVED
 
@@ -271,8 +272,8 @@ def test_verified_must_be_done_by_someone_other_than_who_entered(scanner, verifi
 def test_a_verifier_can_send_data_back_with_a_reason_but_not_without(scanner, verifier, martyr_dossier, tmp_path):
     for page in add_pages(scanner, martyr_dossier, tmp_path, 1):
         settle(page, "")
-    services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.SCANNED)
-    services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.ENTERED)
+    records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.SCANNED)
+    records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.ENTERED)
     client = client_for(verifier)
     url = f"/so-hoa/ho-so/{martyr_dossier.number}/tinh-trang/"
     response = client.post(url, {"status": "da_quet", "note": ""}, follow=True)
@@ -288,9 +289,9 @@ def test_a_verifier_can_send_data_back_with_a_reason_but_not_without(scanner, ve
 def test_entered_needs_every_page_processed(scanner, martyr_dossier, tmp_path):
     pages = add_pages(scanner, martyr_dossier, tmp_path, 2)
     settle(pages[0], "")
-    services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.SCANNED)
+    records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.SCANNED)
     with pytest.raises(ValidationError, match="Còn trang đang chờ xử lý"):
-        services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.ENTERED)
+        records_services.set_dossier_status(actor=scanner, dossier=martyr_dossier, status=Dossier.Status.ENTERED)
 
 
 # --- upload and batches ----------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from rest_framework.response import Response
 
 from hoso.access.models import User
 from hoso.access.permissions import DELETE_DOSSIER, EDIT_DOSSIER, VIEW_DOSSIER, Permission
-from hoso.capture import services as capture_services
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.records import selectors, services
@@ -228,7 +227,7 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
                 self._martyr(dossier, martyr)
             if wanted and wanted != dossier.status:  # one step at a time, verification by a second person
                 with service_errors(prefix="status"):
-                    dossier = capture_services.set_dossier_status(
+                    dossier = services.set_dossier_status(
                         actor=request.user, dossier=dossier, status=wanted,
                         note=str(request.data.get("status_note", "") or ""))
         return Response(DossierRecordSerializer(self._reloaded(dossier)).data)

@@ -370,3 +370,9 @@ def apply_inventory(*, actor: User, check: InventoryCheck) -> MoveResult:
                      summary=f"Cập nhật vị trí theo kiểm kê {check.location.code}: {len(result.moved)} hồ sơ",
                      after={"moved": result.moved})
     return result
+
+
+def record_labels_printed(*, actor: User, box_labels: bool, codes: list[str]) -> None:
+    """A sheet of cover or box labels was printed."""
+    record_event(actor=actor, action=AuditAction.ARCHIVE_LABELS, object_type="labels",
+                 summary=f"In {len(codes)} nhãn {'hộp' if box_labels else 'bìa'}", after={"codes": codes[:500]})

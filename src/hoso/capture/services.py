@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from hoso.access.models import User
-from hoso.access.permissions import CAPTURE
+from hoso.access.permissions import CAPTURE, EDIT_DOSSIER
 from hoso.access.rules import require
 from hoso.access.services import system_user
 from hoso.blobstore import BlobStore
@@ -30,11 +30,12 @@ from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.imaging.checks import Rejected, inspect_file, safe_name
 from hoso.records.models import Document, Dossier, Page
+from hoso.records.services import add_document, update_document, update_dossier
 from hoso.records.signals import dossiers_changed
 
 from .models import AccessCopy, Batch, BatchItem
 
-PENDING = (Page.State.QUEUED, Page.State.PROCESSING)
+PENDING = Page.PENDING
 
 
 def worker_name() -> str:
@@ -257,8 +258,6 @@ def text_changed(*, dossier: Dossier) -> None:
 
 def record_access_copy(*, dossier: Dossier, sha256: str, size: int, page_count: int, pages_digest: str) -> AccessCopy:
     """Record the dossier's newly built access copy; the first one marks the dossier as scanned (đã quét)."""
-    from hoso.records.services import update_dossier
-
     with transaction.atomic():
         copy = AccessCopy.objects.select_for_update().filter(dossier=dossier).first()
         before = {"sha256": copy.sha256, "page_count": copy.page_count} if copy else None
@@ -299,7 +298,6 @@ def _renumber(pages: list[Page]) -> None:
 
 def _sync_document_ranges(*, actor: User, dossier: Dossier) -> None:
     """After pages moved, each document's "từ trang / đến trang" follows its pages."""
-    from hoso.records.services import update_document
 
     for document in dossier.documents.all():
         numbers = sorted(document.pages.values_list("sequence", flat=True))
@@ -347,9 +345,6 @@ def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, 
     """Make pages `page_from`..`page_to` one document (văn bản): a new one, or `document` edited, with its
     fields (Thông tư 02/2019) and its page range. Pages it had outside the range are released; pages of
     another document inside the range are refused with the reason."""
-    from hoso.access.permissions import EDIT_DOSSIER
-    from hoso.records.services import add_document, update_document
-
     require(actor, EDIT_DOSSIER)
     if page_from is None or page_to is None or page_from < 1 or page_to < page_from:
         raise ValidationError({"page_from": "Khoảng trang không hợp lệ: «từ trang» phải từ 1 và không lớn hơn "
@@ -382,83 +377,3 @@ def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, 
                      summary=f"{dossier.number}: trang {page_from}–{page_to} → văn bản {document.sequence}",
                      after={"document": document.pk, "pages": [p.sequence for p in inside], "released": released})
     return document
-
-
-WORKFLOW = (Dossier.Status.NOT_STARTED, Dossier.Status.SCANNED, Dossier.Status.ENTERED, Dossier.Status.VERIFIED,
-            Dossier.Status.ARCHIVED)
-
-
-def may_change_status(actor: User | None, current: str, target: str) -> bool:
-    """Forward, the permission of the step reached (scan: CAPTURE, entered: EDIT_DOSSIER, verified:
-    VERIFY_DOSSIER, archived: MANAGE_ARCHIVE); back, the permission of the step undone — and a verifier may
-    send data back to be entered again."""
-    from hoso.access.permissions import EDIT_DOSSIER, MANAGE_ARCHIVE, VERIFY_DOSSIER
-    from hoso.access.rules import user_can
-
-    if actor is None:
-        return True
-    needs = {Dossier.Status.NOT_STARTED: CAPTURE, Dossier.Status.SCANNED: CAPTURE,
-             Dossier.Status.ENTERED: EDIT_DOSSIER, Dossier.Status.VERIFIED: VERIFY_DOSSIER,
-             Dossier.Status.ARCHIVED: MANAGE_ARCHIVE}
-    forward = WORKFLOW.index(target) > WORKFLOW.index(current)
-    if user_can(actor, needs[target if forward else current]):
-        return True
-    return not forward and current == Dossier.Status.ENTERED and user_can(actor, VERIFY_DOSSIER)
-
-
-def data_enterers(*, dossier: Dossier) -> set[int]:
-    """Users who entered this dossier's data: who marked it "đã nhập liệu" (latest time), and who created or
-    edited its documents. Read from the audit trail, which nobody can rewrite unnoticed."""
-    from hoso.core.models import AuditEvent
-
-    users: set[int] = set()
-    events = AuditEvent.objects.filter(object_type="dossier", object_id=str(dossier.pk),
-                                       action__in=["update", "set_status"]).order_by("-id")
-    for event in events.only("actor_id", "after").iterator():
-        if isinstance(event.after, dict) and event.after.get("status") == Dossier.Status.ENTERED:
-            if event.actor_id:
-                users.add(event.actor_id)
-            break
-    doc_ids = [str(i) for i in dossier.documents.values_list("pk", flat=True)]
-    users |= set(AuditEvent.objects.filter(object_type="document", object_id__in=doc_ids,
-                                           action__in=["create", "update"], actor__isnull=False)
-                 .values_list("actor_id", flat=True))
-    return users
-
-
-def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str = "") -> Dossier:
-    """Move a dossier along scanned → entered → verified → archived (one step forward, or back with a note).
-
-    "Đã kiểm tra" (verified) means a second person compared the entered data with the page images: it must
-    be someone other than who entered the data, and needs the VERIFY_DOSSIER permission."""
-    from hoso.records.services import update_dossier
-
-    if status not in WORKFLOW:
-        raise ValidationError("Tình trạng số hóa không hợp lệ.")
-    note = (note or "").strip()[:300]
-    with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        current = WORKFLOW.index(dossier.status)
-        target = WORKFLOW.index(status)
-        label = Dossier.Status(status).label
-        if target != current and not may_change_status(actor, dossier.status, status):
-            raise PermissionDenied(f"Bạn không có quyền chuyển hồ sơ sang «{label}».")
-        if target == current:
-            raise ValidationError(f"Hồ sơ đã ở tình trạng «{label}».")
-        if target > current + 1:
-            raise ValidationError(f"Chưa thể chuyển sang «{label}»: hồ sơ đang ở «{dossier.get_status_display()}», "
-                                  f"cần qua «{WORKFLOW[current + 1].label}» trước.")
-        if target < current and not note:
-            raise ValidationError("Khi trả hồ sơ về bước trước, hãy ghi lý do.")
-        if status == Dossier.Status.SCANNED and target > current and not dossier.pages.exists():
-            raise ValidationError("Hồ sơ chưa có trang số hóa nào, chưa thể đánh dấu «Đã quét».")
-        if status == Dossier.Status.ENTERED and target > current and dossier.pages.filter(state__in=PENDING).exists():
-            raise ValidationError("Còn trang đang chờ xử lý: hãy đợi xử lý xong rồi đánh dấu «Đã nhập liệu».")
-        if status == Dossier.Status.VERIFIED and actor is not None and actor.pk in data_enterers(dossier=dossier):
-            raise ValidationError("Người kiểm tra phải khác người đã nhập liệu hồ sơ này: hãy nhờ một cán bộ khác "
-                                  "đối chiếu dữ liệu với ảnh trang.")
-        before = dossier.status
-        update_dossier(actor=actor, dossier=dossier, status=status)
-        record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier, summary=f"{dossier.number}: {label}",
-                     before={"status": before}, after={"status": status, "note": note or None})
-    return dossier

@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.vntext import fold
@@ -48,7 +48,7 @@ class LoadReport:
         return text + (f"; {self.mappings} cặp chuyển đổi cũ→mới" if self.layout == Layout.MAPPING else "")
 
 
-def load_unit_file(*, actor: User | None, path: str | Path, layout: str = "auto",
+def load_unit_file(*, actor: AbstractBaseUser | None, path: str | Path, layout: str = "auto",
                    valid_to_old: datetime.date = datetime.date(2025, 6, 30),
                    valid_from_new: datetime.date = datetime.date(2025, 7, 1)) -> LoadReport:
     """Load an official communes list or old→new mapping file (see `importers`) in one transaction.

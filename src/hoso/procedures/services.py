@@ -26,8 +26,10 @@ from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import require
 from hoso.archive.selectors import holidays, today
 from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.core.workdays import add_working_days, is_working_day
+from hoso.preservation.services.packages import export_package
 from hoso.procedures.models import Transfer
 from hoso.records.models import BenefitDecision, Dossier
 from hoso.records.selectors import dossier_access_q
@@ -214,9 +216,6 @@ def mark_sent(*, actor: User | None, transfer: Transfer, sent_on: dt.date | None
     _check_date(sent_on, after=transfer.requested_on, what="Ngày gửi", after_what="ngày nhận đơn")
     package = None
     if attach_package:
-        from hoso.core.blobs import blob_store
-        from hoso.preservation.services.packages import export_package
-
         transfer.sent_on = sent_on
         with tempfile.TemporaryDirectory(prefix="hoso-transfer-") as tmp:
             out = Path(tmp) / "goi.zip"
@@ -288,3 +287,13 @@ def open_transfers_due(*, actor: User, on: dt.date | None = None) -> list[tuple[
 def _real(actor: User | None) -> User | None:
     return actor if actor is not None and actor.pk else None
 
+
+def record_slip_printed(*, actor: User, transfer: Transfer) -> None:
+    """The transfer slip (Mẫu 93) was printed."""
+    record_event(actor=actor, action=AuditAction.PRINT_TRANSFER_SLIP, obj=transfer, summary=transfer.number)
+
+
+def record_package_download(*, actor: User, transfer: Transfer) -> None:
+    """The package sent with a transfer was downloaded."""
+    record_event(actor=actor, action=AuditAction.DOWNLOAD_PACKAGE, obj=transfer, summary=transfer.number,
+                 after={"sha256": transfer.package_sha256})

@@ -221,6 +221,8 @@ class Page(models.Model):
         DONE = "done", "Hoàn tất"
         FAILED = "failed", "Lỗi"
 
+    PENDING = (State.QUEUED, State.PROCESSING)  # waiting for the processing pipeline
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pages")
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="pages")
     sequence = models.PositiveIntegerField("trang số")

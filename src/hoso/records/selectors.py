@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES
 from hoso.access.rules import scope_unit_ids, user_can
+from hoso.vntext import fold
 
 from .models import Category, Confidentiality, Dossier, Page
 
@@ -70,8 +71,6 @@ def dossier_list(*, actor: User, filters: DossierFilters) -> QuerySet[Dossier]:
         unit |= Q(subject__residence_unit__parent_id=filters.unit_id)
         qs = qs.filter(unit)
     if filters.q:
-        from hoso.vntext import fold
-
         folded = fold(filters.q)
         if folded:
             qs = qs.filter(Q(subject__name_folded__contains=folded) | Q(number__icontains=filters.q.strip()))

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 
 from hoso.access.models import User
+from hoso.gazetteer.models import AdminUnit
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q
 from hoso.vntext import (
@@ -251,8 +252,6 @@ def _candidates(ids: list[int]) -> list[Candidate]:
 
 def _facets(candidates: list[Candidate]) -> dict[str, list[tuple[str, str, int]]]:
     """Counts by category, current commune and decade of birth, over the candidates (up to the cap)."""
-    from hoso.gazetteer.models import AdminUnit
-
     categories = dict(Category.objects.values_list("code", "name"))
     unit_counts = Counter(c.unit_id for c in candidates if c.unit_id)
     units = dict(AdminUnit.objects.filter(id__in=list(unit_counts)).values_list("id", "name"))

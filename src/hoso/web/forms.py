@@ -100,7 +100,7 @@ class DossierForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None and not user.secret_clearance:
             self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
-        # The digitisation status moves only along its workflow (capture.services.set_dossier_status), where
+        # The digitisation status moves only along its workflow (records.services.set_dossier_status), where
         # "đã kiểm tra" must be set by someone other than who entered the data.
         status = self.fields["status"]
         if self.initial.get("number"):

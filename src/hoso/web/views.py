@@ -13,11 +13,11 @@ from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
-from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
 from hoso.reports import exports
+from hoso.reports import services as reports_services
 from hoso.search import selectors as search_selectors
 from hoso.search import services as search_services
 from hoso.search._query import i_y_variants, parse_query
@@ -83,9 +83,8 @@ def dossier_export(request: HttpRequest) -> HttpResponse:
                     .prefetch_related("subject__aliases").iterator(chunk_size=2000))
     rows = list(exports.dossier_rows(dossiers))
     kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    record_event(actor=request.user, action=AuditAction.EXPORT, object_type="dossier_list",
-                 summary=f"{len(rows)} hồ sơ",
-                 after={"filters": {k: v for k, v in request.GET.items()}, "format": kind})
+    reports_services.record_list_export(actor=request.user, count=len(rows), fmt=kind,
+                                        filters={k: v for k, v in request.GET.items()})
     if kind == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
     else:

@@ -1,7 +1,5 @@
 """Sign-in completion (password change, second factor), user administration and the auditor's screen."""
 
-import io
-import json
 import secrets
 from base64 import b32encode
 from datetime import datetime, time
@@ -24,10 +22,10 @@ from hoso.access import services as access_services
 from hoso.access.decorators import rule
 from hoso.access.models import User
 from hoso.access.permissions import ASSIGNABLE_ROLES, MANAGE_USERS, ROLE_PERMISSIONS, SIGNED_IN, VIEW_AUDIT
-from hoso.core.audit import record_event
-from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
+from hoso.records.models import Dossier
+from hoso.reports import services as reports_services
 from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 
 
@@ -203,8 +201,6 @@ def _audit_events(form: AuditFilterForm):
     if data["user"]:
         events = events.filter(actor_name__icontains=data["user"])
     if data["dossier"]:
-        from hoso.records.models import Dossier
-
         ids = [str(i) for i in Dossier.objects.filter(number__icontains=data["dossier"]).values_list("id", flat=True)]
         events = events.filter(summary__icontains=data["dossier"]) | events.filter(object_type="dossier",
                                                                                     object_id__in=ids)
@@ -233,32 +229,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @rule(VIEW_AUDIT)
 def audit_export(request: HttpRequest) -> HttpResponse:
     """The filtered audit trail as an Excel file (at most 100,000 rows); the export is itself audited."""
-    from openpyxl import Workbook
-
     form = AuditFilterForm(request.GET or None)
     events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Nhật ký")
-    sheet.append(["Số", "Thời gian", "Người dùng", "Hành động", "Đối tượng", "Mã", "Tóm tắt", "Trước", "Sau"])
-    count = 0
-    for e in events.iterator(chunk_size=2000):
-        sheet.append([e.id, timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor_name, e.action,
-                      e.object_type, e.object_id, e.summary, _cell(e.before), _cell(e.after)])
-        count += 1
-        if count >= 100_000:
-            break
-    buffer = io.BytesIO()
-    book.save(buffer)
-    record_event(actor=request.user, action=AuditAction.EXPORT, object_type="audit", summary=f"{count} sự kiện",
-                 after={"filters": request.GET.dict()})
-    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument."
+    content = reports_services.audit_workbook(actor=request.user, events=events.iterator(chunk_size=2000),
+                                              filters=request.GET.dict())
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument."
                                                             "spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="nhat-ky-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    text = json.dumps(value, ensure_ascii=False)
-    return ("'" + text) if text[:1] in "=+-@" else text[:32000]

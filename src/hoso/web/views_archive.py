@@ -14,8 +14,6 @@ from hoso.archive import labels, selectors, services
 from hoso.archive.inventory import KEYS, TITLES
 from hoso.archive.models import CHILD_KIND, InventoryCheck, Location
 from hoso.archive.scan import split_scans
-from hoso.core.audit import record_event
-from hoso.core.events import AuditAction
 
 from .forms_archive import InventoryForm, LabelForm, LocationForm, MoveForm
 
@@ -214,9 +212,8 @@ def label_sheets(request: HttpRequest) -> HttpResponse:
             if not items:
                 form.add_error(None, "Không có nhãn nào để in.")
             else:
-                record_event(actor=request.user, action=AuditAction.ARCHIVE_LABELS, object_type="labels",
-                             summary=f"In {len(items)} nhãn {'hộp' if data['kind'] == 'box' else 'bìa'}",
-                             after={"codes": [getattr(i, "number", None) or i.code for i in items][:500]})
+                services.record_labels_printed(actor=request.user, box_labels=data["kind"] == "box",
+                                               codes=[getattr(i, "number", None) or i.code for i in items])
                 response = HttpResponse(pdf, content_type="application/pdf")
                 name = "nhan-hop" if data["kind"] == "box" else "nhan-bia-ho-so"
                 response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -23,12 +23,11 @@ from hoso.access.decorators import rule
 from hoso.access.permissions import EXPORT, VIEW_FILES
 from hoso.access.rules import user_can
 from hoso.blobstore import BlobNotFound
-from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
-from hoso.core.events import AuditAction
 from hoso.imaging.raster import render_for_screen
 from hoso.imaging.watermark import WatermarkError, merge_pdfs, stamp_image, watermark_pdf
 from hoso.records import selectors
+from hoso.records import services as records_services
 from hoso.records.models import Page
 
 NOT_FOUND = "Không tìm thấy trang hoặc bạn không có quyền xem."
@@ -117,8 +116,7 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
     image = stamp_image(render_for_screen(pdf, width=width), _stamp(request))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82)
-    record_event(actor=request.user, action=AuditAction.VIEW_PAGE, obj=page.dossier,
-                 summary=f"{page.dossier.number} trang {page.sequence}", after={"page": page.sequence})
+    records_services.record_page_view(actor=request.user, page=page)
     response = HttpResponse(out.getvalue(), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -172,8 +170,8 @@ def _pdf_response(request: HttpRequest, dossier, pages: list[Page], form: Purpos
         with open(stamped, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 digest.update(chunk)
-        record_event(actor=user, action=action, obj=dossier, summary=f"{dossier.number}: {purpose}"[:300],
-                     after={"purpose": purpose, "pages": count, "sha256": digest.hexdigest()})
+        records_services.record_copy_handed_out(actor=user, dossier=dossier, printed=action == "print",
+                                                purpose=purpose, pages=count, sha256=digest.hexdigest())
         handle = open(stamped, "rb")  # noqa: SIM115 - closed by FileResponse
     finally:
         workdir.cleanup()  # the open handle keeps the file's bytes readable until the response closes it

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER
-from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
-from hoso.core.events import AuditAction
 from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.models import ImportRun
 from hoso.imports.preview import preview_register
@@ -26,6 +24,7 @@ from hoso.imports.selectors import visible_runs
 from hoso.imports.services.runs import (
     columns_of,
     max_upload_bytes,
+    record_download,
     require_import,
     retry_import,
     start_import,
@@ -168,5 +167,5 @@ def import_download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         sha, name = run.file_sha256, run.file_name
     else:
         return render(request, "404.html", status=404)
-    record_event(actor=request.user, action=AuditAction.DOWNLOAD, obj=run, summary=f"{name} ({run.file_name})")
+    record_download(actor=request.user, run=run, name=name)
     return FileResponse(blob_store().open(sha), as_attachment=True, filename=name)

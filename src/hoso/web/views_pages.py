@@ -17,13 +17,15 @@ from hoso.access.permissions import CAPTURE, EDIT_DOSSIER, VIEW_DOSSIER, VIEW_FI
 from hoso.access.rules import user_can
 from hoso.capture import services
 from hoso.records import selectors
+from hoso.records import services as records_services
 from hoso.records.models import Document, Dossier, Page
 
 from .forms_capture import DocumentForm, StatusForm
+from .views import _form_errors
 
 DOC_TYPES = ("Giấy báo tử", "Bản khai cá nhân", "Giấy chứng nhận bị thương", "Biên bản giám định y khoa",
              "Quyết định", "Bằng Tổ quốc ghi công", "Giấy xác nhận", "Trích lục", "Biên bản", "Công văn", "Đơn")
-PENDING = (Page.State.QUEUED, Page.State.PROCESSING)
+PENDING = Page.PENDING
 
 
 def visible_dossier(request: HttpRequest, number: str) -> Dossier:
@@ -71,13 +73,13 @@ def _strip_context(request: HttpRequest, dossier: Dossier, pages: list[Page], in
 
 def _workflow_context(request: HttpRequest, dossier: Dossier) -> dict:
     """The next step of the dossier's digitisation and whether this user may take it (or send it back)."""
-    order = services.WORKFLOW
+    order = records_services.WORKFLOW
     index = order.index(dossier.status)
     forward = order[index + 1] if index + 1 < len(order) else None
     back = order[index - 1] if index > 0 else None
     return {"status_next": forward, "status_back": back,
-            "can_forward": bool(forward) and services.may_change_status(request.user, dossier.status, forward),
-            "can_back": bool(back) and services.may_change_status(request.user, dossier.status, back),
+            "can_forward": bool(forward) and records_services.may_change_status(request.user, dossier.status, forward),
+            "can_back": bool(back) and records_services.may_change_status(request.user, dossier.status, back),
             "workflow": [(s, s.label, i < index, i == index) for i, s in enumerate(order)]}
 
 
@@ -184,8 +186,6 @@ def document_save(request: HttpRequest, number: str) -> HttpResponse:
                                             page_from=form.cleaned_data["page_from"],
                                             page_to=form.cleaned_data["page_to"], **form.values())
         except ValidationError as exc:
-            from .views import _form_errors
-
             _form_errors(form, exc)
         else:
             messages.success(request, f"Đã lưu văn bản số {document.sequence} ({document.doc_type}), trang "
@@ -207,7 +207,7 @@ def dossier_status(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, "Tình trạng số hóa không hợp lệ.")
     else:
         try:
-            dossier = services.set_dossier_status(actor=request.user, dossier=dossier,
+            dossier = records_services.set_dossier_status(actor=request.user, dossier=dossier,
                                                   status=form.cleaned_data["status"], note=form.cleaned_data["note"])
         except PermissionDenied as exc:
             messages.error(request, str(exc) or "Bạn không có quyền chuyển tình trạng này.")

@@ -8,14 +8,13 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE
-from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.preservation.models import PackageImport
 from hoso.preservation.services.package_import import import_package
@@ -145,8 +144,7 @@ def transfer_returned(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
     pdf = slip_pdf(slip_data(transfer))
-    with transaction.atomic():
-        record_event(actor=request.user, action=AuditAction.PRINT_TRANSFER_SLIP, obj=transfer, summary=transfer.number)
+    transfers.record_slip_printed(actor=request.user, transfer=transfer)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-di-chuyen-{transfer.number.replace("/", "-")}.pdf"'
     return response
@@ -155,14 +153,10 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
 @rule(MANAGE_ARCHIVE)
 def transfer_package(request: HttpRequest, pk: int) -> HttpResponse:
     """The package that was sent with the transfer (kept in the file store)."""
-    from hoso.core.blobs import blob_store
-
     transfer = _transfer(request, pk)
     if not transfer.package_sha256:
         raise Http404("Phiếu này không kèm gói hồ sơ điện tử.")
-    with transaction.atomic():
-        record_event(actor=request.user, action=AuditAction.DOWNLOAD_PACKAGE, obj=transfer, summary=transfer.number,
-                     after={"sha256": transfer.package_sha256})
+    transfers.record_package_download(actor=request.user, transfer=transfer)
     return FileResponse(blob_store().open(transfer.package_sha256), as_attachment=True,
                         filename=f"{bag_name(transfer.dossier.number)}.zip", content_type="application/zip")
 

@@ -206,3 +206,8 @@ def _finish(run: ImportRun, **fields) -> None:
         ImportRun.objects.filter(pk=run.pk).update(**fields)
         record_event(actor=run.created_by, action=AuditAction.FINISH_IMPORT, obj=run, summary=run.file_name,
                      after={k: v for k, v in fields.items() if k not in {"errors", "finished_at"}})
+
+
+def record_download(*, actor: User, run: ImportRun, name: str) -> None:
+    """The report or the original file of an import run was downloaded."""
+    record_event(actor=actor, action=AuditAction.DOWNLOAD, obj=run, summary=f"{name} ({run.file_name})")

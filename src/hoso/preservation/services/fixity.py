@@ -31,6 +31,7 @@ from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.preservation.models import FixityRun
+from hoso.preservation.selectors import UNFINISHED, last_run
 from hoso.records.models import Page
 
 try:  # Django 6 ships the Tasks API; on 5.2 the django-tasks backport provides it
@@ -38,7 +39,6 @@ try:  # Django 6 ships the Tasks API; on 5.2 the django-tasks backport provides 
 except ImportError:
     from django_tasks import TaskResultStatus, task
 
-UNFINISHED = (FixityRun.Status.RUNNING, FixityRun.Status.INTERRUPTED)
 CHECKPOINT_SECONDS = 2.0
 CHECKPOINT_BLOBS = 500
 ALIVE_SECONDS = 300  # a "running" run saved within this time belongs to a live process
@@ -138,11 +138,6 @@ class FixityOutcome:
                 "changed": run.changed, "run": run.pk, "resumed": self.resumed,
                 "started_at": run.started_at.isoformat(),
                 "finished_at": run.finished_at.isoformat() if run.finished_at else None}
-
-
-def last_run() -> FixityRun | None:
-    """The newest run that got to the end (for the dashboard)."""
-    return FixityRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
 
 
 def _open_run(*, actor: User, rate_mb: float, restart: bool, trigger: str) -> tuple[FixityRun, bool]:

@@ -24,7 +24,9 @@ from django.utils.dateparse import parse_datetime
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import require
+from hoso.capture.services_restore import restore_pages
 from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.gazetteer.models import AdminUnit
 from hoso.preservation.mets import mets_files
@@ -300,8 +302,6 @@ def _register(actor: User | None, content: dict[str, Any], warnings: list[str]) 
 
 def _store_files(package: Package) -> None:
     """Every file into the blob store; the address the store computes must be the one the package gave."""
-    from hoso.core.blobs import blob_store
-
     store = blob_store()
     for href, entry in package.files.items():
         if href == "metadata.json" or href.startswith("text/"):
@@ -348,8 +348,6 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
                                "conflict")
         _store_files(package)
         warnings: list[str] = []
-        from hoso.capture.services_restore import restore_pages
-
         try:
             with transaction.atomic():
                 dossier = _register(actor, package.content, warnings)

@@ -34,9 +34,11 @@ from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_HEALTH
 from hoso.access.rules import require, user_can
 from hoso.core.audit import record_event
+from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.preservation.mets import FileEntry, build_mets, premis_type
+from hoso.preservation.models import PackageImport
 from hoso.records.as_json import dossier_to_dict, person_to_dict
 from hoso.records.models import Confidentiality, Dossier, Page
 from hoso.records.selectors import visible_dossiers
@@ -133,14 +135,11 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
 def _events(dossier: Dossier) -> list[dict[str, Any]]:
     """The preservation history: audit events of the dossier, its pages and children, its transfers, and
     those that came with it from another province (PackageImport.source_events)."""
-    from hoso.preservation.models import PackageImport
-    from hoso.procedures.models import Transfer
-
     pk = str(dossier.pk)
     q = Q(object_type__in=["dossier", "accesscopy", "martyrrecord"], object_id=pk)
     q |= Q(object_type="page", object_id__in=[str(i) for i in dossier.pages.values_list("id", flat=True)])
-    q |= Q(object_type="transfer", object_id__in=[str(i) for i in Transfer.objects.filter(dossier=dossier)
-                                                 .values_list("id", flat=True)])
+    # `dossier.transfers`: the reverse side of procedures.Transfer.dossier (procedures sits above preservation).
+    q |= Q(object_type="transfer", object_id__in=[str(i) for i in dossier.transfers.values_list("id", flat=True)])
     earlier: list[dict[str, Any]] = []
     for imported in PackageImport.objects.filter(dossier=dossier).order_by("imported_at"):
         earlier += imported.source_events
@@ -203,8 +202,6 @@ def _copy_blob(store, sha256: str, target: Path, what: str) -> int:
 
 
 def _write_payload(dossier: Dossier, content: dict[str, Any], root: Path) -> list[FileEntry]:
-    from hoso.core.blobs import blob_store
-
     store = blob_store()
     entries: list[FileEntry] = []
     pages = {p.sequence: p for p in dossier.pages.all()}

@@ -4,11 +4,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from hoso.access.services import resolve_actor
-from hoso.core.audit import record_event
-from hoso.core.blobs import blob_store
-from hoso.core.events import AuditAction
-from hoso.preservation.backup import FULL, INCREMENTAL, BackupError, back_up, verify_destination
+from hoso.preservation.backup import FULL, INCREMENTAL, BackupError, verify_destination
 from hoso.preservation.backup_db import DatabaseBackupError
+from hoso.preservation.services.backup import run_backup
 
 
 class Command(BaseCommand):
@@ -46,16 +44,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{set_id}: {count} tệp, {size / 1024 / 1024:.1f} MB")
 
         try:
-            results = back_up(store=blob_store(), destinations=destinations,
-                              kind=FULL if full else INCREMENTAL if incremental else None, progress=progress)
+            results = run_backup(actor=actor, destinations=destinations,
+                                 kind=FULL if full else INCREMENTAL if incremental else None, progress=progress)
         except (BackupError, DatabaseBackupError, OSError) as exc:
             raise CommandError(f"Sao lưu thất bại: {exc}") from exc
         seconds = round(time.monotonic() - started, 2)
-        for result in results:
-            record_event(actor=actor, action=AuditAction.BACKUP, object_type="backup", object_id=result.id,
-                         summary=f"Sao lưu {result.kind} vào {result.destination}: {result.blobs} tệp",
-                         after={k: v for k, v in result.as_json().items() if k != "unreadable"}
-                         | {"unreadable": [u["sha256"] for u in result.unreadable]})
         if json:
             self.stdout.write(_dumps({"ok": not any(r.unreadable for r in results), "seconds": seconds,
                                       "sets": [r.as_json() for r in results]}))

@@ -4,13 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hoso.access.services import system_user
-from hoso.core.audit import record_event
-from hoso.core.blobs import blob_store
-from hoso.core.events import AuditAction
 from hoso.preservation.backup import BackupError
 from hoso.preservation.backup_db import DatabaseBackupError
-from hoso.preservation.restore import find_chain, restore_chain
+from hoso.preservation.services.backup import run_restore
 
 
 class Command(BaseCommand):
@@ -31,12 +27,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"Đã phục hồi {count} tệp, {size / 1024 / 1024:.1f} MB")
 
         try:
-            sets = find_chain(Path(source), backup_id)
-            result = restore_chain(sets=sets, store=blob_store(), progress=progress)
+            result = run_restore(source=Path(source), backup_id=backup_id, progress=progress)
         except (BackupError, DatabaseBackupError, OSError, ValueError) as exc:
             raise CommandError(f"Không phục hồi: {exc}") from exc
-        record_event(actor=system_user(), action=AuditAction.RESTORE, object_type="backup", object_id=result.backup,
-                     summary=f"Phục hồi từ {result.backup}: {result.blobs} tệp", after=result.as_json())
         if json:
             self.stdout.write(_dumps(result.as_json()))
         else:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hoso.access.services import resolve_actor
 from hoso.core.audit import verify_chain
+from hoso.preservation.services.fixity import FixityBusy, describe, run_fixity
 
 
 class Command(BaseCommand):
@@ -55,8 +56,6 @@ class Command(BaseCommand):
         return report.ok
 
     def _fixity(self, result: dict, json: bool, *, actor, rate: float | None, restart: bool) -> bool:
-        from hoso.preservation.services.fixity import FixityBusy, describe, run_fixity
-
         progress = _Progress(self.stderr)
         try:
             outcome = run_fixity(actor=actor, rate_mb=rate, restart=restart, progress=progress)

@@ -11,7 +11,12 @@ from tqdm import tqdm
 from hoso.access.models import User
 from hoso.access.permissions import Role
 from hoso.access.services import create_user, set_password, system_user
+from hoso.capture.demo import digitise_demo
+from hoso.gazetteer.models import AdminUnit
+from hoso.gazetteer.services import load_unit_file
+from hoso.records.demo import ProvinceGenerator
 from hoso.records.models import Dossier
+from hoso.records.services import bulk_register_dossiers
 
 DEMO_USERS = [
     ("canbo", "Cán bộ chính sách mẫu", Role.POLICY_OFFICER, {"scope_all": True, "secret_clearance": True}),
@@ -57,8 +62,6 @@ class Command(BaseCommand):
             _serve(addr)
 
     def _load_units(self, actor) -> None:
-        from hoso.gazetteer.models import AdminUnit
-        from hoso.gazetteer.services import load_unit_file
 
         if AdminUnit.objects.exists():
             return
@@ -66,8 +69,6 @@ class Command(BaseCommand):
             load_unit_file(actor=actor, path=FIXTURES / name)
 
     def _generate(self, actor, people: int, seed: int) -> None:
-        from hoso.records.demo import ProvinceGenerator
-        from hoso.records.services import bulk_register_dossiers
 
         generator = ProvinceGenerator(people=people, seed=seed, province_code=settings.HOSO_PROVINCE_CODE)
         with tqdm(total=people, desc="Tạo dữ liệu mẫu", unit=" người", mininterval=2) as bar:
@@ -80,7 +81,6 @@ class Command(BaseCommand):
 
     def _digitise(self, actor, seed: int) -> None:
         """A few dossiers scanned and run through the real pipeline (once; skipped when pages exist)."""
-        from hoso.capture.demo import digitise_demo
 
         started = time.monotonic()
         pages = digitise_demo(actor=actor, seed=seed, jobs=os.cpu_count() or 1)
@@ -90,7 +90,6 @@ class Command(BaseCommand):
 
     def _demo_users(self, actor) -> list[tuple[str, str, str]]:
         """Demo sign-ins, one per kind of work; passwords are new at every run and printed once."""
-        from hoso.gazetteer.models import AdminUnit
 
         current = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_to__isnull=True)
         commune = current.order_by("code").first()

@@ -1,0 +1,1 @@
+"""Pure imaging: checks at the door, decoding, deskew, OCR, PDF/A assembly, thumbnails (no Django, no app)."""

@@ -1,0 +1,85 @@
+"""The one write path for records. Every function validates, writes and audits in one transaction.
+
+Views, the API, commands and tasks call these functions; they never save records models themselves.
+Messages raised to users are Vietnamese (`django.core.exceptions.ValidationError`).
+
+The package splits them by concept (people, dossiers, documents, bulk registration, the digitisation
+workflow); everything public is importable from here."""
+
+from hoso.records.services._common import (
+    ASSESSMENT_FIELDS,
+    DECISION_FIELDS,
+    DOCUMENT_FIELDS,
+    DOSSIER_FIELDS,
+    MARTYR_FIELDS,
+    NATIONAL_ID,
+    PERSON_FIELDS,
+    canonical_dossier_number,
+    snapshot,
+)
+from hoso.records.services.bulk_register import (
+    bulk_register_dossiers,
+)
+from hoso.records.services.documents import (
+    add_document,
+    delete_document,
+    update_document,
+)
+from hoso.records.services.dossiers import (
+    add_assessment,
+    add_decision,
+    delete_dossier,
+    link_relative,
+    open_dossier,
+    record_copy_handed_out,
+    record_page_view,
+    register_dossier,
+    set_martyr_facts,
+    unlink_relative,
+    update_dossier,
+)
+from hoso.records.services.people import (
+    create_person,
+    merge_people,
+    update_person,
+)
+from hoso.records.services.status import (
+    WORKFLOW,
+    data_enterers,
+    may_change_status,
+    set_dossier_status,
+)
+
+__all__ = [
+    "ASSESSMENT_FIELDS",
+    "DECISION_FIELDS",
+    "DOCUMENT_FIELDS",
+    "DOSSIER_FIELDS",
+    "MARTYR_FIELDS",
+    "NATIONAL_ID",
+    "PERSON_FIELDS",
+    "WORKFLOW",
+    "add_assessment",
+    "add_decision",
+    "add_document",
+    "bulk_register_dossiers",
+    "canonical_dossier_number",
+    "create_person",
+    "data_enterers",
+    "delete_document",
+    "delete_dossier",
+    "link_relative",
+    "may_change_status",
+    "merge_people",
+    "open_dossier",
+    "record_copy_handed_out",
+    "record_page_view",
+    "register_dossier",
+    "set_dossier_status",
+    "set_martyr_facts",
+    "snapshot",
+    "unlink_relative",
+    "update_document",
+    "update_dossier",
+    "update_person",
+]

@@ -1,0 +1,192 @@
+"""Helpers shared by the records services: field lists, snapshots, validation, name keys."""
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from hoso.access.models import User
+from hoso.records.models import (
+    Alias,
+    BenefitDecision,
+    Category,
+    Confidentiality,
+    Document,
+    Dossier,
+    DossierRelative,
+    InjuryAssessment,
+    MartyrRecord,
+    Person,
+)
+from hoso.records.signals import dossiers_changed
+from hoso.vntext import (
+    InvalidDossierNumber,
+    PersonName,
+    fold,
+    name_collation_key,
+    nfc,
+    parse_dossier_number,
+    split_name,
+)
+from hoso.vntext.dates import PartialDate
+
+PERSON_FIELDS = frozenset({
+    "full_name", "family_name", "middle_name", "given_name", "sex", "birth_date", "death_date", "ethnicity",
+    "hometown_text", "hometown_unit", "residence_text", "residence_unit", "national_id", "notes",
+})
+
+
+DOSSIER_FIELDS = frozenset({
+    "archive_code", "agency_code", "fonds_code", "catalogue", "file_notation", "title", "retention",
+    "usage_mode", "language", "start_date", "end_date", "document_total", "annotation", "info_symbol",
+    "keywords", "sheet_count", "page_total", "physical_condition", "confidentiality", "status",
+})
+
+
+MARTYR_FIELDS = frozenset(f.name for f in MartyrRecord._meta.concrete_fields) - {"id", "dossier"}
+
+
+DOCUMENT_FIELDS = frozenset(f.name for f in Document._meta.concrete_fields) - {"id", "dossier"}
+
+
+ASSESSMENT_FIELDS = frozenset(f.name for f in InjuryAssessment._meta.concrete_fields) - {"id", "dossier"}
+
+
+DECISION_FIELDS = frozenset(f.name for f in BenefitDecision._meta.concrete_fields) - {"id", "dossier"}
+
+
+NATIONAL_ID = re.compile(r"^(\d{9}|\d{12})$")
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """A JSON-ready dict of a record's own fields, for the audit trail's before/after."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if isinstance(value, PartialDate):
+            value = value.iso()
+        data[field.attname] = value
+    return data
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k) and k != "updated_at"]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _clean_text(values: dict[str, Any]) -> dict[str, Any]:
+    """NFC-normalise every text value on the way in (NFD arrives from macOS and some Excel files)."""
+    return {k: (nfc(v) if isinstance(v, str) else v) for k, v in values.items()}
+
+
+def _check_fields(values: dict[str, Any], allowed: frozenset[str], what: str) -> None:
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"{what}: unknown fields {sorted(unknown)}")
+
+
+def _notify(dossier_ids: Iterable[int], loaded: list[Dossier] | None = None) -> None:
+    """`loaded`: the dossiers just written, in memory with their relations cached (bulk loads), so that
+    receivers such as the search index need not read them back."""
+    ids = sorted(set(dossier_ids))
+    if ids:
+        dossiers_changed.send(sender=Dossier, dossier_ids=ids, loaded=loaded or [])
+
+
+def _person_dossier_ids(person: Person) -> list[int]:
+    subject = Dossier.objects.filter(subject=person).values_list("id", flat=True)
+    relative = DossierRelative.objects.filter(person=person).values_list("dossier_id", flat=True)
+    return [*subject, *relative]
+
+
+def _validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    obj.full_clean(exclude=list(exclude), validate_unique=False)
+
+
+def _check_confidentiality(actor: User | None, level: str) -> None:
+    """Only someone cleared for "mật" dossiers may make one (else they would lose it at once)."""
+    if level == Confidentiality.SECRET and actor is not None and not actor.secret_clearance:
+        raise ValidationError({"confidentiality": "Bạn không có quyền với hồ sơ Mật nên không thể đặt độ mật này."})
+
+
+def canonical_dossier_number(text: str) -> str:
+    """Parse a dossier number leniently and return its canonical form, or raise ValidationError."""
+    try:
+        return str(parse_dossier_number(text, default_province=settings.HOSO_PROVINCE_CODE))
+    except InvalidDossierNumber as exc:
+        raise ValidationError({"number": str(exc)}) from exc
+
+
+def _fill_person(person: Person, values: dict[str, Any], *, check_relations: bool = True) -> None:
+    for key, value in values.items():
+        setattr(person, key, value)
+    person.full_name = nfc(person.full_name or "")
+    if not person.full_name:
+        raise ValidationError({"full_name": "Cần nhập họ và tên."})
+    parts_given = {"family_name", "middle_name", "given_name"} & set(values)
+    if not parts_given and ("full_name" in values or not person.given_name):
+        parts = _split_name(person.full_name)
+        person.family_name, person.middle_name, person.given_name = parts.family, parts.middle, parts.given
+    person.name_folded = _fold_name(person.full_name)
+    person.sort_key = _sort_key(person.family_name, person.middle_name, person.given_name)
+    if person.national_id and not NATIONAL_ID.match(person.national_id):
+        raise ValidationError({"national_id": "Số định danh cá nhân phải gồm 12 chữ số (CMND cũ: 9 chữ số)."})
+    # Also turns typed dates into PartialDate. Bulk loads pass unit objects read from the database, so the
+    # per-object "does this unit exist" queries are skipped there, and they check only the fields they set
+    # (a new person's other fields hold their defaults, valid by definition).
+    if check_relations:
+        exclude = ["name_folded", "sort_key"]
+    else:
+        exclude = [name for name in _PERSON_FIELD_NAMES
+                   if name in _PERSON_RELATIONS or (name not in values and name not in _NAME_PARTS)]
+    _validate(person, exclude=exclude)
+    if person.birth_date and person.death_date and person.death_date.latest() < person.birth_date.earliest():
+        raise ValidationError({"death_date": "Ngày mất không thể trước ngày sinh."})
+
+
+_PERSON_FIELD_NAMES = tuple(f.name for f in Person._meta.fields)
+
+
+_NAME_PARTS = frozenset({"full_name", "family_name", "middle_name", "given_name"})
+
+
+_PERSON_RELATIONS = frozenset({"hometown_unit", "residence_unit", "merged_into"})
+
+
+_DOSSIER_FIELD_NAMES = tuple(f.name for f in Dossier._meta.fields)
+
+
+_split_name = lru_cache(maxsize=65_536)(split_name)
+
+
+_fold_name = lru_cache(maxsize=65_536)(fold)
+
+
+@lru_cache(maxsize=65_536)
+def _sort_key(family: str, middle: str, given: str) -> str:
+    return name_collation_key(PersonName(family, middle, given))
+
+
+def _set_aliases(person: Person, aliases: Iterable[str]) -> list[str]:
+    names = []
+    for raw in aliases:
+        name = nfc(raw)
+        if name and name not in names:
+            names.append(name)
+    person.aliases.all().delete()
+    Alias.objects.bulk_create(Alias(person=person, name=n, name_folded=fold(n)) for n in names)
+    return names
+
+
+def _set_categories(person: Person, codes: Iterable[str]) -> list[str]:
+    codes = sorted({c.strip().upper() for c in codes if c and c.strip()})
+    found = list(Category.objects.filter(code__in=codes))
+    missing = set(codes) - {c.code for c in found}
+    if missing:
+        raise ValidationError({"categories": f"Diện đối tượng không có trong danh mục: {', '.join(sorted(missing))}"})
+    person.categories.set(found)
+    return codes

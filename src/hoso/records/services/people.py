@@ -1,0 +1,102 @@
+"""People (người có công and relatives): create, update, merge two records of one person."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hoso.access.models import User
+from hoso.core.audit import record_event
+from hoso.core.events import AuditAction
+from hoso.records.models import (
+    Alias,
+    BenefitDecision,
+    Dossier,
+    DossierRelative,
+    Person,
+)
+from hoso.records.services._common import (
+    PERSON_FIELDS,
+    _changed,
+    _check_fields,
+    _clean_text,
+    _fill_person,
+    _notify,
+    _person_dossier_ids,
+    _set_aliases,
+    _set_categories,
+    snapshot,
+)
+from hoso.vntext import (
+    fold,
+)
+
+
+def create_person(*, actor: User | None, full_name: str, aliases: Iterable[str] = (),
+                  category_codes: Iterable[str] = (), **fields: Any) -> Person:
+    """Register a person (người có công or a relative). Name parts are derived when not given."""
+    _check_fields(fields, PERSON_FIELDS, "create_person")
+    with transaction.atomic():
+        person = Person()
+        _fill_person(person, _clean_text({"full_name": full_name, **fields}))
+        person.save()
+        after = snapshot(person)
+        after["aliases"] = _set_aliases(person, aliases)
+        after["categories"] = _set_categories(person, category_codes)
+        record_event(actor=actor, action=AuditAction.CREATE, obj=person, summary=person.full_name, after=after)
+    return person
+
+
+def update_person(*, actor: User | None, person: Person, aliases: Iterable[str] | None = None,
+                  category_codes: Iterable[str] | None = None, **changes: Any) -> Person:
+    _check_fields(changes, PERSON_FIELDS, "update_person")
+    with transaction.atomic():
+        before = snapshot(person)
+        before["aliases"] = list(person.aliases.values_list("name", flat=True))
+        before["categories"] = sorted(person.categories.values_list("code", flat=True))
+        _fill_person(person, _clean_text(changes))
+        person.save()
+        after = snapshot(person)
+        after["aliases"] = _set_aliases(person, aliases) if aliases is not None else before["aliases"]
+        after["categories"] = (_set_categories(person, category_codes) if category_codes is not None
+                               else before["categories"])
+        old, new = _changed(before, after)
+        if new:
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=person, summary=person.full_name, before=old,
+                         after=new)
+            _notify(_person_dossier_ids(person))
+    return person
+
+
+def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Person:
+    """Two records of the same person: `duplicate`'s dossiers, relative links, aliases and decisions move to
+    `keep`; `duplicate` stays in the database marked as merged into `keep`, so both histories remain."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError("Không thể gộp một người với chính họ.")
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise ValidationError("Một trong hai bản ghi đã được gộp trước đó.")
+    with transaction.atomic():
+        moved_dossiers = list(Dossier.objects.filter(subject=duplicate).values_list("id", flat=True))
+        links = DossierRelative.objects.filter(person=duplicate)
+        clashes = set(links.filter(dossier__relative_links__person=keep).values_list("dossier_id", flat=True))
+        if clashes or Dossier.objects.filter(subject=keep, relative_links__person=duplicate).exists():
+            raise ValidationError("Hai người này cùng có mặt trong một hồ sơ (người có công và thân nhân): "
+                                  "hãy sửa hồ sơ trước khi gộp.")
+        relative_dossiers = list(links.values_list("dossier_id", flat=True))
+        Dossier.objects.filter(subject=duplicate).update(subject=keep)
+        links.update(person=keep)
+        BenefitDecision.objects.filter(beneficiary=duplicate).update(beneficiary=keep)
+        names = {a.name for a in keep.aliases.all()} | {keep.full_name}
+        extra = [n for n in [duplicate.full_name, *duplicate.aliases.values_list("name", flat=True)] if n not in names]
+        Alias.objects.bulk_create(Alias(person=keep, name=n, name_folded=fold(n)) for n in dict.fromkeys(extra))
+        keep.categories.add(*duplicate.categories.all())
+        duplicate.merged_into = keep
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        record_event(actor=actor, action=AuditAction.MERGE, obj=keep,
+                     summary=f"{duplicate.full_name} → {keep.full_name}",
+                     before={"duplicate": snapshot(duplicate)},
+                     after={"keep": keep.pk, "dossiers": moved_dossiers, "relative_in": relative_dossiers,
+                            "aliases_added": extra})
+        _notify([*moved_dossiers, *relative_dossiers, *_person_dossier_ids(keep)])
+    return keep
