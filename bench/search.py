@@ -248,7 +248,7 @@ def reindex_child() -> None:
 # ---------------------------------------------------------------------------------------------- parent
 def prepare(args, backend: str, people: int) -> dict[str, str]:
     """The environment of one worker, with its data store made fresh (unless --reuse)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hoso.settings", "HOSO_DEBUG": "0", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hoso.settings", "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
     data = Path(args.workdir) / f"{backend}-{people}"  # the SQLite database, the file store
     if not args.reuse:

@@ -5,8 +5,6 @@ The files are checked, stored as received and queued for processing by `hoso wor
 batch report (what was taken in, skipped, refused or quarantined, and why). Needs the capture permission.
 """
 
-import tempfile
-from pathlib import Path
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -20,6 +18,7 @@ from hoso.access.permissions import CAPTURE
 from hoso.capture import selectors as capture_selectors
 from hoso.capture import services as capture_services
 from hoso.capture.models import Batch
+from hoso.core.uploads import saved_upload
 from hoso.records import selectors
 from hoso.records.services import canonical_dossier_number
 
@@ -56,11 +55,7 @@ class PageUploadView(APIView):
                                              name=str(request.data.get("batch_name", ""))[:200]
                                              or f"Tải lên {number}")
         for upload in files:
-            with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
-                path = Path(tmp) / "upload"
-                with open(path, "wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
+            with saved_upload(upload) as path:
                 capture_services.receive_file(actor=request.user, batch=batch, dossier=dossier, path=path,
                                               name=upload.name or "", source_name=upload.name or "")
         return Response(capture_selectors.batch_report(batch=batch), status=status.HTTP_201_CREATED)

@@ -6,15 +6,17 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from hoso.core.cells import safe_cell
 from hoso.imports.services.registers import ImportReport
 
 BOLD = Font(bold=True)
 RED = PatternFill("solid", fgColor="FDE2E1")
 
 
-def _safe(value: str) -> str:
-    """Cells starting with = + - @ would be formulas when opened: keep them as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def _append(sheet, values) -> None:
+    """Every cell of the report (file and sheet names, headers, the original cells, messages quoting them) comes
+    from the clerk's file: written through the one cell rule, so nothing opens as a formula or breaks the save."""
+    sheet.append([safe_cell(v) for v in values])
 
 
 def write_report(report: ImportReport, path: Path) -> None:
@@ -26,27 +28,27 @@ def write_report(report: ImportReport, path: Path) -> None:
                          ("Dòng không nhập", len(report.failed_rows)), ("Số lỗi", len(report.errors)),
                          ("Số cảnh báo", report.warnings_total), ("Chạy thử (không lưu)", "Có" if report.dry_run
                                                                     else "Không")]:
-        summary.append([label, value])
+        _append(summary, [label, value])
     summary.append([])
-    summary.append(["Bảng mã đã gặp", "Số ô"])
+    _append(summary, ["Bảng mã đã gặp", "Số ô"])
     for encoding, count in report.encodings.most_common():
-        summary.append([encoding, count])
+        _append(summary, [encoding, count])
     for cell in summary["A"]:
         cell.font = BOLD
 
     failed = book.create_sheet("Dòng không nhập")
-    failed.append([*report.header, "Dòng gốc", "Lý do không nhập"])
+    _append(failed, [*report.header, "Dòng gốc", "Lý do không nhập"])
     for cell in failed[1]:
         cell.font = BOLD
     for row, raw, reason in report.failed_rows:
-        failed.append([*(_safe(v) for v in raw), row, reason])
+        _append(failed, [*raw, row, reason])
         failed.cell(row=failed.max_row, column=len(report.header) + 2).fill = RED
 
     for title, issues in (("Lỗi", report.errors), ("Cảnh báo", report.warnings)):
         sheet = book.create_sheet(title)
-        sheet.append(["Dòng", "Cột", "Giá trị", "Nội dung"])
+        _append(sheet, ["Dòng", "Cột", "Giá trị", "Nội dung"])
         for cell in sheet[1]:
             cell.font = BOLD
         for issue in issues:
-            sheet.append([issue.row, issue.column, _safe(issue.value), issue.message])
+            _append(sheet, [issue.row, issue.column, issue.value, issue.message])
     book.save(path)

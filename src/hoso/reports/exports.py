@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hoso.core.cells import safe_cell
 from hoso.records.models import Dossier
 
 COLUMNS = ["STT", "Số hồ sơ", "Họ và tên", "Bí danh", "Giới tính", "Ngày sinh", "Ngày mất / hy sinh", "Nguyên quán",
@@ -24,11 +25,6 @@ def dossier_rows(dossiers: Iterable[Dossier]) -> Iterable[list[str]]:
                p.hometown_text, p.residence_text, d.category.name, d.get_status_display()]
 
 
-def _safe(value: str) -> str:
-    """No cell may start a formula when the file is opened (CSV/formula injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def to_xlsx(rows: Iterable[list[str]], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Danh sách")
@@ -38,7 +34,7 @@ def to_xlsx(rows: Iterable[list[str]], title: str) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -57,5 +53,5 @@ def to_csv(rows: Iterable[list[str]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the accents right

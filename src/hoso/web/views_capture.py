@@ -5,6 +5,7 @@ stage, operator and day, their problems and "retry the failed pages". Writes go 
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +26,7 @@ from hoso.capture import selectors as capture_selectors
 from hoso.capture import services
 from hoso.capture.intake import ingest_folder
 from hoso.capture.models import Batch, BatchItem
+from hoso.core.uploads import saved_upload, write_upload
 from hoso.records.models import Dossier, Page
 from hoso.records.selectors import dossier_access_q, visible_pages
 
@@ -57,25 +59,18 @@ def _take_in(request: HttpRequest, batch: Batch, dossier: Dossier | None, upload
     """Store one uploaded file for the dossier, or — for a dropped folder of dossier folders — for the dossier
     its folder names (with the same rules and reasons as `hoso ingest`)."""
     name = Path(upload.name or "").name or "tep"
-    with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
-        if dossier is not None:
-            path = Path(tmp) / "upload"
-            _write(upload, path)
+    if dossier is not None:
+        with saved_upload(upload) as path:
             return services.receive_file(actor=request.user, batch=batch, dossier=dossier, path=path, name=name,
                                          source_name=relative or name)
+    with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
         parts = _clean_parts(relative) or [name]
         path = Path(tmp, "root", *parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write(upload, path)
+        write_upload(upload, path)  # where its folder names say, for ingest_folder to read like `hoso ingest`
         before = BatchItem.objects.filter(batch=batch).values_list("pk", flat=True).order_by("-pk").first() or 0
         ingest_folder(actor=request.user, root=Path(tmp, "root"), batch=batch)
         return list(BatchItem.objects.filter(batch=batch, pk__gt=before).select_related("dossier", "page"))
-
-
-def _write(upload, path: Path) -> None:
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
 
 
 def _item_json(item: BatchItem) -> dict:
@@ -181,6 +176,7 @@ def _items_context(request: HttpRequest, batch: Batch) -> dict:
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     done, total = capture_selectors.batch_progress(batch=batch)
     return {"batch": batch, "items_page": page, "stage": stage, "labels": capture_selectors.STAGE_LABELS,
+            "items_query": urlencode({"giai_doan": stage}) if stage else "",  # the stage filter survives paging
             "done": done, "total": total, "pending": done < total,
             "counts": capture_selectors.batch_counts(batch=batch), "can_capture": user_can(request.user, CAPTURE)}
 

@@ -1,7 +1,6 @@
 """Importing a register on the web: upload → preview as converted → confirm the column mapping → progress
 (htmx polling) → report. The import itself runs in the background (registers.tasks, `hoso worker`)."""
 
-import tempfile
 from pathlib import Path
 
 from django import forms
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER
 from hoso.core.blobs import blob_store
+from hoso.core.uploads import saved_upload
 from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.models import ImportRun
 from hoso.imports.preview import preview_register
@@ -61,11 +61,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
-            path = Path(tmp) / "upload"
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
+        with saved_upload(upload) as path:
             try:
                 run = upload_register(actor=request.user, source=path, file_name=upload.name)
             except RegisterFileError as exc:

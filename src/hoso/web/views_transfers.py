@@ -16,6 +16,7 @@ from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.uploads import saved_upload
 from hoso.preservation.models import PackageImport
 from hoso.preservation.services.package_import import import_package
 from hoso.preservation.services.packages import PackageError, bag_name, export_package
@@ -187,11 +188,7 @@ def package_import(request: HttpRequest) -> HttpResponse:
     result, refused = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["package"]
-        with tempfile.TemporaryDirectory(prefix="hoso-upload-") as tmp:
-            path = Path(tmp) / "goi.zip"
-            with open(path, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+        with saved_upload(upload, suffix=".zip") as path:
             try:
                 result = import_package(actor=request.user, path=path, expect_sha256=form.cleaned_data["checksum"])
             except PackageError as exc:

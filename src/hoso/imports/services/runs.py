@@ -17,6 +17,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+try:  # Django 6 ships the Tasks API; on 5.2 the django-tasks backport provides it
+    from django.tasks import task
+except ImportError:
+    from django_tasks import task
+
 from hoso.access.models import User
 from hoso.access.permissions import EDIT_DOSSIER
 from hoso.access.rules import user_can
@@ -26,6 +31,7 @@ from hoso.core.events import AuditAction
 from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.models import ImportRun
 from hoso.imports.reader import Register, RegisterFileError
+from hoso.imports.report import write_report
 from hoso.imports.services.registers import column_letter, detect_layout, import_register
 
 log = logging.getLogger(__name__)
@@ -117,8 +123,6 @@ def start_import(*, actor: User, run: ImportRun, columns: dict[int, str], dry_ru
         run.save(update_fields=["columns", "dry_run", "sheet", "state"])
         record_event(actor=actor, action=AuditAction.START_IMPORT, obj=run, summary=run.file_name,
                      after={"columns": run.columns, "dry_run": dry_run, "sheet": run.sheet})
-    from hoso.imports.tasks import run_import  # the task module imports this one
-
     run_import.enqueue(run.pk)
     run.refresh_from_db()
     return run
@@ -134,8 +138,6 @@ def retry_import(*, actor: User, run: ImportRun) -> ImportRun:
         run.state, run.message, run.rows_done = ImportRun.State.QUEUED, "", 0
         run.save(update_fields=["state", "message", "rows_done"])
         record_event(actor=actor, action=AuditAction.RETRY_IMPORT, obj=run, summary=run.file_name)
-    from hoso.imports.tasks import run_import
-
     run_import.enqueue(run.pk)
     run.refresh_from_db()
     return run
@@ -179,8 +181,6 @@ def execute(run_id: int) -> str:
             report = import_register(actor=run.created_by, path=path, sheet=run.sheet or None,
                                      columns=columns_of(run), dry_run=run.dry_run, name=run.file_name,
                                      progress=progress)
-        from hoso.imports.report import write_report
-
         with tempfile.TemporaryDirectory(prefix="hoso-report-") as tmp:
             out = Path(tmp) / "bao-cao.xlsx"
             write_report(report, out)
@@ -199,6 +199,12 @@ def execute(run_id: int) -> str:
             errors=[e.as_dict() for e in report.errors[:ERRORS_KEPT]], report_sha256=report_sha)
     return "done"
 
+
+
+@task()
+def run_import(run_id: int) -> str:
+    """The background import of an uploaded register (`hoso worker`)."""
+    return execute(run_id)
 
 def _finish(run: ImportRun, **fields) -> None:
     fields["finished_at"] = timezone.now()
