@@ -254,7 +254,7 @@ def test_the_weekly_check_runs_in_slices_behind_waiting_pages(actor, pages, sett
     assert fixity.schedule_if_due()
     ready = list(DBTaskResult.objects.ready().order_by(*DBTaskResult._meta.ordering))
     assert ready[-1].task_path == fixity.weekly_fixity.module_path  # the pages' processing goes first
-    assert [r.task_path for r in ready[:-1]] == ["hoso.capture.tasks.process_page"] * 3
+    assert [r.task_path for r in ready[:-1]] == ["hoso.capture.services.processing.process_page"] * 3
     DBTaskResult.objects.exclude(task_path=fixity.weekly_fixity.module_path).delete()  # not processed here
 
     results = []

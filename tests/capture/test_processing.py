@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from hoso.capture import selectors, services
 from hoso.capture.models import BatchItem
-from hoso.capture.tasks import process_page
+from hoso.capture.services.processing import process_page
 from hoso.capture.worker import recover_stale, run_worker
 from hoso.core.models import AuditEvent
 from hoso.records.models import Page

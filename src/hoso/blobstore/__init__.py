@@ -25,7 +25,7 @@ __all__ = [
 
 def __getattr__(name: str):
     if name == "S3BlobStore":  # boto3 is imported only when the S3 backend is used
-        from ._s3 import S3BlobStore
+        from ._s3 import S3BlobStore  # lazy: boto3 is loaded only when the S3 backend is used
 
         return S3BlobStore
     raise AttributeError(name)
@@ -39,7 +39,7 @@ def open_store(*, backend: str, root: str | None = None, bucket: str = "", prefi
             raise BlobStoreError("local blob store needs a root directory")
         return LocalBlobStore(root)
     if backend == "s3":
-        from ._s3 import S3BlobStore
+        from ._s3 import S3BlobStore  # lazy: boto3 is loaded only when the S3 backend is used
 
         return S3BlobStore(bucket=bucket, prefix=prefix, endpoint_url=endpoint_url, region=region)
     raise BlobStoreError(f"unknown blob store backend {backend!r} (expected 'local' or 's3')")

@@ -5,7 +5,7 @@ transaction on SQLite) and marks it running; if the worker is then killed (kill 
 stays "running" for ever. Before looking for work, and again after every few tasks, a worker therefore
 puts such tasks back in the queue: at once when the worker that held them ran on this machine and its
 process is gone, otherwise when they have been running longer than HOSO_CAPTURE_STALE_SECONDS. The task
-itself is idempotent (capture.tasks), so the page is processed once more and recorded once.
+itself is idempotent (capture.services.processing), so the page is processed once more and recorded once.
 """
 
 import os
@@ -27,6 +27,9 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from hoso.capture import services
+from hoso.capture.models import BatchItem
+from hoso.capture.services.processing import process_page
 from hoso.capture.signals import worker_idle
 
 try:
@@ -67,10 +70,6 @@ def _owner_gone(owner: str, host: str) -> bool:
 def recover_stale(*, stale_after: float | None = None) -> int:
     """Put back in the queue the tasks whose worker died, and pages whose attempt died without its task;
     returns how many."""
-    from . import services
-    from .models import BatchItem
-    from .tasks import process_page
-
     stale_after = settings.HOSO_CAPTURE_STALE_SECONDS if stale_after is None else stale_after
     host, deadline = socket.gethostname()[:40], timezone.now() - timedelta(seconds=stale_after)
     recovered = 0

@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import require
-from hoso.capture.services_restore import restore_pages
+from hoso.capture.services import restore_pages
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction

@@ -1,6 +1,5 @@
-"""Capture's write path for pages that arrive ready-made in a transfer package (archive.packages_import):
-kept beside services.py so the two can change independently. Same rules: keyword-only, one transaction,
-an audit event; nothing is processed again and no stored file is touched."""
+"""Pages that arrive ready-made in a transfer package (preservation.services.package_import): nothing is
+processed again and no stored file is touched."""
 
 from typing import Any
 
@@ -10,14 +9,13 @@ from django.utils import timezone
 
 from hoso.access.models import User
 from hoso.blobstore import BlobStore
+from hoso.capture.models import AccessCopy
+from hoso.capture.services.processing import PENDING
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.records.models import Dossier, Page
 from hoso.records.signals import dossiers_changed
-
-from .models import AccessCopy
-from .services import PENDING
 
 
 def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str, Any]],
@@ -56,4 +54,3 @@ def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str,
                             "masters": [p.get("master_sha256") for p in pages]})
         dossiers_changed.send(sender=Dossier, dossier_ids=[dossier.pk])
     return created
-
