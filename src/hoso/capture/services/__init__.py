@@ -17,7 +17,6 @@ from hoso.capture.services.intake import (
     retry_failed,
     retry_page,
     start_batch,
-    worker_name,
 )
 from hoso.capture.services.pages import (
     group_pages,
@@ -34,6 +33,7 @@ from hoso.capture.services.processing import (
     process_page,
     record_access_copy,
     text_changed,
+    worker_name,
 )
 from hoso.capture.services.restore import (
     restore_pages,
