@@ -23,18 +23,7 @@ from hoso.search import services as search_services
 from hoso.search._query import i_y_variants, parse_query
 
 from .forms import DossierFilterForm, DossierForm, RelativeForm
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form, by field where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages[0] if hasattr(error, "messages") else str(error))
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+from .helpers import form_errors, query_without_page
 
 
 @rule(SIGNED_IN)
@@ -48,12 +37,6 @@ def _page_number(request: HttpRequest) -> int:
         return max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return 1
-
-
-def _query_string(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _list_filters(request: HttpRequest) -> tuple[DossierFilterForm, dict, selectors.DossierFilters]:
@@ -101,7 +84,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         messages.error(request, "Điều kiện lọc không hợp lệ, đã bỏ qua: " + "; ".join(
             f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items()))
-    context = {"form": form, "query": _query_string(request),
+    context = {"form": form, "query": query_without_page(request),
                "filtered": bool(request.GET.get("q") or filters.category or filters.unit_id or filters.status)}
     if data.get("q"):
         size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
@@ -163,7 +146,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         result = search_services.search(actor=request.user, text=text, limit=size, offset=(number - 1) * size,
                                          filters=filters, prefix_last=request.headers.get("HX-Request") == "true")
     context = {"q": text, "result": result, "page": _result_page(result, number, size) if result else None,
-               "words": _highlight_words(text), "filters": filters, "query": _query_string(request)}
+               "words": _highlight_words(text), "filters": filters, "query": query_without_page(request)}
     template = "web/_search_results.html" if request.headers.get("HX-Request") == "true" else "web/search.html"
     return render(request, template, context)
 
@@ -222,7 +205,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         try:
             dossier = _save_dossier(request, form, None)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Đã đăng ký hồ sơ {dossier.number}.")
             return redirect("dossier_detail", number=dossier.number)
@@ -246,7 +229,7 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
         try:
             dossier = _save_dossier(request, form, dossier)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Đã lưu hồ sơ {dossier.number}.")
             return redirect("dossier_detail", number=dossier.number)

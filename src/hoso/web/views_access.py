@@ -28,6 +28,8 @@ from hoso.records.models import Dossier
 from hoso.reports import services as reports_services
 from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 
+from .helpers import query_without_page
+
 
 @rule(SIGNED_IN)
 def password_change(request: HttpRequest) -> HttpResponse:
@@ -219,10 +221,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     actions = AuditEvent.objects.values_list("action", flat=True).distinct().order_by("action")
-    return render(request, "access/audit_list.html", {"form": form, "page": page, "query": query.urlencode(),
+    return render(request, "access/audit_list.html", {"form": form, "page": page, "query": query_without_page(request),
                                                       "actions": actions})
 
 

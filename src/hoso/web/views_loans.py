@@ -20,18 +20,12 @@ from hoso.core.events import AuditAction
 from hoso.records import services as records_services
 
 from .forms_archive import CheckOutForm, LoanFilterForm, LoanRequestForm, ReasonForm, ReturnForm, ReturnScanForm
-from .views import _form_errors
+from .helpers import form_errors, query_without_page
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-def _query_string(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _loan(request: HttpRequest, pk: int) -> Loan:
@@ -52,7 +46,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
                                                                                  mine=data["mine"]))
     page = Paginator(loans, 50).get_page(request.GET.get("page"))
     return render(request, "archive/loan_list.html", {
-        "form": form, "page": page, "scan_form": ReturnScanForm(), "query": _query_string(request),
+        "form": form, "page": page, "scan_form": ReturnScanForm(), "query": query_without_page(request),
         "manage": user_can(request.user, MANAGE_ARCHIVE)})
 
 
@@ -70,7 +64,7 @@ def loan_request(request: HttpRequest, number: str) -> HttpResponse:
         try:
             loan = services.request_loan(actor=request.user, dossier=dossier, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -21,7 +21,7 @@ from hoso.records import services as records_services
 from hoso.records.models import Document, Dossier, Page
 
 from .forms_capture import DocumentForm, StatusForm
-from .views import _form_errors
+from .helpers import form_errors
 
 DOC_TYPES = ("Giấy báo tử", "Bản khai cá nhân", "Giấy chứng nhận bị thương", "Biên bản giám định y khoa",
              "Quyết định", "Bằng Tổ quốc ghi công", "Giấy xác nhận", "Trích lục", "Biên bản", "Công văn", "Đơn")
@@ -186,7 +186,7 @@ def document_save(request: HttpRequest, number: str) -> HttpResponse:
                                             page_from=form.cleaned_data["page_from"],
                                             page_to=form.cleaned_data["page_to"], **form.values())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Đã lưu văn bản số {document.sequence} ({document.doc_type}), trang "
                                       f"{document.page_from}–{document.page_to}.")

@@ -28,7 +28,7 @@ from hoso.records import services as records_services
 from hoso.records.services import canonical_dossier_number
 
 from .forms_transfers import PackageUploadForm, ReceivedForm, ReturnedForm, SendForm, TransferForm
-from .views import _form_errors
+from .helpers import form_errors
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -75,7 +75,7 @@ def transfer_create(request: HttpRequest, number: str) -> HttpResponse:
         try:
             transfer = transfers.create_transfer(actor=request.user, dossier=dossier, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, f"Đã lập phiếu {transfer.number}. In phiếu báo (Mẫu 93), rồi đánh dấu "
                                       "«Đã gửi» khi gửi hồ sơ đi.")
