@@ -127,8 +127,10 @@ def test_auditor_filters_and_exports_the_trail(martyr_dossier, officer):
     export = client.get("/nhat-ky/xuat-excel/", {"user": "canbo"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     values = list(sheet.values)
-    assert values[0][:4] == ("Số", "Thời gian", "Người dùng", "Hành động")
+    assert values[0][:5] == ("Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động")
     assert {row[2] for row in values[1:]} == {"canbo"}
+    assert ("Xem hồ sơ", "view") in {row[3:5] for row in values[1:]}  # the auditor reads labels, codes beside them
+    assert "Xem hồ sơ" in page.content.decode()
     assert AuditEvent.objects.filter(action="export", object_type="audit", actor=auditor).exists()
     assert client.get("/ho-so/").status_code == 403  # the auditor reads the trail only
 

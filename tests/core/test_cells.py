@@ -90,6 +90,6 @@ def test_a_hostile_user_name_at_sign_in_exports_as_text(db):
     export = client.get("/nhat-ky/xuat-excel/", {"action": "login_failed"})
     assert export.status_code == 200
     rows = list(load_workbook(io.BytesIO(export.content)).active.values)
-    assert rows[0][5] == "Mã"
+    assert rows[0][6] == "Mã"
     [row] = rows[1:]
-    assert row[5] == "'" + hostile.replace("\x0b", " ")
+    assert row[6] == "'" + hostile.replace("\x0b", " ")

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.cells import safe_cell
-from hoso.core.events import AuditAction
+from hoso.core.events import AuditAction, label
 from hoso.core.models import AuditEvent
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
@@ -29,12 +29,13 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
     before/after values (as JSON) are user text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Nhật ký")
-    sheet.append(["Số", "Thời gian", "Người dùng", "Hành động", "Đối tượng", "Mã", "Tóm tắt", "Trước", "Sau"])
+    sheet.append(["Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động", "Đối tượng", "Mã", "Tóm tắt", "Trước",
+                  "Sau"])
     count = 0
     for e in events:
         sheet.append([safe_cell(v) for v in (
-            e.id, timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor_name, e.action, e.object_type,
-            e.object_id, e.summary, _json(e.before), _json(e.after))])
+            e.id, timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor_name, label(e.action), e.action,
+            e.object_type, e.object_id, e.summary, _json(e.before), _json(e.after))])
         count += 1
         if count >= AUDIT_EXPORT_MAX_ROWS:
             break

@@ -1,4 +1,4 @@
-"""Template helpers: highlighting the words a search matched, Vietnamese number format."""
+"""Template helpers: highlighting the words a search matched, Vietnamese number format, audit labels."""
 
 import re
 
@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from hoso.core.events import label
 from hoso.vntext import fold
 
 register = template.Library()
@@ -35,3 +36,9 @@ def vn_number(value) -> str:
         return f"{int(value):,}".replace(",", ".")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def audit_label(code: str) -> str:
+    """The Vietnamese label of an audit action (core/events.py)."""
+    return label(code)
