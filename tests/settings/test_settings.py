@@ -27,7 +27,8 @@ SHOW = ("from django.conf import settings as s; d = s.DATABASES['default']; "
 def run(tmp_path, *args: str, **variables: str) -> subprocess.CompletedProcess:
     """`python ARGS` with no HOSO_* variable or DATABASE_URL of the test run, only `variables`."""
     environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith("HOSO_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+                   if not k.startswith("HOSO_")
+                   and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     environment.update(DJANGO_SETTINGS_MODULE="hoso.settings", HOSO_DATA_DIR=str(tmp_path / "data"), **variables)
     return subprocess.run([sys.executable, *args], env=environment, cwd=tmp_path, capture_output=True, text=True,
                           timeout=300)

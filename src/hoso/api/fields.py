@@ -6,6 +6,7 @@ from typing import Any
 from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
@@ -73,6 +74,13 @@ class Integer(VietnameseMessages, serializers.IntegerField):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_INT)
         super().__init__(**kwargs)
+
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads an empty query parameter (`?offset=`) as "not given" and uses the default; the schema says
+        # integer, so an empty value is refused like any other text.
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
 
 
 class Boolean(VietnameseMessages, serializers.BooleanField):
