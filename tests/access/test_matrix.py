@@ -6,28 +6,23 @@ import pytest
 from django.test import Client
 
 from hoso.access.permissions import EDIT_DOSSIER, EXPORT, ROLE_PERMISSIONS, VIEW_DOSSIER, VIEW_FILES, Role
-from hoso.access.services import create_user
-from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store
 from hoso.gazetteer.models import AdminUnit, UnitMapping
 from hoso.records import services
 from hoso.records.models import Page
 
-PASSWORD = "mat-khau-rat-dai-2025"
 ROLES = [r for r in Role.values if r != Role.SYSTEM]
 
 
 @pytest.fixture
-def world(actor, settings, tmp_path, request):
+def world(actor, blob_dir):
     """Commune A (new since 2025) replaced old commune A0; commune B is elsewhere. Each dossier has one
-    digitised page (its thumbnail in a blob store of its own)."""
+    digitised page (its thumbnail in the test's own blob store)."""
     import datetime
     import io
 
     from PIL import Image
 
-    settings.HOSO_BLOB_BACKEND, settings.HOSO_BLOB_DIR = "local", tmp_path / "blobs"
-    reset_blob_store()
-    request.addfinalizer(reset_blob_store)
     thumbnail = io.BytesIO()
     Image.new("L", (36, 50), 200).save(thumbnail, "WEBP")
     thumb_sha = blob_store().put_bytes(thumbnail.getvalue()).sha256
@@ -69,9 +64,9 @@ def _visible(role, province_wide, cleared, key):
 
 @pytest.mark.parametrize(("role", "province_wide", "cleared"), list(itertools.product(ROLES, [True, False],
                                                                                         [False, True])))
-def test_matrix(world, role, province_wide, cleared):
-    user = create_user(actor=None, username=f"u-{role}", password=PASSWORD, role=role, scope_all=province_wide,
-                       scope_units=[] if province_wide else [world["commune"]], secret_clearance=cleared)
+def test_matrix(world, make_user, role, province_wide, cleared):
+    user = make_user(role, username=f"u-{role}", scope="all" if province_wide else world["commune"],
+                     clearance=cleared)
     client = Client()
     client.force_login(user)
     can_view = VIEW_DOSSIER in ROLE_PERMISSIONS[role]

@@ -1,4 +1,7 @@
-"""Sign-in hardening, user administration and the auditor's screen, as a person would meet them."""
+"""Sign-in hardening, user administration and the auditor's screen, as a person would meet them.
+
+The tests that sign in with a password or change one keep the production password hashers (@pytest.mark.argon2);
+the others hash with the suite's fast MD5 (tests/conftest.py)."""
 
 import io
 
@@ -9,16 +12,17 @@ from openpyxl import load_workbook
 
 from hoso.access.models import User
 from hoso.access.permissions import Role
-from hoso.access.services import create_user, totp_device
+from hoso.access.services import totp_device
 from hoso.core.models import AuditEvent
 
-PASSWORD = "mat-khau-rat-dai-2025"
+from ..helpers import PASSWORD
 
 
 def login(client, username, password=PASSWORD, address="10.0.0.1"):
     return client.post("/dang-nhap/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
+@pytest.mark.argon2
 def test_repeated_failures_lock_the_account_then_the_address(officer, settings):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -36,8 +40,9 @@ def test_repeated_failures_lock_the_account_then_the_address(officer, settings):
 
 
 @pytest.mark.totp
-def test_administrators_must_set_up_and_use_a_second_factor(db):
-    create_user(actor=None, username="quantri", password=PASSWORD, role=Role.ADMIN, scope_all=True)
+@pytest.mark.argon2
+def test_administrators_must_set_up_and_use_a_second_factor(make_user):
+    make_user(Role.ADMIN, username="quantri")
     client = Client()
     assert login(client, "quantri").status_code == 302
     page = client.get("/", follow=True)
@@ -60,12 +65,14 @@ def test_administrators_must_set_up_and_use_a_second_factor(db):
 
 
 @pytest.mark.totp
+@pytest.mark.argon2
 def test_officers_do_not_need_a_second_factor(officer):
     client = Client()
     login(client, "canbo")
     assert client.get("/ho-so/").status_code == 200
 
 
+@pytest.mark.argon2
 def test_first_sign_in_forces_a_password_change(admin_user):
     admin = Client()
     admin.force_login(admin_user)
@@ -105,6 +112,7 @@ def test_user_administration_is_audited_and_refused_to_others(admin_user, office
     assert not User.objects.filter(username="khongpham").exists()
 
 
+@pytest.mark.argon2
 def test_idle_sessions_expire(settings, officer):
     assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 3600
     client = Client()
@@ -112,11 +120,10 @@ def test_idle_sessions_expire(settings, officer):
     assert client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
 
 
-def test_auditor_filters_and_exports_the_trail(martyr_dossier, officer):
+def test_auditor_filters_and_exports_the_trail(martyr_dossier, officer, auditor):
     client = Client()
     client.force_login(officer)
     client.get(f"/ho-so/{martyr_dossier.number}/")
-    auditor = create_user(actor=None, username="kiemsoat", password=PASSWORD, role=Role.AUDITOR)
     client = Client()
     client.force_login(auditor)
     page = client.get("/nhat-ky/", {"user": "canbo", "action": "view", "since": "01/01/2020"})
@@ -151,12 +158,11 @@ def test_injection_in_every_filter_is_harmless(hostile, officer, admin_user, mar
 
 
 @pytest.mark.totp
-def test_api_tokens_cannot_skip_the_second_factor_or_the_password_change(db, officer):
+def test_api_tokens_cannot_skip_the_second_factor_or_the_password_change(officer, make_user):
     from rest_framework.authtoken.models import Token
 
-    admin = create_user(actor=None, username="quantri", password=PASSWORD, role=Role.ADMIN, scope_all=True)
-    fresh = create_user(actor=None, username="moi", password=PASSWORD, role=Role.POLICY_OFFICER, scope_all=True,
-                        must_change_password=True)
+    admin = make_user(Role.ADMIN, username="quantri")
+    fresh = make_user(Role.POLICY_OFFICER, username="moi", must_change_password=True)
     for user, allowed in ((admin, False), (fresh, False), (officer, True)):
         token = Token.objects.create(user=user)
         response = Client().get("/api/dossiers/", HTTP_AUTHORIZATION=f"Token {token.key}")

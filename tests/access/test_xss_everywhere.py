@@ -9,12 +9,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.archive import services as archive
 from hoso.records import services
 from hoso.records.models import Page
 
-PASSWORD = "mat-khau-rat-dai-2025"
 PAYLOAD = '<script>alert("x")</script>'
 RAW = re.compile(r"<script>alert|<img src=x onerror", re.IGNORECASE)
 
@@ -28,8 +26,7 @@ def _routes(resolver: URLResolver, prefix: str = ""):
 
 
 @pytest.fixture
-def hostile(actor, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def hostile(actor, make_user):
     person = services.create_person(actor=actor, full_name=f"Nguyễn Văn Hùng {PAYLOAD}", aliases=[f"Ba {PAYLOAD}"],
                                     birth_date="1950", hometown_text=f"Triệu Phong {PAYLOAD}", notes=PAYLOAD)
     dossier = services.register_dossier(actor=actor, number="QTI/LS-00666/CM", category_code="LS", subject=person,
@@ -40,8 +37,7 @@ def hostile(actor, settings):
                                      summary=f"Báo tử {PAYLOAD}")
     Page.objects.create(dossier=dossier, sequence=1, document=document, state=Page.State.FAILED,
                         error=f"lỗi {PAYLOAD}", ocr_text=PAYLOAD)
-    boss = create_user(actor=None, username="toanquyen", password=PASSWORD, full_name=f"Quản {PAYLOAD}",
-                       role=Role.SYSTEM, scope_all=True, secret_clearance=True)
+    boss = make_user(Role.SYSTEM, username="toanquyen", full_name=f"Quản {PAYLOAD}", clearance=True)
     box = archive.create_location(actor=boss, kind="kho", name=f"Kho {PAYLOAD}")
     loan = archive.request_loan(actor=boss, dossier=dossier, purpose=f"Xác minh {PAYLOAD}",
                                 paper_reason=f"Đối chiếu {PAYLOAD}")

@@ -8,13 +8,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.records import services
 from hoso.records.models import Document, Dossier, Page, Person
 
-PASSWORD = "mat-khau-rat-dai-2025"
 VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE)
 
 
@@ -74,7 +72,7 @@ def world(actor):
     return out
 
 
-def test_officer_creates_reads_updates_and_deletes_a_dossier(api):
+def test_officer_creates_reads_updates_and_deletes_a_dossier(api, make_user):
     response = api.post("/api/dossiers/", {
         "number": "qti/ls-123/cm", "category": "LS", "start_date": "1947",
         "subject": {"full_name": "Nguyễn Văn Bình", "birth_date": "12/05/1950", "death_date": "5/1972",
@@ -117,7 +115,7 @@ def test_officer_creates_reads_updates_and_deletes_a_dossier(api):
 
     deleted = api.delete("/api/dossiers/QTI/LS-00124/CM/")
     assert deleted.status_code == 403  # a policy officer may edit but not delete
-    admin = create_user(actor=None, username="xoa", password=PASSWORD, role=Role.ADMIN, scope_all=True)
+    admin = make_user(Role.ADMIN, username="xoa")
     assert client_for(admin).delete("/api/dossiers/QTI/LS-00124/CM/").status_code == 204
     event = last_event("delete", "dossier")
     assert event.before["number"] == "QTI/LS-00124/CM" and event.actor == admin
@@ -125,7 +123,7 @@ def test_officer_creates_reads_updates_and_deletes_a_dossier(api):
     assert Person.objects.filter(full_name="Nguyễn Văn Bình").exists()  # people are kept
 
 
-def test_people_create_update_and_never_delete(api, officer):
+def test_people_create_update_and_never_delete(api, officer, make_user):
     created = api.post("/api/people/", {"full_name": "Phạm Thị Hoa", "sex": "nu", "birth_date": "1947",
                                         "categories": ["tn"]}, format="json")
     assert created.status_code == 201, created.content
@@ -134,7 +132,7 @@ def test_people_create_update_and_never_delete(api, officer):
     assert last_event("create", "person").after["full_name"] == "Phạm Thị Hoa"
     # Not in any dossier yet: not visible; the one who registered her may file a dossier for her.
     assert api.get(f"/api/people/{person_id}/").status_code == 404
-    other = create_user(actor=None, username="khac", password=PASSWORD, role=Role.POLICY_OFFICER, scope_all=True)
+    other = make_user(Role.POLICY_OFFICER, username="khac")
     stolen = client_for(other).post("/api/dossiers/", {"number": "QTI/BM-00001/CM", "category": "BM",
                                                        "subject_id": person_id}, format="json")
     assert_vietnamese_400(stolen, "subject_id")
@@ -189,9 +187,8 @@ def test_documents_crud_and_audit(api, martyr_dossier):
     assert api.get(url).status_code == 404
 
 
-def test_commune_officer_cannot_reach_another_commune(world):
-    user = create_user(actor=None, username="xa-a", password=PASSWORD, role=Role.COMMUNE_OFFICER,
-                       scope_units=[world["units"]["a"]])
+def test_commune_officer_cannot_reach_another_commune(world, make_user):
+    user = make_user(Role.COMMUNE_OFFICER, username="xa-a", scope=world["units"]["a"])
     api = client_for(user)
     mine, theirs = world["a"], world["b"]
     assert api.get(f"/api/dossiers/{mine['dossier'].number}/").status_code == 200
@@ -205,8 +202,7 @@ def test_commune_officer_cannot_reach_another_commune(world):
         assert response.status_code == 404, (method, response.content)
         assert VIETNAMESE.search(response.json()["detail"])
     assert api.delete(dossier_url).status_code == 403  # the role may not delete dossiers at all
-    local_admin = create_user(actor=None, username="qt-a", password=PASSWORD, role=Role.ADMIN,
-                              scope_units=[world["units"]["a"]])
+    local_admin = make_user(Role.ADMIN, username="qt-a", scope=world["units"]["a"])
     assert client_for(local_admin).delete(dossier_url).status_code == 404
     for kind in ("person", "mother"):
         url = f"/api/people/{theirs[kind].pk}/"
@@ -225,8 +221,7 @@ def test_commune_officer_cannot_reach_another_commune(world):
     assert [d["id"] for d in api.get("/api/documents/").json()["results"]] == [mine["document"].pk]
 
 
-def test_leader_reads_but_gets_403_on_every_write(world):
-    leader = create_user(actor=None, username="lanhdao", password=PASSWORD, role=Role.LEADER, scope_all=True)
+def test_leader_reads_but_gets_403_on_every_write(world, leader):
     api = client_for(leader)
     a = world["a"]
     before = counts()

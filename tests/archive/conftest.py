@@ -1,26 +1,9 @@
-"""Fixtures of the archive tests: an archivist, a small store (kho → giá → tầng → two boxes) and dossiers."""
+"""Fixtures of the paper archive tests: a small store (kho → giá → tầng → two boxes); the archivist, the dossiers
+and the fast password hasher come from tests/conftest.py."""
 
 import pytest
 
-from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.archive import services as archive
-from hoso.records import services
-from hoso.vntext import PartialDate
-
-PASSWORD = "mat-khau-rat-dai-2025"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 costs ~0.3 s per user; these tests are about the archive, not about password storage."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def archivist(db):
-    return create_user(actor=None, username="luutru", password=PASSWORD, full_name="Phạm Thị Lưu Trữ",
-                       role=Role.ARCHIVIST, scope_all=True)
 
 
 @pytest.fixture
@@ -35,16 +18,3 @@ def store(archivist):
     far = archive.create_location(actor=archivist, kind="hop", parent=other_shelf)
     return {"kho": kho, "gia": gia, "shelf": shelf, "small": small, "big": big, "other_shelf": other_shelf,
             "far": far}
-
-
-@pytest.fixture
-def make_dossier(actor):
-    serial = iter(range(500, 10_000))
-
-    def make(full_name: str = "Trần Văn Bình", *, category: str = "LS", number: str | None = None,
-             **dossier_fields):
-        person = services.create_person(actor=actor, full_name=full_name, birth_date=PartialDate(1948))
-        return services.register_dossier(actor=actor, number=number or f"QTI/{category}-{next(serial):05d}/CM",
-                                         category_code=category, subject=person, **dossier_fields)
-
-    return make

@@ -13,17 +13,15 @@ from playwright.sync_api import Page, expect
 
 from hoso.access.models import User
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.archive import services as archive
 from hoso.archive.models import Loan, Placement
 from hoso.records import services
-from hoso.records.categories import CATEGORIES
-from hoso.records.models import Category
 from hoso.vntext import PartialDate
+
+from ..helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "mat-khau-rat-dai-2025"
 TIMEOUT_MS = 10_000
 NUMBER = "QTI/LS-07956/CM"
 
@@ -31,14 +29,10 @@ NUMBER = "QTI/LS-07956/CM"
 
 
 @pytest.fixture
-def world(transactional_db):
+def world(transactional_db, categories, make_user):
     """Categories (live_server's flush removes what the migration loaded), two people and one dossier."""
-    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):
-        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
-    create_user(actor=None, username="canbo", password=PASSWORD, full_name="Nguyễn Thị Chính Sách",
-                role=Role.POLICY_OFFICER, scope_all=True)
-    create_user(actor=None, username="luutru", password=PASSWORD, full_name="Phạm Văn Lưu Trữ",
-                role=Role.ARCHIVIST, scope_all=True)
+    make_user(Role.POLICY_OFFICER, username="canbo", full_name="Nguyễn Thị Chính Sách")
+    make_user(Role.ARCHIVIST, username="luutru", full_name="Phạm Văn Lưu Trữ")
     person = services.create_person(actor=None, full_name="Nguyễn Văn Đức", birth_date=PartialDate(1950))
     services.register_dossier(actor=None, number=NUMBER, category_code="LS", subject=person)
 

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.archive import selectors
 from hoso.archive import services as archive
 from hoso.archive.models import Loan
@@ -16,8 +15,6 @@ from hoso.core.audit import verify_chain
 from hoso.core.models import AuditEvent
 from hoso.core.workdays import add_working_days
 from hoso.records import services as records
-
-PASSWORD = "mat-khau-rat-dai-2025"
 
 
 def lend(officer, archivist, dossier, **due) -> Loan:
@@ -56,9 +53,8 @@ def test_the_life_cycle_request_approve_check_out_return(officer, archivist, mar
     assert verify_chain().ok
 
 
-def test_a_dossier_already_on_loan_cannot_be_requested_again(officer, archivist, martyr_dossier):
-    other = create_user(actor=None, username="canbo2", password=PASSWORD, full_name="Lê Văn Khác",
-                        role=Role.POLICY_OFFICER, scope_all=True)
+def test_a_dossier_already_on_loan_cannot_be_requested_again(officer, archivist, martyr_dossier, make_user):
+    other = make_user(Role.POLICY_OFFICER, username="canbo2", full_name="Lê Văn Khác")
     first = archive.request_loan(actor=officer, dossier=martyr_dossier, purpose="Trích lục")
     with pytest.raises(ValidationError, match=f"đã có phiếu mượn số {first.pk} của Cán bộ chính sách"):
         archive.request_loan(actor=other, dossier=martyr_dossier, purpose="Xác minh")
@@ -93,11 +89,11 @@ def test_only_the_archivist_approves_hands_over_takes_back_and_reminds(officer, 
     assert loan.state == Loan.State.REQUESTED
 
 
-def test_requesting_needs_the_right_to_see_the_dossier(db, actor, martyr_dossier, make_dossier):
-    auditor = create_user(actor=None, username="kiemsoat", password=PASSWORD, role=Role.AUDITOR, scope_all=True)
+def test_requesting_needs_the_right_to_see_the_dossier(db, actor, martyr_dossier, make_dossier, make_user):
+    auditor = make_user(Role.AUDITOR, username="kiemsoat")
     with pytest.raises(PermissionDenied):
         archive.request_loan(actor=auditor, dossier=martyr_dossier, purpose="Xem")
-    officer = create_user(actor=None, username="cb", password=PASSWORD, role=Role.POLICY_OFFICER, scope_all=True)
+    officer = make_user(Role.POLICY_OFFICER, username="cb")
     secret = make_dossier("Nguyễn Văn Mật", confidentiality="mat")
     with pytest.raises(PermissionDenied, match="không có quyền xem hồ sơ này"):
         archive.request_loan(actor=officer, dossier=secret, purpose="Xem")
@@ -133,14 +129,14 @@ def test_a_digitised_dossier_asks_why_the_paper_is_needed(officer, make_dossier)
     assert loan.digitised and loan.paper_reason.startswith("Cơ quan điều tra")
 
 
-def test_refused_and_cancelled_requests_free_the_dossier(officer, archivist, martyr_dossier):
+def test_refused_and_cancelled_requests_free_the_dossier(officer, archivist, martyr_dossier, make_user):
     loan = archive.request_loan(actor=officer, dossier=martyr_dossier, purpose="Trích lục")
     with pytest.raises(ValidationError, match="lý do từ chối"):
         archive.refuse_loan(actor=archivist, loan=loan, reason="  ")
     loan = archive.refuse_loan(actor=archivist, loan=loan, reason="Đã có bản số hóa đầy đủ")
     assert (loan.state, loan.decided_by) == (Loan.State.REFUSED, archivist)
     again = archive.request_loan(actor=officer, dossier=martyr_dossier, purpose="Trích lục lần 2")
-    stranger = create_user(actor=None, username="cb3", password=PASSWORD, role=Role.POLICY_OFFICER, scope_all=True)
+    stranger = make_user(Role.POLICY_OFFICER, username="cb3")
     with pytest.raises(PermissionDenied):
         archive.cancel_loan(actor=stranger, loan=again)
     assert archive.cancel_loan(actor=officer, loan=again).state == Loan.State.CANCELLED

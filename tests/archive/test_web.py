@@ -123,12 +123,10 @@ def test_the_loan_pages_walk_the_life_cycle(officer, archivist, martyr_dossier):
     assert "không được cho mượn: không có gì để nhận trả" in text(follow)
 
 
-def test_a_borrower_sees_only_their_loans(officer, archivist, lent, make_dossier):
+def test_a_borrower_sees_only_their_loans(officer, archivist, lent, make_dossier, make_user):
     from hoso.access.permissions import Role
-    from hoso.access.services import create_user
 
-    other = create_user(actor=None, username="cb9", password="mat-khau-rat-dai-2025", role=Role.POLICY_OFFICER,
-                        scope_all=True)
+    other = make_user(Role.POLICY_OFFICER, username="cb9")
     web = client_for(other)
     assert web.get(f"/muon/{lent.pk}/").status_code == 404
     assert "QTI/LS-07956/CM" not in text(web.get("/muon/"))

@@ -1,17 +1,6 @@
-"""A local S3-compatible server (moto) for the S3 backend tests: real HTTP, real boto3 client."""
+"""An S3 blob store on the local S3-compatible server (tests/conftest.py s3_endpoint): real HTTP, real boto3."""
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture

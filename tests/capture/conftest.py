@@ -1,36 +1,23 @@
-"""Digitisation fixtures: a blob store in a temporary folder, a scanning operator, generated scans."""
+"""Digitisation fixtures: every test with a blob store of its own, generated scans; the scanning operator
+(`scanner`) and the other users come from tests/conftest.py."""
 
 import io
 from pathlib import Path
 
 import pytest
 
-from hoso.access.permissions import Role
-from hoso.access.services import create_user
-from hoso.core.blobs import reset_blob_store
 from hoso.imaging.specimen import age, encode, render_page, scanned_page
 from hoso.records import services as records
 
-PASSWORD = "mat-khau-rat-dai-2025"
 # A page whose words are not in any dossier field: search must find its dossier through the OCR text.
 CUA_TUNG = ("BIÊN BẢN XÁC MINH\nNgày 14 tháng 3 năm 1968, đơn vị đóng quân tại bến đò Cửa Tùng, "
             "xã Vĩnh Quang, huyện Vĩnh Linh, chuẩn bị vượt sông Bến Hải.")
 
 
 @pytest.fixture(autouse=True)
-def blob_dir(settings, tmp_path):
-    settings.HOSO_BLOB_BACKEND = "local"
-    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
-    reset_blob_store()
-    yield tmp_path / "blobs"
-    reset_blob_store()
-
-
-@pytest.fixture
-def scanner(db):
-    """A scanning operator (nhập liệu, số hóa) for the whole province."""
-    return create_user(actor=None, username="soho", password=PASSWORD, full_name="Người số hóa",
-                       role=Role.DATA_ENTRY, scope_all=True)
+def _own_blob_store(blob_dir):
+    """tests/conftest.py blob_dir, for every test here."""
+    return blob_dir
 
 
 @pytest.fixture

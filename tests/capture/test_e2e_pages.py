@@ -15,16 +15,14 @@ from playwright.sync_api import Page as BrowserPage
 from playwright.sync_api import expect
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.capture.worker import run_worker
-from hoso.core.blobs import reset_blob_store
 from hoso.records import services as records
-from hoso.records.categories import CATEGORIES
-from hoso.records.models import Category, Dossier, Page
+from hoso.records.models import Dossier, Page
+
+from ..helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "mat-khau-rat-dai-2025"
 TIMEOUT_MS = 15_000
 NUMBER = "QTI/LS-04321/CM"
 
@@ -38,21 +36,14 @@ def png(shade: int) -> bytes:
 
 
 @pytest.fixture
-def world(transactional_db, settings, tmp_path):
-    """Categories (flushed between live-server tests), a blob store, a dossier, an operator and a verifier."""
-    settings.HOSO_BLOB_BACKEND = "local"
-    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
-    reset_blob_store()
-    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):
-        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
+def world(transactional_db, categories, make_user):
+    """Categories (flushed between live-server tests), a dossier, an operator and a verifier (the blob store is
+    the test's own: tests/capture/conftest.py)."""
     person = records.create_person(actor=None, full_name="Hoàng Văn Thụ", sex="nam")
     dossier = records.register_dossier(actor=None, number=NUMBER, category_code="LS", subject=person)
-    create_user(actor=None, username="nhaplieu", password=PASSWORD, full_name="Trần Thị Nhập Liệu",
-                role=Role.DATA_ENTRY, scope_all=True)
-    create_user(actor=None, username="kiemtra", password=PASSWORD, full_name="Lê Văn Kiểm Tra",
-                role=Role.VERIFIER, scope_all=True)
-    yield dossier
-    reset_blob_store()
+    make_user(Role.DATA_ENTRY, username="nhaplieu", full_name="Trần Thị Nhập Liệu")
+    make_user(Role.VERIFIER, username="kiemtra", full_name="Lê Văn Kiểm Tra")
+    return dossier
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.test import Client
 from PIL import Image
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.capture import services
 from hoso.capture.worker import run_worker
 from hoso.core.blobs import blob_store
@@ -18,7 +17,7 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.records import services as records
 from hoso.records.models import Page
 
-from .conftest import PASSWORD, make_folder
+from .conftest import make_folder
 
 
 @pytest.fixture
@@ -66,11 +65,10 @@ def test_thumbnails_and_page_images_are_served_to_who_may_see_them_and_reading_i
     assert event.actor == officer and event.summary == f"{digitised.number} trang 2"
 
 
-def test_another_communes_officer_cannot_reach_files_by_id_or_number(digitised, actor):
+def test_another_communes_officer_cannot_reach_files_by_id_or_number(digitised, actor, make_user, leader):
     elsewhere = AdminUnit.objects.create(code="90002", name="Xã Bình Minh", name_folded="xa binh minh",
                                          level="commune")
-    commune = create_user(actor=None, username="canboxa", password=PASSWORD, role=Role.COMMUNE_OFFICER,
-                          scope_units=[elsewhere])
+    commune = make_user(Role.COMMUNE_OFFICER, username="canboxa", scope=elsewhere)
     client = client_for(commune)
     page = digitised.pages.first()
     assert client.get(f"/trang/{page.pk}/anh-nho/").status_code == 404
@@ -81,11 +79,9 @@ def test_another_communes_officer_cannot_reach_files_by_id_or_number(digitised, 
     assert not AuditEvent.objects.filter(action__in=["download", "view_page"], actor=commune).exists()
     # The same officer in the right commune sees them.
     home = AdminUnit.objects.get(code="90001")
-    neighbour = create_user(actor=None, username="canboxa2", password=PASSWORD, role=Role.COMMUNE_OFFICER,
-                            scope_units=[home])
+    neighbour = make_user(Role.COMMUNE_OFFICER, username="canboxa2", scope=home)
     assert client_for(neighbour).get(f"/trang/{page.pk}/anh-nho/").status_code == 200
     # A leader reads statistics, not files.
-    leader = create_user(actor=None, username="lanhdao", password=PASSWORD, role=Role.LEADER, scope_all=True)
     assert client_for(leader).get(f"/trang/{page.pk}/anh-nho/").status_code == 403
 
 

@@ -16,17 +16,6 @@ from hoso.records.models import Page
 from .conftest import make_folder
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def s3_settings(settings, s3_endpoint, monkeypatch):
     import boto3

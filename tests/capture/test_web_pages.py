@@ -12,7 +12,6 @@ from django.test import Client
 from PIL import Image
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.capture import services
 from hoso.capture.models import Batch, BatchItem
 from hoso.capture.worker import run_worker
@@ -21,8 +20,6 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.records import services as records
 from hoso.records import services as records_services
 from hoso.records.models import Document, Dossier, Page
-
-from .conftest import PASSWORD
 
 
 def png(shade: int) -> bytes:
@@ -51,12 +48,6 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def verifier(db):
-    return create_user(actor=None, username="kiemtra", password=PASSWORD, full_name="Người kiểm tra",
-                       role=Role.VERIFIER, scope_all=True)
 
 
 @pytest.fixture
@@ -199,7 +190,7 @@ def test_retrying_a_failed_page_queues_it_again(scanner, martyr_dossier, tmp_pat
     assert page.state == Page.State.QUEUED and page.error == ""
 
 
-def test_commune_officers_see_only_their_commune_and_cannot_reorder(actor, scanner, communes, tmp_path):
+def test_commune_officers_see_only_their_commune_and_cannot_reorder(actor, scanner, communes, tmp_path, make_user):
     here, there = communes
     mine = records.register_dossier(actor=actor, number="QTI/LS-00001/CM", category_code="LS",
                                     subject=records.create_person(actor=actor, full_name="Lê Văn A",
@@ -209,8 +200,7 @@ def test_commune_officers_see_only_their_commune_and_cannot_reorder(actor, scann
                                                                    residence_unit=there))
     mine_pages = add_pages(scanner, mine, tmp_path, 2)
     other_pages = add_pages(scanner, other, tmp_path, 2)
-    officer = create_user(actor=None, username="xa", password=PASSWORD, role=Role.COMMUNE_OFFICER,
-                          scope_units=[here])
+    officer = make_user(Role.COMMUNE_OFFICER, username="xa", scope=here)
     client = client_for(officer)
     assert client.get(f"/so-hoa/ho-so/{mine.number}/").status_code == 200
     assert client.get(f"/so-hoa/ho-so/{other.number}/").status_code == 404
@@ -221,8 +211,7 @@ def test_commune_officers_see_only_their_commune_and_cannot_reorder(actor, scann
     assert client.get(f"/so-hoa/ho-so/{mine.number}/tai-len/").status_code == 403
     assert client.get("/so-hoa/").status_code == 403
     # A data-entry operator scoped to the first commune gets 404 on the other commune's dossier.
-    scoped = create_user(actor=None, username="nhap-xa", password=PASSWORD, role=Role.DATA_ENTRY,
-                         scope_units=[here])
+    scoped = make_user(Role.DATA_ENTRY, username="nhap-xa", scope=here)
     client = client_for(scoped)
     assert client.post(f"/so-hoa/ho-so/{other.number}/sap-xep/",
                        {"order": f"{other_pages[1].pk},{other_pages[0].pk}"}).status_code == 404
@@ -242,7 +231,8 @@ def test_the_dossier_page_links_to_the_viewer_and_the_upload(scanner, martyr_dos
 # --- workflow: scanned → entered → verified (by another person) → archived -------------------------------------
 
 
-def test_verified_must_be_done_by_someone_other_than_who_entered(scanner, verifier, martyr_dossier, tmp_path):
+def test_verified_must_be_done_by_someone_other_than_who_entered(scanner, verifier, archivist, martyr_dossier,
+                                                                 tmp_path):
     pages = add_pages(scanner, martyr_dossier, tmp_path, 2)
     for page in pages:
         settle(page, "chữ")
@@ -263,7 +253,6 @@ def test_verified_must_be_done_by_someone_other_than_who_entered(scanner, verifi
     assert event.actor == verifier and event.after["status"] == "da_kiem_tra"
     with pytest.raises(PermissionDenied):  # archiving is for the archive's keepers
         records_services.set_dossier_status(actor=verifier, dossier=martyr_dossier, status=Dossier.Status.ARCHIVED)
-    archivist = create_user(actor=None, username="luutru", password=PASSWORD, role=Role.ARCHIVIST, scope_all=True)
     records_services.set_dossier_status(actor=archivist, dossier=martyr_dossier, status=Dossier.Status.ARCHIVED)
     martyr_dossier.refresh_from_db()
     assert martyr_dossier.status == Dossier.Status.ARCHIVED

@@ -80,13 +80,9 @@ def test_categories_cover_the_ordinance_groups_and_relatives():
     assert Category.objects.get(code="LS").clause == "c"
 
 
-def test_show_as_a_user_hides_health_data_and_secret_documents_they_may_not_see(martyr_dossier, actor):
-    from hoso.access.permissions import Role
-    from hoso.access.services import create_user
-
+def test_show_as_a_user_hides_health_data_and_secret_documents_they_may_not_see(martyr_dossier, actor, leader):
     services.add_assessment(actor=actor, dossier=martyr_dossier, rate_percent=61)
     services.add_document(actor=actor, dossier=martyr_dossier, doc_type="Thư riêng", confidentiality="mat")
-    create_user(actor=None, username="lanhdao", password="mat-khau-rat-dai-2025", role=Role.LEADER, scope_all=True)
     out = io.StringIO()
     call_command("show", martyr_dossier.number, json=True, as_user="lanhdao", stdout=out)
     data = json.loads(out.getvalue())

@@ -36,13 +36,8 @@ def test_export_follows_the_list_order_filters_and_access(actor, officer):
     assert AuditEvent.objects.filter(action="export", object_type="dossier_list", actor=officer).count() == 3
 
 
-def test_roles_without_export_cannot(actor):
-    from hoso.access.permissions import Role
-    from hoso.access.services import create_user
-
-    clerk = create_user(actor=None, username="kiemtra", password="mat-khau-rat-dai-2025", role=Role.VERIFIER,
-                        scope_all=True)
+def test_roles_without_export_cannot(actor, verifier):
     client = Client()
-    client.force_login(clerk)
+    client.force_login(verifier)
     assert client.get("/ho-so/xuat/").status_code == 403
     assert "Xuất Excel" not in client.get("/ho-so/").content.decode()

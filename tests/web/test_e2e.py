@@ -9,13 +9,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.records.models import Dossier, Person
 from hoso.vntext import PartialDate
 
+from ..helpers import PASSWORD
+
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "mat-khau-rat-dai-2025"
 TIMEOUT_MS = 10_000
 
 
@@ -34,10 +34,9 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def signed_in(page: Page, categories) -> Page:
+def signed_in(page: Page, categories, make_user) -> Page:
     """Sign in through the login form as a data-entry officer created for the test."""
-    create_user(actor=None, username="nhaplieu", password=PASSWORD, full_name="Trần Thị Nhập Liệu",
-                role=Role.DATA_ENTRY, scope_all=True)
+    make_user(Role.DATA_ENTRY, username="nhaplieu", full_name="Trần Thị Nhập Liệu")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/$"))
     page.get_by_label("Tên đăng nhập").fill("nhaplieu")

@@ -12,7 +12,8 @@ from hoso.records import services
 from hoso.records.models import Dossier, DossierRelative, Person
 from hoso.vntext import PartialDate
 
-PASSWORD = "mat-khau-rat-dai-2025"
+from ..helpers import PASSWORD
+
 MARTYR_URL = "/ho-so/QTI/LS-07956/CM/"
 
 
@@ -29,7 +30,8 @@ def web(officer):
 
 @pytest.fixture
 def make_dossier(actor):
-    """Register a dossier with its subject through the services, the way the UI would."""
+    """Register a dossier with its subject through the services, the way the UI would. (Not tests/conftest.py
+    make_dossier: these pages are checked with numbers from 00100 and subjects without a birth date.)"""
     serial = iter(range(100, 10_000))
 
     def make(full_name: str, *, category: str = "LS", number: str | None = None,

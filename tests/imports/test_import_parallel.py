@@ -1,4 +1,4 @@
-"""A big register is read and parsed in a second process while this one writes (registers/pipeline.py): the
+"""A big register is read and parsed in a second process while this one writes (imports/pipeline.py): the
 result must be exactly what the one-process import gives, errors and all, and a reader that fails or dies
 must stop the import with a clear message, keeping the batches already committed."""
 

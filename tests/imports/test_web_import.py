@@ -10,8 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
-from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store
 from hoso.core.models import AuditEvent
 from hoso.imports.models import ImportRun
 from hoso.records.models import Dossier, Person
@@ -29,12 +28,9 @@ ROWS = [
 
 
 @pytest.fixture(autouse=True)
-def _blobs_and_tasks(settings, tmp_path):
-    settings.HOSO_BLOB_BACKEND, settings.HOSO_BLOB_DIR = "local", tmp_path / "blobs"
+def _blobs_and_tasks(blob_dir, settings):
+    """tests/conftest.py blob_dir, and import runs done at once instead of by a worker."""
     settings.TASKS = IMMEDIATE
-    reset_blob_store()
-    yield
-    reset_blob_store()
 
 
 def tcvn3_register(rows=ROWS, header=HEADER) -> bytes:
@@ -177,12 +173,12 @@ def test_a_file_over_the_size_limit_is_refused(signed_in, settings):
     assert response.status_code == 400 and "quá giới hạn" in response.content.decode()
 
 
-def test_a_commune_officer_may_not_import(client, db):
+def test_a_commune_officer_may_not_import(client, make_user):
     from hoso.gazetteer.models import AdminUnit
 
     commune = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE).first()
-    user = create_user(actor=None, username="canboxa", password="mat-khau-rat-dai-2025", full_name="Cán bộ xã",
-                       role=Role.COMMUNE_OFFICER, scope_units=[commune] if commune else [])
+    user = make_user(Role.COMMUNE_OFFICER, username="canboxa", full_name="Cán bộ xã",
+                     scope=[commune] if commune else None)
     client.force_login(user)
     response = upload(client, tcvn3_register())
     assert response.status_code == 403 and "phạm vi toàn tỉnh" in response.content.decode()

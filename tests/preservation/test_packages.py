@@ -3,11 +3,7 @@ through the `hoso` command in a subprocess), every field and file byte equal; ta
 the reason; a second import changes nothing; mets.xml lists every file; access rules on export."""
 
 import json
-import os
 import shutil
-import sqlite3
-import subprocess
-import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -17,11 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
-from hoso.blobstore import LocalBlobStore
 from hoso.capture import services as capture
 from hoso.capture.worker import run_worker
-from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store
 from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
 from hoso.imaging.specimen import encode, scanned_page
@@ -32,85 +26,19 @@ from hoso.records.as_json import dossier_to_dict
 from hoso.records.models import Dossier
 from hoso.vntext import PartialDate
 
-from .conftest import PASSWORD
-
-HOSO = [sys.executable, "-m", "hoso"]
-
-
-@pytest.fixture(autouse=True)
-def blob_dir(settings, tmp_path):
-    settings.HOSO_BLOB_BACKEND = "local"
-    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
-    reset_blob_store()
-    yield tmp_path / "blobs"
-    reset_blob_store()
-
-
-def _second_database_url() -> str | None:
-    """None on SQLite; on PostgreSQL the URL of a fresh database beside the test one."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return None
-    base, _, _name = url.rpartition("/")
-    return f"{base}/hoso_second_{uuid.uuid4().hex[:8]}"
-
-
-class SecondInstall:
-    """Another office's hoso: a different HOSO_DATA_DIR (SQLite file and blob store) or PostgreSQL database."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.database_url = _second_database_url()
-        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "HOSO_BLOB_DIR"}}
-        self.env.update(HOSO_DATA_DIR=str(root), HOSO_BLOB_BACKEND="local", HOSO_PROVINCE_CODE="QBH",
-                        HOSO_AGENCY_NAME="Sở Nội vụ tỉnh Quảng Bình")
-        if self.database_url:
-            self.env["DATABASE_URL"] = self.database_url
-            self._admin(f'CREATE DATABASE "{self.database_url.rsplit("/", 1)[1]}"')
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(sql)
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        proc = subprocess.run([*HOSO, *args], env=self.env, capture_output=True, text=True, timeout=600)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"hoso {' '.join(args)} failed: {proc.stderr}")
-        return proc
-
-    def query(self, sql: str) -> list[tuple]:
-        if self.database_url:
-            import psycopg
-
-            with psycopg.connect(self.database_url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.root / "hoso.sqlite3") as conn:
-            return conn.execute(sql).fetchall()
-
-    def show(self, number: str) -> dict:
-        return json.loads(self.run("show", number, "--json").stdout)
-
-    @property
-    def blobs(self) -> LocalBlobStore:
-        return LocalBlobStore(self.root / "blobs")
-
-    def close(self) -> None:
-        if self.database_url:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+pytestmark = pytest.mark.usefixtures("blob_dir")
 
 
 @pytest.fixture(scope="module")
-def second(tmp_path_factory):
-    install = SecondInstall(tmp_path_factory.mktemp("second-install"))
+def second(make_install):
+    """Another office's hoso (tests/conftest.py make_install), in Quảng Bình."""
+    install = make_install("second-install", HOSO_PROVINCE_CODE="QBH", HOSO_AGENCY_NAME="Sở Nội vụ tỉnh Quảng Bình")
     install.run("migrate", "--no-input")
-    yield install
-    install.close()
+    return install
 
 
 @pytest.fixture
-def digitised(actor, archivist, tmp_path):
+def digitised(actor, archivist, scanner, tmp_path):
     """A martyr dossier with relatives (one drawing a survivor allowance), a decision, an assessment-free
     history, two documents and three scanned pages (the first read by OCR), processed by the real pipeline."""
     person = records.create_person(actor=actor, full_name="Hoàng Văn Thụ", sex="nam", birth_date=PartialDate(1949, 3),
@@ -141,8 +69,6 @@ def digitised(actor, archivist, tmp_path):
     pages = [scanned_page(seed=31 + i, sentences=3) for i in range(3)]
     for i, page in enumerate(pages, start=1):
         (folder / f"{i}.jpg").write_bytes(encode(page.image, "jpeg", quality=70))
-    scanner = create_user(actor=None, username="soho", password=PASSWORD, full_name="Người số hóa",
-                          role=Role.DATA_ENTRY, scope_all=True)
     for i in range(1, 4):
         batch = capture.start_batch(actor=scanner, name=f"đợt {i}", run_ocr=(i == 1))
         capture.receive_file(actor=scanner, batch=batch, dossier=dossier, path=folder / f"{i}.jpg", name=f"{i}.jpg")
@@ -234,7 +160,7 @@ def test_round_trip_into_a_second_install_keeps_every_field_and_byte(digitised, 
     assert json.loads(second.run("import_package", str(newer), "--json").stdout)["status"] == "unchanged"
 
     # Exported again from the second install, the history of the first comes along.
-    back = second.root / "ve.zip"
+    back = second.data / "ve.zip"
     second.run("export_package", digitised.number, "--out", str(back))
     with zipfile.ZipFile(back) as zf:
         mets = zf.read("QTI-LS-04321-CM/data/mets.xml")
@@ -358,23 +284,20 @@ def test_mets_lists_every_page_file_and_the_structure(digitised, tmp_path):
             "QTI-LS-04321-CM/tagmanifest-sha256.txt", "QTI-LS-04321-CM/data/metadata.json"} <= names
 
 
-def test_export_needs_the_archive_permission_and_access_to_the_dossier(digitised, tmp_path, actor):
+def test_export_needs_the_archive_permission_and_access_to_the_dossier(digitised, tmp_path, actor, make_user):
     old = AdminUnit.objects.create(code="19372", name="Xã Gio Mỹ", name_folded="xa gio my", level="commune")
     other = AdminUnit.objects.create(code="19999", name="Xã Vĩnh Quang", name_folded="xa vinh quang",
                                      level="commune")
     records.update_person(actor=actor, person=digitised.subject, residence_unit=old)
-    commune = create_user(actor=None, username="canboxa", password=PASSWORD, full_name="Cán bộ xã",
-                          role=Role.COMMUNE_OFFICER, scope_units=[other])
+    commune = make_user(Role.COMMUNE_OFFICER, username="canboxa", full_name="Cán bộ xã", scope=other)
     with pytest.raises(PermissionDenied):
         _export(digitised.number, tmp_path / "a.zip", actor=commune)
     # An archivist whose scope is another commune does not find it either.
-    scoped = create_user(actor=None, username="luutruxa", password=PASSWORD, full_name="Lưu trữ xã",
-                         role=Role.ARCHIVIST, scope_units=[other])
+    scoped = make_user(Role.ARCHIVIST, username="luutruxa", full_name="Lưu trữ xã", scope=other)
     with pytest.raises(PackageError, match="Không tìm thấy hồ sơ QTI/LS-04321/CM"):
         _export(digitised.number, tmp_path / "b.zip", actor=scoped)
     assert not (tmp_path / "a.zip").exists() and not (tmp_path / "b.zip").exists()
-    own = create_user(actor=None, username="luutrugiomy", password=PASSWORD, full_name="Lưu trữ Gio Mỹ",
-                      role=Role.ARCHIVIST, scope_units=[old])
+    own = make_user(Role.ARCHIVIST, username="luutrugiomy", full_name="Lưu trữ Gio Mỹ", scope=old)
     assert _export(digitised.number, tmp_path / "c.zip", actor=own)["pages"] == 3
 
 

@@ -14,34 +14,27 @@ from openpyxl.styles import Font
 from playwright.sync_api import Page, expect
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
-from hoso.core.blobs import reset_blob_store
-from hoso.records.categories import CATEGORIES
-from hoso.records.models import Category, Person
+from hoso.records.models import Person
 from hoso.vntext.legacy import Encoding, from_unicode
+
+from ..helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "mat-khau-rat-dai-2025"
 TIMEOUT_MS = 15_000
 
 
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, settings, tmp_path):
-    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):  # flushed by transactional tests
-        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
-    settings.HOSO_BLOB_BACKEND, settings.HOSO_BLOB_DIR = "local", tmp_path / "blobs"
+def page(browser, live_server, transactional_db, categories, blob_dir, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
                                   "QUEUES": ["default", "capture"]}}  # the test plays the worker
-    reset_blob_store()
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     yield context.new_page()
     context.close()
-    reset_blob_store()
 
 
 def tcvn3_register(path: Path) -> Path:
@@ -61,12 +54,11 @@ def tcvn3_register(path: Path) -> Path:
     return path
 
 
-def test_import_a_tcvn3_register_and_read_the_report(page: Page, tmp_path):
+def test_import_a_tcvn3_register_and_read_the_report(page: Page, tmp_path, make_user):
     from hoso.imports.models import ImportRun
     from hoso.imports.services.runs import execute
 
-    create_user(actor=None, username="chinhsach", password=PASSWORD, full_name="Phan Văn Chính Sách",
-                role=Role.POLICY_OFFICER, scope_all=True)
+    make_user(Role.POLICY_OFFICER, username="chinhsach", full_name="Phan Văn Chính Sách")
     page.goto("/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill("chinhsach")
     page.get_by_label("Mật khẩu").fill(PASSWORD)

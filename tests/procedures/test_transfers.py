@@ -13,8 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
-from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store
 from hoso.core.models import AuditEvent
 from hoso.preservation.services.packages import export_package
 from hoso.procedures import services as transfers
@@ -22,17 +21,11 @@ from hoso.procedures.models import Transfer
 from hoso.records import services as records
 from hoso.vntext import PartialDate
 
-from .conftest import PASSWORD
-
 
 @pytest.fixture(autouse=True)
-def blob_dir(settings, tmp_path):
-    settings.HOSO_BLOB_BACKEND = "local"
-    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
+def _own_store_and_only_the_public_holidays(blob_dir, settings):
+    """tests/conftest.py blob_dir for every test; no configured days off beside the public holidays."""
     settings.HOSO_HOLIDAYS = []
-    reset_blob_store()
-    yield
-    reset_blob_store()
 
 
 @pytest.fixture
@@ -202,9 +195,8 @@ def test_uploading_a_package_reports_unchanged_or_the_reason_it_was_refused(desk
     assert "Trường này là bắt buộc" in page or "bắt buộc" in page
 
 
-def test_a_commune_officer_has_no_transfer_pages(martyr_dossier):
-    user = create_user(actor=None, username="xa1", password=PASSWORD, full_name="Cán bộ xã",
-                       role=Role.COMMUNE_OFFICER, scope_all=True)
+def test_a_commune_officer_has_no_transfer_pages(martyr_dossier, make_user):
+    user = make_user(Role.COMMUNE_OFFICER, username="xa1", full_name="Cán bộ xã")
     client = Client()
     client.force_login(user)
     assert client.get(f"/chuyen-ho-so/lap-phieu/{martyr_dossier.number}/").status_code == 403

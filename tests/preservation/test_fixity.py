@@ -13,12 +13,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from hoso.access.permissions import Role
-from hoso.access.services import create_user
 from hoso.blobstore import LocalBlobStore
 from hoso.blobstore.fixity import RateLimiter, check_fixity
 from hoso.capture import services as capture
-from hoso.core.blobs import blob_store, reset_blob_store
+from hoso.core.blobs import blob_store
 from hoso.core.models import AuditEvent
 from hoso.imaging.specimen import encode, scanned_page
 from hoso.preservation.models import FixityRun
@@ -28,13 +26,9 @@ NUMBER = "QTI/LS-07956/CM"
 
 
 @pytest.fixture(autouse=True)
-def blob_dir(settings, tmp_path):
-    settings.HOSO_BLOB_BACKEND = "local"
-    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
+def _own_store_checked_at_full_speed(blob_dir, settings):
+    """tests/conftest.py blob_dir for every test, and no rate limit unless a test sets one."""
     settings.HOSO_FIXITY_RATE_MB = 0
-    reset_blob_store()
-    yield tmp_path / "blobs"
-    reset_blob_store()
 
 
 @pytest.fixture(scope="session")
@@ -217,7 +211,7 @@ def test_an_idle_worker_runs_the_weekly_check_when_it_is_due(actor, settings):
     assert not fixity.is_due(now=timezone.now() + timedelta(days=80))
 
 
-def test_home_page_shows_the_last_result_to_administrators_and_archivists(pages, admin_user, officer):
+def test_home_page_shows_the_last_result_to_administrators_and_archivists(pages, admin_user, officer, archivist):
     client = Client()
     client.force_login(admin_user)
     page = client.get("/").content.decode()
@@ -227,8 +221,6 @@ def test_home_page_shows_the_last_result_to_administrators_and_archivists(pages,
     _verify("--fixity")
     page = client.get("/").content.decode()
     assert "1 tệp thiếu, 0 tệp bị thay đổi" in page and NUMBER in page and "trang 2" in page
-    archivist = create_user(actor=None, username="luutru2", password="mat-khau-rat-dai-2025", role=Role.ARCHIVIST,
-                            scope_all=True)
     client.force_login(archivist)
     assert "1 tệp thiếu" in client.get("/").content.decode()
     client.force_login(officer)

@@ -5,16 +5,14 @@ databases beside the configured one when the suite runs on PostgreSQL): the rest
 folder and another database, while the original install is moved out of the way.
 """
 
+import functools
 import json
 import os
-import sqlite3
 import subprocess
-import sys
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from ..helpers import Install
 
 SETUP = """
 import sys, tempfile
@@ -49,69 +47,10 @@ for seed in range(first, first + count):
 """
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-class Install:
-    """One hoso install: a data folder and, on PostgreSQL, a database of its own (created empty)."""
-
-    def __init__(self, data: Path, database_url: str | None) -> None:
-        self.data, self.database_url = data, database_url
-        self.env = {**os.environ, "HOSO_DATA_DIR": str(data), "HOSO_BLOB_DIR": str(data / "blobs"),
-                    "HOSO_BLOB_BACKEND": "local", "DJANGO_SETTINGS_MODULE": "hoso.settings",
-                    "HOSO_LOG_LEVEL": "ERROR", "HOSO_FIXITY_RATE_MB": "0"}
-        if database_url:
-            self.env["DATABASE_URL"] = database_url
-        else:
-            self.env.pop("DATABASE_URL", None)
-
-    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
-        proc = subprocess.run([sys.executable, "-m", "hoso", *args], env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
-        if check:
-            assert proc.returncode == 0, proc.stderr[-3000:]
-        return proc
-
-    def json(self, *args: str, check: bool = True) -> dict:
-        return json.loads(self.run(*args, "--json", check=check).stdout)
-
-    def query(self, sql: str) -> list[tuple]:
-        if self.database_url:
-            import psycopg
-
-            with psycopg.connect(self.database_url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.data / "hoso.sqlite3", timeout=30) as conn:
-            return conn.execute(sql).fetchall()
-
-
 @pytest.fixture(scope="module")
-def installs(tmp_path_factory):
-    """A factory of empty installs; PostgreSQL databases made here are dropped at the end."""
-    configured = os.environ.get("DATABASE_URL")
-    created = []
-
-    def make(name: str) -> Install:
-        data = tmp_path_factory.mktemp(name)
-        url = None
-        if configured:
-            import psycopg
-
-            db = f"hoso_backup_{name}_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(_with_database(configured, "postgres"), autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{db}"')
-            created.append(db)
-            url = _with_database(configured, db)
-        return Install(data, url)
-
-    yield make
-    if configured:
-        import psycopg
-
-        with psycopg.connect(_with_database(configured, "postgres"), autocommit=True) as admin:
-            for db in created:
-                admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+def installs(make_install):
+    """Empty installs (tests/conftest.py make_install) whose fixity checks run at full speed."""
+    return functools.partial(make_install, HOSO_FIXITY_RATE_MB="0")
 
 
 @pytest.fixture(scope="module")
@@ -273,8 +212,7 @@ def test_fixity_killed_with_sigkill_resumes_at_once_from_its_checkpoint(original
     import signal
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "hoso", "verify", "--fixity", "--rate", "0.5", "--restart"],
-                            env=original.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = original.popen("verify", "--fixity", "--rate", "0.5", "--restart", stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while True:

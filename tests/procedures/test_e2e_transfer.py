@@ -10,36 +10,25 @@ import pytest
 from playwright.sync_api import expect
 
 from hoso.access.permissions import Role
-from hoso.access.services import create_user
-from hoso.core.blobs import reset_blob_store
 from hoso.procedures.models import Transfer
 from hoso.records import services
-from hoso.records.categories import CATEGORIES
-from hoso.records.models import Category
 from hoso.vntext import PartialDate
+
+from ..helpers import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "mat-khau-rat-dai-2025"
 TIMEOUT_MS = 10_000
 NUMBER = "QTI/LS-07956/CM"
 SHOTS = os.environ.get("HOSO_SCREENSHOTS")  # a folder: keep screenshots of the pages for a human to look at
 
 
 @pytest.fixture
-def world(transactional_db, settings, tmp_path):
-    settings.HOSO_BLOB_BACKEND = "local"
-    settings.HOSO_BLOB_DIR = tmp_path / "blobs"
-    reset_blob_store()
-    for order, (code, clause, name) in enumerate(CATEGORIES, start=1):
-        Category.objects.update_or_create(code=code, defaults={"clause": clause, "name": name, "sort_order": order})
-    create_user(actor=None, username="luutru", password=PASSWORD, full_name="Phạm Văn Lưu Trữ",
-                role=Role.ARCHIVIST, scope_all=True)
+def world(transactional_db, blob_dir, categories, make_user):
+    make_user(Role.ARCHIVIST, username="luutru", full_name="Phạm Văn Lưu Trữ")
     person = services.create_person(actor=None, full_name="Nguyễn Văn Đức", birth_date=PartialDate(1950),
                                     hometown_text="xã Triệu Long")
     services.register_dossier(actor=None, number=NUMBER, category_code="LS", subject=person)
-    yield
-    reset_blob_store()
 
 
 def _shot(page, name: str) -> None:
