@@ -17,6 +17,7 @@ from hoso.records.models import (
     Person,
     PhysicalCondition,
 )
+from hoso.records.visibility import SECRET_NOT_CLEARED, confidentiality_choices
 
 from .fields import (
     Choice,
@@ -30,7 +31,6 @@ from .fields import (
 from .serializers import DossierSerializer
 
 LONG_TEXT = 10_000
-SECRET_NOT_CLEARED = "Bạn không có quyền với tài liệu Mật nên không thể đặt độ mật này."
 
 
 @extend_schema_field({"type": "string", "nullable": True, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
@@ -226,8 +226,7 @@ class DocumentWriteSerializer(VietnameseSerializer):
     page_to = Integer(min_value=1, allow_null=True)
 
     def validate_confidentiality(self, value):
-        user = self.context["request"].user
-        if value == Confidentiality.SECRET and not user.secret_clearance:
+        if value not in dict(confidentiality_choices(self.context["request"].user)):
             raise serializers.ValidationError(SECRET_NOT_CLEARED)
         return value
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -18,12 +18,12 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from hoso.access.models import User
 from hoso.access.permissions import DELETE_DOSSIER, EDIT_DOSSIER, VIEW_DOSSIER, Permission
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.records import selectors, services
-from hoso.records.models import Confidentiality, Document, Dossier, DossierRelative, Person
+from hoso.records.models import Document, Dossier, Person
+from hoso.records.visibility import visible_documents, visible_people
 
 from . import views
 from .errors import NOT_FOUND, ErrorResponsesSchema, RecordsPagination, records_exception_handler, service_errors
@@ -77,6 +77,15 @@ class RecordsAPI(ActionRules):
     renderer_classes = [EscapedJSONRenderer]
     pagination_class = RecordsPagination
 
+    def paginate_queryset(self, queryset):
+        """A page of a list holds personal data: its reading is audited, one event per page with its keys."""
+        page = super().paginate_queryset(queryset)
+        rows = page if page is not None else []
+        services.record_list_read(actor=self.request.user, object_type=f"{queryset.model._meta.model_name}_list",
+                                  keys=[str(getattr(o, "number", "") or o.pk) for o in rows],
+                                  filters=self.request.query_params.dict())
+        return page
+
     def get_exception_handler(self):
         return records_exception_handler
 
@@ -85,24 +94,6 @@ class RecordsAPI(ActionRules):
                                       context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
-
-
-def visible_people(*, actor: User) -> QuerySet[Person]:
-    """People linked, as subject or as relative, to a dossier the actor may see."""
-    dossiers = selectors.visible_dossiers(actor=actor)
-    linked = DossierRelative.objects.filter(dossier__in=dossiers).values("person_id")
-    return Person.objects.filter(Q(pk__in=dossiers.values("subject_id")) | Q(pk__in=linked))
-
-
-def visible_documents(*, actor: User) -> QuerySet[Document]:
-    """Documents of dossiers the actor may see; "mật" documents only with a clearance."""
-    q = selectors.dossier_access_q(actor=actor, path="dossier__")
-    if q is None:
-        return Document.objects.none()
-    documents = Document.objects.filter(q)
-    if not actor.secret_clearance:
-        documents = documents.exclude(confidentiality=Confidentiality.SECRET)
-    return documents
 
 
 def _person_arguments(data: dict[str, Any]) -> dict[str, Any]:
@@ -251,9 +242,12 @@ class RecordViewSet(RecordsAPI, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_object(self):
         try:
-            return super().get_object()
+            obj = super().get_object()
         except Http404:
             raise NotFound(NOT_FOUND) from None
+        services.record_read(actor=self.request.user, obj=obj,
+                             purpose=AuditAction.VIEW if self.action == "retrieve" else AuditAction.VIEW_FOR_EDIT)
+        return obj
 
 
 @extend_schema_view(

@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     TOTP_FAILED = "totp_failed", "Nhập sai mã xác thực hai lớp"
     TOTP_RESET = "totp_reset", "Đặt lại xác thực hai lớp"
     SET_PASSWORD = "set_password", "Đặt mật khẩu"
+    PASSWORD_CHANGE_FAILED = "password_change_failed", "Đổi mật khẩu không thành công (sai mật khẩu hiện tại)"
     # Records: changes (create/update/delete also apply to users, places and every other object)
     CREATE = "create", "Tạo mới"
     UPDATE = "update", "Sửa"
@@ -34,6 +35,8 @@ class AuditAction(models.TextChoices):
     VIEW_FOR_TRANSFER = "view_for_transfer", "Mở hồ sơ để lập phiếu di chuyển"
     VIEW_FOR_EXPORT = "view_for_export", "Mở hồ sơ để xuất gói"
     VIEW_PAGE = "view_page", "Xem ảnh trang"
+    VIEW_PAGE_TEXT = "view_page_text", "Xem chữ (OCR) của trang"
+    VIEW_LIST = "view_list", "Xem danh sách (một trang kết quả)"
     SEARCH = "search", "Tra cứu"
     EXPORT = "export", "Xuất dữ liệu (danh sách, gói hồ sơ, nhật ký)"
     DOWNLOAD = "download", "Tải tệp về"
@@ -78,6 +81,7 @@ class AuditAction(models.TextChoices):
     # Preservation
     IMPORT_PACKAGE = "import_package", "Nhập gói hồ sơ điện tử"
     DOWNLOAD_PACKAGE = "download_package", "Tải gói hồ sơ điện tử"
+    REFUSE_PACKAGE = "refuse_package", "Từ chối gói hồ sơ điện tử"
     BACKUP = "backup", "Sao lưu"
     RESTORE = "restore", "Phục hồi từ bản sao lưu"
     FIXITY_START = "fixity_start", "Bắt đầu kiểm tra toàn vẹn tệp"

@@ -3,11 +3,10 @@
 from typing import Any
 
 from hoso.access.models import User
-from hoso.access.permissions import VIEW_HEALTH
-from hoso.access.rules import user_can
 from hoso.vntext.dates import PartialDate
 
-from .models import Confidentiality, Dossier, Person
+from .models import Dossier, Person
+from .visibility import document_visible, sees_health, sees_page_text, withheld_page_count
 
 
 def _date(value: PartialDate | None) -> str | None:
@@ -46,10 +45,11 @@ def _fields(obj, exclude: set[str]) -> dict[str, Any]:
 
 def dossier_to_dict(dossier: Dossier, *, actor: User | None = None) -> dict[str, Any]:
     """Everything about one dossier: person, category facts, relatives, documents, pages with OCR text.
-    For an `actor`, health data needs VIEW_HEALTH and "mật" documents need clearance (else they are left out)."""
+    For an `actor`, what they may not see (health data, "mật" documents, page text) is left out
+    (records/visibility.py)."""
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None
-    health = actor is None or user_can(actor, VIEW_HEALTH)
-    cleared = actor is None or actor.secret_clearance
+    health = sees_health(actor)
+    text = sees_page_text(actor)
     return {
         "dossier_number": dossier.number,
         "category": {"code": dossier.category.code, "name": dossier.category.name},
@@ -57,18 +57,19 @@ def dossier_to_dict(dossier: Dossier, *, actor: User | None = None) -> dict[str,
         "person": person_to_dict(dossier.subject),
         "martyr": _fields(martyr, {"id", "dossier"}) if martyr else None,
         "assessments": [_fields(a, {"id", "dossier"}) for a in dossier.assessments.all()] if health else None,
-        "decisions": [_fields(d, {"id", "dossier"}) for d in dossier.decisions.all()],
+        "decisions": [_fields(d, {"id", "dossier"} if health else {"id", "dossier", "monthly_amount"})
+                      for d in dossier.decisions.all()],
         "relatives": [
             {"relationship": link.relationship, "receives_benefit": link.receives_benefit,
              "keeps_worship": link.keeps_worship, "person": person_to_dict(link.person)}
             for link in dossier.relative_links.select_related("person").all()
         ],
-        "documents": [_fields(d, {"id", "dossier"}) for d in dossier.documents.all()
-                      if cleared or d.confidentiality != Confidentiality.SECRET],
+        "documents": [_fields(d, {"id", "dossier"}) for d in dossier.documents.all() if document_visible(actor, d)],
         "pages": [
             {"sequence": p.sequence, "state": p.state, "error": p.error or None,
              "document_sequence": p.document.sequence if p.document_id else None,
-             "master_sha256": p.master_sha256 or None, "ocr_text": p.ocr_text}
-            for p in dossier.pages.select_related("document").all()
+             "master_sha256": p.master_sha256 or None, "ocr_text": p.ocr_text if text else None}
+            for p in dossier.pages.select_related("document").all() if document_visible(actor, p.document)
         ],
+        "withheld_pages": withheld_page_count(actor=actor, dossier=dossier),
     }

@@ -143,6 +143,11 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def is_secret(self) -> bool:
+        """Marked "mật" (for display: who may see it is records/visibility.py's question)."""
+        return self.confidentiality == Confidentiality.SECRET
+
 
 class DossierRelative(models.Model):
     class Relationship(models.TextChoices):

@@ -1,8 +1,5 @@
-"""Reads of records that enforce access. Every view, API endpoint and command reads through here.
-
-The rule (access/permissions.py): a user sees a dossier when their role holds VIEW_DOSSIER, the dossier's
-person lives in or comes from a unit inside their area scope (or their scope is the whole province), and,
-for a "mật" dossier, they hold an explicit clearance.
+"""Reads of records through the one visibility rule (records/visibility.py). Views, the API and commands read
+dossiers, people, documents and pages here or in visibility itself; nothing else filters by scope or clearance.
 """
 
 from dataclasses import dataclass
@@ -10,44 +7,16 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from hoso.access.models import User
-from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES
-from hoso.access.rules import scope_unit_ids, user_can
 from hoso.vntext import fold
 
-from .models import Category, Confidentiality, Dossier, Page
+from .models import Category, Dossier
+from .visibility import dossier_q, visible_documents, visible_dossiers, visible_pages, visible_people
 
+# The names other apps have used for the rule; all of them are the visibility module's.
+dossier_access_q = dossier_q
 
-def dossier_access_q(*, actor: User, path: str = "") -> Q | None:
-    """The access rule as a filter on dossiers reached through `path` (e.g. "dossier__"), or None for
-    "nothing". Every read of dossiers — lists, search, API, counts — filters with this one rule."""
-    if not user_can(actor, VIEW_DOSSIER):
-        return None
-    q = Q()
-    if not actor.secret_clearance:
-        q &= ~Q(**{f"{path}confidentiality": Confidentiality.SECRET})
-    units = scope_unit_ids(actor)
-    if units is not None:
-        q &= Q(**{f"{path}subject__residence_unit_id__in": units}) | Q(
-            **{f"{path}subject__hometown_unit_id__in": units})
-    return q
-
-
-def visible_dossiers(*, actor: User) -> QuerySet[Dossier]:
-    """All dossiers the actor may see (the single access rule for dossiers)."""
-    q = dossier_access_q(actor=actor)
-    return Dossier.objects.none() if q is None else Dossier.objects.filter(q)
-
-
-def visible_pages(*, actor: User) -> QuerySet[Page]:
-    """Page images the actor may open: VIEW_FILES, a visible dossier, and for a page of a "mật" document a
-    clearance. Every page image, thumbnail and PDF download reads through here."""
-    q = dossier_access_q(actor=actor, path="dossier__")
-    if q is None or not user_can(actor, VIEW_FILES):
-        return Page.objects.none()
-    pages = Page.objects.filter(q)
-    if not actor.secret_clearance:
-        pages = pages.exclude(document__confidentiality=Confidentiality.SECRET)
-    return pages
+__all__ = ["DossierFilters", "category_counts", "dossier_access_q", "dossier_detail", "dossier_list",
+           "visible_documents", "visible_dossiers", "visible_pages", "visible_people"]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from hoso.records.models import (
     Person,
     PhysicalCondition,
 )
+from hoso.records.visibility import confidentiality_choices
 from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
 
 DATE_HELP = "Gõ 1947, 5/1972 hoặc 12/05/1972"
@@ -98,8 +99,8 @@ class DossierForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not user.secret_clearance:
-            self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
+        if user is not None:
+            self.fields["confidentiality"].choices = confidentiality_choices(user)
         # The digitisation status moves only along its workflow (records.services.set_dossier_status), where
         # "đã kiểm tra" must be set by someone other than who entered the data.
         status = self.fields["status"]

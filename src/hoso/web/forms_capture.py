@@ -3,6 +3,7 @@
 from django import forms
 
 from hoso.records.models import Confidentiality, Document, Dossier
+from hoso.records.visibility import confidentiality_choices
 
 from .forms import PartialDateFormField
 
@@ -34,8 +35,8 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not user.secret_clearance:
-            self.fields["confidentiality"].choices = [(Confidentiality.NORMAL, Confidentiality.NORMAL.label)]
+        if user is not None:
+            self.fields["confidentiality"].choices = confidentiality_choices(user)
 
     def clean(self):
         data = super().clean()

@@ -1,12 +1,15 @@
 """Small helpers every view module of the web UI shares."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 
-def form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form, by field where the field exists."""
-    if hasattr(exc, "error_dict"):
+def form_errors(form, exc: ValidationError | PermissionDenied) -> None:
+    """Put a service's refusal onto the form: a ValidationError by field where the field exists, a
+    PermissionDenied (out of the user's reach) as a message of the whole form."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None
             for error in errors:

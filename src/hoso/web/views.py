@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
-from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
+from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
 from hoso.core.events import AuditAction
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
+from hoso.records.visibility import document_visible, sees_health
 from hoso.reports import exports
 from hoso.reports import services as reports_services
 from hoso.search import selectors as search_selectors
@@ -95,6 +96,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         return render(request, "web/dossier_list.html", context)
     page = Paginator(selectors.dossier_list(actor=request.user, filters=filters), settings.HOSO_PAGE_SIZE).get_page(
         request.GET.get("page"))
+    services.record_list_read(actor=request.user, object_type="dossier_list", page=page.number,
+                              keys=[d.number for d in page.object_list], filters=request.GET.dict())
     context["page"] = page
     return render(request, "web/dossier_list.html", context)
 
@@ -171,7 +174,8 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
     martyr = getattr(dossier, "martyr", None) if dossier.category.code == "LS" else None
     return render(request, "web/dossier_detail.html",
                   {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm(),
-                   "show_health": user_can(request.user, VIEW_HEALTH),
+                   "documents": [(d, document_visible(request.user, d)) for d in dossier.documents.all()],
+                   "show_health": sees_health(request.user),
                    "can_edit": user_can(request.user, EDIT_DOSSIER),
                    "can_files": user_can(request.user, VIEW_FILES)})
 
@@ -204,7 +208,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             dossier = _save_dossier(request, form, None)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
             messages.success(request, f"Đã đăng ký hồ sơ {dossier.number}.")
@@ -228,7 +232,7 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             dossier = _save_dossier(request, form, dossier)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
             messages.success(request, f"Đã lưu hồ sơ {dossier.number}.")

@@ -18,7 +18,8 @@ from hoso.access.rules import user_can
 from hoso.capture import services
 from hoso.records import selectors
 from hoso.records import services as records_services
-from hoso.records.models import Document, Dossier, Page
+from hoso.records.models import Dossier, Page
+from hoso.records.visibility import document_visible, visible_documents
 
 from .forms_capture import DocumentForm, StatusForm
 from .helpers import form_errors
@@ -85,9 +86,8 @@ def _workflow_context(request: HttpRequest, dossier: Dossier) -> dict:
 
 def _viewer_context(request: HttpRequest, dossier: Dossier, pages: list[Page], index: int,
                     form: DocumentForm | None) -> dict:
-    documents = dossier.documents.annotate(n=Count("pages")).order_by("sequence")
-    if not request.user.secret_clearance:
-        documents = documents.exclude(confidentiality="mat")
+    documents = (visible_documents(actor=request.user).filter(dossier=dossier).annotate(n=Count("pages"))
+                 .order_by("sequence"))
     return {
         **_strip_context(request, dossier, pages, index), **_workflow_context(request, dossier),
         "previous": pages[index - 1] if pages and index > 0 else None,
@@ -106,7 +106,7 @@ def page_viewer(request: HttpRequest, number: str) -> HttpResponse:
     current = pages[index] if pages else None
     form = None
     if current is not None and user_can(request.user, EDIT_DOSSIER):
-        if current.document_id and (current.document.confidentiality != "mat" or request.user.secret_clearance):
+        if current.document_id and document_visible(request.user, current.document):
             form = DocumentForm(initial=DocumentForm.initial_for(current.document), user=request.user)
         else:
             run_end = current.sequence
@@ -117,6 +117,8 @@ def page_viewer(request: HttpRequest, number: str) -> HttpResponse:
             form = DocumentForm(initial={"page_from": current.sequence, "page_to": current.sequence},
                                 user=request.user)
             form.run_end = run_end
+    if current is not None and current.ocr_text:
+        records_services.record_page_text_read(actor=request.user, page=current)
     return render(request, "capture/viewer.html", _viewer_context(request, dossier, pages, index, form))
 
 
@@ -178,8 +180,9 @@ def document_save(request: HttpRequest, number: str) -> HttpResponse:
     document = None
     if form.is_valid():
         if form.cleaned_data.get("document"):
-            document = Document.objects.filter(dossier=dossier, pk=form.cleaned_data["document"]).first()
-            if document is None or (document.confidentiality == "mat" and not request.user.secret_clearance):
+            document = visible_documents(actor=request.user).filter(dossier=dossier,
+                                                                    pk=form.cleaned_data["document"]).first()
+            if document is None:
                 raise Http404("Không tìm thấy văn bản.")
         try:
             document = services.group_pages(actor=request.user, dossier=dossier, document=document,

@@ -13,6 +13,7 @@ from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.records.models import Document, Dossier, Page
 from hoso.records.services import add_document, update_document
+from hoso.records.visibility import document_visible
 
 
 def _locked_pages(dossier: Dossier) -> list[Page]:
@@ -98,7 +99,8 @@ def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, 
         taken = sorted({p.document_id for p in inside if p.document_id and
                         (document is None or p.document_id != document.pk)})
         if taken:
-            clash = ", ".join(f"số {d.sequence} ({d.doc_type})" for d in Document.objects.filter(pk__in=taken))
+            clash = ", ".join(f"số {d.sequence}" + (f" ({d.doc_type})" if document_visible(actor, d) else "")
+                              for d in Document.objects.filter(pk__in=taken))
             raise ValidationError({"page_from": f"Trong trang {page_from}–{page_to} có trang đã thuộc văn bản "
                                                 f"{clash}. Hãy sửa văn bản đó trước."})
         values = {**fields, "page_from": page_from, "page_to": page_to, "page_count": len(inside)}

@@ -27,6 +27,7 @@ from hoso.imports.reader import Cell, Register, RegisterFileError
 from hoso.records import services as records
 from hoso.records.models import Alias, Category, Dossier
 from hoso.records.seeds import DossierSeed, PersonSeed
+from hoso.records.visibility import reachable_numbers
 from hoso.vntext import legacy
 
 BATCH = 2000  # rows per committed batch
@@ -85,6 +86,9 @@ class Layout:
     @property
     def first_data_index(self) -> int:
         return self.header_index + self.span
+
+UNREACHABLE = ("Số hồ sơ {number} đã được cấp cho một hồ sơ nằm ngoài phạm vi hoặc độ mật bạn được xem và sửa: "
+               "dòng này không được nhập.")
 
 
 def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
@@ -241,8 +245,14 @@ def _flush(actor, batch: list[ParsedRow], report: ImportReport) -> None:
                     report.created += records.bulk_register_dossiers(actor=actor, seeds=[seed], source=report.file)
             except ValidationError as exc:
                 _fail(report, row, "; ".join(exc.messages))
+    reachable = reachable_numbers(actor, existing)
     for row in batch:
         known = existing.get(row.values["number"])
+        if known is not None and row.values["number"] not in reachable:
+            # A dossier this user may not see or change (another commune, "mật"): refused without comparing, so
+            # the answer says nothing about what it holds.
+            _fail(report, row, UNREACHABLE.format(number=row.values["number"]))
+            continue
         if known is not None:
             if not _differs(known, row.values):  # the common case when a register is imported again
                 report.unchanged += 1

@@ -33,6 +33,7 @@ from hoso.imports.models import ImportRun
 from hoso.imports.reader import Register, RegisterFileError
 from hoso.imports.report import write_report
 from hoso.imports.services.registers import column_letter, detect_layout, import_register
+from hoso.records.visibility import whole_province
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -45,7 +46,7 @@ def max_upload_bytes() -> int:
 
 def can_import(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user_can(user, EDIT_DOSSIER)
-                and user.scope_all)
+                and whole_province(user))
 
 
 def require_import(user: User | None) -> None:

@@ -9,12 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hoso.access.models import User
 from hoso.records.models import (
     Alias,
     BenefitDecision,
     Category,
-    Confidentiality,
     Document,
     Dossier,
     DossierRelative,
@@ -105,12 +103,6 @@ def _person_dossier_ids(person: Person) -> list[int]:
 
 def _validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     obj.full_clean(exclude=list(exclude), validate_unique=False)
-
-
-def _check_confidentiality(actor: User | None, level: str) -> None:
-    """Only someone cleared for "mật" dossiers may make one (else they would lose it at once)."""
-    if level == Confidentiality.SECRET and actor is not None and not actor.secret_clearance:
-        raise ValidationError({"confidentiality": "Bạn không có quyền với hồ sơ Mật nên không thể đặt độ mật này."})
 
 
 def canonical_dossier_number(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from hoso.access.models import User
@@ -22,10 +22,19 @@ from hoso.records.services._common import (
     snapshot,
 )
 from hoso.records.services.dossiers import _add_child
+from hoso.records.visibility import OUT_OF_REACH, check_confidentiality, check_dossier_reachable, document_visible
+
+
+def _check_document_reachable(actor: User | None, document: Document) -> None:
+    check_dossier_reachable(actor, document.dossier)
+    saved = Document.objects.filter(pk=document.pk).first()
+    if saved is not None and not document_visible(actor, saved):
+        raise PermissionDenied(OUT_OF_REACH)
 
 
 def add_document(*, actor: User | None, dossier: Dossier, **fields: Any) -> Document:
     """Add a document (văn bản) to a dossier; its sequence defaults to the next free number."""
+    check_confidentiality(actor, fields.get("confidentiality", ""))
     if not fields.get("sequence"):
         last = dossier.documents.aggregate(m=models.Max("sequence"))["m"] or 0
         fields["sequence"] = last + 1
@@ -40,6 +49,9 @@ def update_document(*, actor: User | None, document: Document, **changes: Any) -
     if sequence and sequence != document.sequence and Document.objects.filter(
             dossier_id=document.dossier_id, sequence=sequence).exclude(pk=document.pk).exists():
         raise ValidationError({"sequence": f"Đã có văn bản số thứ tự {sequence} trong hồ sơ."})
+    _check_document_reachable(actor, document)
+    if changes.get("confidentiality", document.confidentiality) != document.confidentiality:
+        check_confidentiality(actor, changes["confidentiality"])
     with transaction.atomic():
         before = snapshot(document)
         for key, value in _clean_text(changes).items():
@@ -57,6 +69,7 @@ def update_document(*, actor: User | None, document: Document, **changes: Any) -
 def delete_document(*, actor: User | None, document: Document) -> None:
     """Delete a document (văn bản) entered by mistake. Its pages stay in the dossier, no longer assigned to a
     document (page images are never deleted); the audit event keeps the document's fields and those pages."""
+    _check_document_reachable(actor, document)
     with transaction.atomic():
         before = snapshot(document)
         before["pages"] = list(document.pages.order_by("sequence").values_list("sequence", flat=True))

@@ -12,6 +12,7 @@ from hoso.core.events import AuditAction
 from hoso.records.models import (
     BenefitDecision,
     Category,
+    Confidentiality,
     Dossier,
     DossierRelative,
     InjuryAssessment,
@@ -26,7 +27,6 @@ from hoso.records.services._common import (
     DOSSIER_FIELDS,
     MARTYR_FIELDS,
     _changed,
-    _check_confidentiality,
     _check_fields,
     _clean_text,
     _notify,
@@ -35,6 +35,11 @@ from hoso.records.services._common import (
     snapshot,
 )
 from hoso.records.signals import dossiers_deleting
+from hoso.records.visibility import (
+    check_confidentiality,
+    check_dossier_change,
+    check_dossier_reachable,
+)
 from hoso.vntext import (
     nfc,
 )
@@ -58,7 +63,9 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
     """Register a paper dossier: canonical unique number, category, subject person, archival fields."""
     _check_fields(fields, DOSSIER_FIELDS, "register_dossier")
     canonical = canonical_dossier_number(number)
-    _check_confidentiality(actor, fields.get("confidentiality", ""))
+    check_confidentiality(actor, fields.get("confidentiality", ""))
+    check_dossier_change(actor, confidentiality=fields.get("confidentiality") or Confidentiality.NORMAL,
+                         subject=subject)
     category = Category.objects.filter(code=category_code.strip().upper()).first()
     if category is None:
         raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
@@ -84,7 +91,10 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
                    category_code: str | None = None, **changes: Any) -> Dossier:
     _check_fields(changes, DOSSIER_FIELDS, "update_dossier")
     if changes.get("confidentiality", dossier.confidentiality) != dossier.confidentiality:
-        _check_confidentiality(actor, changes["confidentiality"])
+        check_confidentiality(actor, changes["confidentiality"])
+    saved = Dossier.objects.select_related("subject").get(pk=dossier.pk)
+    check_dossier_change(actor, confidentiality=changes.get("confidentiality", saved.confidentiality),
+                         subject=saved.subject, before=(saved.confidentiality, saved.subject))
     with transaction.atomic():
         before = snapshot(dossier)
         if number is not None:
@@ -114,6 +124,7 @@ def delete_dossier(*, actor: User | None, dossier: Dossier) -> None:
     """Delete a dossier record that has no pages (a mistaken registration). Page images are never deleted."""
     if dossier.pages.exists():
         raise ValidationError("Hồ sơ đã có trang số hóa, không thể xóa. Hãy chuyển trạng thái thay vì xóa.")
+    check_dossier_reachable(actor, dossier)
     with transaction.atomic():
         before = snapshot(dossier)
         record_event(actor=actor, action=AuditAction.DELETE, obj=dossier, summary=dossier.number, before=before)
@@ -125,6 +136,7 @@ def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relat
                   receives_benefit: bool = False, keeps_worship: bool = False, note: str = "") -> DossierRelative:
     if person.pk == dossier.subject_id:
         raise ValidationError({"person": "Người có công không thể là thân nhân của chính hồ sơ mình."})
+    check_dossier_reachable(actor, dossier)
     with transaction.atomic():
         if dossier.relative_links.filter(person=person).exists():
             raise ValidationError({"person": f"{person.full_name} đã là thân nhân trong hồ sơ này."})
@@ -140,6 +152,7 @@ def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relat
 
 
 def unlink_relative(*, actor: User | None, link: DossierRelative) -> None:
+    check_dossier_reachable(actor, link.dossier)
     with transaction.atomic():
         record_event(actor=actor, action=AuditAction.UNLINK_RELATIVE, obj=link.dossier, summary=link.person.full_name,
                      before=snapshot(link))
@@ -150,6 +163,7 @@ def unlink_relative(*, actor: User | None, link: DossierRelative) -> None:
 def set_martyr_facts(*, actor: User | None, dossier: Dossier, **facts: Any) -> MartyrRecord:
     """Create or update the martyr facts of a dossier (nơi hy sinh, đơn vị, Bằng TQGC, mộ)."""
     _check_fields(facts, MARTYR_FIELDS, "set_martyr_facts")
+    check_dossier_reachable(actor, dossier)
     with transaction.atomic():
         record = MartyrRecord.objects.filter(dossier=dossier).first() or MartyrRecord(dossier=dossier)
         before = snapshot(record) if record.pk else {}
@@ -168,6 +182,7 @@ def set_martyr_facts(*, actor: User | None, dossier: Dossier, **facts: Any) -> M
 def _add_child(model: type[models.Model], allowed: frozenset[str], *, actor: User | None, dossier: Dossier,
                fields: dict[str, Any]) -> models.Model:
     _check_fields(fields, allowed, f"add {model._meta.model_name}")
+    check_dossier_reachable(actor, dossier)
     with transaction.atomic():
         obj = model(dossier=dossier, **_clean_text(fields))
         _validate(obj)
@@ -199,3 +214,25 @@ def record_copy_handed_out(*, actor: User, dossier: Dossier, printed: bool, purp
     record_event(actor=actor, action=AuditAction.PRINT if printed else AuditAction.DOWNLOAD, obj=dossier,
                  summary=f"{dossier.number}: {purpose}"[:300],
                  after={"purpose": purpose, "pages": pages, "sha256": sha256})
+
+
+def record_read(*, actor: User, obj: models.Model, purpose: str = AuditAction.VIEW, summary: str = "") -> None:
+    """A record holding personal data (a person, a document) was read, e.g. by the API."""
+    record_event(actor=actor, action=purpose, obj=obj, summary=summary or str(obj)[:300])
+
+
+def record_list_read(*, actor: User, object_type: str, keys: list[str], page: int | None = None,
+                     filters: dict[str, Any] | None = None) -> None:
+    """One page of a list of records holding personal data was shown: one event per page, with what was on it
+    (dossier numbers or ids), so an auditor can tell who saw whom."""
+    if not keys:
+        return
+    record_event(actor=actor, action=AuditAction.VIEW_LIST, object_type=object_type,
+                 summary=f"{len(keys)} dòng" + (f", trang {page}" if page else ""),
+                 after={"keys": keys, "page": page, "filters": filters or None})
+
+
+def record_page_text_read(*, actor: User, page: Page) -> None:
+    """The OCR text of a page was shown (in the page viewer)."""
+    record_event(actor=actor, action=AuditAction.VIEW_PAGE_TEXT, obj=page.dossier,
+                 summary=f"{page.dossier.number} trang {page.sequence}", after={"page": page.sequence})

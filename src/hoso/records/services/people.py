@@ -28,6 +28,7 @@ from hoso.records.services._common import (
     _set_categories,
     snapshot,
 )
+from hoso.records.visibility import check_person_change
 from hoso.vntext import (
     fold,
 )
@@ -56,6 +57,8 @@ def update_person(*, actor: User | None, person: Person, aliases: Iterable[str] 
         before["aliases"] = list(person.aliases.values_list("name", flat=True))
         before["categories"] = sorted(person.categories.values_list("code", flat=True))
         _fill_person(person, _clean_text(changes))
+        check_person_change(actor, person=person, residence_unit_id=person.residence_unit_id,
+                            hometown_unit_id=person.hometown_unit_id)
         person.save()
         after = snapshot(person)
         after["aliases"] = _set_aliases(person, aliases) if aliases is not None else before["aliases"]
@@ -76,6 +79,11 @@ def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Pers
         raise ValidationError("Không thể gộp một người với chính họ.")
     if duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError("Một trong hai bản ghi đã được gộp trước đó.")
+    # The duplicate's dossiers move to `keep`, so they must be reachable with its places as well as their own.
+    check_person_change(actor, person=duplicate, residence_unit_id=keep.residence_unit_id,
+                        hometown_unit_id=keep.hometown_unit_id)
+    check_person_change(actor, person=keep, residence_unit_id=keep.residence_unit_id,
+                        hometown_unit_id=keep.hometown_unit_id)
     with transaction.atomic():
         moved_dossiers = list(Dossier.objects.filter(subject=duplicate).values_list("id", flat=True))
         links = DossierRelative.objects.filter(person=duplicate)
