@@ -202,3 +202,19 @@ def test_m3_the_allowance_that_follows_the_injury_rate_needs_the_health_permissi
     out = io.StringIO()
     call_command("show", martyr_dossier.number, "--json", "--as", leader.username, stdout=out)
     assert "monthly_amount" not in json.loads(out.getvalue())["decisions"][0]
+
+
+def test_m3_the_text_of_an_assessment_page_needs_the_health_permission(actor, martyr_dossier, make_user, officer):
+    assessment = services.add_document(actor=actor, dossier=martyr_dossier, doc_type="Biên bản giám định y khoa")
+    Page.objects.create(dossier=martyr_dossier, sequence=1, state=Page.State.DONE, document=assessment,
+                        ocr_text="tỷ lệ tổn thương cơ thể 61%")
+    commune = make_user(Role.COMMUNE_OFFICER, username="xa-toan-tinh")
+    for user, shown in ((officer, True), (commune, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(f"/so-hoa/ho-so/{martyr_dossier.number}/").content.decode()
+        assert ("tổn thương cơ thể 61%" in page) is shown, user.role
+        out = io.StringIO()
+        call_command("show", martyr_dossier.number, "--json", "--as", user.username, stdout=out)
+        assert ("61%" in out.getvalue()) is shown, user.role
+    assert not AuditEvent.objects.filter(action="view_page_text", actor=commune).exists()

@@ -6,7 +6,7 @@ from hoso.access.models import User
 from hoso.vntext.dates import PartialDate
 
 from .models import Dossier, Person
-from .visibility import document_visible, sees_health, sees_page_text, withheld_page_count
+from .visibility import document_visible, page_text_visible, sees_health, withheld_page_count
 
 
 def _date(value: PartialDate | None) -> str | None:
@@ -49,7 +49,6 @@ def dossier_to_dict(dossier: Dossier, *, actor: User | None = None) -> dict[str,
     (records/visibility.py)."""
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None
     health = sees_health(actor)
-    text = sees_page_text(actor)
     return {
         "dossier_number": dossier.number,
         "category": {"code": dossier.category.code, "name": dossier.category.name},
@@ -68,7 +67,7 @@ def dossier_to_dict(dossier: Dossier, *, actor: User | None = None) -> dict[str,
         "pages": [
             {"sequence": p.sequence, "state": p.state, "error": p.error or None,
              "document_sequence": p.document.sequence if p.document_id else None,
-             "master_sha256": p.master_sha256 or None, "ocr_text": p.ocr_text if text else None}
+             "master_sha256": p.master_sha256 or None, "ocr_text": p.ocr_text if page_text_visible(actor, p) else None}
             for p in dossier.pages.select_related("document").all() if document_visible(actor, p.document)
         ],
         "withheld_pages": withheld_page_count(actor=actor, dossier=dossier),

@@ -26,6 +26,7 @@ from django.db.models import Q, QuerySet
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
 from hoso.access.rules import scope_unit_ids, user_can
+from hoso.vntext import fold
 
 from .models import Confidentiality, Document, Dossier, DossierRelative, Page, Person
 
@@ -126,6 +127,25 @@ def document_visible(actor: User | None, document: Document | None) -> bool:
     """A document (or a page's document, None when unassigned) of a dossier the actor already sees: "mật" ones
     need a clearance."""
     return document is None or document.confidentiality != Confidentiality.SECRET or cleared_for_secret(actor)
+
+
+# Document types whose text is health data (medical assessments, injury certificates, medical records): folded
+# words looked for in the document's type (tên loại văn bản), which registers and forms write freely.
+HEALTH_DOCUMENT_WORDS = ("giam dinh", "y khoa", "benh an", "suc khoe", "thuong tat", "ton thuong", "benh tat",
+                         "chat doc")
+
+
+def is_health_document(document: Document | None) -> bool:
+    """A document whose text is health data (biên bản giám định y khoa, giấy chứng nhận bị thương, bệnh án …)."""
+    return document is not None and any(word in fold(document.doc_type) for word in HEALTH_DOCUMENT_WORDS)
+
+
+def page_text_visible(actor: User | None, page: Page) -> bool:
+    """May the actor read this page's OCR text? The page's document visible to them, the roles that open pages
+    (the leader reads no page text), and for a health document the health permission."""
+    document = page.document if page.document_id else None
+    return (sees_page_text(actor) and document_visible(actor, document)
+            and (not is_health_document(document) or sees_health(actor)))
 
 
 def withheld_page_count(*, actor: User | None, dossier: Dossier) -> int:

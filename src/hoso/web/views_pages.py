@@ -19,7 +19,7 @@ from hoso.capture import services
 from hoso.records import selectors
 from hoso.records import services as records_services
 from hoso.records.models import Dossier, Page
-from hoso.records.visibility import document_visible, visible_documents
+from hoso.records.visibility import document_visible, page_text_visible, visible_documents
 
 from .forms_capture import DocumentForm, StatusForm
 from .helpers import form_errors
@@ -117,9 +117,13 @@ def page_viewer(request: HttpRequest, number: str) -> HttpResponse:
             form = DocumentForm(initial={"page_from": current.sequence, "page_to": current.sequence},
                                 user=request.user)
             form.run_end = run_end
-    if current is not None and current.ocr_text:
+    text = current.ocr_text if current is not None and page_text_visible(request.user, current) else ""
+    if text:
         records_services.record_page_text_read(actor=request.user, page=current)
-    return render(request, "capture/viewer.html", _viewer_context(request, dossier, pages, index, form))
+    context = _viewer_context(request, dossier, pages, index, form)
+    context["page_text"] = text
+    context["text_withheld"] = bool(current is not None and current.ocr_text and not text)
+    return render(request, "capture/viewer.html", context)
 
 
 @rule(VIEW_FILES)
