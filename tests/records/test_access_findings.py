@@ -218,3 +218,20 @@ def test_m3_the_text_of_an_assessment_page_needs_the_health_permission(actor, ma
         call_command("show", martyr_dossier.number, "--json", "--as", user.username, stdout=out)
         assert ("61%" in out.getvalue()) is shown, user.role
     assert not AuditEvent.objects.filter(action="view_page_text", actor=commune).exists()
+
+
+def test_lower_batches_and_their_counts_follow_the_dossiers_they_hold(actor, crossed, make_user, communes):
+    from hoso.capture.models import Batch, BatchItem
+
+    batch = Batch.objects.create(name=f"Đợt quét {crossed['b'].number}", operator=actor)
+    page = Page.objects.create(dossier=crossed["b"], sequence=1, state=Page.State.DONE)
+    BatchItem.objects.create(batch=batch, dossier=crossed["b"], page=page, source_name="x.jpg",
+                             outcome=BatchItem.Outcome.ADDED)
+    stranger = make_user(Role.DATA_ENTRY, username="nhap-xa-a", scope=communes["a"])
+    insider = make_user(Role.DATA_ENTRY, username="nhap-toan-tinh")
+    for user, visible in ((stranger, False), (insider, True)):
+        client = Client()
+        client.force_login(user)
+        listing = client.get("/so-hoa/").content.decode()
+        assert (crossed["b"].number in listing) is visible, user.username
+        assert client.get(f"/so-hoa/dot/{batch.pk}/").status_code == (200 if visible else 404)

@@ -16,7 +16,8 @@ from django.db.models.functions import TruncDate
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, VIEW_STATISTICS
 from hoso.access.rules import user_can
-from hoso.records.models import Page
+from hoso.records.models import Dossier, Page
+from hoso.records.visibility import dossier_q
 
 from .models import Batch, BatchItem
 
@@ -32,6 +33,23 @@ def _stage(outcome: str, state: str | None) -> str:
 def _check(actor: User | None) -> None:
     if actor is not None and not (user_can(actor, CAPTURE) or user_can(actor, VIEW_STATISTICS)):
         raise PermissionDenied("Bạn không có quyền xem số liệu số hóa.")
+
+
+def visible_batches(*, actor: User | None) -> QuerySet[Batch]:
+    """Batches whose every dossier the actor may see (a batch's name and counts speak of its dossiers): the
+    visibility rule of records, applied to what a batch holds."""
+    q = dossier_q(actor=actor)
+    if q is None:
+        return Batch.objects.none()
+    return Batch.objects.exclude(items__dossier__in=Dossier.objects.exclude(q))
+
+
+def visible_items(*, actor: User | None) -> QuerySet[BatchItem]:
+    """Handed-in files the actor may count or list: of a dossier they may see, or of none (refused at the door)."""
+    q = dossier_q(actor=actor, path="dossier__")
+    if q is None:
+        return BatchItem.objects.none()
+    return BatchItem.objects.filter(Q(dossier__isnull=True) | q)
 
 
 def batch_items(*, batch: Batch) -> QuerySet[BatchItem]:
@@ -102,7 +120,7 @@ def capture_stats(*, actor: User | None, since: datetime | None = None, until: d
     """Digitisation progress for the dashboard: stages overall, per operator, per day received and per day
     processed (done / failed), optionally limited to a period (by the day received) or one batch."""
     _check(actor)
-    items = BatchItem.objects.all()
+    items = visible_items(actor=actor)
     if batch is not None:
         items = items.filter(batch=batch)
     if since is not None:

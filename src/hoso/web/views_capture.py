@@ -28,7 +28,7 @@ from hoso.capture.intake import ingest_folder
 from hoso.capture.models import Batch, BatchItem
 from hoso.core.uploads import saved_upload, write_upload
 from hoso.records.models import Dossier, Page
-from hoso.records.selectors import dossier_access_q, visible_pages
+from hoso.records.selectors import visible_pages
 
 from .forms_capture import UploadForm
 from .views_pages import visible_dossier
@@ -137,7 +137,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     """Batches, newest first, with their progress; below, the last 30 days per operator and per day."""
     _check_stats(request.user)
     settled = Q(items__page__state__in=[Page.State.DONE, Page.State.FAILED])
-    batches = Batch.objects.select_related("operator").order_by("-created_at", "-id").annotate(
+    batches = capture_selectors.visible_batches(actor=request.user).select_related("operator").order_by(
+        "-created_at", "-id").annotate(
         files=Count("items"), pages=Count("items__page"), settled=Count("items", filter=settled),
         failed=Count("items", filter=Q(items__page__state=Page.State.FAILED)),
         refused=Count("items", filter=Q(items__outcome__in=[BatchItem.Outcome.REFUSED,
@@ -154,17 +155,16 @@ def _stage_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(s, capture_selectors.STAGE_LABELS[s], counts.get(s, 0)) for s in capture_selectors.STAGES]
 
 
-def _batch(pk: int) -> Batch:
-    batch = Batch.objects.select_related("operator").filter(pk=pk).first()
+def _batch(request: HttpRequest, pk: int) -> Batch:
+    batch = capture_selectors.visible_batches(actor=request.user).select_related("operator").filter(pk=pk).first()
     if batch is None:
         raise Http404("Không tìm thấy đợt số hóa.")
     return batch
 
 
 def _visible_items(request: HttpRequest, batch: Batch):
-    access = dossier_access_q(actor=request.user, path="dossier__")
-    items = capture_selectors.batch_items(batch=batch)
-    return items.filter(Q(dossier__isnull=True) | access) if access is not None else items.filter(dossier=None)
+    return capture_selectors.batch_items(batch=batch).filter(
+        pk__in=capture_selectors.visible_items(actor=request.user).values("pk"))
 
 
 def _items_context(request: HttpRequest, batch: Batch) -> dict:
@@ -184,7 +184,7 @@ def _items_context(request: HttpRequest, batch: Batch) -> dict:
 @rule(SIGNED_IN)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_stats(request.user)
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     context = _items_context(request, batch)
     if request.headers.get("HX-Request") == "true":
         return render(request, "capture/_batch_items.html", context)
@@ -199,7 +199,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue again every failed page of the batch."""
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     failed = visible_pages(actor=request.user).filter(capture__batch=batch, state=Page.State.FAILED)
     try:
         count = 0
