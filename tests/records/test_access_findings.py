@@ -235,3 +235,17 @@ def test_lower_batches_and_their_counts_follow_the_dossiers_they_hold(actor, cro
         listing = client.get("/so-hoa/").content.decode()
         assert (crossed["b"].number in listing) is visible, user.username
         assert client.get(f"/so-hoa/dot/{batch.pk}/").status_code == (200 if visible else 404)
+
+
+def test_lower_import_runs_of_others_need_a_clearance(tmp_path, make_user, officer, admin_user):
+    from hoso.imports.services.runs import upload_register
+
+    path = tmp_path / "so.csv"
+    path.write_text("Số hồ sơ;Họ và tên;Năm sinh\nQTI/LS-00501/CM;Phạm Văn Sổ;1950\n", encoding="utf-8-sig")
+    cleared = make_user(Role.POLICY_OFFICER, username="canbo-mat", clearance=True)
+    run = upload_register(actor=cleared, source=path, file_name="so.csv")
+    for user, status in ((officer, 404), (cleared, 200)):
+        client = Client()
+        client.force_login(user)
+        assert client.get(f"/nhap-so/{run.pk}/").status_code == status, user.username
+        assert ("so.csv" in client.get("/nhap-so/").content.decode()) is (status == 200)
