@@ -14,6 +14,7 @@ from hoso.archive import labels, selectors, services
 from hoso.archive.inventory import KEYS, TITLES
 from hoso.archive.models import CHILD_KIND, InventoryCheck, Location
 from hoso.archive.scan import split_scans
+from hoso.records import services as records_services
 
 from .forms_archive import InventoryForm, LabelForm, LocationForm, MoveForm
 
@@ -79,6 +80,8 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
     edit = LocationForm(prefix="edit", initial={"name": location.name, "capacity": location.capacity})
     children = location.children.annotate(n_children=Count("children"), n_placed=Count("placements"))
     dossiers = list(selectors.placed_dossiers(actor=request.user, location=location)[:500])
+    records_services.record_list_read(actor=request.user, object_type="location", keys=[d.number for d in dossiers],
+                                      filters={"location": location.code})
     return render(request, "archive/location.html", {
         "location": location, "ancestors": selectors.ancestors(location), "children": children,
         "child_kind": CHILD_KIND.get(location.kind), "form": LocationForm(), "edit": edit,

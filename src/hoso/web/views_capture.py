@@ -27,6 +27,7 @@ from hoso.capture import services
 from hoso.capture.intake import ingest_folder
 from hoso.capture.models import Batch, BatchItem
 from hoso.core.uploads import saved_upload, write_upload
+from hoso.records import services as records_services
 from hoso.records.models import Dossier, Page
 from hoso.records.selectors import visible_pages
 
@@ -186,6 +187,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _check_stats(request.user)
     batch = _batch(request, pk)
     context = _items_context(request, batch)
+    records_services.record_list_read(actor=request.user, object_type="batch", page=context["items_page"].number,
+                                      keys=sorted({i.dossier.number for i in context["items_page"].object_list
+                                                   if i.dossier_id}), filters={"batch": batch.pk})
     if request.headers.get("HX-Request") == "true":
         return render(request, "capture/_batch_items.html", context)
     stats = capture_selectors.capture_stats(actor=request.user, batch=batch)

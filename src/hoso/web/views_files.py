@@ -132,6 +132,8 @@ def dossier_pdf(request: HttpRequest, number: str) -> HttpResponse:
     pages = list(selectors.visible_pages(actor=request.user).filter(dossier=dossier, state=Page.State.DONE)
                  .exclude(access_sha256="").order_by("sequence"))
     withheld = Page.objects.filter(dossier=dossier).count() - len(pages)
+    if request.method == "GET":
+        records_services.record_read(actor=request.user, obj=dossier, summary=f"{dossier.number} (bản PDF)")
     may_export = user_can(request.user, EXPORT)
     if request.method == "POST" and not may_export:
         raise PermissionDenied("Vai trò của bạn được xem trang hồ sơ nhưng không được tải về hay in.")

@@ -31,6 +31,7 @@ from hoso.imports.services.runs import (
     stored_file,
     upload_register,
 )
+from hoso.records import services as records_services
 
 MAX_COLUMNS = 200
 FIELD_CHOICES = [("", "— không nhập cột này —"), *FIELD_LABELS.items()]
@@ -110,6 +111,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             problems += exc.messages
         else:
             return redirect("import_progress", pk=run.pk)
+    if preview is not None:
+        records_services.record_read(actor=request.user, obj=run, summary=f"xem trước {run.file_name}")
     return render(request, "registers/import_preview.html",
                   {"run": run, "preview": preview, "problems": problems, "choices": FIELD_CHOICES,
                    "dry_run": dry_run}, status=400 if problems else 200)
@@ -137,6 +140,7 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not run.finished:
         return redirect("import_progress" if run.state != ImportRun.State.UPLOADED else "import_preview", pk=run.pk)
     errors = Paginator(run.errors, 50).get_page(request.GET.get("page"))
+    records_services.record_read(actor=request.user, obj=run, summary=f"báo cáo {run.file_name}")
     encodings = sorted(run.encodings.items(), key=lambda kv: -kv[1])
     return render(request, "registers/import_report.html", {"run": run, "errors": errors, "encodings": encodings})
 

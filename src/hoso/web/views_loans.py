@@ -45,6 +45,9 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     loans = selectors.loan_list(actor=request.user, filters=selectors.LoanFilter(state=data["state"],
                                                                                  mine=data["mine"]))
     page = Paginator(loans, 50).get_page(request.GET.get("page"))
+    records_services.record_list_read(actor=request.user, object_type="loan_list", page=page.number,
+                                      keys=[loan.dossier.number for loan in page.object_list],
+                                      filters=request.GET.dict())
     return render(request, "archive/loan_list.html", {
         "form": form, "page": page, "scan_form": ReturnScanForm(), "query": query_without_page(request),
         "manage": user_can(request.user, MANAGE_ARCHIVE)})
@@ -79,6 +82,7 @@ def loan_request(request: HttpRequest, number: str) -> HttpResponse:
 @rule(VIEW_DOSSIER)
 def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _loan(request, pk)
+    records_services.record_read(actor=request.user, obj=loan, summary=loan.dossier.number)
     manage = user_can(request.user, MANAGE_ARCHIVE)
     condition = loan.condition_out or loan.dossier.physical_condition
     return render(request, "archive/loan_detail.html", {

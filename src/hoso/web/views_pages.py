@@ -117,6 +117,7 @@ def page_viewer(request: HttpRequest, number: str) -> HttpResponse:
             form = DocumentForm(initial={"page_from": current.sequence, "page_to": current.sequence},
                                 user=request.user)
             form.run_end = run_end
+    records_services.record_read(actor=request.user, obj=dossier, summary=f"{dossier.number} (trang số hóa)")
     text = current.ocr_text if current is not None and page_text_visible(request.user, current) else ""
     if text:
         records_services.record_page_text_read(actor=request.user, page=current)

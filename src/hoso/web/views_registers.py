@@ -12,6 +12,7 @@ from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER
 from hoso.imports.models import DuplicateCandidate
 from hoso.imports.services.duplicates import decide, find_candidates
+from hoso.records import services as records_services
 from hoso.records.selectors import visible_dossiers
 
 
@@ -29,6 +30,8 @@ def _visible_candidates(user):
 @rule(EDIT_DOSSIER)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_visible_candidates(request.user), 20).get_page(request.GET.get("page"))
+    records_services.record_list_read(actor=request.user, object_type="duplicate_list", page=page.number,
+                                      keys=[f"{c.first_id}+{c.second_id}" for c in page.object_list])
     return render(request, "registers/duplicates.html", {"page": page})
 
 
