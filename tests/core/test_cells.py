@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -76,7 +78,7 @@ def test_csv_cells_follow_the_same_rule():
     assert next(csv.reader(io.StringIO(buffer.getvalue()))) == ["'=1+1", "5", "a b"]
 
 
-def test_a_hostile_user_name_at_sign_in_exports_as_text(auditor):
+def test_h4_a_hostile_user_name_at_sign_in_exports_as_text(auditor):
     """Anyone can type a user name at the sign-in page; the failed attempt goes to the trail and from there into
     the auditor's Excel file. It must neither run as a formula nor break the export."""
     hostile = '=HYPERLINK("http://x","y")\x0bz'
@@ -89,3 +91,41 @@ def test_a_hostile_user_name_at_sign_in_exports_as_text(auditor):
     assert rows[0][6] == "Mã"
     [row] = rows[1:]
     assert row[6] == "'" + hostile.replace("\x0b", " ")
+
+
+FORMULA = tuple("=+-@")
+
+
+@given(st.text(max_size=200))
+def test_property_no_text_leaves_as_a_formula_or_breaks_an_xlsx(text):
+    cell = safe_cell(text)
+    assert isinstance(cell, str) and not OURS.search(cell)
+    assert cell[:1] not in ("\t", "\r") and cell.lstrip()[:1] not in FORMULA
+    assert all(part.lstrip(" \t\r")[:1] not in FORMULA for part in cell.split(";")[1:])
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_property_every_cell_saves_and_reads_back_as_written(text):
+    [back] = round_trip([text])
+    assert back == safe_cell(text) or (back is None and safe_cell(text) == "")
+
+
+@pytest.mark.parametrize("text", ["a;=1+1", "x; +cmd", "Nguyễn Văn A;@SUM(1)"])
+def test_h4_a_semicolon_does_not_open_a_second_cell_as_a_formula(text):
+    cell = safe_cell(text)
+    assert all(part.strip()[:1] not in FORMULA for part in cell.split(";")[1:])
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_ALL).writerow([cell])
+    assert buffer.getvalue().startswith('"')  # quoted: a ";" inside stays inside
+
+
+def test_h4_a_search_for_a_dde_formula_exports_as_text(auditor, officer):
+    searcher = Client()
+    searcher.force_login(officer)
+    searcher.get("/tim-kiem/", {"q": "=cmd|' /C calc'!A0"})
+    client = Client()
+    client.force_login(auditor)
+    rows = list(load_workbook(io.BytesIO(client.get("/nhat-ky/xuat-excel/", {"action": "search"}).content)).active
+                .values)
+    summaries = [row[7] for row in rows[1:]]
+    assert "'=cmd|' /C calc'!A0" in summaries

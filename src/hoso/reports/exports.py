@@ -50,7 +50,7 @@ def _bold(sheet, text: str):
 
 def to_csv(rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # a ";" inside a cell stays inside it
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
