@@ -33,6 +33,13 @@ PDF_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/EmbeddedF
                    "/EmbeddedFile": "tệp đính kèm", "/RichMedia": "nội dung đa phương tiện", "/XFA": "biểu mẫu XFA"}
 PDF_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "lệnh chạy chương trình",
                       "/ImportData": "lệnh nhập dữ liệu", "/SubmitForm": "lệnh gửi biểu mẫu"}
+# What an access copy made here (a PDF/A from a scan, with its text layer) never holds: actions run on opening or on
+# events, links, annotations, forms. A received scan may carry them (they are looked at, not served as they are);
+# an access PDF that arrives in a transfer package and has any of them is refused.
+PDF_INTERACTIVE_KEYS = {"/OpenAction": "lệnh tự chạy khi mở tệp", "/AA": "lệnh tự chạy theo sự kiện",
+                        "/AcroForm": "biểu mẫu", "/URI": "liên kết"}
+PDF_INTERACTIVE_NAMES = {"/URI": "liên kết", "/Link": "liên kết", "/GoToR": "liên kết tới tệp khác",
+                         "/GoToE": "liên kết tới tệp đính kèm", "/Widget": "ô biểu mẫu"}
 
 
 class Rejected(Exception):
@@ -206,6 +213,55 @@ def _inspect_pdf(path: Path, label: str, limits: Limits) -> FileInfo:
     return FileInfo(kind="pdf", pages=pages, width=round(width), height=round(height))
 
 
+def inspect_access_pdf(path: str | Path, *, name: str | None = None, limits: Limits = LIMITS) -> FileInfo:
+    """Check an access PDF received from elsewhere (a transfer package) before it is stored and served: what
+    `inspect_file` checks of a PDF, and none of what an access copy made here never holds (`interactive_pdf_content`).
+    Raises Rejected ("active_pdf", quarantine) with what was found."""
+    path = Path(path)
+    label = name or path.name
+    with open(path, "rb") as fh:
+        if sniff(fh.read(64)) != "pdf":
+            raise Rejected("not_pdf", f"Tệp «{label}» không phải PDF.")
+    try:
+        info = inspect_file(path, name=label, limits=limits)
+    except Rejected as exc:
+        if exc.code != "active_pdf":
+            raise
+        info = None
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        found = active_pdf_content(pdf) + interactive_pdf_content(pdf)
+    if found or info is None:
+        what = ", ".join(dict.fromkeys(found)) or "nội dung chủ động"
+        raise Rejected("active_pdf", f"PDF «{label}» chứa {what}: bản PDF khai thác không được có nội dung chủ động, "
+                                     "không nhận.", quarantine=True)
+    return info
+
+
+def interactive_pdf_content(pdf) -> list[str]:
+    """Actions run on opening or on events, links, annotations and forms a PDF carries (see PDF_INTERACTIVE_KEYS);
+    an empty list for an access copy made here."""
+    import pikepdf
+
+    found: list[str] = []
+
+    def look(obj) -> None:
+        for key in obj.keys():
+            if key in PDF_INTERACTIVE_KEYS:
+                found.append(PDF_INTERACTIVE_KEYS[key])
+            elif key == "/Annots":
+                annots = obj.get("/Annots")
+                if not isinstance(annots, pikepdf.Array) or len(annots):
+                    found.append("chú thích (annotation)")
+        for value in (obj.get("/S"), obj.get("/Subtype")):
+            if isinstance(value, pikepdf.Name) and str(value) in PDF_INTERACTIVE_NAMES:
+                found.append(PDF_INTERACTIVE_NAMES[str(value)])
+
+    _walk(pdf, look)
+    return list(dict.fromkeys(found))
+
+
 def active_pdf_content(pdf) -> list[str]:
     """What active or hidden content a PDF carries (JavaScript, launch actions, attachments, XFA…), found by
     walking every object, direct ones included; an empty list for a plain scanned PDF."""
@@ -217,20 +273,32 @@ def active_pdf_content(pdf) -> list[str]:
         if what not in found:
             found.append(what)
 
+    def look(obj) -> None:
+        for key in obj.keys():
+            if key in PDF_ACTIVE_KEYS:
+                note(PDF_ACTIVE_KEYS[key])
+            elif key == "/EF":
+                note("tệp đính kèm")
+        for value in (obj.get("/S"), obj.get("/Type"), obj.get("/Subtype")):
+            if isinstance(value, pikepdf.Name) and str(value) in PDF_ACTIVE_ACTIONS:
+                note(PDF_ACTIVE_ACTIONS[str(value)])
+            elif isinstance(value, pikepdf.Name) and str(value) in ("/EmbeddedFile", "/FileAttachment"):
+                note("tệp đính kèm")
+
+    _walk(pdf, look)
+    return found
+
+
+def _walk(pdf, look) -> None:
+    """Call `look` on every dictionary and stream of the PDF: the trailer, every object, and the direct
+    dictionaries nested in them (to a depth of 32)."""
+    import pikepdf
+
     def visit(obj, depth: int) -> None:
         if depth > 32:
             return
         if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-            for key in obj.keys():
-                if key in PDF_ACTIVE_KEYS:
-                    note(PDF_ACTIVE_KEYS[key])
-                elif key == "/EF":
-                    note("tệp đính kèm")
-            for value in (obj.get("/S"), obj.get("/Type"), obj.get("/Subtype")):
-                if isinstance(value, pikepdf.Name) and str(value) in PDF_ACTIVE_ACTIONS:
-                    note(PDF_ACTIVE_ACTIONS[str(value)])
-                elif isinstance(value, pikepdf.Name) and str(value) in ("/EmbeddedFile", "/FileAttachment"):
-                    note("tệp đính kèm")
+            look(obj)
             children = (obj.get(k) for k in obj.keys())
         elif isinstance(obj, pikepdf.Array):
             children = iter(obj)
@@ -243,4 +311,3 @@ def active_pdf_content(pdf) -> list[str]:
     visit(pdf.trailer, 0)
     for obj in pdf.objects:
         visit(obj, 0)
-    return found

@@ -15,9 +15,10 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
@@ -29,7 +30,7 @@ from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.core.workdays import add_working_days, is_working_day
-from hoso.preservation.services.packages import export_package
+from hoso.preservation.services.packages import PackageError, check_may_pack, export_package
 from hoso.procedures.models import Transfer
 from hoso.records.models import BenefitDecision, Dossier
 from hoso.records.selectors import dossier_access_q
@@ -291,6 +292,34 @@ def _real(actor: User | None) -> User | None:
 def record_slip_printed(*, actor: User, transfer: Transfer) -> None:
     """The transfer slip (Mẫu 93) was printed."""
     record_event(actor=actor, action=AuditAction.PRINT_TRANSFER_SLIP, obj=transfer, summary=transfer.number)
+
+
+def check_package_download(*, actor: User, transfer: Transfer) -> None:
+    """The package stored on a transfer goes only to someone who could export the dossier's package now (the checks
+    of `hoso export_package`, on the dossier as it is today: a "mật" document or health data added since it was
+    sent keeps it from those not allowed to see them). Raises PackageError (no package, dossier not found) or
+    PermissionDenied, with the Vietnamese reason."""
+    if not transfer.package_sha256:
+        raise PackageError("Phiếu này không kèm gói hồ sơ điện tử.", "no_package")
+    check_may_pack(actor=actor, dossier=transfer.dossier)
+
+
+def may_download_package(*, actor: User, transfer: Transfer) -> bool:
+    """Whether to offer the stored package's link (the download itself checks again)."""
+    try:
+        check_package_download(actor=actor, transfer=transfer)
+    except (PackageError, PermissionDenied):
+        return False
+    return True
+
+
+def open_transfer_package(*, actor: User, transfer: Transfer) -> BinaryIO:
+    """The package sent with a transfer, opened for `actor` after `check_package_download`; recorded as downloaded.
+    A refusal reads nothing and records nothing."""
+    check_package_download(actor=actor, transfer=transfer)
+    stream = blob_store().open(transfer.package_sha256)
+    record_package_download(actor=actor, transfer=transfer)
+    return stream
 
 
 def record_package_download(*, actor: User, transfer: Transfer) -> None:

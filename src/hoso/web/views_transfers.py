@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE
-from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.core.uploads import saved_upload
 from hoso.preservation.models import PackageImport
@@ -62,6 +61,9 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     q = records_selectors.dossier_access_q(actor=request.user, path="dossier__")
     imports = PackageImport.objects.select_related("dossier", "dossier__subject").filter(q)[:25] if q is not None \
         else []
+    shown = [transfer for transfer, _window in urgent] + list(closed.object_list)
+    records_services.record_list_read(actor=request.user, object_type="transfer_list", page=closed.number,
+                                      keys=[t.dossier.number for t in shown] + [i.dossier.number for i in imports])
     return render(request, "transfers/list.html", {"urgent": urgent, "closed": closed, "imports": imports})
 
 
@@ -87,8 +89,10 @@ def transfer_create(request: HttpRequest, number: str) -> HttpResponse:
 @rule(MANAGE_ARCHIVE)
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
+    records_services.record_read(actor=request.user, obj=transfer, summary=transfer.dossier.number)
     return render(request, "transfers/detail.html", {
         "transfer": transfer, "windows": transfers.windows(transfer), "send_form": SendForm(),
+        "package_offered": transfers.may_download_package(actor=request.user, transfer=transfer),
         "received_form": ReceivedForm(), "returned_form": ReturnedForm()})
 
 
@@ -153,31 +157,43 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 @rule(MANAGE_ARCHIVE)
 def transfer_package(request: HttpRequest, pk: int) -> HttpResponse:
-    """The package that was sent with the transfer (kept in the file store)."""
+    """The package that was sent with the transfer (kept in the file store), only for someone who could export the
+    dossier's package now (procedures.services.check_package_download): else 404 or 403, nothing read or recorded."""
     transfer = _transfer(request, pk)
-    if not transfer.package_sha256:
-        raise Http404("Phiếu này không kèm gói hồ sơ điện tử.")
-    transfers.record_package_download(actor=request.user, transfer=transfer)
-    return FileResponse(blob_store().open(transfer.package_sha256), as_attachment=True,
-                        filename=f"{bag_name(transfer.dossier.number)}.zip", content_type="application/zip")
+    try:
+        stream = transfers.open_transfer_package(actor=request.user, transfer=transfer)
+    except PackageError as exc:
+        raise Http404(exc.reason) from exc
+    return FileResponse(stream, as_attachment=True, filename=f"{bag_name(transfer.dossier.number)}.zip",
+                        content_type="application/zip")
 
 
 @require_POST
 @rule(MANAGE_ARCHIVE)
 def package_export(request: HttpRequest, number: str) -> HttpResponse:
-    """«Xuất gói»: the dossier's package as a download (written to a temporary file, streamed, then gone)."""
-    dossier = _dossier(request, number, AuditAction.VIEW_FOR_EXPORT)
+    """«Xuất gói»: the dossier's package as a download (written to a temporary file, streamed, then gone). The same
+    service as `hoso export_package`, with its checks (preservation.services.packages.exportable_dossier); a refusal
+    goes back to the dossier page with the reason, a dossier out of reach is not found."""
+    try:
+        number = canonical_dossier_number(number)
+    except ValidationError as exc:
+        raise Http404("Số hồ sơ không hợp lệ.") from exc
     handle, name = tempfile.mkstemp(prefix="hoso-export-", suffix=".zip")
     os.close(handle)
     try:
-        export_package(actor=request.user, number=dossier.number, out=Path(name), dossier=dossier)
+        result = export_package(actor=request.user, number=number, out=Path(name))
         stream = open(name, "rb")  # noqa: SIM115 - FileResponse closes it
-    except (PackageError, PermissionDenied) as exc:
-        messages.error(request, getattr(exc, "reason", None) or str(exc))
-        return redirect("dossier_detail", number=dossier.number)
+    except PackageError as exc:
+        if exc.code == "not_found":
+            raise Http404(exc.reason) from exc
+        messages.error(request, exc.reason)
+        return redirect("dossier_detail", number=number)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("dossier_detail", number=number)
     finally:
         os.unlink(name)  # the open file stays readable until the response is sent
-    return FileResponse(stream, as_attachment=True, filename=f"{bag_name(dossier.number)}.zip",
+    return FileResponse(stream, as_attachment=True, filename=f"{bag_name(result.dossier_number)}.zip",
                         content_type="application/zip")
 
 

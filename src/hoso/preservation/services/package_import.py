@@ -1,18 +1,20 @@
 """`hoso import_package`: check a transfer package and register its dossier here, with its provenance.
 
-Order of work: unpack safely (no paths out of the folder, no links, a size cap) → BagIt checks with one
-exact reason per fault (a file missing, changed or not listed) → metadata.json and mets.xml agree with the
-files → already imported (same manifest checksum: nothing changes) or already here (same content: nothing
-changes; different content: refused, never overwritten) → files into the blob store, re-hashed → people,
-dossier, documents, relatives, decisions and pages through the services, one transaction, audited.
+Order of work: unpack safely and bounded while it streams (no paths out of the folder, no links; no more than the
+bag declares, a hard cap and a compression ratio: preservation.package_files) → BagIt checks with one exact reason
+per fault (a file missing, changed or not listed) → metadata.json and mets.xml agree with the files → already
+imported (same manifest checksum: nothing changes) or already here (same content: nothing changes; different
+content: refused, never overwritten) → the checks of an upload: masters as `inspect_file` checks them, access PDFs
+without active content, thumbnails made again here (package_files.checked_files) → files into the blob store,
+re-hashed → people, dossier, documents, relatives, decisions and pages through the services, one transaction,
+audited. A refused package leaves no dossier, and a "refuse_package" event with the reason.
 """
 
 import json
 import tempfile
 import time
-import zipfile
 from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import bagit
@@ -31,6 +33,7 @@ from hoso.core.events import AuditAction
 from hoso.gazetteer.models import AdminUnit
 from hoso.preservation.mets import mets_files
 from hoso.preservation.models import PackageImport
+from hoso.preservation.package_files import CheckedFiles, checked_files, unpack
 from hoso.preservation.services.packages import (
     FORMAT,
     PackageError,
@@ -43,9 +46,6 @@ from hoso.records import services as records
 from hoso.records.fields import PartialDateField
 from hoso.records.models import BenefitDecision, Document, Dossier, InjuryAssessment, MartyrRecord, Person
 from hoso.vntext.dates import PartialDate
-
-MAX_UNPACKED = 64 * 1024**3  # a 200-page colour dossier is well under 1 GB; this stops zip bombs
-SYMLINK = 0o120000
 
 
 @dataclass
@@ -68,36 +68,6 @@ class ImportResult:
 
 
 # --- unpacking and checking ----------------------------------------------------------------------------
-
-
-def _unpack(path: Path, target: Path) -> Path:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise PackageError(f"Tệp không phải gói .zip đọc được: {exc}", "not_zip") from exc
-    with archive:
-        total = 0
-        for info in archive.infolist():
-            parts = PurePosixPath(info.filename).parts
-            if info.filename.startswith(("/", "\\")) or "\\" in info.filename or ".." in parts or \
-                    (parts and ":" in parts[0]):
-                raise PackageError(f"Gói có đường dẫn không an toàn: «{info.filename}».", "unsafe_path")
-            if (info.external_attr >> 16) & 0o170000 == SYMLINK:
-                raise PackageError(f"Gói có liên kết tượng trưng (symlink): «{info.filename}».", "unsafe_path")
-            total += info.file_size
-            if total > MAX_UNPACKED:
-                raise PackageError("Gói giải nén ra quá lớn (trên 64 GB): không nhận.", "too_large")
-        for info in archive.infolist():
-            try:
-                archive.extract(info, target)
-            except zipfile.BadZipFile as exc:  # CRC-32 mismatch: the zip itself was changed or damaged
-                raise PackageError(f"Tệp {info.filename} trong gói .zip bị hỏng ({exc}): gói đã bị thay đổi "
-                                   "hoặc hỏng khi truyền.", "zip_damaged") from exc
-    candidates = [target, *sorted(p for p in target.iterdir() if p.is_dir())]
-    for candidate in candidates:
-        if (candidate / "bagit.txt").is_file():
-            return candidate
-    raise PackageError("Gói thiếu tệp bagit.txt: đây không phải gói BagIt.", "not_a_bag")
 
 
 def _summarise(problems: list[tuple[str, str]]) -> PackageError:
@@ -300,25 +270,39 @@ def _register(actor: User | None, content: dict[str, Any], warnings: list[str]) 
     return dossier
 
 
-def _store_files(package: Package) -> None:
-    """Every file into the blob store; the address the store computes must be the one the package gave."""
+def _store_files(package: Package, checked: CheckedFiles) -> None:
+    """The checked files into the blob store (the address the store computes must be the one the package gave), and
+    the thumbnails made here, which the pages then point to. Nothing else of the package is stored: not its
+    thumbnails, not a file no page refers to."""
     store = blob_store()
-    for href, entry in package.files.items():
-        if href == "metadata.json" or href.startswith("text/"):
-            continue
+    for href in checked.hrefs:
         blob = store.put_file(package.root / "data" / href)
-        if blob.sha256 != entry["sha256"]:
+        if blob.sha256 != package.files[href]["sha256"]:
             raise PackageError(f"Tệp {href} đọc lại từ kho tệp không khớp SHA-256.", "store_mismatch")
+    for page in package.content.get("pages", []):
+        if page.get("thumbnail_sha256"):
+            page["thumbnail_sha256"] = store.put_bytes(checked.thumbnails[page["sequence"]]).sha256
 
 
 def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -> ImportResult:
-    """Import a transfer package (.zip). Idempotent; refuses (PackageError) with the exact reason."""
+    """Import a transfer package (.zip). Idempotent; refuses (PackageError) with the exact reason, recorded in the
+    audit trail ("refuse_package")."""
     require(actor, MANAGE_ARCHIVE)
-    started = time.perf_counter()
     path = Path(path)
     zip_sha = file_sha256(path) if path.is_file() else ""
     if not zip_sha:
         raise PackageError(f"Không có tệp {path}.", "not_found")
+    try:
+        return _import(actor=actor, path=path, zip_sha=zip_sha, expect_sha256=expect_sha256)
+    except PackageError as exc:
+        record_event(actor=actor, action=AuditAction.REFUSE_PACKAGE, object_type="package", object_id=zip_sha,
+                     summary=f"Không nhận gói {path.name}: {exc.reason}",
+                     after={"code": exc.code, "reason": exc.reason, "file": path.name, "zip_sha256": zip_sha})
+        raise
+
+
+def _import(*, actor: User | None, path: Path, zip_sha: str, expect_sha256: str) -> ImportResult:
+    started = time.perf_counter()
     same_file = PackageImport.objects.filter(zip_sha256=zip_sha).select_related("dossier").first()
     if same_file is not None:  # the very same .zip, checked when it was imported: nothing to unpack
         return ImportResult(status="already_imported", dossier_number=same_file.dossier.number,
@@ -327,7 +311,7 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
                             pages=same_file.dossier.pages.count(), files=same_file.file_count,
                             message=_already(same_file))
     with tempfile.TemporaryDirectory(prefix="hoso-import-") as tmp:
-        package = read_package(_unpack(path, Path(tmp)), expect_sha256=expect_sha256, zip_sha256=zip_sha)
+        package = read_package(unpack(path, Path(tmp)), expect_sha256=expect_sha256, zip_sha256=zip_sha)
         number = package.content["dossier_number"]
         source = package.metadata.get("source") or {}
         slip = package.metadata.get("transfer") or {}
@@ -346,7 +330,9 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
             raise PackageError(f"Số hồ sơ {number} đã có trong hệ thống với nội dung khác gói (khác ở: "
                                f"{', '.join(diff)}): không ghi đè. Hãy đối chiếu hai bản trước khi xử lý.",
                                "conflict")
-        _store_files(package)
+        checked = checked_files(package.root / "data", package.content.get("pages", []), package.files,
+                                package.content.get("access_copy"))
+        _store_files(package, checked)
         warnings: list[str] = []
         try:
             with transaction.atomic():

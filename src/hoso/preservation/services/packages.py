@@ -31,8 +31,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hoso.access.models import User
-from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_HEALTH
-from hoso.access.rules import require, user_can
+from hoso.access.permissions import MANAGE_ARCHIVE
+from hoso.access.rules import require
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
@@ -40,9 +40,10 @@ from hoso.core.models import AuditEvent
 from hoso.preservation.mets import FileEntry, build_mets, premis_type
 from hoso.preservation.models import PackageImport
 from hoso.records.as_json import dossier_to_dict, person_to_dict
-from hoso.records.models import Confidentiality, Dossier, Page
-from hoso.records.selectors import visible_dossiers
+from hoso.records.models import Dossier, Page
+from hoso.records.selectors import visible_documents, visible_dossiers, visible_pages
 from hoso.records.services import canonical_dossier_number
+from hoso.records.visibility import sees_health
 
 FORMAT = "hoso-package/1"
 CHUNK = 1024 * 1024
@@ -116,13 +117,15 @@ def dossier_content(dossier: Dossier) -> dict[str, Any]:
 
 
 def comparable(content: dict[str, Any]) -> dict[str, Any]:
-    """Content without what each install resolves for itself (administrative units)."""
+    """Content without what each install resolves or makes for itself: administrative units, and thumbnails (an
+    importer makes them again from the masters rather than trusting the package's)."""
     def strip(person: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in person.items() if k not in VOLATILE_KEYS}
 
     out = dict(content)
     out["person"] = strip(content.get("person") or {})
     out["relatives"] = [{**r, "person": strip(r.get("person") or {})} for r in content.get("relatives") or []]
+    out["pages"] = [{k: v for k, v in page.items() if k != "thumbnail_sha256"} for page in content.get("pages") or []]
     return out
 
 
@@ -158,9 +161,38 @@ def _events(dossier: Dossier) -> list[dict[str, Any]]:
 # --- export --------------------------------------------------------------------------------------------
 
 
+NOT_FOUND = "Không tìm thấy hồ sơ {number} (hoặc bạn không có quyền với hồ sơ này)."
+SECRET_INSIDE = "Hồ sơ có tài liệu Mật: chỉ người được phép xem tài liệu Mật mới xuất hoặc tải được gói của hồ sơ."
+HEALTH_INSIDE = "Hồ sơ có dữ liệu sức khỏe (giám định): bạn không có quyền xuất hoặc tải gói của hồ sơ."
+PAGES_HIDDEN = "Bạn không có quyền xem ảnh trang của hồ sơ nên không xuất hoặc tải được gói của hồ sơ."
+
+
+def check_may_pack(*, actor: User | None, dossier: Dossier) -> None:
+    """May `actor` have this dossier's package, made now or stored on a transfer? MANAGE_ARCHIVE, the dossier
+    visible to them, and everything a package holds visible to them too: every document (a "mật" one needs a
+    clearance), every page image, and the health data (assessments) — a package is complete or not given.
+    Raises PackageError("not_found") or PermissionDenied with a Vietnamese reason that names no document.
+
+    The web «Xuất gói», `hoso export_package`, sending a transfer with its package and downloading a stored package
+    all ask this one function. It asks records' visibility rule and holds no rule of its own.
+    """
+    # VISIBILITY: one question of records.visibility ("may this user take this dossier's package?") once it offers
+    # it; until then the rule is asked piece by piece below (selectors.visible_*, visibility.sees_health).
+    require(actor, MANAGE_ARCHIVE)
+    if actor is None:
+        return
+    if not visible_dossiers(actor=actor).filter(pk=dossier.pk).exists():
+        raise PackageError(NOT_FOUND.format(number=dossier.number), "not_found")
+    if dossier.documents.exclude(pk__in=visible_documents(actor=actor).values("pk")).exists():
+        raise PermissionDenied(SECRET_INSIDE)
+    if dossier.assessments.exists() and not sees_health(actor):
+        raise PermissionDenied(HEALTH_INSIDE)
+    if dossier.pages.exclude(pk__in=visible_pages(actor=actor).values("pk")).exists():
+        raise PermissionDenied(PAGES_HIDDEN)
+
+
 def exportable_dossier(*, actor: User | None, number: str) -> Dossier:
-    """The dossier `actor` may pack: MANAGE_ARCHIVE, visible to them, its pages settled, and everything in it
-    visible to them (a package is complete or not made)."""
+    """The dossier `actor` may pack now: `check_may_pack`, and its pages settled (none waiting for processing)."""
     require(actor, MANAGE_ARCHIVE)
     try:
         canonical = canonical_dossier_number(number)
@@ -169,13 +201,8 @@ def exportable_dossier(*, actor: User | None, number: str) -> Dossier:
     qs = Dossier.objects.all() if actor is None else visible_dossiers(actor=actor)
     dossier = qs.select_related("subject", "category").filter(number=canonical).first()
     if dossier is None:
-        raise PackageError(f"Không tìm thấy hồ sơ {canonical} (hoặc bạn không có quyền với hồ sơ này).",
-                           "not_found")
-    if actor is not None:
-        if dossier.documents.filter(confidentiality=Confidentiality.SECRET).exists() and not actor.secret_clearance:
-            raise PermissionDenied("Hồ sơ có tài liệu Mật: chỉ người được phép xem tài liệu Mật mới xuất được gói.")
-        if dossier.assessments.exists() and not user_can(actor, VIEW_HEALTH):
-            raise PermissionDenied("Hồ sơ có dữ liệu sức khỏe (giám định): bạn không có quyền xuất.")
+        raise PackageError(NOT_FOUND.format(number=canonical), "not_found")
+    check_may_pack(actor=actor, dossier=dossier)
     waiting = dossier.pages.filter(state__in=[Page.State.QUEUED, Page.State.PROCESSING]).count()
     if waiting:
         raise PackageError(f"Hồ sơ {canonical} còn {waiting} trang đang chờ xử lý: hãy đợi xử lý xong rồi xuất gói.",
@@ -251,12 +278,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def export_package(*, actor: User | None, number: str, out: Path, transfer: Any = None,
-                   dossier: Dossier | None = None) -> ExportResult:
-    """Write the dossier's package to `out` (a .zip). Needs MANAGE_ARCHIVE and access to the dossier;
-    the export is an "export" event in the audit trail. `transfer`: the slip it travels with."""
+def export_package(*, actor: User | None, number: str, out: Path, transfer: Any = None) -> ExportResult:
+    """Write the dossier's package to `out` (a .zip), for whoever `exportable_dossier` lets have it (the only way
+    in: the web, the command line and transfers all come here); the export is an "export" event in the audit
+    trail. `transfer`: the slip it travels with."""
     started = time.perf_counter()
-    dossier = dossier or exportable_dossier(actor=actor, number=number)
+    dossier = exportable_dossier(actor=actor, number=number)
     content = dossier_content(dossier)
     now = timezone.now()
     source = {"province": settings.HOSO_PROVINCE_NAME, "province_code": settings.HOSO_PROVINCE_CODE,
