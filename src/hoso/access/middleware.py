@@ -1,13 +1,19 @@
-"""Gates every signed-in request: a first-login password change, then the second factor for roles that
-require it. Until both are done, only the pages that complete them (and sign-out) can be reached."""
+"""Gates every signed-in request: the second factor for roles that require it, then a first-login password change.
+Until both are done, only the pages that complete them (and sign-out) can be reached. And the
+Content-Security-Policy header of every response."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
 from .rules import needs_second_factor
 
-OPEN_VIEWS = frozenset({"logout", "password_change", "otp_setup", "otp_verify", "login"})
+OPEN_VIEWS = frozenset({"logout", "login"})
+SECOND_FACTOR_VIEWS = frozenset({"otp_setup", "otp_verify"})
+AFTER_SIGN_IN = "hoso_after_sign_in"
+"""Session key: the page asked for when the second-factor gate stopped the request (the code page leads on to it,
+once checked to be a page of this site)."""
 
 
 class SecurityGateMiddleware:
@@ -27,14 +33,56 @@ class SecurityGateMiddleware:
 
     @staticmethod
     def _gate(request, user) -> str | None:
+        """The second factor comes first: a password (even a temporary one) is changed only by someone who also
+        holds the enrolled device, so a stolen password alone cannot take the account over."""
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:
             return None
         if name in OPEN_VIEWS:
             return None
-        if user.must_change_password:
-            return "password_change"
         if needs_second_factor(user) and not user.is_verified():
+            if name in SECOND_FACTOR_VIEWS:
+                return None
+            if request.method == "GET" and not request.path.startswith("/api/") and "HX-Request" not in request.headers:
+                request.session[AFTER_SIGN_IN] = request.get_full_path()  # a page, not a fragment htmx polls
             return "otp_verify"
+        if user.must_change_password and name != "password_change" and name not in SECOND_FACTOR_VIEWS:
+            return "password_change"
         return None
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends settings.SECURE_CSP (the shape of Django 6's setting: directive → list of sources) as the
+    Content-Security-Policy header of every response that has none. Django 5.2 has no CSP middleware of its own;
+    on Django 6 this class gives way to django.middleware.csp.ContentSecurityPolicyMiddleware with the same setting.
+
+    Exceptions: the stand-alone 500 page carries its own <style> (it must render with nothing else working), so 5xx
+    responses may use inline style; with DEBUG on, Django's technical error pages (inline style and script) are
+    allowed both. A PDF opened in the browser gets only `frame-ancestors 'none'`: Chromium's PDF viewer is an
+    <embed> in a page of its own that inherits the response's policy, and `object-src 'none'` would blank it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            if response.get("Content-Type", "").startswith("application/pdf"):
+                response["Content-Security-Policy"] = PDF_POLICY
+            else:
+                response["Content-Security-Policy"] = content_security_policy(response.status_code)
+        return response
+
+
+PDF_POLICY = "frame-ancestors 'none'"
+
+
+def content_security_policy(status: int = 200) -> str:
+    directives = {name: list(sources) for name, sources in settings.SECURE_CSP.items()}
+    relaxed = ["style-src"] if status >= 500 else []
+    if settings.DEBUG and status >= 400:
+        relaxed = ["style-src", "script-src"]
+    for name in relaxed:
+        directives[name] = [*directives.get(name, ["'self'"]), "'unsafe-inline'"]
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())

@@ -22,3 +22,30 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
+
+
+class FailedSignIns(models.Model):
+    """The open one-minute window of failed sign-ins for one (address, user name): how many failed since the
+    window's first failure, which wrote the one chained audit event of the window (`event`).
+
+    This row sits outside the hash chain and is updated in place; the chain stays append-only. When the same
+    address and name fail again after the window has closed, the next event carries the closed window's count
+    (`after["previous_window"]`), so every count ends up in the chain except the one of the window still open.
+    Requests the lockout (django-axes) refused without checking the password are counted nowhere.
+    """
+
+    address = models.CharField("địa chỉ", max_length=45)
+    username = models.CharField("tên đăng nhập đã gõ", max_length=150)
+    started = models.DateTimeField("lần sai đầu của cửa sổ")
+    last_at = models.DateTimeField("lần sai gần nhất")
+    count = models.PositiveIntegerField("số lần sai trong cửa sổ", default=1)
+    event = models.OneToOneField("core.AuditEvent", on_delete=models.PROTECT, related_name="failed_sign_ins",
+                                 verbose_name="sự kiện nhật ký của cửa sổ")
+
+    class Meta:
+        verbose_name = "lần đăng nhập sai (gộp theo phút)"
+        verbose_name_plural = "lần đăng nhập sai (gộp theo phút)"
+        constraints = [models.UniqueConstraint(fields=["address", "username"], name="failed_sign_ins_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.username}: {self.count}"

@@ -1,20 +1,26 @@
 """Writes for users, roles, scopes and sign-in events — each in a transaction with its audit event."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from axes.helpers import get_failure_limit
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.dispatch import receiver
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.gazetteer.models import AdminUnit
 
-from .models import User
+from .models import FailedSignIns, User
 from .permissions import MANAGE_USERS, Role
-from .rules import require
+from .rules import needs_second_factor, require
 
 SYSTEM_USERNAME = "hoso-system"
 USER_FIELDS = ("first_name", "role", "scope_all", "secret_clearance", "is_active", "must_change_password")
@@ -72,14 +78,15 @@ def create_user(*, actor: User | None, username: str, password: str, full_name: 
 
 def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUnit] | None = None,
                 **changes) -> User:
-    """Change role, scope, clearance, name or active state; the before/after goes to the audit trail."""
+    """Change role, scope, clearance, name or active state; the before/after goes to the audit trail. On one's own
+    account nothing may be widened (see _refuse_self_escalation)."""
     require(actor, MANAGE_USERS)
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         raise TypeError(f"update_user: unknown fields {sorted(unknown)}")
-    if actor is not None and user.pk == actor.pk and (changes.get("is_active") is False
-                                                     or changes.get("role", user.role) != user.role):
-        raise ValidationError("Không thể tự khóa tài khoản hay đổi vai trò của chính mình.")
+    scope_units = list(scope_units) if scope_units is not None else None
+    if actor is not None and user.pk == actor.pk:
+        _refuse_self_escalation(user, changes, scope_units)
     with transaction.atomic():
         before = _snapshot(user)
         for key, value in changes.items():
@@ -96,9 +103,29 @@ def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUn
     return user
 
 
+ANOTHER_ADMIN = "một quản trị viên khác phải làm việc này"
+
+
+def _refuse_self_escalation(user: User, changes: dict, scope_units: list[AdminUnit] | None) -> None:
+    """Nobody locks themselves out, changes their own role or widens their own rights: granting clearance, the
+    administrator role or a wider scope needs a second administrator (hai người, hai khóa)."""
+    if changes.get("is_active") is False:
+        raise ValidationError("Không thể tự khóa tài khoản của chính mình.")
+    if changes.get("role", user.role) != user.role:
+        raise ValidationError(f"Không thể tự đổi vai trò của chính mình: {ANOTHER_ADMIN}.")
+    if changes.get("secret_clearance") and not user.secret_clearance:
+        raise ValidationError(f"Không thể tự cấp quyền xem hồ sơ, tài liệu Mật cho chính mình: {ANOTHER_ADMIN}.")
+    widened = changes.get("scope_all") and not user.scope_all
+    if scope_units is not None and not user.scope_all and not changes.get("scope_all"):
+        widened = widened or bool({u.pk for u in scope_units} - set(user.scope_units.values_list("pk", flat=True)))
+    if widened:
+        raise ValidationError(f"Không thể tự mở rộng phạm vi của chính mình: {ANOTHER_ADMIN}.")
+
+
 def set_password(*, actor: User | None, user: User, password: str, must_change: bool = False) -> None:
     """Set a password (checked against the rules). An administrator resetting someone else's password
-    needs MANAGE_USERS and the user must change it at next sign-in."""
+    needs MANAGE_USERS and the user must change it at next sign-in. The user's API tokens are revoked (a new
+    password ends every way in that the old one opened; other signed-in sessions end by Django's session hash)."""
     if actor is not None and actor.pk != user.pk:
         require(actor, MANAGE_USERS)
         must_change = True
@@ -107,7 +134,21 @@ def set_password(*, actor: User | None, user: User, password: str, must_change: 
         user.set_password(password)
         user.must_change_password = must_change
         user.save(update_fields=["password", "must_change_password"])
-        record_event(actor=actor, action=AuditAction.SET_PASSWORD, obj=user, summary=user.username)
+        revoked, _ = Token.objects.filter(user=user).delete()
+        record_event(actor=actor, action=AuditAction.SET_PASSWORD, obj=user, summary=user.username,
+                     after={"api_tokens_revoked": revoked})
+
+
+def change_own_password(*, user: User, current_password: str, new_password: str) -> None:
+    """A user changes their own password: only with the current one, and — for a role that must use a second
+    factor — only once a confirmed TOTP device exists (the web asks for its code first). A wrong current password
+    is audited and changes nothing."""
+    if needs_second_factor(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError("Hãy cài đặt xác thực hai lớp trước khi đổi mật khẩu.")
+    if not user.check_password(current_password):
+        record_event(actor=user, action=AuditAction.PASSWORD_CHANGE_FAILED, obj=user, summary=user.username)
+        raise ValidationError({"current_password": "Mật khẩu hiện tại không đúng."})
+    set_password(actor=user, user=user, password=new_password)
 
 
 @receiver(user_logged_in)
@@ -121,11 +162,58 @@ def _on_logout(sender, request, user, **kwargs) -> None:
         record_event(actor=user, action=AuditAction.LOGOUT, summary=_client(request))
 
 
+FAILED_SIGN_IN_WINDOW = timedelta(minutes=1)
+
+
 @receiver(user_login_failed)
 def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    record_event(actor=None, action=AuditAction.LOGIN_FAILED, object_type="user", object_id=username[:64],
-                 summary=_client(request))
+    if _refused_by_lockout(request, credentials):
+        return  # answered 429 without checking the password: nothing happened worth a record
+    record_failed_sign_in(address=_client(request), username=str(credentials.get("username", "")))
+
+
+def _refused_by_lockout(request, credentials: dict) -> bool:
+    """Whether django-axes refused this attempt because the name or address was locked out *before* it (the
+    attempt that reaches the limit was a real password check, and is counted). Axes's own receiver runs first
+    (its app comes first in INSTALLED_APPS): it flags the request and, unless configured not to, counts the
+    attempt, so a refused one is past the limit."""
+    if request is None or not getattr(request, "axes_locked_out", False):
+        return False
+    failures = getattr(request, "axes_failures_since_start", None)
+    return failures is None or failures > get_failure_limit(request, credentials)
+
+
+def record_failed_sign_in(*, address: str, username: str) -> None:
+    """One chained audit event per (address, user name) per minute: the first failure of a window writes it, the
+    next ones only count in the window's row (outside the chain, see FailedSignIns). A flood of guesses thus
+    neither grows the chain nor holds its lock; the closed window's count goes into the next window's event."""
+    address, username = address[:45], username[:150]
+    for _attempt in range(2):  # two first failures at once: the loser of the unique pair counts in the winner's
+        try:
+            with transaction.atomic():
+                _count_failed_sign_in(address, username, timezone.now())
+            return
+        except IntegrityError:
+            continue
+
+
+def _count_failed_sign_in(address: str, username: str, now) -> None:
+    window = FailedSignIns.objects.select_for_update().filter(address=address, username=username).first()
+    if window is not None and now - window.started < FAILED_SIGN_IN_WINDOW:
+        FailedSignIns.objects.filter(pk=window.pk).update(count=F("count") + 1, last_at=now)
+        return
+    after = None
+    if window is not None and window.count > 1:
+        after = {"previous_window": {"from": window.started, "to": window.last_at, "failures": window.count}}
+    event = record_event(actor=None, action=AuditAction.LOGIN_FAILED, object_type="user",
+                         object_id=username[:64], summary=address, after=after)
+    if window is None:
+        FailedSignIns.objects.create(address=address, username=username, started=now, last_at=now, count=1,
+                                     event=event)
+    else:
+        window.started = window.last_at = now
+        window.count, window.event = 1, event
+        window.save(update_fields=["started", "last_at", "count", "event"])
 
 
 def _client(request) -> str:
@@ -134,8 +222,6 @@ def _client(request) -> str:
 
 def totp_device(user: User, *, create: bool = False):
     """The user's TOTP device: the confirmed one, else (with `create`) a new unconfirmed one for setup."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -165,8 +251,6 @@ def check_totp(*, user: User, device, token: str) -> bool:
 
 def reset_totp(*, actor: User | None, user: User) -> None:
     """Remove a user's second-factor devices (lost phone); they set up a new one at next sign-in."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     require(actor, MANAGE_USERS)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()

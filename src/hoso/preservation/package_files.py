@@ -37,8 +37,6 @@ from hoso.preservation.services.packages import PackageError
 
 CHUNK = 1024 * 1024
 SYMLINK = 0o120000
-DEFAULT_MAX_BYTES = 4 * 1024**3  # a 200-page colour dossier is well under 1 GB
-DEFAULT_MAX_RATIO = 50  # images and PDFs are stored as they are; only text is deflated (4–10×)
 RATIO_FREE = 64 * 1024**2  # below this, a package may be as compressed as it likes (a dossier without pages)
 TAG_BUDGET = 16 * 1024**2  # bagit.txt, bag-info.txt, manifests: a 2,000-page bag's are under 1 MB
 OXUM_MARGIN = 1024**2  # plus 1 % of the declared size: a hand-edited file is refused with its BagIt reason
@@ -46,12 +44,11 @@ GB = 1024**3
 
 
 def max_bytes() -> int:
-    # HOSO_PACKAGE_MAX_BYTES / HOSO_PACKAGE_MAX_RATIO: to be declared in settings/base.py (read with env.get_int).
-    return int(getattr(settings, "HOSO_PACKAGE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.HOSO_PACKAGE_MAX_BYTES
 
 
 def max_ratio() -> int:
-    return int(getattr(settings, "HOSO_PACKAGE_MAX_RATIO", DEFAULT_MAX_RATIO))
+    return settings.HOSO_PACKAGE_MAX_RATIO
 
 
 def _size(size: int) -> str:

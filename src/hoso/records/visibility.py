@@ -123,6 +123,11 @@ def visible_pages(*, actor: User | None) -> QuerySet[Page]:
     return pages
 
 
+def needs_clearance(document: Document | None) -> bool:
+    """A document (or a page's document) whose content only a cleared user may read: a "mật" one."""
+    return document is not None and document.confidentiality == Confidentiality.SECRET
+
+
 def document_visible(actor: User | None, document: Document | None) -> bool:
     """A document (or a page's document, None when unassigned) of a dossier the actor already sees: "mật" ones
     need a clearance."""

@@ -2,6 +2,10 @@
 
 Both index the same folded words, so a word matches on both or on neither. Query words are folded
 to [a-z0-9] before they get here, and are quoted besides: no user text reaches the query syntax.
+
+Restricted fields (`secret`, `health`, `secret_health`: see `_documents.py`) are matched only when the caller
+names them in `restricted` (the fields the actor may read, decided in selectors): an FTS5 column filter on SQLite;
+on PostgreSQL the everyone-readable `all_vector`, or else `restricted_vector` with only the allowed weights.
 """
 
 import re
@@ -11,11 +15,25 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from ._documents import HEALTH, RESTRICTED_FIELDS, SECRET, SECRET_HEALTH
 from .models import SearchEntry
 
 SAFE_WORD = re.compile(r"^[a-z0-9]{1,40}$")
 # One query word: its alternatives (word, is_prefix).
 Group = Sequence[tuple[str, bool]]
+
+NAME_COLUMNS = ("name", "aliases")
+OPEN_COLUMNS = ("name", "aliases", "relatives", "places", "other")  # what everyone who sees the dossier may read
+FTS_COLUMNS = (*OPEN_COLUMNS, *RESTRICTED_FIELDS)  # the FTS5 table's columns, in order (migration 0003)
+WEIGHTS = {SECRET: "B", HEALTH: "C", SECRET_HEALTH: "D"}  # of restricted_vector; everyone's text is A
+
+
+def _restricted(fields: Sequence[str]) -> tuple[str, ...]:
+    """The restricted fields named, in index order; anything else named is refused (a caller's mistake)."""
+    unknown = set(fields) - set(RESTRICTED_FIELDS)
+    if unknown:
+        raise ValueError(f"not a restricted search field: {sorted(unknown)}")
+    return tuple(f for f in RESTRICTED_FIELDS if f in fields)
 
 
 def _check(groups: Sequence[Group]) -> None:
@@ -35,20 +53,23 @@ class SqliteBackend:
             if not fresh:
                 cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, name, aliases, relatives, places, other) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                [(e.id, e.name, e.aliases, e.relatives, e.places, e.other) for e in entries])
+                f"INSERT INTO search_fts (rowid, {', '.join(FTS_COLUMNS)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(FTS_COLUMNS))})",
+                [(e.id, *(getattr(e, column) for column in FTS_COLUMNS)) for e in entries])
 
     def delete(self, entry_ids: Sequence[int]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in entry_ids])
 
-    def match(self, qs: QuerySet[SearchEntry], groups: Sequence[Group], *, names_only: bool) -> QuerySet[SearchEntry]:
+    def match(self, qs: QuerySet[SearchEntry], groups: Sequence[Group], *, names_only: bool,
+              restricted: Sequence[str] = ()) -> QuerySet[SearchEntry]:
+        """Entries matching every group in the names (`names_only`), or in every field everyone who sees the
+        dossier may read plus the `restricted` fields named."""
         _check(groups)
         expr = " AND ".join(
             "(" + " OR ".join(f'"{w}"' + ("*" if prefix else "") for w, prefix in group) + ")" for group in groups)
-        if names_only:
-            expr = "{name aliases} : (" + expr + ")"
+        columns = NAME_COLUMNS if names_only else (*OPEN_COLUMNS, *_restricted(restricted))
+        expr = "{" + " ".join(columns) + "} : (" + expr + ")"
         return qs.filter(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expr]))
 
 
@@ -61,13 +82,28 @@ class PostgresBackend:
     def delete(self, entry_ids: Sequence[int]) -> None:
         """Nothing to do: the vectors live in the entry rows."""
 
-    def match(self, qs: QuerySet[SearchEntry], groups: Sequence[Group], *, names_only: bool) -> QuerySet[SearchEntry]:
+    def match(self, qs: QuerySet[SearchEntry], groups: Sequence[Group], *, names_only: bool,
+              restricted: Sequence[str] = ()) -> QuerySet[SearchEntry]:
+        """As SqliteBackend.match. With restricted fields: an entry matches in `all_vector` (everyone's text), or
+        — where it has restricted text — in `restricted_vector` counting only the words of allowed weights."""
         _check(groups)
-        tsquery = " & ".join(
-            "(" + " | ".join(w + (":*" if prefix else "") for w, prefix in group) + ")" for group in groups)
-        column = "name_vector" if names_only else "all_vector"
+        allowed = _restricted(restricted)
+        if names_only or not allowed:
+            column = "name_vector" if names_only else "all_vector"
+            return qs.filter(id__in=RawSQL(
+                f"SELECT id FROM search_searchentry WHERE {column} @@ to_tsquery('simple', %s)", [_tsquery(groups)]))
+        weights = "A" + "".join(WEIGHTS[f] for f in allowed)
         return qs.filter(id__in=RawSQL(
-            f"SELECT id FROM search_searchentry WHERE {column} @@ to_tsquery('simple', %s)", [tsquery]))
+            "SELECT id FROM search_searchentry WHERE all_vector @@ to_tsquery('simple', %s) "
+            "OR restricted_vector @@ to_tsquery('simple', %s)", [_tsquery(groups), _tsquery(groups, weights)]))
+
+
+def _tsquery(groups: Sequence[Group], weights: str = "") -> str:
+    """AND of groups, OR within one: `word`, `word:*` (prefix), and with weights `word:AB`, `word:*AB`."""
+    def lexeme(word: str, prefix: bool) -> str:
+        return word + (":" if prefix or weights else "") + ("*" if prefix else "") + weights
+
+    return " & ".join("(" + " | ".join(lexeme(w, prefix) for w, prefix in group) + ")" for group in groups)
 
 
 def backend() -> SqliteBackend | PostgresBackend:

@@ -1,4 +1,13 @@
-"""What goes into the index for one dossier: every name form, places as written and as mapped, numbers."""
+"""What goes into the index for one dossier: every name form, places as written and as mapped, numbers, and the
+words of its pages — those only some may read kept apart, in restricted fields.
+
+Restricted text (records/visibility.py decides who reads what; the index only sorts text by who may read it):
+- `secret`: the number and symbol of a "mật" document, and the OCR words of its pages — for a cleared user;
+- `health`: the OCR words of a health document's pages (giám định y khoa, tỷ lệ tổn thương …) — for a user with
+  the health permission;
+- `secret_health`: the OCR words of a document that is both — for a user who holds both.
+Each restricted field is matched, and ranked like `other`, only for an actor allowed to read it (selectors).
+"""
 
 from collections.abc import Iterable
 from functools import lru_cache
@@ -8,13 +17,16 @@ from django.db.models import Prefetch, QuerySet
 
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import successors
-from hoso.records.models import Alias, Dossier, DossierRelative, Page
+from hoso.records.models import Alias, Document, Dossier, DossierRelative, Page
+from hoso.records.visibility import is_health_document, needs_clearance
 from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
 
-SCHEMA_VERSION = 4  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
-# OCR text of a dossier's pages goes into "other" as its distinct folded words, at most this many characters:
-# enough to find a dossier by a word on its pages, bounded for ranking and index size.
+SCHEMA_VERSION = 5  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+# OCR text of a dossier's pages goes into "other" (or a restricted field) as its distinct folded words, at most
+# this many characters per field: enough to find a dossier by a word on its pages, bounded for ranking and size.
 OCR_TEXT_CAP = 4000
+SECRET, HEALTH, SECRET_HEALTH = "secret", "health", "secret_health"
+RESTRICTED_FIELDS = (SECRET, HEALTH, SECRET_HEALTH)
 
 
 def exact_form(text: str) -> str:
@@ -88,7 +100,8 @@ def dossiers_for_indexing(ids: Iterable[int]) -> QuerySet[Dossier]:
                               "relative_links__person__aliases", "documents",
                               Prefetch("pages", to_attr="ocr_pages",
                                        queryset=Page.objects.filter(state=Page.State.DONE).exclude(ocr_text="")
-                                       .order_by("sequence").only("id", "dossier_id", "sequence", "ocr_text"))))
+                                       .order_by("sequence")
+                                       .only("id", "dossier_id", "sequence", "ocr_text", "document_id"))))
 
 
 class UnitNames:
@@ -121,19 +134,43 @@ class UnitNames:
         return place_words(", ".join(dict.fromkeys(names))), current
 
 
-def ocr_words(pages: Iterable[Page], cap: int = OCR_TEXT_CAP) -> list[str]:
-    """Distinct folded words of the pages' OCR text, in page order, within `cap` characters."""
+def ocr_words(pages: Iterable[Page], cap: int = OCR_TEXT_CAP, known: frozenset[str] = frozenset()) -> list[str]:
+    """Distinct folded words of the pages' OCR text, in page order, within `cap` characters; words in `known`
+    (already indexed where every reader of these pages reads them) are left out."""
     words: dict[str, None] = {}
     size = 0
     for page in pages:
         for word in fold(page.ocr_text).split():
-            if len(word) < 2 or word in words:
+            if len(word) < 2 or word in words or word in known:
                 continue
             size += len(word) + 1
             if size > cap:
                 return list(words)
             words[word] = None
     return list(words)
+
+
+def text_field(document: Document | None) -> str:
+    """The index field for the page text of this document: "other" when everyone who sees the dossier may read
+    it, else the restricted field of those who may."""
+    secret, health = needs_clearance(document), is_health_document(document)
+    return SECRET_HEALTH if secret and health else SECRET if secret else HEALTH if health else "other"
+
+
+def page_words(dossier: Dossier) -> dict[str, list[str]]:
+    """The OCR words of a dossier's pages (prefetched as `ocr_pages`) by index field. A restricted field leaves
+    out words its readers find elsewhere already (in "other"; for `secret_health`, also in `secret` and `health`,
+    which anyone reading it reads too); never the words of another restricted field they might not read."""
+    pages: dict[str, list[Page]] = {"other": [], SECRET: [], HEALTH: [], SECRET_HEALTH: []}
+    documents = {d.pk: d for d in dossier.documents.all()}
+    for page in getattr(dossier, "ocr_pages", ()):
+        pages[text_field(documents.get(page.document_id))].append(page)
+    out = {"other": ocr_words(pages["other"])}
+    public = frozenset(out["other"])
+    out[SECRET] = ocr_words(pages[SECRET], known=public)
+    out[HEALTH] = ocr_words(pages[HEALTH], known=public)
+    out[SECRET_HEALTH] = ocr_words(pages[SECRET_HEALTH], known=public | set(out[SECRET]) | set(out[HEALTH]))
+    return out
 
 
 def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
@@ -151,16 +188,23 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
                     residence_names) if p))
     key = number_key(dossier.number)
     other = [dossier.number, key, dossier.category.code, dossier.category.name]
-    other += [f"{d.number} {d.symbol}" for d in dossier.documents.all() if d.number or d.symbol]
+    secret = []
+    for document in dossier.documents.all():
+        if document.number or document.symbol:
+            (secret if needs_clearance(document) else other).append(f"{document.number} {document.symbol}")
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None
     if martyr is not None:
         other += [martyr.unit, martyr.place_of_sacrifice, martyr.cemetery]
+    words = page_words(dossier)
     return {
         "name": fold_words(person.full_name),
         "aliases": " | ".join(fold_words(a) for a in aliases),
         "relatives": " | ".join(fold_words(r) for r in relatives),
         "places": " ".join(places.split()),
-        "other": " ".join([*fold_words(" ".join(other)).split(), *ocr_words(getattr(dossier, "ocr_pages", ()))]),
+        "other": " ".join([*fold_words(" ".join(other)).split(), *words["other"]]),
+        SECRET: " ".join([*fold_words(" ".join(secret)).split(), *words[SECRET]]),
+        HEALTH: " ".join(words[HEALTH]),
+        SECRET_HEALTH: " ".join(words[SECRET_HEALTH]),
         "name_exact": exact_form(person.full_name),
         "aliases_exact": " | ".join(exact_form(a) for a in aliases),
         "birth_year": person.birth_date.year if person.birth_date else None,

@@ -1,8 +1,11 @@
 """The search index: one entry per dossier, over folded text (see `_documents.py` for what goes in).
 
 On SQLite the entry's text columns are mirrored in an FTS5 table `search_fts` (rowid = entry id);
-on PostgreSQL two tsvector columns with GIN indexes hold the same folded words. Both are created by
-migration 0002 for the database in use.
+on PostgreSQL generated tsvector columns with GIN indexes hold the same folded words. Both are created by
+migrations 0002 and 0003 for the database in use.
+
+`secret`, `health` and `secret_health` hold text only some may read (see `_documents.py`): they are matched
+only for an actor allowed to read them, and never shown.
 """
 
 from django.db import models
@@ -18,6 +21,10 @@ class SearchEntry(models.Model):
     relatives = models.TextField(blank=True)
     places = models.TextField(blank=True)
     other = models.TextField(blank=True)
+    # Restricted text: matched only for those who may read it (search/selectors.py asks records/visibility.py).
+    secret = models.TextField(blank=True, help_text='"mật" documents: number, symbol, page words')
+    health = models.TextField(blank=True, help_text="page words of health documents (giám định, tổn thương …)")
+    secret_health = models.TextField(blank=True, help_text='page words of "mật" health documents')
     # As written (NFC, lower case, one tone placement): to rank exact-accent matches first.
     name_exact = models.CharField(max_length=200)
     aliases_exact = models.TextField(blank=True)
@@ -29,8 +36,10 @@ class SearchEntry(models.Model):
     category_code = models.CharField(max_length=3)
     unit_id = models.BigIntegerField(null=True, help_text="the hometown's current commune, for facets")
     sort_key = models.CharField(max_length=1000)
-    # On PostgreSQL the table also has two generated tsvector columns, name_vector and all_vector (migration
-    # 0004), computed by the database from the fields above; they are not model fields.
+    # On PostgreSQL the table also has generated tsvector columns, computed by the database from the fields above
+    # (not model fields): name_vector and all_vector (migration 0002) over the text everyone who sees the dossier
+    # may read, and restricted_vector (0003), only where there is restricted text: that text again with each
+    # field's words weighted A (everyone's), B (secret), C (health) or D (secret_health).
 
 
 class SearchTerm(models.Model):

@@ -1,5 +1,7 @@
 """Search as the acting user sees it. Access is applied inside the index query, so a user's search never
-returns, counts or hints at dossiers outside what they may see."""
+returns, counts or hints at dossiers outside what they may see — nor at text inside a visible dossier they may not
+read: the restricted index fields (page words of "mật" and health documents, "mật" documents' numbers) are matched,
+counted and ranked only for an actor allowed to read them (records/visibility.py), and never shown."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,6 +13,7 @@ from hoso.access.models import User
 from hoso.gazetteer.models import AdminUnit
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q
+from hoso.records.visibility import cleared_for_secret, sees_health
 from hoso.vntext import (
     TYPE_CODES,
     DossierNumber,
@@ -20,7 +23,7 @@ from hoso.vntext import (
 )
 
 from ._backend import backend
-from ._documents import number_key
+from ._documents import HEALTH, SECRET, SECRET_HEALTH, number_key
 from ._fuzzy import FuzzyIndex
 from ._query import MAX_QUERY_LENGTH, Query, Term, i_y_variants, parse_query
 from ._rank import Candidate, score
@@ -84,6 +87,14 @@ def _fuzzy() -> FuzzyIndex:
     return cached[1]
 
 
+def readable_fields(actor: User | None) -> tuple[str, ...]:
+    """The restricted index fields this actor may match: "mật" documents' text with a clearance, health documents'
+    page words with the health permission, and those of a document that is both with both."""
+    secret, health = cleared_for_secret(actor), sees_health(actor)
+    return tuple(f for f, allowed in ((SECRET, secret), (HEALTH, health), (SECRET_HEALTH, secret and health))
+                 if allowed)
+
+
 def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
     access = dossier_access_q(actor=actor, path="dossier__")
     if access is None:
@@ -137,10 +148,11 @@ def _groups(terms: list[Term], expansions: dict[str, dict[str, float]], prefix_l
     return groups
 
 
-def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tuple[list[int], dict, int, bool]:
+def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool,
+              restricted: tuple[str, ...]) -> tuple[list[int], dict, int, bool]:
     """Candidates from the first stage that finds any: the required words as typed (with i/y variants); then
     with typo corrections of words the index does not know; then with one word left out; then with typo
-    corrections of every word. A year is always a filter.
+    corrections of every word. A year is always a filter. `restricted`: the restricted fields the actor may match.
     Returns (ids, the words accepted, total count, whether the match is only approximate)."""
     last = query.terms[-1] if query.terms else None
     required = query.required or query.terms
@@ -160,13 +172,13 @@ def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool) -> tup
         if signature in tried:  # e.g. every word known: "unknown" adds nothing to "none"
             continue
         tried.add(signature)
-        ids, total = _match(scoped, groups)
+        ids, total = _match(scoped, groups, restricted)
         if ids:
             return ids, expansions, total, number > 0
     return [], computed.get("none", {}), 0, False
 
 
-def _match(qs: QuerySet[SearchEntry], groups) -> tuple[list[int], int]:
+def _match(qs: QuerySet[SearchEntry], groups, restricted: tuple[str, ...] = ()) -> tuple[list[int], int]:
     """Ids matching every group, and their count up to COUNT_CAP. The person's own name (and aliases) first:
     when they alone fill the candidates, matches in relatives or places could only rank below them and are not
     looked for (for "Nguyễn Văn …" that second full-text pass was a third of the time); otherwise every field."""
@@ -174,7 +186,8 @@ def _match(qs: QuerySet[SearchEntry], groups) -> tuple[list[int], int]:
     names = list(engine.match(qs, groups, names_only=True).values_list("id", flat=True)[:COUNT_CAP])
     if len(names) >= CANDIDATE_CAP:
         return names[:CANDIDATE_CAP], len(names)
-    counted = list(engine.match(qs, groups, names_only=False).values_list("id", flat=True)[:COUNT_CAP])
+    counted = list(engine.match(qs, groups, names_only=False, restricted=restricted)
+                   .values_list("id", flat=True)[:COUNT_CAP])
     merged = list(dict.fromkeys([*names, *counted[:CANDIDATE_CAP]]))
     return merged, max(len(merged), len(counted))
 
@@ -206,6 +219,7 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
         result.message = result.message or "Nhập họ tên, năm sinh, quê quán hoặc số hồ sơ để tìm."
         return result
     limit = max(1, min(limit, 200))
+    restricted = readable_fields(actor)
     ids, number = _number_lookup(qs, result.query)
     if number and not ids:  # the same words whether the number exists out of scope or not at all
         result.message = result.message or (f"Không có hồ sơ số {number} trong phạm vi bạn được xem; "
@@ -213,7 +227,7 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
         query = parse_query(number.serial.zfill(5))  # a slip in the type or period code: same serial
     expansions: dict[str, dict[str, float]] = {}
     if ids:
-        candidates = _candidates(ids)
+        candidates = _candidates(ids, restricted)
         ranked = [(100.0, c) for c in candidates]
         total = len(ranked)
     else:
@@ -225,11 +239,11 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
             ids = list(years.values_list("id", flat=True)[:CANDIDATE_CAP])
             total = years[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
         else:
-            ids, expansions, total, approximate = _retrieve(qs, query, prefix_last)
+            ids, expansions, total, approximate = _retrieve(qs, query, prefix_last, restricted)
             if approximate:
                 result.message = result.message or ("Không có hồ sơ khớp đủ mọi từ đã gõ; dưới đây là các hồ sơ "
                                                     "gần đúng nhất (có thể sai chính tả hoặc thiếu một từ).")
-        candidates = _candidates(ids)
+        candidates = _candidates(ids, restricted)
         ranked = [(score(query, c, expansions, prefix_last), c) for c in candidates]
     ranked.sort(key=lambda pair: (-pair[0], pair[1].sort_key, pair[1].number))
     result.total = total
@@ -244,10 +258,20 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
     return result
 
 
-def _candidates(ids: list[int]) -> list[Candidate]:
+def _candidates(ids: list[int], restricted: tuple[str, ...] = ()) -> list[Candidate]:
+    """The entries to rank. The restricted fields the actor may match rank like `other` (their words join it);
+    the others are not even read."""
     fields = [f for f in Candidate.__dataclass_fields__]
-    rows = SearchEntry.objects.filter(id__in=ids).values_list(*fields)
-    return [Candidate(*row) for row in rows]
+    rows = SearchEntry.objects.filter(id__in=ids).values_list(*fields, *restricted)
+    if not restricted:
+        return [Candidate(*row) for row in rows]
+    other = fields.index("other")
+    out = []
+    for row in rows:
+        values = list(row[:len(fields)])
+        values[other] = " ".join(text for text in (values[other], *row[len(fields):]) if text)
+        out.append(Candidate(*values))
+    return out
 
 
 def _facets(candidates: list[Candidate]) -> dict[str, list[tuple[str, str, int]]]:

@@ -63,8 +63,8 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
     return done
 
 
-_FIELDS = ["name", "aliases", "relatives", "places", "other", "name_exact", "aliases_exact", "birth_year",
-           "death_year", "number_key", "number", "category_code", "unit_id", "sort_key"]
+_FIELDS = ["name", "aliases", "relatives", "places", "other", "secret", "health", "secret_health", "name_exact",
+           "aliases_exact", "birth_year", "death_year", "number_key", "number", "category_code", "unit_id", "sort_key"]
 
 
 def _update_entries(entries: list[SearchEntry]) -> None:

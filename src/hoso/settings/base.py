@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hoso.access.middleware.ContentSecurityPolicyMiddleware",  # outside whitenoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +163,11 @@ AXES_FAILURE_LIMIT = get_int("HOSO_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = get_int("HOSO_LOCKOUT_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A request refused while locked out is not counted again (axes' default counts it, rewriting a row whose logged
+# POST data grows with every attempt): a flood of guesses then writes nothing and holds no lock that would slow the
+# pages of everyone else. The lockout still ends HOSO_LOCKOUT_MINUTES after the failure that caused it, so the rate
+# of checked guesses stays AXES_FAILURE_LIMIT per cool-off either way (issue 13, M7).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Roles that must use a second factor (TOTP) to sign in.
@@ -169,6 +175,19 @@ HOSO_TOTP_REQUIRED_ROLES = get_list("HOSO_TOTP_REQUIRED_ROLES", ["admin", "archi
 OTP_TOTP_ISSUER = "hoso"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy of every response (hoso.access.middleware; the shape of Django 6's SECURE_CSP). The UI has
+# no inline script, no inline style and no event-handler attribute (tests/access/test_signin_findings.py checks the
+# templates); htmx is told not to add its own <style> (web/base.html). Images: page thumbnails may be blob:/data:.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -239,6 +258,10 @@ HOSO_REGISTER_MAX_MB = get_int("HOSO_REGISTER_MAX_MB", 50, minimum=1)
 HOSO_PROVINCE_NAME = get_str("HOSO_PROVINCE_NAME", "Quảng Trị")
 HOSO_AGENCY_NAME = get_str("HOSO_AGENCY_NAME", "Sở Nội vụ tỉnh Quảng Trị")
 HOSO_TRANSFER_WORKING_DAYS = get_int("HOSO_TRANSFER_WORKING_DAYS", 12, minimum=1)
+# An imported transfer package unpacks to at most this many bytes, and to at most this many times its .zip's size
+# (beyond the first 64 MiB): a zip bomb is refused while it streams (preservation/package_files.py).
+HOSO_PACKAGE_MAX_BYTES = get_int("HOSO_PACKAGE_MAX_BYTES", 4 * 1024**3, minimum=1)
+HOSO_PACKAGE_MAX_RATIO = get_int("HOSO_PACKAGE_MAX_RATIO", 50, minimum=1)
 
 HOSO_LOG_LEVEL = get_choice("HOSO_LOG_LEVEL", "warning", ("debug", "info", "warning", "error", "critical")).upper()
 LOGGING = {

@@ -3,25 +3,31 @@
 import secrets
 from base64 import b32encode
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from hoso.access import services as access_services
 from hoso.access.decorators import rule
+from hoso.access.middleware import AFTER_SIGN_IN
 from hoso.access.models import User
 from hoso.access.permissions import ASSIGNABLE_ROLES, MANAGE_USERS, ROLE_PERMISSIONS, SIGNED_IN, VIEW_AUDIT
+from hoso.access.rules import needs_second_factor
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
@@ -32,20 +38,58 @@ from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 from .helpers import query_without_page
 
 
+class PasswordChangeForm(SetPasswordForm):
+    """The new password twice (the password rules apply), and the current one: a session left open or stolen
+    cannot set a password that its holder does not know."""
+
+    current_password = forms.CharField(label="Mật khẩu hiện tại", strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password", "autofocus": True}))
+    field_order = ["current_password", "new_password1", "new_password2"]
+
+
+WRONG_CURRENT_PASSWORDS = "hoso_wrong_current_passwords"
+
+
 @rule(SIGNED_IN)
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = SetPasswordForm(request.user, request.POST or None)
+    """Change one's own password. Roles that need a second factor enter its code first (the security gate sends
+    them there; checked again here). Guessing the current password signs out after as many tries as a sign-in."""
+    if needs_second_factor(request.user) and not request.user.is_verified():
+        return redirect("otp_verify")
+    form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            access_services.set_password(actor=request.user, user=request.user,
-                                         password=form.cleaned_data["new_password1"])
+            access_services.change_own_password(user=request.user,
+                                                current_password=form.cleaned_data["current_password"],
+                                                new_password=form.cleaned_data["new_password1"])
         except ValidationError as exc:
-            form.add_error("new_password1", exc)
+            wrong = "current_password" in getattr(exc, "error_dict", {})
+            form.add_error("current_password" if wrong else "new_password1", exc.messages)
+            if wrong:
+                tries = request.session.get(WRONG_CURRENT_PASSWORDS, 0) + 1
+                request.session[WRONG_CURRENT_PASSWORDS] = tries
+                if tries >= settings.AXES_FAILURE_LIMIT:
+                    logout(request)
+                    messages.error(request, "Nhập sai mật khẩu hiện tại quá nhiều lần: đã đăng xuất. Hãy đăng nhập "
+                                            "lại.")
+                    return redirect(settings.LOGIN_URL)
         else:
+            request.session.pop(WRONG_CURRENT_PASSWORDS, None)
             update_session_auth_hash(request, request.user)
             messages.success(request, "Đã đổi mật khẩu.")
-            return redirect("home")
+            return redirect(_next_page(request))
     return render(request, "access/password_change.html", {"form": form})
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Where a finished sign-in step leads (M5): `?next=`, or else the page the security gate stopped — only if it is
+    an address of this site (over HTTPS when this request is); otherwise the home page."""
+    stopped = request.session.pop(AFTER_SIGN_IN, None)
+    candidate = request.GET.get("next") if "next" in request.GET else stopped
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                     require_https=request.is_secure()):
+        return candidate
+    return reverse("home")
 
 
 class TokenForm(forms.Form):
@@ -58,12 +102,13 @@ class TokenForm(forms.Form):
 def otp_verify(request: HttpRequest) -> HttpResponse:
     device = access_services.totp_device(request.user)
     if device is None or not device.confirmed:
-        return redirect("otp_setup")
+        query = f"?{urlencode({'next': request.GET['next']})}" if "next" in request.GET else ""
+        return redirect(reverse("otp_setup") + query)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if access_services.check_totp(user=request.user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(_next_page(request))
         form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")
     return render(request, "access/otp_verify.html", {"form": form})
 
@@ -78,7 +123,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if access_services.confirm_totp(user=request.user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             messages.success(request, "Đã bật xác thực hai lớp.")
-            return redirect("home")
+            return redirect(_next_page(request))
         form.add_error("token", "Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     secret = b32encode(device.bin_key).decode()

@@ -8,7 +8,7 @@ from django.db import transaction
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, EDIT_DOSSIER
 from hoso.access.rules import require
-from hoso.capture.services.processing import _maybe_assemble
+from hoso.capture.services.processing import _maybe_assemble, text_changed
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.records.models import Document, Dossier, Page
@@ -113,6 +113,7 @@ def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, 
             Page.objects.filter(dossier=dossier, document=document).exclude(
                 pk__in=[p.pk for p in inside]).update(document=None)
         Page.objects.filter(pk__in=[p.pk for p in inside]).update(document=document)
+        text_changed(dossier=dossier)  # the pages' words move to their document's field of the search index
         record_event(actor=actor, action=AuditAction.GROUP_PAGES, obj=dossier,
                      summary=f"{dossier.number}: trang {page_from}–{page_to} → văn bản {document.sequence}",
                      after={"document": document.pk, "pages": [p.sequence for p in inside], "released": released})

@@ -52,3 +52,14 @@
     }
   });
 })();
+// "Quay lại" links (a[data-back]): back in the browser's history; without script, or with no page to go back to,
+// the link's own address (the home page). Replaces javascript: links, which the Content-Security-Policy refuses.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("a[data-back]");
+    if (!link || window.history.length < 2) return;
+    event.preventDefault();
+    window.history.back();
+  });
+})();
