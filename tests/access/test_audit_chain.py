@@ -70,3 +70,26 @@ def test_an_action_missing_from_the_catalogue_is_refused():
     assert not AuditEvent.objects.filter(action="backup_done_maybe").exists()
     assert label(AuditAction.BACKUP) == "Sao lưu"
     assert label("an_old_code") == "an_old_code"
+
+
+@pytest.mark.django_db
+def test_the_auditor_reads_a_register_and_runs_the_chain_check(make_user, martyr_dossier, officer, actor):
+    """Labels, field names as the forms show them, choice labels, before → after; a person's change listed under
+    their dossier by any spelling of its number; the chain check from the screen, itself audited."""
+    from django.test import Client
+
+    from hoso.access.permissions import Role
+    from hoso.records import services
+
+    services.update_person(actor=officer, person=martyr_dossier.subject, sex="nu")
+    auditor = make_user(Role.AUDITOR, username="kiem-soat")
+    client = Client()
+    client.force_login(auditor)
+    page = client.get("/nhat-ky/", {"dossier": "qti ls 7956"}).content.decode()
+    assert "Sửa" in page and "Giới tính" in page and "Nam → Nữ" in page
+    response = client.post("/nhat-ky/kiem-tra/", follow=True)
+    assert "Chuỗi nhật ký toàn vẹn" in response.content.decode()
+    assert AuditEvent.objects.filter(action="verify_audit", actor=auditor, after__ok=True).exists()
+    AuditEvent.objects.filter(pk=AuditEvent.objects.order_by("id").first().pk).update(summary="sửa lén")
+    broken = client.post("/nhat-ky/kiem-tra/", follow=True).content.decode()
+    assert "KHÔNG toàn vẹn" in broken

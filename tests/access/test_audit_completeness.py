@@ -46,7 +46,7 @@ WRITES = {
     "duplicate_scan", "duplicate_decide", "import_upload", "import_retry", "archive_inventory_apply", "loan_approve",
     "loan_refuse", "loan_cancel", "loan_check_out", "loan_return", "loan_remind", "transfer_send",
     "transfer_received", "transfer_returned", "batch_retry", "page_retry", "page_reorder", "page_document",
-    "dossier_status", "relative_add", "user_reset",
+    "dossier_status", "relative_add", "user_reset", "audit_check",
 }
 
 

@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     TOTP_FAILED = "totp_failed", "Nhập sai mã xác thực hai lớp"
     TOTP_RESET = "totp_reset", "Đặt lại xác thực hai lớp"
     SET_PASSWORD = "set_password", "Đặt mật khẩu"
+    VERIFY_AUDIT = "verify_audit", "Kiểm tra chuỗi băm của nhật ký"
     PASSWORD_CHANGE_FAILED = "password_change_failed", "Đổi mật khẩu không thành công (sai mật khẩu hiện tại)"
     # Records: changes (create/update/delete also apply to users, places and every other object)
     CREATE = "create", "Tạo mới"

@@ -13,6 +13,7 @@ from hoso.core.audit import record_event
 from hoso.core.cells import safe_cell
 from hoso.core.events import AuditAction, label
 from hoso.core.models import AuditEvent
+from hoso.reports.audit import changes
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
 
@@ -30,12 +31,13 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Nhật ký")
     sheet.append(["Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động", "Đối tượng", "Mã", "Tóm tắt", "Trước",
-                  "Sau"])
+                  "Sau", "Thay đổi"])
     count = 0
     for e in events:
         sheet.append([safe_cell(v) for v in (
             e.id, timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor_name, label(e.action), e.action,
-            e.object_type, e.object_id, e.summary, _json(e.before), _json(e.after))])
+            e.object_type, e.object_id, e.summary, _json(e.before), _json(e.after),
+            "; ".join(f"{c.field}: {c.before} → {c.after}" for c in changes(e)))])
         count += 1
         if count >= AUDIT_EXPORT_MAX_ROWS:
             break

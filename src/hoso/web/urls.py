@@ -4,7 +4,7 @@ from django.urls import include, path
 from hoso.access.decorators import public, rule
 from hoso.access.permissions import SIGNED_IN
 
-from . import views, views_access, views_files, views_registers
+from . import views, views_access, views_audit, views_files, views_registers
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,8 +17,9 @@ urlpatterns = [
     path("quan-tri/nguoi-dung/moi/", views_access.user_edit, name="user_create"),
     path("quan-tri/nguoi-dung/<int:user_id>/", views_access.user_edit, name="user_edit"),
     path("quan-tri/nguoi-dung/<int:user_id>/dat-lai/", views_access.user_reset, name="user_reset"),
-    path("nhat-ky/", views_access.audit_list, name="audit_list"),
-    path("nhat-ky/xuat-excel/", views_access.audit_export, name="audit_export"),
+    path("nhat-ky/", views_audit.audit_list, name="audit_list"),
+    path("nhat-ky/xuat-excel/", views_audit.audit_export, name="audit_export"),
+    path("nhat-ky/kiem-tra/", views_audit.audit_check, name="audit_check"),
     path("trung-lap/", views_registers.duplicate_list, name="duplicate_list"),
     path("trung-lap/tim/", views_registers.duplicate_scan, name="duplicate_scan"),
     path("trung-lap/<int:pk>/", views_registers.duplicate_decide, name="duplicate_decide"),

@@ -2,7 +2,6 @@
 
 import secrets
 from base64 import b32encode
-from datetime import datetime, time
 from urllib.parse import urlencode
 
 import qrcode
@@ -13,11 +12,9 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -26,16 +23,9 @@ from hoso.access import services as access_services
 from hoso.access.decorators import rule
 from hoso.access.middleware import AFTER_SIGN_IN
 from hoso.access.models import User
-from hoso.access.permissions import ASSIGNABLE_ROLES, MANAGE_USERS, ROLE_PERMISSIONS, SIGNED_IN, VIEW_AUDIT
+from hoso.access.permissions import ASSIGNABLE_ROLES, MANAGE_USERS, ROLE_PERMISSIONS, SIGNED_IN
 from hoso.access.rules import needs_second_factor
-from hoso.core.events import AuditAction
-from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
-from hoso.records.models import Dossier
-from hoso.reports import services as reports_services
-from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
-
-from .helpers import query_without_page
 
 
 class PasswordChangeForm(SetPasswordForm):
@@ -211,75 +201,3 @@ def user_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def _temporary_password() -> str:
     return "-".join(secrets.token_hex(3) for _ in range(3))
-
-
-class AuditFilterForm(forms.Form):
-    user = forms.CharField(label="Người dùng", required=False, max_length=150)
-    dossier = forms.CharField(label="Số hồ sơ / mã đối tượng", required=False, max_length=64)
-    action = forms.ChoiceField(label="Hành động", required=False,
-                               choices=[("", "— mọi hành động —"), *AuditAction.choices])
-    since = forms.CharField(label="Từ ngày", required=False, max_length=10, widget=forms.TextInput(
-        attrs={"placeholder": "dd/mm/yyyy"}))
-    until = forms.CharField(label="Đến ngày", required=False, max_length=10, widget=forms.TextInput(
-        attrs={"placeholder": "dd/mm/yyyy"}))
-
-    def _day(self, name: str):
-        text = self.cleaned_data.get(name, "")
-        if not text:
-            return None
-        try:
-            date = parse_partial_date(text)
-        except InvalidPartialDate as exc:
-            raise ValidationError(str(exc)) from exc
-        if date.day is None:
-            raise ValidationError("Nhập đủ ngày/tháng/năm, ví dụ 25/11/2026.")
-        return date.earliest()
-
-    def clean_since(self):
-        return self._day("since")
-
-    def clean_until(self):
-        return self._day("until")
-
-
-def _audit_events(form: AuditFilterForm):
-    events = AuditEvent.objects.all().order_by("-id")
-    if not form.is_valid():
-        return events.none()
-    data = form.cleaned_data
-    if data["user"]:
-        events = events.filter(actor_name__icontains=data["user"])
-    if data["dossier"]:
-        ids = [str(i) for i in Dossier.objects.filter(number__icontains=data["dossier"]).values_list("id", flat=True)]
-        events = events.filter(summary__icontains=data["dossier"]) | events.filter(object_type="dossier",
-                                                                                    object_id__in=ids)
-    if data["action"]:
-        events = events.filter(action=data["action"])
-    tz = timezone.get_current_timezone()
-    if data["since"]:
-        events = events.filter(at__gte=datetime.combine(data["since"], time.min, tz))
-    if data["until"]:
-        events = events.filter(at__lte=datetime.combine(data["until"], time.max, tz))
-    return events
-
-
-@rule(VIEW_AUDIT)
-def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "access/audit_list.html", {"form": form, "page": page,
-                                                      "query": query_without_page(request)})
-
-
-@rule(VIEW_AUDIT)
-def audit_export(request: HttpRequest) -> HttpResponse:
-    """The filtered audit trail as an Excel file (at most 100,000 rows); the export is itself audited."""
-    form = AuditFilterForm(request.GET or None)
-    events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
-    content = reports_services.audit_workbook(actor=request.user, events=events.iterator(chunk_size=2000),
-                                              filters=request.GET.dict())
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument."
-                                                            "spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="nhat-ky-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
