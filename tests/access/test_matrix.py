@@ -5,7 +5,7 @@ import itertools
 import pytest
 from django.test import Client
 
-from hoso.access.permissions import EDIT_DOSSIER, EXPORT, ROLE_PERMISSIONS, VIEW_DOSSIER, VIEW_FILES, Role
+from hoso.access.permissions import EDIT_DOSSIER, EXPORT, ROLE_PERMISSIONS, VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH, Role
 from hoso.core.blobs import blob_store
 from hoso.gazetteer.models import AdminUnit, UnitMapping
 from hoso.records import services
@@ -42,6 +42,9 @@ def world(actor, blob_dir):
         dossier = services.register_dossier(actor=actor, number=number, category_code="LS", subject=person,
                                             confidentiality="mat" if secret else "thuong")
         Page.objects.create(dossier=dossier, sequence=1, thumbnail_sha256=thumb_sha, state=Page.State.DONE)
+        services.add_assessment(actor=actor, dossier=dossier, rate_percent=61, record_number="GD-77")
+        services.add_decision(actor=actor, dossier=dossier, kind="hang_thang", number="QĐ-88",
+                              monthly_amount=3_456_000)
         return dossier
 
     return {
@@ -88,6 +91,10 @@ def test_matrix(world, make_user, role, province_wide, cleared):
         api_detail = client.get(f"/api/dossiers/{number}/")
         expected_detail = 200 if visible else (404 if can_view else 403)
         assert detail.status_code == expected_detail, (key, "detail")
+        # Health data (the injury rate, and the allowance that follows it) only with the health permission.
+        health = visible and VIEW_HEALTH in ROLE_PERMISSIONS[role]
+        page_text = detail.content.decode()
+        assert ("GD-77" in page_text) is health and ("3.456.000" in page_text) is health, (key, "health")
         assert api_detail.status_code == expected_detail, (key, "api detail")
         assert edit.status_code == (200 if visible and can_edit else (403 if not can_edit else 404)), (key, "edit")
         if can_view:
