@@ -69,8 +69,9 @@ def test_box_labels_for_every_box_under_a_shelf(desk, store, archivist, make_dos
     assert response.status_code == 200
     (page,) = decoded(response.content)
     assert page["code128"] == [store["small"].code, store["big"].code]
-    assert page["qr"] == [f"http://127.0.0.1:8000/kho/vi-tri/{store['small'].pk}/",
-                          f"http://127.0.0.1:8000/kho/vi-tri/{store['big'].pk}/"]
+    # zxing reports QR codes in an order of its own (codes of different lengths are found in different passes)
+    assert sorted(page["qr"]) == sorted([f"http://127.0.0.1:8000/kho/vi-tri/{store['small'].pk}/",
+                                         f"http://127.0.0.1:8000/kho/vi-tri/{store['big'].pk}/"])
     text = page_text(response.content)
     assert f"3 hồ sơ: {dossiers[0].number} … {dossiers[-1].number}" in " ".join(text.split())
     assert "Kho A › Giá G01 › Tầng / ngăn T01" in text
