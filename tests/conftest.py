@@ -104,6 +104,19 @@ def auditor(make_user):
     return make_user(Role.AUDITOR, username="kiemsoat", scope=None)
 
 
+@pytest.fixture
+def communes(db):
+    """Two current communes of one province, "a" (Xã An Phú) and "b" (Xã Bình Minh): the area scopes of tests."""
+    import datetime
+
+    day = datetime.date(2025, 7, 1)
+    province = AdminUnit.objects.create(code="44", name="Tỉnh Quảng Trị", name_folded="tinh quang tri",
+                                        level="province", valid_from=day)
+    return {key: AdminUnit.objects.create(code=code, name=name, name_folded=name.lower(), level="commune",
+                                          parent=province, valid_from=day)
+            for key, code, name in (("a", "90001", "Xã An Phú"), ("b", "90002", "Xã Bình Minh"))}
+
+
 # ---------------------------------------------------------------------------------------------------- records
 @pytest.fixture
 def martyr_dossier(actor):

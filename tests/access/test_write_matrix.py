@@ -2,7 +2,6 @@
 rule of records/visibility.py: a change is allowed only when the user may change the object as it is *and* as it
 will be. Objects in scope, out of scope (another commune) and "mật" in scope; before and after each write."""
 
-import datetime
 import itertools
 
 import pytest
@@ -10,7 +9,6 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from hoso.access.permissions import EDIT_DOSSIER, ROLE_PERMISSIONS, VIEW_DOSSIER, Role
-from hoso.gazetteer.models import AdminUnit
 from hoso.records import services
 from hoso.records.models import Dossier, DossierRelative, Person
 
@@ -18,13 +16,8 @@ ROLES = [r for r in Role.values if r != Role.SYSTEM]
 
 
 @pytest.fixture
-def world(actor):
-    day = datetime.date(2025, 7, 1)
-    province = AdminUnit.objects.create(code="44", name="Tỉnh Quảng Trị", name_folded="tinh quang tri",
-                                        level="province", valid_from=day)
-    a, b = (AdminUnit.objects.create(code=code, name=name, name_folded=name.lower(), level="commune",
-                                     parent=province, valid_from=day)
-            for code, name in (("90001", "Xã An Phú"), ("90002", "Xã Bình Minh")))
+def world(actor, communes):
+    a, b = communes["a"], communes["b"]
 
     def dossier(name, number, unit, secret=False):
         person = services.create_person(actor=actor, full_name=name, residence_unit=unit)

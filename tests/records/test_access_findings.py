@@ -3,7 +3,6 @@ that move dossiers into scope), H3 (the register import as an oracle), M1 (reads
 (secret pages through `hoso show`, secret documents named in messages), M3 (allowances that reveal an injury
 rate). Each test is named after its finding."""
 
-import datetime
 import io
 import json
 
@@ -16,23 +15,12 @@ from rest_framework.test import APIClient
 from hoso.access.permissions import Role
 from hoso.capture import services as capture
 from hoso.core.models import AuditEvent
-from hoso.gazetteer.models import AdminUnit
 from hoso.imports.services.registers import import_register
 from hoso.records import services
 from hoso.records.models import Confidentiality, Dossier, Page, Person
 from hoso.vntext import PartialDate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def communes():
-    day = datetime.date(2025, 7, 1)
-    province = AdminUnit.objects.create(code="44", name="Tỉnh Quảng Trị", name_folded="tinh quang tri",
-                                        level="province", valid_from=day)
-    return {key: AdminUnit.objects.create(code=code, name=name, name_folded=name.lower(), level="commune",
-                                          parent=province, valid_from=day)
-            for key, code, name in (("a", "90001", "Xã An Phú"), ("b", "90002", "Xã Bình Minh"))}
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hoso.blobstore import BlobNotFound, BlobStore, is_digest
+from hoso.blobstore import BlobNotFound, BlobStore, is_digest, sha256_file
 from hoso.preservation import backup_db
 
 FORMAT = "hoso-backup/1"
@@ -34,15 +34,6 @@ CHUNK = 1024 * 1024
 
 class BackupError(Exception):
     pass
-
-
-def _sha256_file(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def blob_path(set_dir: Path, sha256: str) -> Path:
@@ -166,7 +157,7 @@ def back_up(*, store: BlobStore, destinations: Iterable[Path], kind: str | None 
     destinations[0].mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".snapshot-", dir=destinations[0]) as tmp:
         snap = backup_db.snapshot(Path(tmp))
-        db_sha256, db_size = _sha256_file(snap.path)
+        db_sha256, db_size = sha256_file(snap.path)
         for destination in destinations:
             results.append(_write_set(store=store, destination=destination, kind=kind, now=now, snap=snap,
                                       db_sha256=db_sha256, db_size=db_size, progress=progress))
@@ -243,7 +234,7 @@ def verify_set(backup: BackupSet) -> list[str]:
     db_path = backup.path / db["file"]
     if not db_path.exists():
         problems.append(f"thiếu tệp cơ sở dữ liệu {db['file']}")
-    elif _sha256_file(db_path)[0] != db["sha256"]:
+    elif sha256_file(db_path)[0] != db["sha256"]:
         problems.append(f"tệp cơ sở dữ liệu {db['file']} bị thay đổi")
     listed = set()
     for blob in backup.manifest["blobs"]:
@@ -253,7 +244,7 @@ def verify_set(backup: BackupSet) -> list[str]:
         if not path.exists():
             problems.append(f"thiếu tệp {sha256}")
             continue
-        digest, size = _sha256_file(path)
+        digest, size = sha256_file(path)
         if digest != sha256 or size != blob["size"]:
             problems.append(f"tệp {sha256} bị thay đổi")
     blobs_dir = backup.path / "blobs"

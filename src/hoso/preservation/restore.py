@@ -15,7 +15,6 @@ from hoso.preservation.backup import (
     MANIFEST,
     BackupError,
     BackupSet,
-    _sha256_file,
     blob_path,
     chain,
     list_sets,
@@ -86,7 +85,7 @@ def restore_chain(*, sets: list[BackupSet], store: BlobStore,
                            expected=dict(newest.manifest["counts"]))
     ensure_empty(store)
     db_path = newest.path / db["file"]
-    if not db_path.exists() or _sha256_file(db_path)[0] != db["sha256"]:
+    if not db_path.exists() or sha256_file(db_path)[0] != db["sha256"]:
         raise BackupError(f"{newest.id}: tệp cơ sở dữ liệu thiếu hoặc bị thay đổi; không phục hồi.")
     backup_db.restore(db["engine"], db_path)
     for backup in reversed(sets):  # the full set first
