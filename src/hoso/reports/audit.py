@@ -19,6 +19,19 @@ from hoso.records.services import canonical_dossier_number
 from hoso.vntext import fold
 
 EMPTY = "—"
+# What events carry besides model fields, as the auditor should read it.
+KEY_LABELS = {
+    "keys": "các mục đã hiển thị", "page": "trang", "pages": "số trang", "filters": "điều kiện lọc",
+    "purpose": "mục đích", "sha256": "mã SHA-256 của tệp", "format": "định dạng", "total": "số kết quả",
+    "ok": "kết quả toàn vẹn", "checked": "số mục đã kiểm", "first_broken_event": "sự kiện hỏng đầu tiên",
+    "state": "trạng thái", "reason": "lý do", "error": "lỗi", "size": "kích thước (byte)", "file": "tệp",
+    "sheet": "trang tính", "columns": "cách ghép cột", "dry_run": "chạy thử", "numbers": "số hồ sơ",
+    "codes": "mã", "moved": "đã chuyển", "box": "hộp", "location": "vị trí", "note": "ghi chú",
+    "attempt": "lần xử lý", "document": "văn bản", "released": "trang được trả ra", "rate_mb": "giới hạn MB/giây",
+    "trigger": "khởi động bởi", "api_tokens_revoked": "số mã API bị thu hồi", "kind": "loại",
+    "blobs": "số tệp", "bytes": "số byte", "count": "số lần", "previous_window": "lần trước (gộp theo phút)",
+    "aliases": "bí danh", "categories": "các diện", "scope_units": "phạm vi: các xã/phường",
+}
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,7 @@ def changes(event: AuditEvent) -> list[Change]:
     rows = []
     for name in dict.fromkeys([*before, *after]):
         field = _field(model, name)
-        label = str(field.verbose_name) if field is not None else name.replace("_", " ")
+        label = str(field.verbose_name) if field is not None else KEY_LABELS.get(name, name.replace("_", " "))
         rows.append(Change(field=label[:1].upper() + label[1:], before=_shown(field, before.get(name)),
                            after=_shown(field, after.get(name))))
     return rows
