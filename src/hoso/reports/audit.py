@@ -30,7 +30,7 @@ KEY_LABELS = {
     "attempt": "lần xử lý", "document": "văn bản", "released": "trang được trả ra", "rate_mb": "giới hạn MB/giây",
     "trigger": "khởi động bởi", "api_tokens_revoked": "số mã API bị thu hồi", "kind": "loại",
     "blobs": "số tệp", "bytes": "số byte", "count": "số lần", "previous_window": "lần trước (gộp theo phút)",
-    "aliases": "bí danh", "categories": "các diện", "scope_units": "phạm vi: các xã/phường",
+    "aliases": "bí danh", "categories": "các diện",
 }
 
 
