@@ -13,7 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from hoso.access.permissions import Role
 from hoso.access.services import create_user, system_user
@@ -213,6 +215,26 @@ def make_install(tmp_path_factory):
 
 
 # ------------------------------------------------------------------------------ end-to-end journeys (browser)
+class _OneRequestAtATime(WSGIServer):
+    """The live server of the browser journeys, serving one request at a time on SQLite. There the test's in-memory
+    database is one connection that Django shares with every request thread of the live server: two requests that
+    write at once (a page and the image it shows, each writing its audit event) would interleave their transactions
+    on it ("cannot start a transaction within a transaction"). The product's server gives each thread a connection
+    of its own to a file database, so this is the test harness's limit, not the product's."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # the serving thread already uses them
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = _OneRequestAtATime
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
