@@ -44,3 +44,24 @@ def test_the_check_finds_a_second_copy_of_the_rule(tmp_path):
     (tmp_path / "web" / "ok.py").write_text("from hoso.records.visibility import document_visible\n")
     assert offending_lines(tmp_path) == [
         "web/views_new.py:2: return d.confidentiality != 'mat' or user.secret_clearance"]
+
+
+TAG_IMPORT = re.compile(r"^\s*(?:from|import)\s+hoso\.(?!core\.events\b|vntext\b)[\w.]+.*$", re.MULTILINE)
+
+
+def tags_reading_data(root: Path = SRC) -> list[str]:
+    """Template tags only format what the view passed: a tag importing models, selectors or services would read
+    the database behind the view's back (and the visibility rule's)."""
+    return [f"{path.name}: {m.group(0).strip()}" for path in sorted((root / "web" / "templatetags").glob("*.py"))
+            for m in TAG_IMPORT.finditer(path.read_text())]
+
+
+def test_template_tags_do_not_read_the_database():
+    assert tags_reading_data() == []
+
+
+def test_the_tag_check_finds_a_tag_that_queries(tmp_path):
+    tags = tmp_path / "web" / "templatetags"
+    tags.mkdir(parents=True)
+    (tags / "panel.py").write_text("from hoso.archive import selectors\nfrom hoso.core.events import label\n")
+    assert tags_reading_data(tmp_path) == ["panel.py: from hoso.archive import selectors"]

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
-from hoso.access.permissions import EDIT_DOSSIER, EXPORT, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES
+from hoso.access.permissions import EDIT_DOSSIER, EXPORT, MANAGE_ARCHIVE, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES, Role
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
 from hoso.core.events import AuditAction
+from hoso.preservation.selectors import integrity
+from hoso.procedures.selectors import transfer_panel
 from hoso.records import selectors, services
 from hoso.records.models import Dossier
 from hoso.records.visibility import document_visible, sees_health
@@ -26,11 +28,29 @@ from hoso.search._query import i_y_variants, parse_query
 from .forms import DossierFilterForm, DossierForm, RelativeForm
 from .helpers import form_errors, query_without_page
 
+INTEGRITY_SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
+
 
 @rule(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
-    counts = selectors.category_counts(actor=request.user)
-    return render(request, "web/home.html", {"counts": counts, "total": sum(n for _, n in counts)})
+    """Counts per category, the loans to remind (names of people: an audited read) and, for those who keep the
+    files, the last fixity check and backup."""
+    actor = request.user
+    counts = selectors.category_counts(actor=actor)
+    reminders = archive_selectors.reminders(actor=actor)
+    shown = [*reminders.overdue, *reminders.due_soon, *reminders.mine]
+    if shown:
+        services.record_list_read(actor=actor, object_type="loan_reminders",
+                                  keys=sorted({loan.dossier.number for loan in shown}))
+    return render(request, "web/home.html", {
+        "counts": counts, "total": sum(n for _, n in counts), "reminders": reminders,
+        "today": archive_selectors.today(),
+        "integrity": integrity() if actor.role in INTEGRITY_SHOWN_TO else None})
+
+
+def _loans(actor, numbers) -> dict:
+    """Dossier number → its checked-out loan, for the "đang mượn" badges of a page of rows (one query)."""
+    return archive_selectors.checked_out_by_number(actor=actor, numbers=numbers) if numbers else {}
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -92,13 +112,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         result = search_services.search(
             actor=request.user, text=data["q"], limit=size, offset=(number - 1) * size,
             filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
-        context.update(result=result, page=_result_page(result, number, size), words=_highlight_words(data["q"]))
+        context.update(result=result, page=_result_page(result, number, size), words=_highlight_words(data["q"]),
+                       loans=_loans(request.user, [h.dossier_number for h in result.hits]))
         return render(request, "web/dossier_list.html", context)
     page = Paginator(selectors.dossier_list(actor=request.user, filters=filters), settings.HOSO_PAGE_SIZE).get_page(
         request.GET.get("page"))
     services.record_list_read(actor=request.user, object_type="dossier_list", page=page.number,
                               keys=[d.number for d in page.object_list], filters=request.GET.dict())
-    context["page"] = page
+    context.update(page=page, loans=_loans(request.user, [d.number for d in page.object_list]))
     return render(request, "web/dossier_list.html", context)
 
 
@@ -149,7 +170,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         result = search_services.search(actor=request.user, text=text, limit=size, offset=(number - 1) * size,
                                          filters=filters, prefix_last=request.headers.get("HX-Request") == "true")
     context = {"q": text, "result": result, "page": _result_page(result, number, size) if result else None,
-               "words": _highlight_words(text), "filters": filters, "query": query_without_page(request)}
+               "words": _highlight_words(text), "filters": filters, "query": query_without_page(request),
+               "loans": _loans(request.user, [h.dossier_number for h in result.hits] if result else [])}
     template = "web/_search_results.html" if request.headers.get("HX-Request") == "true" else "web/search.html"
     return render(request, template, context)
 
@@ -175,6 +197,9 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/dossier_detail.html",
                   {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm(),
                    "documents": [(d, document_visible(request.user, d)) for d in dossier.documents.all()],
+                   "archive": archive_selectors.dossier_archive(dossier=dossier),
+                   "transfers": (transfer_panel(dossier=dossier) if user_can(request.user, MANAGE_ARCHIVE)
+                                 else None),
                    "show_health": sees_health(request.user),
                    "can_edit": user_can(request.user, EDIT_DOSSIER),
                    "can_files": user_can(request.user, VIEW_FILES)})

@@ -85,7 +85,8 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "archive/location.html", {
         "location": location, "ancestors": selectors.ancestors(location), "children": children,
         "child_kind": CHILD_KIND.get(location.kind), "form": LocationForm(), "edit": edit,
-        "dossiers": dossiers, "hidden": selectors.hidden_count(actor=request.user, location=location),
+        "dossiers": dossiers, "loans": selectors.checked_out_by_number(actor=request.user, numbers=[
+            d.number for d in dossiers]), "hidden": selectors.hidden_count(actor=request.user, location=location),
         "checks": selectors.inventory_checks(location=location, limit=10)})
 
 
