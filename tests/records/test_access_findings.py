@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
@@ -18,6 +18,7 @@ from hoso.core.models import AuditEvent
 from hoso.imports.services.registers import import_register
 from hoso.records import services
 from hoso.records.models import Confidentiality, Dossier, Page, Person
+from hoso.records.visibility import NUMBER_UNAVAILABLE
 from hoso.vntext import PartialDate
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_h3_register_import_neither_confirms_nor_overwrites_a_secret_dossier(tmp
         report = import_register(actor=officer, path=_register(tmp_path, name, year), dry_run=dry)
         answers.append((report.created, report.updated, report.unchanged, [e.message for e in report.errors]))
     assert answers[0] == answers[1] == answers[2]  # the right and a wrong name get the same answer
-    assert answers[0][:3] == (0, 0, 0) and "ngoài phạm vi" in answers[0][3][0]
+    assert answers[0][:3] == (0, 0, 0) and NUMBER_UNAVAILABLE.format(number="QTI/LS-00777/CM") in answers[0][3][0]
     person.refresh_from_db()
     assert person.full_name == "Hoàng Văn Mật" and person.birth_date == PartialDate(1940)
 
@@ -237,3 +238,33 @@ def test_lower_import_runs_of_others_need_a_clearance(tmp_path, make_user, offic
         client.force_login(user)
         assert client.get(f"/nhap-so/{run.pk}/").status_code == status, user.username
         assert ("so.csv" in client.get("/nhap-so/").content.decode()) is (status == 200)
+
+
+def test_lower_registering_under_a_hidden_number_names_nothing(actor, crossed, commune_officer, communes):
+    """A number already given to a dossier beyond the user's reach (another commune's, or a secret one) gets the
+    words an import row gets for it — not "đã có", not its level or commune; a visible one is named as existing."""
+    person = services.create_person(actor=actor, full_name="Hoàng Văn Mật", residence_unit=communes["a"])
+    services.register_dossier(actor=actor, number="QTI/LS-00777/CM", category_code="LS", subject=person,
+                              confidentiality=Confidentiality.SECRET)
+    mine = services.create_person(actor=commune_officer, full_name="Lê Thị Mới", residence_unit=communes["a"])
+    hidden = [crossed["b"].number, "QTI/LS-00777/CM"]
+    visible = crossed["a"].number
+    for number in hidden:
+        with pytest.raises(ValidationError) as caught:
+            services.register_dossier(actor=commune_officer, number=number, category_code="LS", subject=mine)
+        assert caught.value.message_dict["number"] == [NUMBER_UNAVAILABLE.format(number=number)]
+    with pytest.raises(ValidationError, match="đã có trong hệ thống"):
+        services.register_dossier(actor=commune_officer, number=visible, category_code="LS", subject=mine)
+    # The web form says the same, and nothing about the hidden dossier appears on the page.
+    client = Client()
+    client.force_login(commune_officer)
+    form = client.get("/ho-so/moi/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    category = form.fields["category"].queryset.get(code="LS")
+    data.update(number=hidden[0], category=getattr(category, form.fields["category"].to_field_name or "pk"),
+                full_name="Lê Thị Mới", residence_unit=communes["a"].pk, birth_date="1950",
+                confidentiality="thuong")
+    response = client.post("/ho-so/moi/", data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "không dùng được" in body
+    assert "QTI/AQ" not in body.replace(hidden[0], "") and "đã có trong hệ thống" not in body

@@ -207,6 +207,19 @@ def check_person_change(actor: User | None, *, person: Person, residence_unit_id
                 raise PermissionDenied(OUT_OF_REACH)
 
 
+NUMBER_UNAVAILABLE = ("Số hồ sơ {number} không dùng được: không có hồ sơ nào mang số này trong phạm vi bạn được xem và "
+                      "sửa. Hãy kiểm tra lại số, hoặc hỏi bộ phận lưu trữ.")
+
+
+def number_taken_message(actor: User | None, number: str) -> str:
+    """What registering (or renumbering, or importing) under a number already given says. For a dossier the actor
+    can see, that it exists; for one beyond their reach, words that name neither the dossier, its level nor its
+    commune — the same words an import row gets for it."""
+    if number in reachable_numbers(actor, [number]) or actor is None:
+        return f"Số hồ sơ {number} đã có trong hệ thống."
+    return NUMBER_UNAVAILABLE.format(number=number)
+
+
 def reachable_numbers(actor: User | None, numbers: Iterable[str]) -> set[str]:
     """Of these dossier numbers, those the actor may see and change (scope and clearance)."""
     q = dossier_q(actor=actor)

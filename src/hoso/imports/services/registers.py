@@ -8,8 +8,7 @@ same file twice changes nothing.
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from hoso.imports.reader import Cell, Register, RegisterFileError
 from hoso.records import services as records
 from hoso.records.models import Alias, Category, Dossier
 from hoso.records.seeds import DossierSeed, PersonSeed
-from hoso.records.visibility import reachable_numbers
+from hoso.records.visibility import NUMBER_UNAVAILABLE, reachable_numbers
 from hoso.vntext import legacy
 
 BATCH = 2000  # rows per committed batch
@@ -52,6 +51,7 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)
     failed_rows: list[tuple[int, list[str], str]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
     warnings_total: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,33 +59,8 @@ class ImportReport:
                 "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings],
                 "warnings_total": self.warnings_total,
                 "encodings": dict(self.encodings), "rows": self.rows, "dry_run": self.dry_run,
-                "sheet": self.sheet, "columns": self.columns}
+                "sheet": self.sheet, "title": self.title, "columns": self.columns}
 
-
-@lru_cache(maxsize=50_000)
-def _convert(text: str, font: str | None) -> tuple[str, str]:
-    """Cached: registers repeat the same places, years, categories thousands of times."""
-    converted, detection = legacy.convert(text, font=font)
-    return converted, detection.encoding.name
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a register's header is and which column holds what (column index → field)."""
-
-    header_index: int  # index of the header row among the rows read (0-based, empty rows counted)
-    span: int  # rows the header spans (2 under merged cells)
-    columns: dict[int, str]
-    headers: list[Cell]
-
-    @property
-    def header_row(self) -> int:
-        """The header row as Excel numbers it."""
-        return self.header_index + 1
-
-    @property
-    def first_data_index(self) -> int:
-        return self.header_index + self.span
 
 UNREACHABLE = ("Số hồ sơ {number} đã được cấp cho một hồ sơ nằm ngoài phạm vi hoặc độ mật bạn được xem và sửa: "
                "dòng này không được nhập.")
@@ -95,13 +70,45 @@ def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
                   mapping: dict[str, str] | None = None) -> tuple[Layout, list[tuple[int, list[Cell]]]]:
     """The layout found in the first rows taken from `rows`, and those rows (the caller goes on with `rows`)."""
     head = list(islice(rows, HEADER_ROWS))
-    found = find_header(head, mapping)
-    if found is None:
+    layout = find_layout(head, mapping)
+    if layout is None:
+        where = (f"bảng nào của văn bản {register.name}" if register.chooses_sheet
+                 else f"{'bảng' if register.kind == 'docx' else 'trang'} «{register.sheet_name}»")
         raise RegisterFileError(
-            f"Không tìm thấy dòng tiêu đề trong trang «{register.sheet_name}»: cần ít nhất cột «Họ và tên» "
+            f"Không tìm thấy dòng tiêu đề trong {where}: cần ít nhất cột «Họ và tên» "
             "và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
-    index, columns, span = found
-    return Layout(header_index=index, span=span, columns=columns, headers=head[index][1]), head
+    return layout, head
+
+
+def open_register(path: Path, sheet: str | None = None, mapping: dict[str, str] | None = None,
+                  columns: dict[int, str] | None = None) -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
+    """The register opened on `sheet` (for a Word document without one: the table that looks most like a
+    register), its layout (`columns` replacing the detected ones) and its data rows. The caller closes it."""
+    register = Register(path, sheet)
+    try:
+        if register.chooses_sheet:
+            _choose_table(register, mapping)
+        rows = register.rows()
+        layout, head = detect_layout(register, rows, mapping)
+    except BaseException:
+        register.close()
+        raise
+    if columns is not None:
+        layout = replace(layout, columns=dict(columns))
+    return register, layout, chain(head[layout.first_data_index:], rows)
+
+
+def _choose_table(register: Register, mapping: dict[str, str] | None) -> None:
+    """Select the Word table whose header names the most known columns (then: the longest table)."""
+    best = None
+    for name in register.sheet_names:
+        register.sheet_name = name
+        layout = find_layout(list(islice(register.rows(), HEADER_ROWS)), mapping)
+        if layout is not None:
+            score = (len(layout.columns), register.row_count_hint())
+            if best is None or score > best[0]:
+                best = (score, name)
+    register.sheet_name = best[1] if best else register.sheet_names[0]
 
 
 def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
@@ -124,24 +131,24 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
     categories = set(Category.objects.values_list("code", flat=True))
     units = UnitIndex()
 
-    def make_parser(layout_columns: dict[int, str]) -> RowParser:
-        return RowParser(columns=layout_columns, categories=categories, province=settings.HOSO_PROVINCE_CODE,
-                         convert=_convert, units=units)
+    def make_parser(layout: Layout) -> RowParser:
+        return RowParser(columns=layout.columns, categories=categories, province=settings.HOSO_PROVINCE_CODE,
+                         encoding=layout.encoding, units=units)
 
-    def open_register() -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
-        return _open_register(Path(path), sheet, mapping, columns)
+    def opened() -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
+        return open_register(Path(path), sheet, mapping, columns)
 
     if parallel:
-        with ParallelReader(open_register, make_parser, units) as reader:
+        with ParallelReader(opened, make_parser, units) as reader:
             report.sheet = reader.sheet_name
             _describe(report, reader.layout)
             _run(actor, reader.rows(), report, progress, dry_run, batch_size or BATCH)
     else:
-        register, layout, data = open_register()
+        register, layout, data = opened()
         try:
             report.sheet = register.sheet_name
             _describe(report, layout)
-            with closing(parsed_rows(make_parser(layout.columns), data)) as parsed:
+            with closing(parsed_rows(make_parser(layout), data)) as parsed:
                 _run(actor, parsed, report, progress, dry_run, batch_size or BATCH)
         finally:
             register.close()
@@ -152,26 +159,10 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
     return report
 
 
-def _open_register(path: Path, sheet: str | None, mapping: dict[str, str] | None,
-                   columns: dict[int, str] | None) -> tuple[Register, Layout, Iterator[tuple[int, list[Cell]]]]:
-    """The register opened, its layout (`columns` replacing the detected ones), and its data rows."""
-    register = Register(path, sheet)
-    try:
-        rows = register.rows()
-        layout, head = detect_layout(register, rows, mapping)
-    except BaseException:
-        register.close()
-        raise
-    if columns is not None:
-        layout = Layout(header_index=layout.header_index, span=layout.span, columns=dict(columns),
-                        headers=layout.headers)
-    return register, layout, chain(head[layout.first_data_index:], rows)
-
-
 def _describe(report: ImportReport, layout: Layout) -> None:
-    headers = layout.headers
-    report.header = [c.text for c in headers]
-    report.columns = {headers[i].text if i < len(headers) and headers[i].text else column_letter(i): name
+    report.header = list(layout.header)
+    report.title = list(layout.title)
+    report.columns = {layout.labels[i] if i < len(layout.labels) and layout.labels[i] else column_letter(i): name
                       for i, name in sorted(layout.columns.items())}
 
 

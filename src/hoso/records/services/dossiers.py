@@ -39,6 +39,7 @@ from hoso.records.visibility import (
     check_confidentiality,
     check_dossier_change,
     check_dossier_reachable,
+    number_taken_message,
 )
 from hoso.vntext import (
     nfc,
@@ -71,7 +72,7 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
         raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
     with transaction.atomic():
         if Dossier.objects.filter(number=canonical).exists():
-            raise ValidationError({"number": f"Số hồ sơ {canonical} đã có trong hệ thống."})
+            raise ValidationError({"number": number_taken_message(actor, canonical)})
         dossier = Dossier(number=canonical, category=category, subject=subject, **_clean_text(fields))
         if not dossier.title:
             dossier.title = _default_title(category, subject)
@@ -80,7 +81,7 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
             with transaction.atomic():
                 dossier.save()
         except IntegrityError as exc:  # a concurrent registration of the same number
-            raise ValidationError({"number": f"Số hồ sơ {canonical} đã có trong hệ thống."}) from exc
+            raise ValidationError({"number": number_taken_message(actor, canonical)}) from exc
         subject.categories.add(category)
         record_event(actor=actor, action=AuditAction.CREATE, obj=dossier, summary=canonical, after=snapshot(dossier))
         _notify([dossier.pk])
@@ -100,7 +101,7 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
         if number is not None:
             canonical = canonical_dossier_number(number)
             if canonical != dossier.number and Dossier.objects.filter(number=canonical).exists():
-                raise ValidationError({"number": f"Số hồ sơ {canonical} đã có trong hệ thống."})
+                raise ValidationError({"number": number_taken_message(actor, canonical)})
             dossier.number = canonical
         if category_code is not None:
             category = Category.objects.filter(code=category_code.strip().upper()).first()
