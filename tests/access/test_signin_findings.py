@@ -320,6 +320,38 @@ def test_lower_no_self_granted_administrator_role_or_wider_scope(make_user):
     assert User.objects.get(username="may").role == Role.SYSTEM
 
 
+def test_lower_no_clearance_through_an_account_whose_password_one_set(make_user):
+    """A second account is no way round the two keys: whoever set an account's password cannot give it the "mật"
+    clearance or the administrator role, and a password reset sets aside the clearance the account held."""
+    admin = make_user(Role.ADMIN, username="quantri", clearance=False)
+    other = make_user(Role.ADMIN, username="quantri2")
+    with pytest.raises(ValidationError, match="quản trị viên khác"):
+        access_services.create_user(actor=admin, username="bu-nhin", password="mot-mat-khau-du-dai-9",
+                                    role=Role.ARCHIVIST, scope_all=True, secret_clearance=True)
+    assert not User.objects.filter(username="bu-nhin").exists()
+    puppet = access_services.create_user(actor=admin, username="bu-nhin", password="mot-mat-khau-du-dai-9",
+                                         role=Role.ARCHIVIST, scope_all=True)
+    for grant in ({"secret_clearance": True}, {"role": Role.ADMIN}):
+        with pytest.raises(ValidationError, match="quản trị viên khác"):
+            access_services.update_user(actor=admin, user=puppet, **grant)
+    puppet.refresh_from_db()
+    assert not puppet.secret_clearance and puppet.role == Role.ARCHIVIST
+    # The account's owner changing the password does not make the first administrator's grant acceptable.
+    access_services.set_password(actor=puppet, user=puppet, password="mat-khau-rieng-cua-toi-7")
+    with pytest.raises(ValidationError, match="quản trị viên khác"):
+        access_services.update_user(actor=admin, user=puppet, secret_clearance=True)
+    # Another administrator may grant it; a reset by the first one sets it aside again.
+    access_services.update_user(actor=other, user=puppet, secret_clearance=True)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(f"/quan-tri/nguoi-dung/{puppet.pk}/dat-lai/", {"what": "password"}, follow=True)
+    puppet.refresh_from_db()
+    assert not puppet.secret_clearance and puppet.must_change_password
+    assert "tạm gỡ" in response.content.decode()
+    event = AuditEvent.objects.filter(action="set_password", object_id=str(puppet.pk)).latest("id")
+    assert event.actor == admin and event.after["secret_clearance"] is False
+
+
 # ------------------------------------------------------------------------------------------------ Lower: CSP
 CSP_DIRECTIVES = {"default-src": "'self'", "script-src": "'self'", "style-src": "'self'",
                   "img-src": "'self' data: blob:", "frame-ancestors": "'none'", "form-action": "'self'",

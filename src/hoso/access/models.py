@@ -18,6 +18,8 @@ class User(AbstractUser):
                                          verbose_name="phạm vi: các xã/phường")
     secret_clearance = models.BooleanField("được xem hồ sơ, tài liệu Mật", default=False)
     must_change_password = models.BooleanField("phải đổi mật khẩu khi đăng nhập", default=False)
+    password_set_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                        verbose_name="mật khẩu do quản trị viên này đặt")
 
     class Meta:
         verbose_name = "người dùng"

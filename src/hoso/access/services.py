@@ -62,11 +62,15 @@ def create_user(*, actor: User | None, username: str, password: str, full_name: 
     require(actor, MANAGE_USERS)
     if role and role not in Role.values:
         raise ValidationError({"role": f"Vai trò không có: {role}"})
+    if _knows_passwords(actor) and (secret_clearance or role == Role.ADMIN):
+        raise ValidationError(f"Bạn đặt mật khẩu cho tài khoản mới nên không thể đồng thời cấp cho nó quyền xem "
+                              f"hồ sơ Mật hay vai trò quản trị: hãy tạo tài khoản trước, {ANOTHER_ADMIN}.")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"Tên đăng nhập «{username}» đã có người dùng."})
     with transaction.atomic():
         user = User(username=username, first_name=full_name, role=role, scope_all=scope_all,
-                    secret_clearance=secret_clearance, must_change_password=must_change_password)
+                    secret_clearance=secret_clearance, must_change_password=must_change_password,
+                    password_set_by=actor if _knows_passwords(actor) else None)
         validate_password(password, user)
         user.set_password(password)
         user.full_clean(exclude=["password"])
@@ -87,6 +91,9 @@ def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUn
     scope_units = list(scope_units) if scope_units is not None else None
     if actor is not None and user.pk == actor.pk:
         _refuse_self_escalation(user, changes, scope_units)
+    elif _knows_passwords(actor) and user.password_set_by_id == actor.pk and _grants(user, changes):
+        raise ValidationError(f"Bạn đã đặt mật khẩu cho «{user.username}» nên không thể cấp cho tài khoản này quyền "
+                              f"xem hồ sơ Mật hay vai trò quản trị: {ANOTHER_ADMIN}.")
     with transaction.atomic():
         before = _snapshot(user)
         for key, value in changes.items():
@@ -104,6 +111,17 @@ def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUn
 
 
 ANOTHER_ADMIN = "một quản trị viên khác phải làm việc này"
+
+
+def _knows_passwords(actor: User | None) -> bool:
+    """A person who signs in and sets someone's password knows it (the system user, acting for the operator at
+    the server's console, signs in nowhere)."""
+    return actor is not None and actor.has_usable_password()
+
+
+def _grants(user: User, changes: dict) -> bool:
+    return bool((changes.get("secret_clearance") and not user.secret_clearance)
+                or (changes.get("role", user.role) == Role.ADMIN and user.role != Role.ADMIN))
 
 
 def _refuse_self_escalation(user: User, changes: dict, scope_units: list[AdminUnit] | None) -> None:
@@ -126,17 +144,28 @@ def set_password(*, actor: User | None, user: User, password: str, must_change: 
     """Set a password (checked against the rules). An administrator resetting someone else's password
     needs MANAGE_USERS and the user must change it at next sign-in. The user's API tokens are revoked (a new
     password ends every way in that the old one opened; other signed-in sessions end by Django's session hash)."""
-    if actor is not None and actor.pk != user.pk:
+    by_admin = actor is not None and actor.pk != user.pk
+    if by_admin:
         require(actor, MANAGE_USERS)
         must_change = True
     validate_password(password, user)
+    # Whoever resets a password knows it: a clearance the account held is set aside until another administrator
+    # grants it again (two keys), so a reset never opens secret dossiers to the one who made it.
+    cleared_off = by_admin and _knows_passwords(actor) and user.secret_clearance
     with transaction.atomic():
         user.set_password(password)
         user.must_change_password = must_change
-        user.save(update_fields=["password", "must_change_password"])
+        fields = ["password", "must_change_password"]
+        if by_admin:
+            user.password_set_by = actor if _knows_passwords(actor) else None
+            fields.append("password_set_by")
+        if cleared_off:
+            user.secret_clearance = False
+            fields.append("secret_clearance")
+        user.save(update_fields=fields)
         revoked, _ = Token.objects.filter(user=user).delete()
         record_event(actor=actor, action=AuditAction.SET_PASSWORD, obj=user, summary=user.username,
-                     after={"api_tokens_revoked": revoked})
+                     after={"api_tokens_revoked": revoked, **({"secret_clearance": False} if cleared_off else {})})
 
 
 def change_own_password(*, user: User, current_password: str, new_password: str) -> None:

@@ -194,8 +194,12 @@ def user_reset(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.success(request, f"Đã gỡ xác thực hai lớp của «{user.username}»; lần đăng nhập sau sẽ cài lại.")
     else:
         temporary = _temporary_password()
+        cleared = user.secret_clearance
         access_services.set_password(actor=request.user, user=user, password=temporary)
         messages.success(request, f"Mật khẩu tạm của «{user.username}» (chỉ hiện một lần): {temporary}")
+        if cleared:
+            messages.warning(request, f"Quyền xem hồ sơ Mật của «{user.username}» đã tạm gỡ vì bạn biết mật khẩu "
+                                      "tạm: một quản trị viên khác cấp lại.")
     return redirect("user_list")
 
 
