@@ -78,3 +78,16 @@ class AccessCopy(models.Model):
     page_count = models.PositiveIntegerField()
     pages_digest = models.CharField(max_length=64, help_text="hash of the page copies it was built from")
     built_at = models.DateTimeField()
+
+
+class WorkerBeat(models.Model):
+    """A running worker's sign of life: written when it starts, again every few seconds while it runs (idle or
+    busy), deleted when it stops. Pages and imports that wait say whether anyone will pick them up."""
+
+    worker_id = models.CharField("tiến trình", max_length=80, unique=True)
+    started_at = models.DateTimeField("chạy từ")
+    seen_at = models.DateTimeField("lần báo gần nhất", db_index=True)
+
+    class Meta:
+        verbose_name = "tiến trình xử lý nền"
+        verbose_name_plural = "tiến trình xử lý nền"

@@ -6,12 +6,13 @@ for a page taken in — its processing state (queued, processing, done, failed).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, VIEW_STATISTICS
@@ -19,7 +20,7 @@ from hoso.access.rules import user_can
 from hoso.records.models import Dossier, Page
 from hoso.records.visibility import dossier_q
 
-from .models import Batch, BatchItem
+from .models import Batch, BatchItem, WorkerBeat
 
 STAGES = ("queued", "processing", "done", "failed", "skipped", "refused", "quarantined")
 STAGE_LABELS = {"queued": "Chờ xử lý", "processing": "Đang xử lý", "done": "Hoàn tất", "failed": "Lỗi",
@@ -145,3 +146,36 @@ def capture_stats(*, actor: User | None, since: datetime | None = None, until: d
         processed[row["day"]][row["page__state"]] += row["n"]
     return CaptureStats(totals=totals, by_operator=dict(by_operator), received_by_day=dict(sorted(received.items())),
                         processed_by_day=dict(sorted(processed.items())))
+
+
+ALIVE_WITHIN = timedelta(seconds=60)  # a worker beats every 10 s (capture.worker.BEAT_EVERY)
+
+
+@dataclass(frozen=True)
+class WorkerState:
+    """Whether anyone will pick up waiting work: how many workers gave a sign of life in the last minute, since
+    when the oldest of them runs, and since when the work shown waits."""
+
+    alive: int
+    running_since: datetime | None
+    waiting_since: datetime | None
+
+
+def worker_state(*, waiting_since: datetime | None = None) -> WorkerState:
+    beats = WorkerBeat.objects.filter(seen_at__gte=timezone.now() - ALIVE_WITHIN)
+    first = beats.order_by("started_at").values_list("started_at", flat=True).first()
+    return WorkerState(alive=beats.count(), running_since=first, waiting_since=waiting_since)
+
+
+def pages_waiting_since(pages) -> datetime | None:
+    """When the oldest of these pages that still wait for processing was handed in."""
+    waiting = [p.pk for p in pages if p.state in Page.PENDING]
+    if not waiting:
+        return None
+    return (BatchItem.objects.filter(page_id__in=waiting).order_by("created_at")
+            .values_list("created_at", flat=True).first())
+
+
+def batch_waiting_since(*, batch: Batch) -> datetime | None:
+    return (batch_items(batch=batch).filter(page__state__in=Page.PENDING).order_by("created_at")
+            .values_list("created_at", flat=True).first())

@@ -28,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from hoso.capture import services
-from hoso.capture.models import BatchItem
+from hoso.capture.models import BatchItem, WorkerBeat
 from hoso.capture.services.processing import process_page
 from hoso.capture.signals import worker_idle
 
@@ -40,6 +40,7 @@ except ImportError:
 QUEUES = ("capture", "default")
 RECOVER_EVERY = 20  # tasks between two looks for dead workers' tasks
 SCHEDULE_EVERY = 60.0  # seconds between two looks, while idle, at whether scheduled work is due
+BEAT_EVERY = 10.0  # seconds between two signs of life (capture.selectors.worker_state counts 6× this as alive)
 
 
 def new_worker_id() -> str:
@@ -102,6 +103,23 @@ def _on_idle() -> bool:
         raise
 
 
+def _beat(worker_id: str, started) -> None:
+    """Say this worker is alive (a locked SQLite database only delays the sign to the next beat)."""
+    try:
+        WorkerBeat.objects.update_or_create(worker_id=worker_id,
+                                            defaults={"started_at": started, "seen_at": timezone.now()})
+    except OperationalError as exc:
+        if not is_locked_database_exception(exc):
+            raise
+
+
+def _gone(worker_id: str) -> None:
+    try:
+        WorkerBeat.objects.filter(worker_id=worker_id).delete()
+    except OperationalError:
+        pass  # the beat ages out on its own
+
+
 def _close_old_connections() -> None:
     """Drop broken or expired connections between tasks, as Django does between requests — but never
     inside a transaction (an in-process run under a test's transaction)."""
@@ -147,29 +165,36 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
     if handle_signals:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-    while not stop.requested and (max_tasks is None or done < max_tasks):
-        _close_old_connections()
-        recovered = 0
-        if since_recovery >= RECOVER_EVERY:
-            recovered, since_recovery = recover_stale(stale_after=stale_after), 0
-        result = _claim_next(worker_id)
-        if result is None:
-            if recovered:
-                continue
-            if until_empty:
-                break
-            if time.monotonic() >= next_schedule_look:  # idle: is the weekly fixity check due?
-                next_schedule_look = time.monotonic() + SCHEDULE_EVERY
-                if _on_idle():
+    started, next_beat = timezone.now(), 0.0
+    try:
+        while not stop.requested and (max_tasks is None or done < max_tasks):
+            _close_old_connections()
+            if time.monotonic() >= next_beat:
+                _beat(worker_id, started)
+                next_beat = time.monotonic() + BEAT_EVERY
+            recovered = 0
+            if since_recovery >= RECOVER_EVERY:
+                recovered, since_recovery = recover_stale(stale_after=stale_after), 0
+            result = _claim_next(worker_id)
+            if result is None:
+                if recovered:
                     continue
-            time.sleep(interval)
-            since_recovery = RECOVER_EVERY  # idle: look for dead workers' tasks on every wake-up
-            continue
-        runner.run_task(result)
-        done += 1
-        since_recovery += 1
-        if on_task:
-            on_task()
+                if until_empty:
+                    break
+                if time.monotonic() >= next_schedule_look:  # idle: is the weekly fixity check due?
+                    next_schedule_look = time.monotonic() + SCHEDULE_EVERY
+                    if _on_idle():
+                        continue
+                time.sleep(interval)
+                since_recovery = RECOVER_EVERY  # idle: look for dead workers' tasks on every wake-up
+                continue
+            runner.run_task(result)
+            done += 1
+            since_recovery += 1
+            if on_task:
+                on_task()
+    finally:
+        _gone(worker_id)
     return done
 
 

@@ -179,6 +179,8 @@ def _items_context(request: HttpRequest, batch: Batch) -> dict:
     return {"batch": batch, "items_page": page, "stage": stage, "labels": capture_selectors.STAGE_LABELS,
             "items_query": urlencode({"giai_doan": stage}) if stage else "",  # the stage filter survives paging
             "done": done, "total": total, "pending": done < total,
+            "worker": (capture_selectors.worker_state(waiting_since=capture_selectors.batch_waiting_since(batch=batch))
+                       if done < total else None),
             "counts": capture_selectors.batch_counts(batch=batch), "can_capture": user_can(request.user, CAPTURE)}
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hoso.access.decorators import rule
 from hoso.access.permissions import CAPTURE, EDIT_DOSSIER, VIEW_DOSSIER, VIEW_FILES
 from hoso.access.rules import user_can
+from hoso.capture import selectors as capture_selectors
 from hoso.capture import services
 from hoso.records import selectors
 from hoso.records import services as records_services
@@ -69,6 +70,8 @@ def _viewer_url(dossier: Dossier, sequence: int | None = None) -> str:
 def _strip_context(request: HttpRequest, dossier: Dossier, pages: list[Page], index: int) -> dict:
     return {"dossier": dossier, "pages": pages, "current": pages[index] if pages else None,
             "pending": any(p.state in PENDING for p in pages),
+            "worker": (capture_selectors.worker_state(waiting_since=capture_selectors.pages_waiting_since(pages))
+                       if any(p.state in PENDING for p in pages) else None),
             "can_capture": user_can(request.user, CAPTURE)}
 
 

@@ -1,6 +1,9 @@
 import os
 import secrets
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +24,10 @@ from hoso.records.services import bulk_register_dossiers
 DEMO_USERS = [
     ("canbo", "Cán bộ chính sách mẫu", Role.POLICY_OFFICER, {"scope_all": True, "secret_clearance": True}),
     ("xa", "Cán bộ xã mẫu", Role.COMMUNE_OFFICER, {}),
+    ("luutru", "Lưu trữ viên mẫu", Role.ARCHIVIST, {"scope_all": True, "secret_clearance": True}),
+    ("nhaplieu", "Nhập liệu, số hóa mẫu", Role.DATA_ENTRY, {"scope_all": True}),
+    ("kiemtra", "Kiểm tra dữ liệu mẫu", Role.VERIFIER, {"scope_all": True}),
+    ("lanhdao", "Lãnh đạo mẫu", Role.LEADER, {"scope_all": True}),
     ("kiemsoat", "Kiểm soát nhật ký mẫu", Role.AUDITOR, {}),
     ("quantri", "Quản trị mẫu", Role.ADMIN, {"scope_all": True}),
 ]
@@ -56,10 +63,13 @@ class Command(BaseCommand):
             f"Xong sau {time.monotonic() - started:.1f} giây. Dữ liệu ở {settings.DATA_DIR}"))
         for username, password, what in users:
             self.stdout.write(f"Đăng nhập: tên «{username}», mật khẩu «{password}» — {what}")
-        self.stdout.write("(Quản trị viên phải cài ứng dụng xác thực hai lớp (TOTP) ở lần đăng nhập đầu.)")
+        self.stdout.write("(Quản trị viên và lưu trữ viên phải cài ứng dụng xác thực hai lớp (TOTP) ở lần đăng nhập "
+                          "đầu.)")
         if not no_serve:
-            self.stdout.write(f"Mở http://{addr}/ trong trình duyệt (Ctrl+C để dừng).")
-            _serve(addr)
+            with _worker():
+                self.stdout.write("Tiến trình xử lý nền (số hóa, nhập sổ) chạy cùng máy chủ.")
+                self.stdout.write(f"Mở http://{addr}/ trong trình duyệt (Ctrl+C để dừng).")
+                _serve(addr)
 
     def _load_units(self, actor) -> None:
 
@@ -113,6 +123,24 @@ class Command(BaseCommand):
 def _n(number: int) -> str:
     """A whole number the Vietnamese way: 120.000."""
     return f"{number:,}".replace(",", ".")
+
+
+@contextmanager
+def _worker():
+    """`hoso worker` beside the server, stopped with it: uploads and register imports are processed without
+    anyone starting anything else (production runs workers as services, see deploy/)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE") or "hoso.settings"}
+    proc = subprocess.Popen([sys.executable, "-m", "hoso", "worker", "--verbosity", "0"], env=env)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()  # SIGTERM: the worker ends the page in hand, then stops
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # its task goes back to the queue at the next start (capture.worker.recover_stale)
+                proc.wait()
 
 
 def _serve(addr: str) -> None:
