@@ -8,6 +8,7 @@ from pathlib import Path
 from hoso.access.models import User
 from hoso.imaging.specimen import SENTENCES, age, encode, render_page
 from hoso.records.models import Dossier, Page
+from hoso.records.services import set_dossier_status
 
 from . import services
 from .intake import ingest_folder
@@ -82,4 +83,14 @@ def digitise_demo(*, actor: User, seed: int, jobs: int, dossier_count: int = 3) 
             raise RuntimeError("\n".join(errors))
     else:
         run_worker(until_empty=True)
+    # Statuses that match the pages: every digitised dossier is scanned, the second one's data entered too, so
+    # the data-entry operator and the verifier each find work waiting.
+    for index, dossier in enumerate(dossiers):
+        dossier.refresh_from_db()
+        if not dossier.pages.filter(state=Page.State.DONE).exists():
+            continue
+        if dossier.status == Dossier.Status.NOT_STARTED:
+            set_dossier_status(actor=actor, dossier=dossier, status=Dossier.Status.SCANNED)
+        if index == 1 and dossier.status == Dossier.Status.SCANNED:
+            set_dossier_status(actor=actor, dossier=dossier, status=Dossier.Status.ENTERED)
     return Page.objects.filter(capture__batch=batch, state=Page.State.DONE).count()

@@ -104,11 +104,11 @@ class ProvinceGenerator:
         sex = "nu" if code == "BM" or (code not in {"LS", "AQ", "BQ"} and rng.random() < 0.25) else "nam"
         born = _date(rng, 1890, 1915) if code == "BM" else _date(rng, 1915, 1958)
         subject = self.person(sex, born)
-        status = _weighted(
-            rng, [("chua_so_hoa", 70), ("da_quet", 12), ("da_nhap", 8), ("da_kiem_tra", 6), ("da_luu_tru", 4)]
-        )
+        # A paper dossier is "chưa số hóa" until pages are scanned for it (the demo digitises a few and moves them
+        # along the workflow: capture.demo). The draw stays so that a seed still yields the same province.
+        _weighted(rng, [("chua_so_hoa", 70), ("da_quet", 12), ("da_nhap", 8), ("da_kiem_tra", 6), ("da_luu_tru", 4)])
         values = {
-            "status": status,
+            "status": "chua_so_hoa",
             "confidentiality": "mat" if rng.random() < 0.03 else "thuong",
             "physical_condition": _weighted(
                 rng, [("tot", 20), ("binh_thuong", 55), ("hu_hong_nhe", 20), ("hu_hong_nang", 5)]

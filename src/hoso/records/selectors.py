@@ -59,6 +59,16 @@ def dossier_detail(*, actor: User, number: str) -> Dossier | None:
     )
 
 
+def status_counts(*, actor: User) -> dict[str, int]:
+    """Number of visible dossiers at each step of digitisation (one query)."""
+    return dict(visible_dossiers(actor=actor).order_by().values_list("status").annotate(n=Count("id")))
+
+
+def page_state_counts(*, actor: User) -> dict[str, int]:
+    """Number of the page images the actor may open in each processing state (one query)."""
+    return dict(visible_pages(actor=actor).order_by().values_list("state").annotate(n=Count("id")))
+
+
 def category_counts(*, actor: User) -> list[tuple[Category, int]]:
     """Number of visible dossiers per category, in the Ordinance's order, zero counts included."""
     counts = dict(

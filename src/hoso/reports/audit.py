@@ -126,3 +126,8 @@ def check_chain(*, actor) -> tuple[bool, int, str]:
                  summary=f"{report.checked} sự kiện: " + ("toàn vẹn" if report.ok else "CÓ LỖI"),
                  after={"ok": report.ok, "checked": report.checked, "first_broken_event": report.first_broken_id})
     return report.ok, report.checked, reason
+
+
+def failed_sign_in_windows_since(since) -> int:
+    """Failed sign-ins since a moment, as the trail keeps them: one event per address and user name per minute."""
+    return AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, at__gte=since).count()

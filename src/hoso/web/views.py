@@ -1,5 +1,8 @@
 """Views of the web UI: thin — they read through selectors and write through services."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,18 +10,32 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
-from hoso.access.permissions import EDIT_DOSSIER, EXPORT, MANAGE_ARCHIVE, SIGNED_IN, VIEW_DOSSIER, VIEW_FILES, Role
+from hoso.access.permissions import (
+    CAPTURE,
+    EDIT_DOSSIER,
+    EXPORT,
+    MANAGE_ARCHIVE,
+    SIGNED_IN,
+    VERIFY_DOSSIER,
+    VIEW_AUDIT,
+    VIEW_DOSSIER,
+    VIEW_FILES,
+    Role,
+)
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
 from hoso.core.events import AuditAction
 from hoso.preservation.selectors import integrity
 from hoso.procedures.selectors import transfer_panel
 from hoso.records import selectors, services
-from hoso.records.models import Dossier
+from hoso.records.models import Dossier, Page
 from hoso.records.visibility import document_visible, sees_health
+from hoso.reports import audit as audit_reports
 from hoso.reports import exports
 from hoso.reports import services as reports_services
 from hoso.search import selectors as search_selectors
@@ -31,10 +48,54 @@ from .helpers import form_errors, query_without_page
 INTEGRITY_SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def _work_list(actor) -> list[WorkItem]:
+    """What waits for this user, by what their role does; each count links to the list behind it (the same
+    visibility rule, so the list is as long as the count)."""
+    items: list[WorkItem] = []
+    dossiers = reverse("dossier_list")
+    statuses = selectors.status_counts(actor=actor) if user_can(actor, VIEW_DOSSIER) else {}
+    if user_can(actor, CAPTURE):
+        pages = selectors.page_state_counts(actor=actor)
+        items += [WorkItem("Trang xử lý lỗi, cần quét lại hoặc thử lại", pages.get(Page.State.FAILED, 0),
+                           reverse("batch_list"), urgent=True),
+                  WorkItem("Trang đang chờ xử lý", sum(pages.get(state, 0) for state in Page.PENDING),
+                           reverse("batch_list"))]
+    if user_can(actor, EDIT_DOSSIER):
+        items.append(WorkItem("Hồ sơ đã quét, chờ nhập liệu", statuses.get(Dossier.Status.SCANNED, 0),
+                              f"{dossiers}?status={Dossier.Status.SCANNED}"))
+    if user_can(actor, VERIFY_DOSSIER):
+        items.append(WorkItem("Hồ sơ đã nhập liệu, chờ kiểm tra", statuses.get(Dossier.Status.ENTERED, 0),
+                              f"{dossiers}?status={Dossier.Status.ENTERED}"))
+    if user_can(actor, MANAGE_ARCHIVE):
+        loans = reverse("loan_list")
+        reminders = archive_selectors.reminders(actor=actor)
+        items += [WorkItem("Hồ sơ đã kiểm tra, chờ đưa vào kho", statuses.get(Dossier.Status.VERIFIED, 0),
+                           f"{dossiers}?status={Dossier.Status.VERIFIED}"),
+                  WorkItem("Đề nghị mượn chờ duyệt", reminders.waiting_approval, f"{loans}?state=requested"),
+                  WorkItem("Phiếu mượn đã duyệt, chờ giao", reminders.waiting_checkout, f"{loans}?state=approved"),
+                  WorkItem("Hồ sơ gốc quá hạn trả", archive_selectors.overdue_loans(actor=actor).count(),
+                           f"{loans}?state=overdue", urgent=True)]
+    if user_can(actor, VIEW_AUDIT):
+        since = timezone.now() - timedelta(days=7)
+        items.append(WorkItem("Lần đăng nhập sai trong 7 ngày (gộp theo phút)",
+                              audit_reports.failed_sign_in_windows_since(since),
+                              f"{reverse('audit_list')}?action={AuditAction.LOGIN_FAILED}"
+                              f"&since={timezone.localtime(since):%d/%m/%Y}"))
+    return items
+
+
 @rule(SIGNED_IN)
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts per category, the loans to remind (names of people: an audited read) and, for those who keep the
-    files, the last fixity check and backup."""
+    """The user's work list, counts per category, the loans to remind (names of people: an audited read) and,
+    for those who keep the files, the last fixity check and backup."""
     actor = request.user
     counts = selectors.category_counts(actor=actor)
     reminders = archive_selectors.reminders(actor=actor)
@@ -43,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
         services.record_list_read(actor=actor, object_type="loan_reminders",
                                   keys=sorted({loan.dossier.number for loan in shown}))
     return render(request, "web/home.html", {
-        "counts": counts, "total": sum(n for _, n in counts), "reminders": reminders,
+        "counts": counts, "total": sum(n for _, n in counts), "reminders": reminders, "work": _work_list(actor),
         "today": archive_selectors.today(),
         "integrity": integrity() if actor.role in INTEGRITY_SHOWN_TO else None})
 
