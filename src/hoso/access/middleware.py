@@ -3,8 +3,8 @@ Until both are done, only the pages that complete them (and sign-out) can be rea
 Content-Security-Policy header of every response."""
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 
 from .rules import needs_second_factor
@@ -86,3 +86,19 @@ def content_security_policy(status: int = 200) -> str:
     for name in relaxed:
         directives[name] = [*directives.get(name, ["'self'"]), "'unsafe-inline'"]
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+class NotFoundPageMiddleware:
+    """A dossier out of reach answers with the product's Vietnamese "not found" page even when DEBUG is on:
+    Django's debug 404 would list every URL of the product and say in English what was looked up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return render(request, "404.html", status=404)
+        return None
