@@ -12,8 +12,8 @@ from hoso.archive import selectors
 from hoso.archive import services as archive
 from hoso.archive.models import Loan
 from hoso.core.audit import verify_chain
+from hoso.core.calendar import add_working_days, set_day
 from hoso.core.models import AuditEvent
-from hoso.core.workdays import add_working_days
 from hoso.records import services as records
 
 
@@ -166,12 +166,15 @@ def test_due_date_cannot_be_in_the_past_and_follows_the_setting(officer, archivi
     assert loan.due_on == add_working_days(timezone.localdate(), 3)
 
 
-def test_working_days_skip_weekends_public_holidays_and_configured_days():
-    friday = dt.date(2025, 4, 25)  # 30/4 and 1/5 are public holidays, then a weekend
-    assert add_working_days(friday, 1) == dt.date(2025, 4, 28)
-    assert add_working_days(friday, 3) == dt.date(2025, 5, 2)
+def test_working_days_skip_weekends_public_holidays_and_configured_days(db):
+    # The one calendar (core/calendar.py): in 2025 Saturday 26/4 was worked in exchange for Friday 2/5, so 30/4, 1/5
+    # and 2/5 were off, then a weekend.
+    friday = dt.date(2025, 4, 25)
+    assert add_working_days(friday, 1) == dt.date(2025, 4, 26)
+    assert add_working_days(friday, 3) == dt.date(2025, 4, 29)
     assert add_working_days(friday, 10) == dt.date(2025, 5, 13)
-    assert add_working_days(friday, 10, frozenset({dt.date(2025, 5, 12)})) == dt.date(2025, 5, 14)
+    set_day(actor=None, day=dt.date(2025, 5, 12), kind="day_off", note="Ngày nghỉ do quản trị đặt")
+    assert add_working_days(friday, 10) == dt.date(2025, 5, 14)
 
 
 def test_overdue_list_reminders_and_the_borrowers_view(officer, archivist, martyr_dossier, make_dossier):

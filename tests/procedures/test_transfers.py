@@ -23,9 +23,8 @@ from hoso.vntext import PartialDate
 
 
 @pytest.fixture(autouse=True)
-def _own_store_and_only_the_public_holidays(blob_dir, settings):
-    """tests/conftest.py blob_dir for every test; no configured days off beside the public holidays."""
-    settings.HOSO_HOLIDAYS = []
+def _own_store(blob_dir):
+    """tests/conftest.py blob_dir for every test."""
 
 
 @pytest.fixture
@@ -100,16 +99,17 @@ def test_a_transfer_to_our_own_province_or_without_agency_is_refused(archivist, 
 
 
 def test_the_twelve_working_day_windows(archivist, martyr_dossier):
-    # Friday 24/04/2026: the days off 30/4 and 1/5 and two weekends are skipped → due Thursday 14/05/2026.
+    # Friday 24/04/2026: Giỗ Tổ (Sunday 26/4) is taken on Monday 27/4, then 30/4 and 1/5 are off, and two weekends
+    # are skipped → due Friday 15/05/2026.
     transfer = _transfer(archivist, martyr_dossier, requested_on=dt.date(2026, 4, 24))
     (sender,) = transfers.windows(transfer, on=dt.date(2026, 5, 12))
-    assert sender.due == dt.date(2026, 5, 14) and sender.days_left == 2 and sender.text == "còn 2 ngày làm việc"
-    (sender,) = transfers.windows(transfer, on=dt.date(2026, 5, 18))
+    assert sender.due == dt.date(2026, 5, 15) and sender.days_left == 3 and sender.text == "còn 3 ngày làm việc"
+    (sender,) = transfers.windows(transfer, on=dt.date(2026, 5, 19))
     assert sender.overdue and sender.text == "quá hạn 2 ngày làm việc"
-    transfer = transfers.mark_sent(actor=archivist, transfer=transfer, sent_on=dt.date(2026, 5, 15))
-    sender, receiver = transfers.windows(transfer, on=dt.date(2026, 5, 18))
+    transfer = transfers.mark_sent(actor=archivist, transfer=transfer, sent_on=dt.date(2026, 5, 18))
+    sender, receiver = transfers.windows(transfer, on=dt.date(2026, 5, 19))
     assert sender.late and "quá hạn" in sender.text and not sender.overdue
-    assert receiver.due == dt.date(2026, 6, 2) and receiver.days_left == 11
+    assert receiver.due == dt.date(2026, 6, 3) and receiver.days_left == 11
 
 
 def test_the_transfers_page_lists_open_ones_with_days_left_or_overdue(desk, archivist, martyr_dossier, make_dossier):

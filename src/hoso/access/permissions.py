@@ -33,9 +33,15 @@ VIEW_STATISTICS = Permission("view_statistics", "Xem thống kê")
 MANAGE_ARCHIVE = Permission("manage_archive", "Quản lý kho, cho mượn hồ sơ gốc, chuyển hồ sơ")
 VIEW_AUDIT = Permission("view_audit", "Xem và xuất nhật ký")
 MANAGE_USERS = Permission("manage_users", "Quản lý người dùng, vai trò, phạm vi")
+# One-stop procedures (thủ tục một cửa): the desk receives and returns, the specialist processes, the leader decides.
+RECEIVE_CASE = Permission("receive_case", "Tiếp nhận hồ sơ thủ tục, trả kết quả")
+PROCESS_CASE = Permission("process_case", "Thụ lý hồ sơ thủ tục")
+DECIDE_CASE = Permission("decide_case", "Duyệt, quyết định hoặc từ chối hồ sơ thủ tục")
+MANAGE_PROCEDURES = Permission("manage_procedures", "Sửa danh mục thủ tục, lịch ngày nghỉ")
 
 ALL_PERMISSIONS = (VIEW_DOSSIER, EDIT_DOSSIER, DELETE_DOSSIER, VERIFY_DOSSIER, VIEW_HEALTH, VIEW_FILES, CAPTURE,
-                   EXPORT, VIEW_STATISTICS, MANAGE_ARCHIVE, VIEW_AUDIT, MANAGE_USERS)
+                   EXPORT, VIEW_STATISTICS, MANAGE_ARCHIVE, VIEW_AUDIT, MANAGE_USERS, RECEIVE_CASE, PROCESS_CASE,
+                   DECIDE_CASE, MANAGE_PROCEDURES)
 
 
 class Role(models.TextChoices):
@@ -52,14 +58,15 @@ class Role(models.TextChoices):
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, DELETE_DOSSIER, VIEW_FILES, EXPORT, VIEW_STATISTICS,
-                           VIEW_AUDIT, MANAGE_USERS}),
+                           VIEW_AUDIT, MANAGE_USERS, MANAGE_PROCEDURES}),
     Role.ARCHIVIST: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, CAPTURE, EXPORT,
-                               VIEW_STATISTICS, MANAGE_ARCHIVE}),
-    Role.POLICY_OFFICER: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, EXPORT, VIEW_STATISTICS}),
+                               VIEW_STATISTICS, MANAGE_ARCHIVE, PROCESS_CASE}),
+    Role.POLICY_OFFICER: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, EXPORT, VIEW_STATISTICS,
+                                    RECEIVE_CASE, PROCESS_CASE}),
     Role.DATA_ENTRY: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_HEALTH, VIEW_FILES, CAPTURE}),
     Role.VERIFIER: frozenset({VIEW_DOSSIER, VERIFY_DOSSIER, VIEW_HEALTH, VIEW_FILES}),
-    Role.COMMUNE_OFFICER: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_FILES, EXPORT}),
-    Role.LEADER: frozenset({VIEW_DOSSIER, VIEW_STATISTICS, EXPORT}),
+    Role.COMMUNE_OFFICER: frozenset({VIEW_DOSSIER, EDIT_DOSSIER, VIEW_FILES, EXPORT, RECEIVE_CASE, PROCESS_CASE}),
+    Role.LEADER: frozenset({VIEW_DOSSIER, VIEW_STATISTICS, EXPORT, DECIDE_CASE}),
     Role.AUDITOR: frozenset({VIEW_AUDIT}),
     Role.SYSTEM: frozenset(ALL_PERMISSIONS),
 }

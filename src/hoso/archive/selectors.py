@@ -13,7 +13,7 @@ from django.utils import timezone
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import user_can
-from hoso.core.workdays import add_working_days, parse_holidays
+from hoso.core.calendar import add_working_days
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q, visible_dossiers
 from hoso.vntext import TYPE_CODES
@@ -26,13 +26,9 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def holidays() -> frozenset[dt.date]:
-    return parse_holidays(settings.HOSO_HOLIDAYS)
-
-
 def default_due_date(start: dt.date | None = None) -> dt.date:
     """Hạn trả mặc định: HOSO_LOAN_WORKING_DAYS working days after `start` (today)."""
-    return add_working_days(start or today(), settings.HOSO_LOAN_WORKING_DAYS, holidays())
+    return add_working_days(start or today(), settings.HOSO_LOAN_WORKING_DAYS)
 
 
 def dossier_link(number: str) -> str:
@@ -250,7 +246,7 @@ class Reminders:
 
 def reminders(*, actor: User, limit: int = 10) -> Reminders:
     now = today()
-    soon = add_working_days(now, settings.HOSO_LOAN_DUE_SOON_DAYS, holidays())
+    soon = add_working_days(now, settings.HOSO_LOAN_DUE_SOON_DAYS)
     mine = list(_loans(actor).filter(borrower=actor, state__in=Loan.OPEN_STATES).order_by("due_on", "id")[:limit])
     if not user_can(actor, MANAGE_ARCHIVE):
         return Reminders([], [], 0, 0, mine)

@@ -94,6 +94,23 @@ class AuditAction(models.TextChoices):
     TRANSFER_RECEIVE = "transfer_receive", "Nơi nhận đã tiếp nhận hồ sơ"
     TRANSFER_RETURN = "transfer_return", "Hồ sơ di chuyển bị trả lại"
     PRINT_TRANSFER_SLIP = "print_transfer_slip", "In phiếu báo di chuyển (Mẫu 93)"
+    # One-stop procedures (procedures)
+    PROCEDURE_VERSION = "procedure_version", "Sửa danh mục thủ tục (phiên bản mới)"
+    CALENDAR_DAY_SET = "calendar_day_set", "Đặt ngày nghỉ, ngày làm bù trong lịch"
+    CALENDAR_DAY_CLEAR = "calendar_day_clear", "Bỏ ngày đặt riêng trong lịch"
+    CASE_RECEIVE = "case_receive", "Tiếp nhận hồ sơ thủ tục"
+    CASE_PROCESS = "case_process", "Thụ lý hồ sơ thủ tục (chuyển bước)"
+    CASE_REQUEST_PAPERS = "case_request_papers", "Yêu cầu bổ sung giấy tờ (dừng tính hạn)"
+    CASE_PAPERS_COMPLETE = "case_papers_complete", "Nhận đủ giấy tờ bổ sung (tính hạn tiếp)"
+    CASE_SEND = "case_send", "Chuyển hồ sơ thủ tục đến cơ quan khác"
+    CASE_DECIDE = "case_decide", "Duyệt, có kết quả hồ sơ thủ tục"
+    CASE_RETURN = "case_return", "Trả kết quả hồ sơ thủ tục"
+    CASE_REFUSE = "case_refuse", "Từ chối giải quyết hồ sơ thủ tục"
+    CASE_WITHDRAW = "case_withdraw", "Người nộp rút hồ sơ thủ tục"
+    CASE_PAPERS = "case_papers", "Cập nhật giấy tờ đã nhận của hồ sơ thủ tục"
+    CASE_DOCUMENT = "case_document", "Lập giấy tờ của hồ sơ thủ tục (phiếu, trích lục)"
+    VIEW_CASE = "view_case", "Xem hồ sơ thủ tục"
+    VIEW_CASES = "view_cases", "Xem danh sách hồ sơ thủ tục"
 
 
 def label(code: str) -> str:

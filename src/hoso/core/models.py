@@ -40,3 +40,25 @@ class AuditChainHead(models.Model):
 
     class Meta:
         db_table = "access_auditchainhead"  # kept from before the re-cut
+
+
+class CalendarDay(models.Model):
+    """A day an administrator sets in the working-day calendar (core/calendar.py): a day off the `holidays` package
+    does not know (announced late), or a working day on a weekend or public holiday (a swapped Saturday, ngày làm
+    bù). Only `core.calendar.set_day` / `clear_day` write it, each change audited."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", "Ngày nghỉ"
+        WORKING_DAY = "working_day", "Ngày làm việc (làm bù)"
+
+    date = models.DateField("ngày", unique=True)
+    kind = models.CharField("loại ngày", max_length=12, choices=Kind.choices)
+    note = models.CharField("ghi chú (căn cứ)", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "ngày đặt riêng trong lịch"
+        verbose_name_plural = "lịch ngày nghỉ, ngày làm bù"
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y}: {self.get_kind_display()}"

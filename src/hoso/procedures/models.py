@@ -1,7 +1,13 @@
-"""Moving dossiers between provinces (di chuyển hồ sơ, Điều 131 Nghị định 131/2021/NĐ-CP).
+"""One-stop procedures (thủ tục hành chính theo cơ chế một cửa) and moves of dossiers between provinces.
 
-`Transfer` is one outgoing move with its slip (phiếu báo di chuyển hồ sơ, Mẫu 93): created → sent → received,
-or returned by the receiving province. Only `procedures.services` writes it.
+- The catalogue (`ProcedureKind`, its `ProcedureVersion`s and their `ProcedureStep`s): what each procedure
+  requires, who acts at each step and in how many days. An administrator's change makes a new version
+  (procedures/catalogue.py); a case keeps the version it started on.
+- A `Case` (hồ sơ thủ tục): one request received at the desk, its steps with their due dates, the papers
+  received, its history and the papers produced for it. Only procedures/cases.py writes cases.
+- `Transfer` is one outgoing move with its slip (phiếu báo di chuyển hồ sơ, Mẫu 93): created → sent → received,
+  or returned by the receiving province (di chuyển hồ sơ, Điều 131 Nghị định 131/2021/NĐ-CP). Only
+  `procedures.services` writes it.
 """
 
 from django.db import models
@@ -58,3 +64,217 @@ class Transfer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+# --- the catalogue -------------------------------------------------------------------------------------------
+
+
+class ProcedureKind(models.Model):
+    """A procedure of the catalogue, known by a stable code (`trich-luc`, `di-chuyen-ho-so`); what it says lives in
+    its versions, the newest being the one new cases follow."""
+
+    code = models.SlugField("mã thủ tục", max_length=60, unique=True)
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    active = models.BooleanField("đang áp dụng", default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = "thủ tục"
+        verbose_name_plural = "danh mục thủ tục"
+
+    def __str__(self) -> str:
+        return self.code
+
+    def current_version(self) -> "ProcedureVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class ProcedureVersion(models.Model):
+    """What a procedure says at one time: name, legal basis, papers, effect on the dossier, and its steps."""
+
+    class Effect(models.TextChoices):
+        NONE = "none", "Không thay đổi hồ sơ"
+        OPENS = "opens", "Lập hồ sơ người có công mới"
+        CHANGES = "changes", "Thay đổi hồ sơ đang quản lý"
+
+    kind = models.ForeignKey(ProcedureKind, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("phiên bản")
+    name = models.CharField("tên thủ tục", max_length=300)
+    basis = models.CharField("căn cứ pháp lý", max_length=300)
+    papers_required = models.JSONField("giấy tờ phải nộp", default=list, blank=True)
+    result_papers = models.JSONField("giấy tờ kết quả", default=list, blank=True)
+    effect = models.CharField("tác động đến hồ sơ", max_length=8, choices=Effect.choices, default=Effect.NONE)
+    note = models.CharField("lý do thay đổi", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "-number"]
+        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="procedure_version_once")]
+        verbose_name = "phiên bản thủ tục"
+        verbose_name_plural = "phiên bản thủ tục"
+
+    def __str__(self) -> str:
+        return f"{self.name} (phiên bản {self.number})"
+
+
+class ProcedureStep(models.Model):
+    """One step: who acts (xã, Sở, Bộ, a medical board, another province) and the legal time, in working days
+    ("ngày làm việc") or days ("ngày"); 0 when the text sets none."""
+
+    class Unit(models.TextChoices):  # the values of core.calendar.WORKING / CALENDAR
+        WORKING = "working", "ngày làm việc"
+        CALENDAR = "calendar", "ngày"
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField("bước")
+    actor = models.CharField("cơ quan thực hiện", max_length=200)
+    task = models.CharField("việc phải làm", max_length=300, blank=True)
+    duration = models.PositiveSmallIntegerField("thời hạn")
+    unit = models.CharField("đơn vị thời hạn", max_length=8, choices=Unit.choices)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"], name="procedure_step_once")]
+        verbose_name = "bước thủ tục"
+        verbose_name_plural = "các bước thủ tục"
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.actor}: {self.duration_text}"
+
+    @property
+    def duration_text(self) -> str:
+        return f"{self.duration} {self.get_unit_display()}" if self.duration else "không quy định thời hạn"
+
+
+# --- cases ---------------------------------------------------------------------------------------------------
+
+
+class Case(models.Model):
+    """Hồ sơ thủ tục: a request received at the desk, about one or more dossiers, following one version of a
+    procedure. received → processing (step N, by whom) → waiting for papers (the clock stops) → sent to another
+    body → result ready → returned; or refused (with written reasons) or withdrawn."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Đã tiếp nhận"
+        PROCESSING = "processing", "Đang thụ lý"
+        WAITING_PAPERS = "waiting_papers", "Chờ bổ sung giấy tờ"
+        SENT = "sent", "Đã chuyển cơ quan khác"
+        RESULT_READY = "result_ready", "Có kết quả, chờ trả"
+        RETURNED = "returned", "Đã trả kết quả"
+        REFUSED = "refused", "Từ chối giải quyết"
+        WITHDRAWN = "withdrawn", "Người nộp đã rút"
+
+    # States in which the legal clock runs (a case in one of them past its due date is overdue).
+    RUNNING = (State.RECEIVED, State.PROCESSING, State.SENT)
+    OPEN = (*RUNNING, State.WAITING_PAPERS)
+    CLOSED = (State.RETURNED, State.REFUSED, State.WITHDRAWN)
+
+    number = models.CharField("số hồ sơ thủ tục", max_length=20, unique=True)
+    tracking_code = models.CharField("mã tra cứu", max_length=12, unique=True)
+    kind = models.ForeignKey(ProcedureKind, on_delete=models.PROTECT, related_name="cases", verbose_name="thủ tục")
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="cases",
+                                verbose_name="phiên bản thủ tục")
+    dossiers = models.ManyToManyField(Dossier, blank=True, related_name="cases", verbose_name="hồ sơ liên quan")
+    applicant_name = models.CharField("họ tên người nộp", max_length=200, blank=True)
+    applicant_relationship = models.CharField("quan hệ với người có công", max_length=100, blank=True)
+    applicant_id_number = models.CharField("số định danh cá nhân người nộp", max_length=12, blank=True)
+    applicant_address = models.CharField("địa chỉ người nộp", max_length=300, blank=True)
+    applicant_phone = models.CharField("điện thoại người nộp", max_length=20, blank=True)
+    received_on = models.DateField("ngày tiếp nhận")
+    due_on = models.DateField("ngày hẹn trả kết quả")
+    state = models.CharField("trạng thái", max_length=16, choices=State.choices, default=State.RECEIVED,
+                             db_index=True)
+    step = models.PositiveSmallIntegerField("đang ở bước", default=0)
+    assignee = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="người thụ lý")
+    sent_to = models.CharField("đã chuyển đến", max_length=200, blank=True)
+    decision_number = models.CharField("số văn bản kết quả", max_length=60, blank=True)
+    decided_on = models.DateField("ngày có kết quả", null=True, blank=True)
+    reasons = models.TextField("lý do từ chối, rút hồ sơ", blank=True)
+    closed_on = models.DateField("ngày kết thúc", null=True, blank=True)
+    external_ref = models.CharField("mã hồ sơ trên Cổng dịch vụ công", max_length=60, blank=True)
+    received_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="người tiếp nhận")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "hồ sơ thủ tục"
+        verbose_name_plural = "hồ sơ thủ tục"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseStep(models.Model):
+    """A case's own copy of a step's schedule: its due date (moved by pauses) and when it was done."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    step = models.ForeignKey(ProcedureStep, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField("bước")
+    due_on = models.DateField("hạn của bước")
+    done_on = models.DateField("xong ngày", null=True, blank=True)
+    done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="case_step_once")]
+
+
+class CasePaper(models.Model):
+    """A line of the checklist: a paper the applicant must file (or was asked to add) and when it arrived."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="papers")
+    name = models.CharField("giấy tờ", max_length=300)
+    received_on = models.DateField("ngày nhận", null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+
+
+class CaseEvent(models.Model):
+    """The case's status history (what the desk, the leader and a portal adapter read); the audit trail has the same
+    with who did it. `on` is the day it took effect, which the legal clock counts from."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
+    on = models.DateField("ngày")
+    at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField("trạng thái", max_length=16, choices=Case.State.choices)
+    step = models.PositiveSmallIntegerField("bước", default=0)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+
+
+class CaseDocument(models.Model):
+    """A paper produced for a case (PDF to print, DOCX to edit before signing), kept in the blob store."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", "Phiếu tiếp nhận và hẹn trả kết quả"
+        SUPPLEMENT = "supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
+        REFUSAL = "refusal", "Phiếu từ chối giải quyết hồ sơ"
+        HANDOVER = "handover", "Phiếu chuyển hồ sơ"
+        EXTRACT = "extract", "Bản trích lục hồ sơ người có công"
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX (Word)"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("loại giấy tờ", max_length=10, choices=Kind.choices)
+    format = models.CharField("định dạng", max_length=4, choices=Format.choices)
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField("mã SHA-256 của tệp", max_length=64)
+    size = models.BigIntegerField("kích thước (byte)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "id"]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-{self.case.number}.{self.format}"

@@ -5,7 +5,7 @@ A transfer is created (the slip, Mẫu 93, can be printed), sent (with the digit
 wanted), then received by the other province, or returned with reasons. Each side has
 HOSO_TRANSFER_WORKING_DAYS (12) working days: the sender from the day the request arrived, the receiver
 from the day the dossier reaches it (counted here from the day it was sent, the only date we know until
-they confirm). Working days skip weekends, the fixed public holidays and HOSO_HOLIDAYS.
+they confirm). Working days are those of the one calendar (core/calendar.py).
 
 When relatives still draw benefits here (thân nhân đang hưởng trợ cấp), the original dossier stays and an
 extract (trích lục) is sent instead: the transfer says so from the start.
@@ -25,11 +25,11 @@ from django.db.models import Q, QuerySet
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.access.rules import require
-from hoso.archive.selectors import holidays, today
+from hoso.archive.selectors import today
+from hoso.core import calendar
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
-from hoso.core.workdays import add_working_days, is_working_day
 from hoso.preservation.services.packages import PackageError, check_may_pack, export_package
 from hoso.procedures.models import Transfer
 from hoso.records.models import BenefitDecision, Dossier
@@ -98,32 +98,19 @@ class Window:
         return f"còn {self.days_left} ngày làm việc"
 
 
-def working_days_between(start: dt.date, end: dt.date, days_off: frozenset[dt.date]) -> int:
-    """Working days after `start` up to and including `end` (negative when `end` is before `start`)."""
-    if end == start:
-        return 0
-    sign, lo, hi = (1, start, end) if end > start else (-1, end, start)
-    count, day = 0, lo
-    while day < hi:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, days_off):
-            count += 1
-    return sign * count
-
-
 def windows(transfer: Transfer, *, on: dt.date | None = None) -> list[Window]:
     """The sender's window, and the receiver's once the dossier is sent."""
     on = on or today()
-    days_off = holidays()
+    cal = calendar.current()
     length = settings.HOSO_TRANSFER_WORKING_DAYS
-    due = add_working_days(transfer.requested_on, length, days_off)
+    due = cal.add(transfer.requested_on, length)
     out = [Window("Nơi gửi chuyển hồ sơ", transfer.requested_on, due, transfer.sent_on,
-                  working_days_between(on, due, days_off))]
+                  cal.working_days_between(on, due))]
     if transfer.sent_on:
         finished = transfer.received_on or transfer.returned_on
-        due = add_working_days(transfer.sent_on, length, days_off)
+        due = cal.add(transfer.sent_on, length)
         out.append(Window("Nơi nhận tiếp nhận hoặc trả lại", transfer.sent_on, due, finished,
-                          working_days_between(on, due, days_off)))
+                          cal.working_days_between(on, due)))
     return out
 
 

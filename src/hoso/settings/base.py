@@ -247,11 +247,10 @@ HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800, minimum
 HOSO_FIXITY_RATE_MB = get_float("HOSO_FIXITY_RATE_MB", 25.0, minimum=0)
 HOSO_FIXITY_EVERY_DAYS = get_int("HOSO_FIXITY_EVERY_DAYS", 7, minimum=0)
 HOSO_FIXITY_SLICE_SECONDS = get_int("HOSO_FIXITY_SLICE_SECONDS", 300, minimum=1)  # the weekly check yields to capture
-# The paper archive: the address printed in label QR codes, loan periods in working days, extra days off.
+# The paper archive: the address printed in label QR codes, loan periods in working days (core/calendar.py).
 HOSO_BASE_URL = get_str("HOSO_BASE_URL", "http://127.0.0.1:8000")
 HOSO_LOAN_WORKING_DAYS = get_int("HOSO_LOAN_WORKING_DAYS", 10, minimum=1)
 HOSO_LOAN_DUE_SOON_DAYS = get_int("HOSO_LOAN_DUE_SOON_DAYS", 2, minimum=0)
-HOSO_HOLIDAYS = get_list("HOSO_HOLIDAYS", [])  # ISO dates (2026-02-16,…) skipped when counting working days
 # Registers imported on the web (nhap-so/): the largest file accepted, in MB.
 HOSO_REGISTER_MAX_MB = get_int("HOSO_REGISTER_MAX_MB", 50, minimum=1)
 # Transfers between provinces (di chuyển hồ sơ, Điều 131 NĐ 131/2021): who we are on the slip (Mẫu 93),
