@@ -22,7 +22,7 @@ AUDITED = {
     "dossier-list", "dossier-detail", "person-list", "person-detail", "document-list", "document-detail",
     "api-search", "loan_list", "loan_detail", "loan_request", "archive_location", "duplicate_list", "batch_detail",
     "import_preview", "import_report", "import_download", "transfer_list", "transfer_detail", "transfer_create",
-    "transfer_slip", "transfer_package", "package_export", "page_image",
+    "transfer_slip", "transfer_package", "package_export", "page_image", "relative_edit", "relative_remove",
 }
 # Routes embedded in an audited page (polled parts, thumbnails of the page strip) or that show no personal data
 # (forms, counts, the user's own account, administration of staff accounts, the audit trail itself).
@@ -87,8 +87,10 @@ def world(actor, archivist, martyr_dossier, make_dossier, tmp_path):
     previewed = upload_register(actor=archivist, source=register, file_name="so.csv")
     reported = upload_register(actor=archivist, source=register, file_name="so-2.csv")
     ImportRun.objects.filter(pk=reported.pk).update(state=ImportRun.State.DONE)
+    relative = services.link_relative(actor=actor, dossier=martyr_dossier, relationship="me",
+                                      person=services.create_person(actor=actor, full_name="Lê Thị Mẹ"))
     return {"dossier": martyr_dossier, "document": document, "loan": loan, "box": box, "batch": batch,
-            "transfer": transfer, "previewed": previewed, "reported": reported}
+            "transfer": transfer, "previewed": previewed, "reported": reported, "relative": relative}
 
 
 def _requests(world) -> dict[str, str]:
@@ -109,6 +111,8 @@ def _requests(world) -> dict[str, str]:
         "import_preview": f"/nhap-so/{world['previewed'].pk}/",
         "import_report": f"/nhap-so/{world['reported'].pk}/bao-cao/",
         "import_download": f"/nhap-so/{world['reported'].pk}/tai/tep-goc/",
+        "relative_edit": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/",
+        "relative_remove": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/bo/",
     }
 
 

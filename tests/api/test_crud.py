@@ -275,7 +275,9 @@ def test_secret_documents_need_clearance(api, officer, admin_user, martyr_dossie
     ({"subject_id": 1}, "subject"),
 ])
 def test_bad_dossier_input_is_400_in_vietnamese_and_writes_nothing(api, martyr_dossier, payload, field):
-    body = {"number": "QTI/LS-00777/CM", "category": "LS", "subject": {"full_name": "Nguyễn Văn A"}, **payload}
+    category = payload.get("category", "LS")
+    body = {"number": f"QTI/{category}-00777/CM", "category": "LS", "subject": {"full_name": "Nguyễn Văn A"},
+            **payload}
     before = counts()
     response = api.post("/api/dossiers/", body, format="json")
     assert_vietnamese_400(response, field)

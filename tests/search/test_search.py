@@ -102,7 +102,8 @@ def test_bad_input_gives_a_message_or_an_empty_result(people, actor, text):
 
 def test_facets_filters_and_pagination(people, actor):
     for i in range(25):
-        people(f"Trần Văn Hùng {chr(65 + i)}", f"QTI/KC-{i + 100:05d}/CM", category="KC" if i % 2 else "BB",
+        code = "KC" if i % 2 else "BB"
+        people(f"Trần Văn Hùng {chr(65 + i)}", f"QTI/{code}-{i + 100:05d}/CM", category=code,
                birth=str(1940 + i))
     first = search(actor=actor, text="tran van hung", limit=10)
     assert first.total == 25 and len(first.hits) == 10

@@ -54,11 +54,16 @@ def _units():
 class DossierForm(forms.Form):
     """Register or edit a dossier with its subject person (and martyr facts for LS dossiers)."""
 
-    number = forms.CharField(label="Số hồ sơ", max_length=60, help_text="Ví dụ: QTI/LS-07956/CM",
+    number = forms.CharField(label="Số hồ sơ", max_length=60,
+                             help_text="Ví dụ: QTI/LS-07956/CM. Gõ mã loại và thời kỳ, không có số thứ tự (LS/CM), "
+                                       "để hệ thống cấp số tiếp theo.",
                              widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
     category = forms.ModelChoiceField(label="Diện đối tượng", queryset=Category.objects.all(), to_field_name="code",
                                       empty_label="— chọn diện —")
     full_name = forms.CharField(label="Họ và tên", max_length=200)
+    keep_case = forms.BooleanField(label="Giữ nguyên cách viết hoa của họ tên", required=False,
+                                   help_text="Mặc định họ tên gõ toàn chữ thường hoặc toàn chữ hoa được viết hoa "
+                                             "chữ cái đầu mỗi tiếng")
     aliases = forms.CharField(label="Bí danh", required=False, max_length=400,
                               help_text="Nhiều bí danh cách nhau bằng dấu chấm phẩy (;)")
     sex = forms.ChoiceField(label="Giới tính", choices=Person.Sex.choices, required=False)
@@ -91,6 +96,10 @@ class DossierForm(forms.Form):
                                      required=False)
     cemetery = forms.CharField(label="Nghĩa trang", max_length=200, required=False)
 
+    edit_reason = forms.CharField(label="Lý do sửa", max_length=300, required=False,
+                                  help_text="Hồ sơ đã kiểm tra hoặc đã lưu trữ: sau khi sửa, hồ sơ trở về «Đã nhập "
+                                            "liệu» để người khác kiểm tra lại")
+
     PERSON_FIELDS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text",
                      "hometown_unit", "residence_text", "residence_unit", "national_id", "notes")
     DOSSIER_FIELDS = ("title", "confidentiality", "status", "physical_condition", "sheet_count", "page_total")
@@ -110,11 +119,24 @@ class DossierForm(forms.Form):
         else:
             status.choices = [(Dossier.Status.NOT_STARTED, Dossier.Status.NOT_STARTED.label)]
 
+    def clean_full_name(self) -> str:
+        return self.cleaned_data["full_name"] if self.data.get("keep_case") else name_case(
+            self.cleaned_data["full_name"])
+
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.cleaned_data.get("aliases", "").split(";") if a.strip()]
 
     def part(self, names: tuple[str, ...]) -> dict:
         return {n: self.cleaned_data.get(n) for n in names}
+
+
+def name_case(name: str) -> str:
+    """A name typed wholly in lower or upper case («nguyễn văn an», «NGUYỄN VĂN AN») with a capital at the start of
+    each word («Nguyễn Văn An»); a name in mixed case is kept as typed (it may be written so on purpose)."""
+    name = " ".join(name.split())
+    if name != name.lower() and name != name.upper():
+        return name
+    return " ".join(word[:1].upper() + word[1:].lower() for word in name.split(" "))
 
 
 class RelativeForm(forms.Form):
@@ -123,6 +145,9 @@ class RelativeForm(forms.Form):
     birth_date = PartialDateFormField(label="Ngày sinh")
     receives_benefit = forms.BooleanField(label="Đang hưởng trợ cấp", required=False)
     keeps_worship = forms.BooleanField(label="Người thờ cúng", required=False)
+
+    def clean_full_name(self) -> str:
+        return name_case(self.cleaned_data["full_name"])
 
 
 class DossierFilterForm(forms.Form):

@@ -35,6 +35,8 @@ urlpatterns = [
     path("trang/<int:page_id>/anh-nho/", views_files.page_thumbnail, name="page_thumbnail"),
     path("ho-so/<path:number>/pdf/", views_files.dossier_pdf, name="dossier_pdf"),
     path("ho-so/<path:number>/sua/", views.dossier_edit, name="dossier_edit"),
+    path("ho-so/<path:number>/than-nhan/<int:link_id>/bo/", views.relative_remove, name="relative_remove"),
+    path("ho-so/<path:number>/than-nhan/<int:link_id>/", views.relative_edit, name="relative_edit"),
     path("ho-so/<path:number>/than-nhan/", views.relative_add, name="relative_add"),
     path("ho-so/<path:number>/", views.dossier_detail, name="dossier_detail"),
 ]

@@ -46,6 +46,7 @@ from .forms import DossierFilterForm, DossierForm, RelativeForm
 from .helpers import form_errors, query_without_page
 
 INTEGRITY_SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
+SETTLED = {Dossier.Status.VERIFIED, Dossier.Status.ARCHIVED}  # editing these sends them back to be verified
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,8 @@ def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | No
         if dossier is None:
             person = services.create_person(actor=actor, aliases=form.alias_list(),
                                             **form.part(DossierForm.PERSON_FIELDS))
-            dossier = services.register_dossier(actor=actor, number=data["number"], category_code=data["category"].code,
+            number = services.next_free_number(data["number"]) or data["number"]
+            dossier = services.register_dossier(actor=actor, number=number, category_code=data["category"].code,
                                                 subject=person, **form.part(DossierForm.DOSSIER_FIELDS))
         else:
             services.update_person(actor=actor, person=dossier.subject, aliases=form.alias_list(),
@@ -297,7 +299,9 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Đã đăng ký hồ sơ {dossier.number}.")
+            given = services.NUMBER_WITHOUT_SERIAL.match(form.cleaned_data["number"]) is not None
+            messages.success(request, f"Đã đăng ký hồ sơ {dossier.number}" + (
+                " — số thứ tự do hệ thống cấp tiếp theo." if given else "."))
             return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/dossier_form.html", {"form": form, "creating": True})
 
@@ -315,15 +319,25 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
         **({f: getattr(martyr, f) for f in DossierForm.MARTYR_FIELDS} if martyr else {}),
     }
     form = DossierForm(request.POST or None, initial=initial, user=request.user)
+    settled = dossier.status in SETTLED
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = _save_dossier(request, form, dossier)
+            with transaction.atomic():
+                if settled and not form.cleaned_data["edit_reason"].strip():
+                    raise ValidationError({"edit_reason": f"Hồ sơ «{dossier.get_status_display()}»: hãy ghi lý do "
+                                                          "sửa; hồ sơ sẽ trở về «Đã nhập liệu» để kiểm tra lại."})
+                dossier = _save_dossier(request, form, dossier)
+                if settled:
+                    dossier = services.reopen_after_edit(actor=request.user, dossier=dossier,
+                                                         reason=form.cleaned_data["edit_reason"])
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu hồ sơ {dossier.number}.")
+            messages.success(request, f"Đã lưu hồ sơ {dossier.number}." + (
+                " Hồ sơ trở về «Đã nhập liệu», chờ người khác kiểm tra lại." if settled else ""))
             return redirect("dossier_detail", number=dossier.number)
-    return render(request, "web/dossier_form.html", {"form": form, "creating": False, "dossier": dossier})
+    return render(request, "web/dossier_form.html", {"form": form, "creating": False, "dossier": dossier,
+                                                     "settled": settled})
 
 
 @rule(EDIT_DOSSIER)
@@ -350,3 +364,53 @@ def relative_add(request: HttpRequest, number: str) -> HttpResponse:
             for message in errors:
                 messages.error(request, f"{form.fields[field].label}: {message}")
     return redirect("dossier_detail", number=dossier.number)
+
+
+def _relative_link(request: HttpRequest, number: str, link_id: int):
+    dossier = _get_visible(request, number, purpose=AuditAction.VIEW_FOR_EDIT)
+    link = dossier.relative_links.select_related("person").filter(pk=link_id).first()
+    if link is None:
+        raise Http404("Không có thân nhân này trong hồ sơ.")
+    return dossier, link
+
+
+@rule(EDIT_DOSSIER)
+def relative_edit(request: HttpRequest, number: str, link_id: int) -> HttpResponse:
+    """Correct a relative: the person's name and birth date, and how they belong to the dossier."""
+    dossier, link = _relative_link(request, number, link_id)
+    person = link.person
+    form = RelativeForm(request.POST or None, initial={
+        "full_name": person.full_name, "birth_date": person.birth_date, "relationship": link.relationship,
+        "receives_benefit": link.receives_benefit, "keeps_worship": link.keeps_worship})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.update_person(actor=request.user, person=person, full_name=data["full_name"],
+                                       birth_date=data["birth_date"])
+                services.update_relative(actor=request.user, link=link, relationship=data["relationship"],
+                                         receives_benefit=data["receives_benefit"],
+                                         keeps_worship=data["keeps_worship"])
+        except (ValidationError, PermissionDenied) as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Đã lưu thân nhân {person.full_name}.")
+            return redirect("dossier_detail", number=dossier.number)
+    return render(request, "web/relative_form.html", {"form": form, "dossier": dossier, "link": link})
+
+
+@rule(EDIT_DOSSIER)
+def relative_remove(request: HttpRequest, number: str, link_id: int) -> HttpResponse:
+    """Take a relative out of the dossier (the person stays, with the other dossiers they belong to), after a
+    confirmation page."""
+    dossier, link = _relative_link(request, number, link_id)
+    if request.method == "POST":
+        try:
+            services.unlink_relative(actor=request.user, link=link)
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Đã bỏ {link.person.full_name} khỏi danh sách thân nhân của hồ sơ.")
+        return redirect("dossier_detail", number=dossier.number)
+    return render(request, "web/relative_remove.html", {"dossier": dossier, "link": link})

@@ -26,10 +26,12 @@ from hoso.records.services.documents import (
     update_document,
 )
 from hoso.records.services.dossiers import (
+    NUMBER_WITHOUT_SERIAL,
     add_assessment,
     add_decision,
     delete_dossier,
     link_relative,
+    next_free_number,
     open_dossier,
     record_copy_handed_out,
     record_list_read,
@@ -40,6 +42,7 @@ from hoso.records.services.dossiers import (
     set_martyr_facts,
     unlink_relative,
     update_dossier,
+    update_relative,
 )
 from hoso.records.services.people import (
     create_person,
@@ -50,6 +53,7 @@ from hoso.records.services.status import (
     WORKFLOW,
     data_enterers,
     may_change_status,
+    reopen_after_edit,
     set_dossier_status,
 )
 
@@ -71,7 +75,9 @@ __all__ = [
     "data_enterers",
     "delete_document",
     "delete_dossier",
+    "NUMBER_WITHOUT_SERIAL",
     "link_relative",
+    "next_free_number",
     "may_change_status",
     "merge_people",
     "open_dossier",
@@ -81,10 +87,12 @@ __all__ = [
     "record_page_view",
     "record_read",
     "register_dossier",
+    "reopen_after_edit",
     "set_dossier_status",
     "set_martyr_facts",
     "snapshot",
     "unlink_relative",
+    "update_relative",
     "update_document",
     "update_dossier",
     "update_person",

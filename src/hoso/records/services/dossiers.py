@@ -1,8 +1,10 @@
 """Dossiers: open (an audited read), register, update, delete, relatives, category facts, and the reads of
 pages and copies handed out."""
 
+import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -59,6 +61,36 @@ def _default_title(category: Category, subject: Person) -> str:
     return f"Hồ sơ {category.name.lower() if category.code != 'BM' else category.name} {subject.full_name}"
 
 
+NUMBER_WITHOUT_SERIAL = re.compile(
+    r"^\s*(?:(?P<province>[A-Za-z]{3})\s*[/\-_.\s]\s*)?(?P<type>[A-Za-z]{2,3})\s*[/\-_.\s]*"
+    r"[?*]?\s*[/\-_.\s]\s*(?P<period>TCM|CP|CM|BV)\s*$", re.IGNORECASE)
+
+
+def next_free_number(text: str) -> str | None:
+    """For a number typed without its serial («LS/CM», «QTI/LS-?/CM»), the next serial after the highest given
+    for that province, type and period (every dossier counts, seen or not: numbers are unique across the
+    province); None when `text` is not of that shape."""
+    match = NUMBER_WITHOUT_SERIAL.match(text or "")
+    if match is None:
+        return None
+    province = (match["province"] or settings.HOSO_PROVINCE_CODE).upper()
+    prefix, suffix = f"{province}/{match['type'].upper()}-", f"/{match['period'].upper()}"
+    serials = [int(n[len(prefix):-len(suffix)]) for n in Dossier.objects.filter(
+        number__startswith=prefix, number__endswith=suffix).values_list("number", flat=True)
+        if n[len(prefix):-len(suffix)].isdigit()]
+    return canonical_dossier_number(f"{prefix}{max(serials, default=0) + 1}{suffix}")
+
+
+def _check_type_code(canonical: str, category: Category) -> None:
+    """The type code of a number names a category (LS, AQ, BM …): it must be the dossier's. A code that names
+    no category (an old form's code) is accepted."""
+    type_code = canonical.split("/")[-2].split("-")[0]
+    if type_code != category.code and Category.objects.filter(code=type_code).exists():
+        named = Category.objects.get(code=type_code)
+        raise ValidationError({"category": f"Số hồ sơ {canonical} mang mã {type_code} ({named.name}) nhưng diện đã "
+                                           f"chọn là {category.name}: hãy sửa số hoặc diện cho khớp."})
+
+
 def register_dossier(*, actor: User | None, number: str, category_code: str, subject: Person,
                      **fields: Any) -> Dossier:
     """Register a paper dossier: canonical unique number, category, subject person, archival fields."""
@@ -70,6 +102,7 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
     category = Category.objects.filter(code=category_code.strip().upper()).first()
     if category is None:
         raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
+    _check_type_code(canonical, category)
     with transaction.atomic():
         if Dossier.objects.filter(number=canonical).exists():
             raise ValidationError({"number": number_taken_message(actor, canonical)})
@@ -109,6 +142,8 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
                 raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
             dossier.category = category
             dossier.subject.categories.add(category)
+        if number is not None or category_code is not None:
+            _check_type_code(dossier.number, dossier.category)
         for key, value in _clean_text(changes).items():
             setattr(dossier, key, value)
         _validate(dossier)
@@ -149,6 +184,27 @@ def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relat
         record_event(actor=actor, action=AuditAction.LINK_RELATIVE, obj=dossier, summary=person.full_name,
                      after=snapshot(link))
         _notify([dossier.pk])
+    return link
+
+
+def update_relative(*, actor: User | None, link: DossierRelative, **changes: Any) -> DossierRelative:
+    """Change how a relative belongs to a dossier (relationship, benefit, worship, note); the person's own
+    facts change through update_person."""
+    unknown = set(changes) - {"relationship", "receives_benefit", "keeps_worship", "note"}
+    if unknown:
+        raise TypeError(f"update_relative: unknown fields {sorted(unknown)}")
+    check_dossier_reachable(actor, link.dossier)
+    with transaction.atomic():
+        before = snapshot(link)
+        for key, value in _clean_text(changes).items():
+            setattr(link, key, value)
+        _validate(link)
+        link.save()
+        old, new = _changed(before, snapshot(link))
+        if new:
+            record_event(actor=actor, action=AuditAction.UPDATE, obj=link, summary=link.person.full_name,
+                         before=old, after=new)
+            _notify([link.dossier_id])
     return link
 
 

@@ -84,3 +84,21 @@ def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str 
         record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier, summary=f"{dossier.number}: {label}",
                      before={"status": before}, after={"status": status, "note": note or None})
     return dossier
+
+
+def reopen_after_edit(*, actor: User | None, dossier: Dossier, reason: str) -> Dossier:
+    """Data changed after a second person verified it (or after it went to the archive) is no longer verified:
+    the dossier goes back to «Đã nhập liệu», waiting for a verifier, with the reason in the audit trail."""
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise ValidationError({"edit_reason": "Hồ sơ đã kiểm tra hoặc đã lưu trữ: hãy ghi lý do sửa."})
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if WORKFLOW.index(dossier.status) <= WORKFLOW.index(Dossier.Status.ENTERED):
+            return dossier
+        before = dossier.status
+        update_dossier(actor=actor, dossier=dossier, status=Dossier.Status.ENTERED)
+        record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier,
+                     summary=f"{dossier.number}: {Dossier.Status.ENTERED.label} (sửa sau kiểm tra)",
+                     before={"status": before}, after={"status": Dossier.Status.ENTERED, "note": reason})
+    return dossier
