@@ -25,6 +25,7 @@ def test_export_follows_the_list_order_filters_and_access(actor, officer):
     assert rows[0][:3] == ("STT", "Số hồ sơ", "Họ và tên")
     names = [r[2] for r in rows[1:]]
     assert names[:3] == ["Nguyễn Thị An", "Lê Đức Anh", "Trần Văn Bình"]
+    assert [r[0] for r in rows[1:]] == list(range(1, len(rows)))  # STT typed as numbers, not text
     assert "Ngô Văn Mật" not in names  # not cleared for secret dossiers
     assert "'=HYPERLINK(\"x\")" in names  # a formula is exported as text
     text = client.get("/ho-so/xuat/", {"category": "KC", "format": "csv"}).content

@@ -15,17 +15,17 @@ COLUMNS = ["STT", "Số hồ sơ", "Họ và tên", "Bí danh", "Giới tính", 
 MAX_ROWS = 200_000
 
 
-def dossier_rows(dossiers: Iterable[Dossier]) -> Iterable[list[str]]:
+def dossier_rows(dossiers: Iterable[Dossier]) -> Iterable[list[int | str]]:
     for index, d in enumerate(dossiers, start=1):
         if index > MAX_ROWS:
             break
         p = d.subject
-        yield [str(index), d.number, p.full_name, "; ".join(a.name for a in p.aliases.all()), p.get_sex_display(),
+        yield [index, d.number, p.full_name, "; ".join(a.name for a in p.aliases.all()), p.get_sex_display(),
                p.birth_date.display() if p.birth_date else "", p.death_date.display() if p.death_date else "",
                p.hometown_text, p.residence_text, d.category.name, d.get_status_display()]
 
 
-def to_xlsx(rows: Iterable[list[str]], title: str) -> bytes:
+def to_xlsx(rows: Iterable[list[int | str]], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Danh sách")
     header = []
@@ -48,7 +48,7 @@ def _bold(sheet, text: str):
     return cell
 
 
-def to_csv(rows: Iterable[list[str]]) -> bytes:
+def to_csv(rows: Iterable[list[int | str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # a ";" inside a cell stays inside it
     writer.writerow(COLUMNS)
