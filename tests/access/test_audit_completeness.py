@@ -23,6 +23,7 @@ AUDITED = {
     "api-search", "loan_list", "loan_detail", "loan_request", "archive_location", "duplicate_list", "batch_detail",
     "import_preview", "import_report", "import_download", "transfer_list", "transfer_detail", "transfer_create",
     "transfer_slip", "transfer_package", "package_export", "page_image", "relative_edit", "relative_remove",
+    "loan_slip",
 }
 # Routes embedded in an audited page (polled parts, thumbnails of the page strip) or that show no personal data
 # (forms, counts, the user's own account, administration of staff accounts, the audit trail itself).
@@ -113,6 +114,7 @@ def _requests(world) -> dict[str, str]:
         "import_download": f"/nhap-so/{world['reported'].pk}/tai/tep-goc/",
         "relative_edit": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/",
         "relative_remove": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/bo/",
+        "loan_slip": f"/muon/{world['loan'].pk}/in/",
     }
 
 

@@ -70,6 +70,7 @@ class CoverLabel:
     category: str
     link: str
     extra: str = ""  # e.g. "sinh 1950"
+    secret: bool = False  # a "mật" dossier: «MẬT» stands on its cover label
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,13 @@ def _cover(canvas: Canvas, label: CoverLabel, x: float, y: float, w: float, h: f
     tx = x + pad + qr_side + 1 * mm
     width = x + w - pad - tx
     top = y + h - pad
-    number, size = _fit(label.number, BOLD, 9, 6.5, width)
+    mark = 0.0
+    if label.secret:  # boxed, at the top right, so the keeper sees it on the shelf
+        canvas.setFont(BOLD, 9)
+        mark = canvas.stringWidth("MẬT", BOLD, 9) + 2 * mm
+        canvas.rect(x + w - pad - mark, top - 10.5, mark, 10.5, stroke=1, fill=0)
+        canvas.drawCentredString(x + w - pad - mark / 2, top - 8.5, "MẬT")
+    number, size = _fit(label.number, BOLD, 9, 6.5, width - mark - (1 * mm if mark else 0))
     canvas.setFont(BOLD, size)
     canvas.drawString(tx, top - size, number)
     bottom = _lines(canvas, label.name, BOLD, 8.5, tx, top - size * 1.35, width, 2)

@@ -62,6 +62,41 @@ def create_location(*, actor: User | None, kind: str, parent: Location | None = 
     return location
 
 
+RUN_LIMIT = 5000  # places made by one "tạo hàng loạt"
+
+
+def create_location_run(*, actor: User | None, kind: str, parent: Location | None, counts: list[int],
+                        capacity: int | None = None) -> list[Location]:
+    """Make a run of places in one action: `counts[0]` places of `kind` under `parent`, each holding `counts[1]` of
+    the level below, and so on («3 × 5 × 40» under a store: 3 racks of 5 shelves of 40 boxes). `capacity` is given
+    to the deepest level. All or nothing; each place is audited as one made by hand."""
+    if not counts or any(n < 1 for n in counts):
+        raise ValidationError({"count": "Số lượng mỗi cấp phải từ 1 trở lên."})
+    total, product = 0, 1
+    for n in counts:
+        product *= n
+        total += product
+    if total > RUN_LIMIT:
+        asked, limit = (f"{n:,}".replace(",", ".") for n in (total, RUN_LIMIT))
+        raise ValidationError({"count": f"Một lần tạo tối đa {limit} vị trí (yêu cầu {asked})."})
+    made: list[Location] = []
+    with transaction.atomic():
+        def make(level_kind: str, under: Location | None, rest: list[int]) -> None:
+            for _ in range(rest[0]):
+                deepest = len(rest) == 1
+                location = create_location(actor=actor, kind=level_kind, parent=under,
+                                           capacity=capacity if deepest else None)
+                made.append(location)
+                if not deepest:
+                    below = CHILD_KIND.get(level_kind)
+                    if below is None:
+                        raise ValidationError({"count": "Hộp là cấp cuối: không đặt được vị trí nào bên trong hộp."})
+                    make(below, location, rest[1:])
+
+        make(kind, parent, counts)
+    return made
+
+
 def update_location(*, actor: User | None, location: Location, name: str, capacity: int | None) -> Location:
     require(actor, MANAGE_ARCHIVE)
     with transaction.atomic():

@@ -1,6 +1,8 @@
 """Forms of the archive pages (kho, mượn hồ sơ, kiểm kê, nhãn). Keyboard first: a scanner types into the
 text boxes and ends each scan with Enter, so scan lists are text areas with one scan per line."""
 
+import re
+
 from django import forms
 
 from hoso.archive.labels import BOX_LAYOUTS, COVER_LAYOUTS
@@ -39,8 +41,19 @@ class LocationCodeField(forms.CharField):
 
 
 class LocationForm(forms.Form):
+    count = forms.CharField(label="Số lượng", max_length=20, required=False, initial="1",
+                            widget=forms.TextInput(attrs={"size": 8, "inputmode": "numeric"}),
+                            help_text="Một số (5), hoặc nhiều cấp một lúc: 3 × 5 × 40 = 3 giá, mỗi giá 5 tầng, "
+                                      "mỗi tầng 40 hộp")
     name = forms.CharField(label="Tên (không bắt buộc)", max_length=120, required=False,
                            help_text="Để trống: gọi theo mã, ví dụ «Hộp H015»")
+
+    def clean_count(self) -> list[int]:
+        text = (self.cleaned_data.get("count") or "1").strip()
+        parts = [p.strip() for p in re.split(r"[x×*]", text.lower())]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError("Nhập một số, hoặc các số cách nhau bằng «×» (ví dụ 3 × 5 × 40).")
+        return [int(p) for p in parts]
     capacity = forms.IntegerField(
         label="Sức chứa", min_value=1, required=False,
         help_text="Hộp: số hồ sơ tối đa; kho, giá, tầng: số vị trí con. Để trống: không giới hạn")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("muon/nhan-tra/", views_loans.loan_return_scan, name="loan_return_scan"),
     path("muon/de-nghi/<path:number>/", views_loans.loan_request, name="loan_request"),
     path("muon/<int:pk>/", views_loans.loan_detail, name="loan_detail"),
+    path("muon/<int:pk>/in/", views_loans.loan_slip, name="loan_slip"),
     path("muon/<int:pk>/duyet/", views_loans.loan_approve, name="loan_approve"),
     path("muon/<int:pk>/tu-choi/", views_loans.loan_refuse, name="loan_refuse"),
     path("muon/<int:pk>/huy/", views_loans.loan_cancel, name="loan_cancel"),

@@ -54,13 +54,22 @@ def location_create(request: HttpRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {errors[0]}")
         return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
+    data = form.cleaned_data
     try:
-        location = services.create_location(actor=request.user, kind=kind, parent=parent, **form.cleaned_data)
+        if data["count"] == [1]:
+            made = [services.create_location(actor=request.user, kind=kind, parent=parent, name=data["name"],
+                                             capacity=data["capacity"])]
+        else:
+            made = services.create_location_run(actor=request.user, kind=kind, parent=parent, counts=data["count"],
+                                                capacity=data["capacity"])
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
-    messages.success(request, f"Đã thêm {location.label} ({location.code}).")
-    return redirect("archive_location", pk=location.pk)
+    if len(made) == 1:
+        messages.success(request, f"Đã thêm {made[0].label} ({made[0].code}).")
+        return redirect("archive_location", pk=made[0].pk)
+    messages.success(request, f"Đã thêm {len(made):,} vị trí: {made[0].code} … {made[-1].code}.".replace(",", "."))
+    return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
 
 
 @rule(MANAGE_ARCHIVE)
@@ -172,7 +181,7 @@ def _cover_labels(dossiers) -> list[labels.CoverLabel]:
         birth = d.subject.birth_date
         out.append(labels.CoverLabel(number=d.number, name=d.subject.full_name, category=d.category.name,
                                      link=selectors.dossier_link(d.number),
-                                     extra=f"sinh {birth.display()}" if birth else ""))
+                                     extra=f"sinh {birth.display()}" if birth else "", secret=d.is_secret))
     return out
 
 

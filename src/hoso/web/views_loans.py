@@ -90,7 +90,18 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "checkout_form": CheckOutForm(prefix="out", initial={"due_on": selectors.default_due_date(),
                                                              "condition": condition}),
         "return_form": ReturnForm(prefix="back", initial={"condition": condition, "complete": True}),
-        "reason_form": ReasonForm(), "default_days": settings.HOSO_LOAN_WORKING_DAYS})
+        "reason_form": ReasonForm(), "default_days": settings.HOSO_LOAN_WORKING_DAYS,
+        "archive": selectors.dossier_archive(dossier=loan.dossier) if manage else None})
+
+
+@rule(VIEW_DOSSIER)
+def loan_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The loan slip (phiếu mượn hồ sơ) to print and sign when the original is handed over and returned."""
+    loan = _loan(request, pk)
+    records_services.record_read(actor=request.user, obj=loan, summary=f"{loan.dossier.number} (in phiếu mượn)")
+    return render(request, "archive/loan_slip.html", {
+        "loan": loan, "archive": selectors.dossier_archive(dossier=loan.dossier), "today": selectors.today(),
+        "agency": settings.HOSO_AGENCY_NAME})
 
 
 def _act(request: HttpRequest, pk: int, action, done: str, form_class=None, prefix=None) -> HttpResponse:
