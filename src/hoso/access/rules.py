@@ -1,11 +1,10 @@
 """Who holds which permission, and which administrative units a user's scope covers."""
 
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from hoso.gazetteer.models import AdminUnit, UnitMapping
+from hoso.gazetteer.services import expand_units
 
 from .models import User
 from .permissions import ROLE_PERMISSIONS, SIGNED_IN, Permission
@@ -41,22 +40,8 @@ def scope_unit_ids(user: User) -> frozenset[int] | None:
         return None
     cached = getattr(user, "_scope_unit_ids", None)
     if cached is None:
-        cached = _expand(frozenset(user.scope_units.values_list("id", flat=True)), _mapping_version())
+        cached = expand_units(frozenset(user.scope_units.values_list("id", flat=True)))
         user._scope_unit_ids = cached
     return cached
 
 
-def _mapping_version() -> tuple[int, int]:
-    return AdminUnit.objects.count(), UnitMapping.objects.count()
-
-
-@lru_cache(maxsize=256)
-def _expand(unit_ids: frozenset[int], _version: tuple[int, int]) -> frozenset[int]:
-    found = set(unit_ids)
-    frontier = set(unit_ids)
-    while frontier:  # children (a district's communes) and predecessors, until nothing new
-        children = set(AdminUnit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        older = set(UnitMapping.objects.filter(new_id__in=frontier).values_list("old_id", flat=True))
-        frontier = (children | older) - found
-        found |= frontier
-    return frozenset(found)

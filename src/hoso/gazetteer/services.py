@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,29 @@ def successors(unit: AdminUnit, *, on: datetime.date | None = None) -> list[Admi
             else:
                 frontier.append(new)
     return sorted(found.values(), key=lambda u: (u.name_folded, u.code))
+
+
+def expand_units(unit_ids: frozenset[int]) -> frozenset[int]:
+    """These units with every unit inside them (a district's communes) and every unit they replaced (the communes
+    merged into them in 2025 and earlier), at any depth: what a place chosen today covers in old records."""
+    return _expand(frozenset(unit_ids), (AdminUnit.objects.count(), UnitMapping.objects.count()))
+
+
+@lru_cache(maxsize=256)
+def _expand(unit_ids: frozenset[int], _version: tuple[int, int]) -> frozenset[int]:
+    found = set(unit_ids)
+    frontier = set(unit_ids)
+    while frontier:  # children and predecessors, until nothing new
+        children = set(AdminUnit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        older = set(UnitMapping.objects.filter(new_id__in=frontier).values_list("old_id", flat=True))
+        frontier = (children | older) - found
+        found |= frontier
+    return frozenset(found)
+
+
+def present_names(unit: AdminUnit | None) -> str:
+    """What a recorded unit is called today: its own label while in force, else the labels of the units it became
+    («» when it ended without a recorded successor)."""
+    if unit is None:
+        return ""
+    return "; ".join(u.label for u in successors(unit))

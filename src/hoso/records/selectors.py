@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from hoso.access.models import User
+from hoso.gazetteer.services import expand_units
 from hoso.vntext import fold
 
 from .models import Category, Dossier
@@ -34,11 +35,9 @@ def dossier_list(*, actor: User, filters: DossierFilters) -> QuerySet[Dossier]:
         qs = qs.filter(category__code=filters.category)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.unit_id:
-        unit = Q(subject__hometown_unit_id=filters.unit_id) | Q(subject__residence_unit_id=filters.unit_id)
-        unit |= Q(subject__hometown_unit__parent_id=filters.unit_id)
-        unit |= Q(subject__residence_unit__parent_id=filters.unit_id)
-        qs = qs.filter(unit)
+    if filters.unit_id:  # the place as it is today, with the units inside it and those it replaced
+        units = expand_units(frozenset({filters.unit_id}))
+        qs = qs.filter(Q(subject__hometown_unit_id__in=units) | Q(subject__residence_unit_id__in=units))
     if filters.q:
         folded = fold(filters.q)
         if folded:

@@ -26,6 +26,8 @@ from django.db.models import Q, QuerySet
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
 from hoso.access.rules import scope_unit_ids, user_can
+from hoso.gazetteer.models import AdminUnit
+from hoso.gazetteer.services import current_units
 from hoso.vntext import fold
 
 from .models import Confidentiality, Document, Dossier, DossierRelative, Page, Person
@@ -57,6 +59,12 @@ def whole_province(actor: User | None) -> bool:
     return actor is None or scope_unit_ids(actor) is None
 
 
+def sees_no_area(actor: User | None) -> bool:
+    """The actor's scope names no place at all (not the whole province, no commune): every list and count is empty,
+    and the pages say so rather than show zeros."""
+    return actor is not None and scope_unit_ids(actor) == frozenset()
+
+
 def confidentiality_choices(actor: User | None) -> list[tuple[str, str]]:
     """The levels a user may give a dossier or a document (a level they could not see is not offered)."""
     if cleared_for_secret(actor):
@@ -74,18 +82,35 @@ def check_confidentiality(actor: User | None, level: str, *, field: str = "confi
 
 def dossier_q(*, actor: User | None, path: str = "") -> Q | None:
     """The rule as a filter on dossiers reached through `path` (e.g. "dossier__"), or None for "nothing"."""
+    return dossier_copy_q(actor=actor, confidentiality=f"{path}confidentiality",
+                          residence=f"{path}subject__residence_unit_id", hometown=f"{path}subject__hometown_unit_id")
+
+
+def dossier_copy_q(*, actor: User | None, confidentiality: str, residence: str, hometown: str) -> Q | None:
+    """The same rule on a table that keeps a copy of a dossier's confidentiality and of its person's places under
+    these field names (the statistics' facts, reports/models.py: counted without joining every dossier to its
+    person), or None for "nothing"."""
     if actor is None:
         return Q()
     if not user_can(actor, VIEW_DOSSIER):
         return None
     q = Q()
     if not actor.secret_clearance:
-        q &= ~Q(**{f"{path}confidentiality": Confidentiality.SECRET})
+        q &= ~Q(**{confidentiality: Confidentiality.SECRET})
     units = scope_unit_ids(actor)
     if units is not None:
-        q &= Q(**{f"{path}subject__residence_unit_id__in": units}) | Q(
-            **{f"{path}subject__hometown_unit_id__in": units})
+        q &= Q(**{f"{residence}__in": units}) | Q(**{f"{hometown}__in": units})
     return q
+
+
+def place_choices(*, actor: User | None) -> QuerySet[AdminUnit]:
+    """The places a list can be filtered by for this user: today's communes (and districts, if any are in force)
+    in their scope — each covers the units it replaced (gazetteer.services.expand_units)."""
+    units = current_units().exclude(level=AdminUnit.Level.PROVINCE).select_related("parent")
+    scope = scope_unit_ids(actor) if actor is not None else None
+    if scope is not None:
+        units = units.filter(pk__in=scope)
+    return units.order_by("level", "name_folded")
 
 
 def visible_dossiers(*, actor: User | None) -> QuerySet[Dossier]:

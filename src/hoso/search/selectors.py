@@ -11,6 +11,7 @@ from django.db.models import Max, Q, QuerySet
 
 from hoso.access.models import User
 from hoso.gazetteer.models import AdminUnit
+from hoso.gazetteer.services import expand_units
 from hoso.records.models import Category, Dossier
 from hoso.records.selectors import dossier_access_q
 from hoso.records.visibility import cleared_for_secret, sees_health
@@ -102,10 +103,10 @@ def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
     qs = SearchEntry.objects.filter(access)
     if filters.category:
         qs = qs.filter(category_code=filters.category)
-    if filters.unit_id:
-        qs = qs.filter(Q(unit_id=filters.unit_id) | Q(dossier__subject__hometown_unit_id=filters.unit_id)
-                       | Q(dossier__subject__hometown_unit__parent_id=filters.unit_id)
-                       | Q(dossier__subject__residence_unit_id=filters.unit_id))
+    if filters.unit_id:  # the place as it is today, with the units inside it and those it replaced
+        units = expand_units(frozenset({filters.unit_id}))
+        qs = qs.filter(Q(unit_id__in=units) | Q(dossier__subject__hometown_unit_id__in=units)
+                       | Q(dossier__subject__residence_unit_id__in=units))
     if filters.status:
         qs = qs.filter(dossier__status=filters.status)
     if filters.decade:

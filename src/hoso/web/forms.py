@@ -12,7 +12,7 @@ from hoso.records.models import (
     Person,
     PhysicalCondition,
 )
-from hoso.records.visibility import confidentiality_choices
+from hoso.records.visibility import confidentiality_choices, place_choices
 from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
 
 DATE_HELP = "Gõ 1947, 5/1972 hoặc 12/05/1972"
@@ -154,8 +154,12 @@ class DossierFilterForm(forms.Form):
     q = forms.CharField(label="Tên hoặc số hồ sơ", required=False, max_length=200)
     category = forms.ModelChoiceField(label="Diện", queryset=Category.objects.all(), to_field_name="code",
                                       required=False, empty_label="Tất cả các diện")
-    unit = forms.ModelChoiceField(label="Địa bàn", required=False, empty_label="Tất cả địa bàn",
-                                  queryset=AdminUnit.objects.exclude(level=AdminUnit.Level.PROVINCE)
-                                  .order_by("level", "name"))
+    unit = UnitChoiceField(label="Địa bàn", required=False, empty_label="Tất cả địa bàn",
+                           queryset=AdminUnit.objects.none(),
+                           help_text="Đơn vị hành chính hiện nay; gồm cả các xã, phường cũ đã nhập vào")
     status = forms.ChoiceField(label="Tình trạng", required=False,
                                choices=[("", "Mọi tình trạng"), *Dossier.Status.choices])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = place_choices(actor=user)

@@ -17,9 +17,12 @@ from django.views.decorators.http import require_POST
 from hoso.access.decorators import rule
 from hoso.access.permissions import (
     CAPTURE,
+    DECIDE_CASE,
     EDIT_DOSSIER,
     EXPORT,
     MANAGE_ARCHIVE,
+    PROCESS_CASE,
+    RECEIVE_CASE,
     SIGNED_IN,
     VERIFY_DOSSIER,
     VIEW_AUDIT,
@@ -30,8 +33,10 @@ from hoso.access.permissions import (
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
 from hoso.core.events import AuditAction
+from hoso.gazetteer.services import present_names
 from hoso.preservation.selectors import integrity
-from hoso.procedures.selectors import transfer_panel
+from hoso.procedures import cases as procedure_cases
+from hoso.procedures.selectors import dossier_cases, transfer_panel
 from hoso.records import selectors, services
 from hoso.records.models import Dossier, Page
 from hoso.records.visibility import document_visible, sees_health
@@ -90,6 +95,21 @@ def _work_list(actor) -> list[WorkItem]:
                               audit_reports.failed_sign_in_windows_since(since),
                               f"{reverse('audit_list')}?action={AuditAction.LOGIN_FAILED}"
                               f"&since={timezone.localtime(since):%d/%m/%Y}"))
+    if procedure_cases.may_work_on_cases(actor):  # one-stop procedures: each count is a list of «Việc của tôi»
+        queue, buckets = reverse("case_queue"), procedure_cases.queue_buckets(actor=actor)
+
+        def case_item(label: str, bucket: str, urgent: bool = False) -> WorkItem:
+            return WorkItem(label, buckets[bucket].count(), f"{queue}?hang={bucket}", urgent=urgent)
+
+        items.append(case_item("Hồ sơ thủ tục quá hạn", "overdue", urgent=True))
+        if user_can(actor, DECIDE_CASE):
+            items += [case_item("Hồ sơ thủ tục chờ duyệt", "to_decide"),
+                      case_item("Bước thủ tục quá hạn, cần đôn đốc", "escalated", urgent=True)]
+        if user_can(actor, PROCESS_CASE):
+            items += [case_item("Hồ sơ thủ tục mới tiếp nhận, chờ thụ lý", "received"),
+                      case_item("Hồ sơ thủ tục tôi đang thụ lý", "mine")]
+        if user_can(actor, RECEIVE_CASE):
+            items.append(case_item("Hồ sơ thủ tục có kết quả, chờ trả", "result_ready"))
     return items
 
 
@@ -123,7 +143,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _list_filters(request: HttpRequest) -> tuple[DossierFilterForm, dict, selectors.DossierFilters]:
-    form = DossierFilterForm(request.GET or None)
+    form = DossierFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     category = data.get("category")
     unit = data.get("unit")
@@ -262,7 +282,12 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
                    "archive": archive_selectors.dossier_archive(dossier=dossier),
                    "transfers": (transfer_panel(dossier=dossier) if user_can(request.user, MANAGE_ARCHIVE)
                                  else None),
+                   "cases": (dossier_cases(actor=request.user, dossier=dossier)
+                             if procedure_cases.may_work_on_cases(request.user) else None),
+                   "can_receive_case": user_can(request.user, RECEIVE_CASE),
                    "show_health": sees_health(request.user),
+                   "hometown_now": present_names(dossier.subject.hometown_unit),
+                   "residence_now": present_names(dossier.subject.residence_unit),
                    "can_edit": user_can(request.user, EDIT_DOSSIER),
                    "can_files": user_can(request.user, VIEW_FILES)})
 
