@@ -128,12 +128,14 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     # The viewer: next/previous with the keyboard, zoom, then reorder by dragging a thumbnail.
     page.goto(f"/so-hoa/ho-so/{NUMBER}/")
     expect(page.locator("#page-label")).to_have_text("Trang 1")
-    expect(page.locator("#page-image")).to_be_visible()
+    expect(page.locator("#page-image")).to_be_in_viewport()
+    expect(page.locator("#canvas")).to_be_focused()  # the image, so its keys work at once
     idle(page)
-    page.locator("#canvas").focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator("#page-label")).to_have_text("Trang 2")
-    expect(page.get_by_label("Tên loại văn bản")).to_be_focused()  # ready for data entry on every page
+    expect(page.locator("#canvas")).to_be_focused()
+    page.keyboard.press("Enter")  # into the document form
+    expect(page.get_by_label("Tên loại văn bản")).to_be_focused()
     idle(page)
     page.keyboard.press("PageUp")  # pages on from the form too (nothing typed: no question)
     expect(page.locator("#page-label")).to_have_text("Trang 1")
@@ -164,6 +166,7 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     page.goto(f"/so-hoa/ho-so/{NUMBER}/?p=1")
     idle(page)
     doc_type = page.get_by_label("Tên loại văn bản")
+    page.keyboard.press("n")  # from the image into the form
     expect(doc_type).to_be_focused()
     page.keyboard.type("Nhầm")
     page.keyboard.press("Escape")
@@ -180,8 +183,9 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     page.keyboard.press("Tab")
     page.keyboard.type("5/1972")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"\?p=3$"))
+    expect(page).to_have_url(re.compile(r"\?p=3#nhap$"))
     expect(page.locator(".messages")).to_contain_text("Đã lưu văn bản số 1 (Giấy báo tử), trang 1–2")
+    expect(doc_type).to_be_focused()  # data entry goes on with the next page
     idle(page)
     document = dossier.documents.get()
     assert (document.number, document.symbol, document.issued_on.display()) == ("125", "GBT", "05/1972")

@@ -145,7 +145,7 @@ def test_document_form_beside_the_image_saves_and_moves_on(scanner, martyr_dossi
     url = f"/so-hoa/ho-so/{martyr_dossier.number}/van-ban/"
     response = client.post(url, {"page_from": 1, "page_to": 2, "doc_type": "Giấy báo tử", "issued_on": "12/05/1972",
                                  "confidentiality": "thuong"})
-    assert response.status_code == 302 and response["Location"].endswith("?p=3")
+    assert response.status_code == 302 and response["Location"].endswith("?p=3#nhap")
     doc = Document.objects.get()
     assert doc.issued_on.iso() == "1972-05-12" and (doc.page_from, doc.page_to) == (1, 2)
     # An impossible date is explained and what was typed is kept.

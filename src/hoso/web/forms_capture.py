@@ -18,8 +18,7 @@ class DocumentForm(forms.Form):
     doc_type = forms.CharField(label="Tên loại văn bản", max_length=100,
                                help_text="Ví dụ: Giấy báo tử, Quyết định, Biên bản",
                                error_messages={"required": "Nhập tên loại văn bản."},
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off",
-                                                             "list": "doc-types"}))
+                               widget=forms.TextInput(attrs={"autocomplete": "off", "list": "doc-types"}))
     number = forms.CharField(label="Số", max_length=30, required=False)
     symbol = forms.CharField(label="Ký hiệu", max_length=60, required=False)
     issued_on = PartialDateFormField(label="Ngày tháng năm văn bản")

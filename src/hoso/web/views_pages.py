@@ -201,7 +201,7 @@ def document_save(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, f"Đã lưu văn bản số {document.sequence} ({document.doc_type}), trang "
                                       f"{document.page_from}–{document.page_to}.")
-            return redirect(_viewer_url(dossier, document.page_to + 1))
+            return redirect(_viewer_url(dossier, document.page_to + 1) + "#nhap")  # data entry goes on
     # Show the viewer again with what was typed and the reasons, nothing lost.
     pages = _pages(request, dossier)
     index = _current(pages, request.POST.get("page_from"))

@@ -1,4 +1,5 @@
-// The page viewer: zoom (+ - 0), rotate for display only (R, Shift+R), previous/next page (← → PageUp PageDown),
+// The page viewer opens with the image in view and focused, so its keys work at once: zoom (+ - 0), rotate for
+// display only (R, Shift+R), previous/next page (← → PageUp PageDown), Enter (or N) into the document form;
 // thumbnails dragged to reorder (or Alt+↑/↓ on a thumbnail), Shift+click to pick a page range, and the document
 // form: Enter saves, Esc cancels, PageUp/PageDown change page (asking first if something was typed). Everything
 // also works with the buttons and links alone.
@@ -96,6 +97,8 @@
     const typing = el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT");
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const actions = {
+      "Enter": function () { const f = document.getElementById("id_doc_type"); if (f && el && el.id === "canvas") f.focus(); },
+      "n": function () { const f = document.getElementById("id_doc_type"); if (f) f.focus(); },
       "+": function () { zoom("in"); }, "=": function () { zoom("in"); }, "-": function () { zoom("out"); },
       "0": function () { zoom("reset"); }, "r": function () { rotate(90); }, "R": function () { rotate(-90); },
       "ArrowLeft": function () { go("prev-page"); }, "PageUp": function () { go("prev-page"); },
@@ -155,4 +158,15 @@
     image.replaceWith(Object.assign(document.createElement("p"), {
       className: "placeholder error", textContent: "Không tải được ảnh trang này (tệp thiếu hoặc chưa xử lý xong)." }));
   });
+  // On opening: a field the server sent back with an error gets the focus; otherwise the image, scrolled into view.
+  // Right after a document was saved («#nhap»), data entry goes on in the form of the next page.
+  const invalid = document.querySelector("#doc-form .field.invalid input, #doc-form .field.invalid select");
+  const canvas = document.getElementById("canvas");
+  const entry = window.location.hash === "#nhap" && document.getElementById("id_doc_type");
+  if (invalid) invalid.focus();
+  else if (entry) entry.focus();
+  else if (canvas) {
+    canvas.focus({ preventScroll: true });
+    (document.querySelector(".stage") || canvas).scrollIntoView({ block: "start" });
+  }
 })();
