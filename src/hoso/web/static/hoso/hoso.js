@@ -63,3 +63,27 @@
     window.history.back();
   });
 })();
+// The menu: on a phone it folds behind «☰ Menu» (only when this script runs: without it the menu stays open);
+// the link of the page being shown is marked aria-current.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  const toggle = document.querySelector(".menu-toggle");
+  const menu = document.getElementById("menu");
+  if (toggle && menu) {
+    toggle.addEventListener("click", function () {
+      const open = menu.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  if (menu) {
+    let best = null;
+    menu.querySelectorAll("a[href]").forEach(function (a) {
+      const path = new URL(a.href, window.location.href).pathname;
+      if (path !== "/" && window.location.pathname.startsWith(path) && (!best || path.length > best.path.length)) {
+        best = { a: a, path: path };
+      }
+    });
+    if (best) best.a.setAttribute("aria-current", "page");
+  }
+})();
