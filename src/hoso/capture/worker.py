@@ -31,6 +31,7 @@ from hoso.capture import services
 from hoso.capture.models import BatchItem, WorkerBeat
 from hoso.capture.services.processing import process_page
 from hoso.capture.signals import worker_idle
+from hoso.core.audit import seal_pending
 
 try:
     from django.tasks import TaskResultStatus
@@ -113,6 +114,17 @@ def _beat(worker_id: str, started) -> None:
             raise
 
 
+def _seal() -> None:
+    """Seal the audit events written since the last seal (one worker at a time does it; the others skip)."""
+    if connection.in_atomic_block:
+        return  # an in-process run inside a test's transaction: sealing would lock the tip for the whole test
+    try:
+        seal_pending()
+    except OperationalError as exc:
+        if not is_locked_database_exception(exc):
+            raise
+
+
 def _gone(worker_id: str) -> None:
     try:
         WorkerBeat.objects.filter(worker_id=worker_id).delete()
@@ -171,6 +183,7 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
             _close_old_connections()
             if time.monotonic() >= next_beat:
                 _beat(worker_id, started)
+                _seal()
                 next_beat = time.monotonic() + BEAT_EVERY
             recovered = 0
             if since_recovery >= RECOVER_EVERY:

@@ -1,4 +1,10 @@
-"""The append-only, hash-chained audit trail (nhật ký). Its events are declared in core/events.py."""
+"""The append-only, tamper-evident audit trail (nhật ký). Its events are declared in core/events.py.
+
+Events are appended without any lock shared between writers, each carrying the SHA-256 of its own content; a single
+sealer (core.audit.seal_pending, run by the workers every few seconds and before every check) closes the events
+written since the last seal into a block whose hash covers their ids and hashes and the previous block's hash —
+the way Certificate Transparency logs seal what they received. Events written before this design (up to the
+upgrade) stay in their per-event hash chain, and the first block links to its last hash."""
 
 from django.conf import settings
 from django.db import models
@@ -20,8 +26,9 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)  # the per-event chain of events written before blocks
+    hash = models.CharField(max_length=64, db_index=True)  # of the content (and prev_hash, for the chained ones)
+    block = models.ForeignKey("AuditBlock", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
 
     class Meta:
         ordering = ["id"]
@@ -34,12 +41,32 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers extend the chain one at a time."""
+    """The tip of the trail: the hash of the last block (or, before the first block, of the last chained event).
+    The sealer locks this single row; writers of events never touch it."""
 
     last_hash = models.CharField(max_length=64)
 
     class Meta:
         db_table = "access_auditchainhead"  # kept from before the re-cut
+
+
+class AuditBlock(models.Model):
+    """Events sealed together: their ids and content hashes (in id order) hashed into `root`, chained to the block
+    before through `prev_hash`. Written once by core.audit.seal_pending, never changed."""
+
+    number = models.PositiveBigIntegerField(unique=True)
+    sealed_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    root = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "khối nhật ký đã niêm phong"
+        verbose_name_plural = "khối nhật ký đã niêm phong"
 
 
 class CalendarDay(models.Model):

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Field, Model, Q
 
-from hoso.core.audit import record_event, verify_chain
+from hoso.core.audit import record_event, seal_all, verify_chain
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.records.models import Dossier, DossierRelative
@@ -119,7 +119,9 @@ def user_events_q(text: str) -> Q:
 
 
 def check_chain(*, actor) -> tuple[bool, int, str]:
-    """Run the hash-chain check from the auditor's screen; the check itself goes to the trail."""
+    """Run the hash-chain check from the auditor's screen (sealing first what was written since the last seal); the
+    check itself goes to the trail."""
+    seal_all()
     report = verify_chain()
     reason = report.reason + (f" (sự kiện #{report.first_broken_id})" if report.first_broken_id else "")
     record_event(actor=actor, action=AuditAction.VERIFY_AUDIT, object_type="audit",

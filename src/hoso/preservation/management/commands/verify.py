@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from hoso.access.services import resolve_actor
-from hoso.core.audit import verify_chain
+from hoso.core.audit import seal_all, verify_chain
 from hoso.preservation.services.fixity import FixityBusy, describe, run_fixity
 
 
@@ -45,11 +45,14 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def _audit(self, result: dict, json: bool) -> bool:
+        sealed = seal_all()  # what was written since the last seal is checked sealed
         report = verify_chain()
         result["audit"] = {"ok": report.ok, "checked": report.checked,
-                           "first_broken_event": report.first_broken_id, "reason": report.reason}
+                           "first_broken_event": report.first_broken_id, "reason": report.reason,
+                           "blocks": report.blocks, "sealed_now": sealed, "unsealed": report.unsealed}
         if not json and report.ok:
-            self.stdout.write(f"Nhật ký toàn vẹn: {report.checked} sự kiện.")
+            self.stdout.write(f"Nhật ký toàn vẹn: {report.checked} sự kiện, {report.blocks} khối niêm phong"
+                              f" (vừa niêm phong {sealed} sự kiện).")
         elif not report.ok:
             where = f"sự kiện #{report.first_broken_id}" if report.first_broken_id else "cuối chuỗi"
             self.stderr.write(f"Nhật ký bị can thiệp tại {where}: {report.reason}.")
