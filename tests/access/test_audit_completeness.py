@@ -12,7 +12,9 @@ from hoso.capture.models import Batch, BatchItem
 from hoso.core.models import AuditEvent
 from hoso.imports.models import DuplicateCandidate, ImportRun
 from hoso.imports.services.runs import upload_register
+from hoso.procedures import cases
 from hoso.procedures import services as transfers
+from hoso.procedures.catalogue import load_catalogue
 from hoso.records import services
 from hoso.records.models import Page
 
@@ -23,6 +25,7 @@ AUDITED = {
     "api-search", "loan_list", "loan_detail", "loan_request", "archive_location", "duplicate_list", "batch_detail",
     "import_preview", "import_report", "import_download", "transfer_list", "transfer_detail", "transfer_create",
     "transfer_slip", "transfer_package", "package_export", "page_image", "relative_edit", "relative_remove",
+    "case_queue", "case_detail", "case_document", "case_dossier_lookup",
     "loan_slip",
 }
 # Routes embedded in an audited page (polled parts, thumbnails of the page strip) or that show no personal data
@@ -42,13 +45,18 @@ NOT_PERSONAL_READS = {
     "user_edit": "staff accounts (administration)", "audit_list": "the audit trail itself",
     "audit_export": "the audit trail itself (the export is audited)", "api-schema": "the API's schema",
     "api-root": "links", "api-capture-upload": "an upload (POST) endpoint",
+    "case_intake": "the intake form (the dossier it finds is a search, audited; a POST receives the case)",
+    "case_intake_papers": "the checklist of a procedure of the catalogue",
 }
 # POST-only routes: writes, audited by their services (tests/access/test_write_matrix.py and each app's tests).
 WRITES = {
-    "duplicate_scan", "duplicate_decide", "import_upload", "import_retry", "archive_inventory_apply", "loan_approve",
+    "duplicate_scan", "duplicate_decide", "import_upload", "import_retry", "import_real", "archive_inventory_apply",
+    "loan_approve",
     "loan_refuse", "loan_cancel", "loan_check_out", "loan_return", "loan_remind", "transfer_send",
     "transfer_received", "transfer_returned", "batch_retry", "page_retry", "page_reorder", "page_document",
     "dossier_status", "relative_add", "user_reset", "audit_check",
+    "case_start", "case_advance", "case_send", "case_request_papers", "case_papers_complete", "case_tick_papers",
+    "case_decide", "case_refuse", "case_return", "case_withdraw", "case_document_make",
 }
 
 
@@ -68,7 +76,7 @@ def test_every_route_is_classified_as_audited_read_other_read_or_write():
 
 
 @pytest.fixture
-def world(actor, archivist, martyr_dossier, make_dossier, tmp_path):
+def world(actor, archivist, martyr_dossier, make_dossier, tmp_path, blob_dir):
     other = make_dossier("Trần Văn Bình")
     document = services.add_document(actor=actor, dossier=martyr_dossier, doc_type="Giấy báo tử")
     loan = archive.request_loan(actor=archivist, dossier=martyr_dossier, purpose="Trích lục")
@@ -90,8 +98,13 @@ def world(actor, archivist, martyr_dossier, make_dossier, tmp_path):
     ImportRun.objects.filter(pk=reported.pk).update(state=ImportRun.State.DONE)
     relative = services.link_relative(actor=actor, dossier=martyr_dossier, relationship="me",
                                       person=services.create_person(actor=actor, full_name="Lê Thị Mẹ"))
+    load_catalogue()
+    case = cases.receive_case(actor=None, kind="trich-luc", dossiers=[martyr_dossier],
+                              applicant=cases.Applicant(name="Nguyễn Thị Hoa"))
+    receipt = cases.make_document(actor=None, case=case, kind="receipt")
     return {"dossier": martyr_dossier, "document": document, "loan": loan, "box": box, "batch": batch,
-            "transfer": transfer, "previewed": previewed, "reported": reported, "relative": relative}
+            "case": case, "receipt": receipt, "transfer": transfer, "previewed": previewed, "reported": reported,
+            "relative": relative}
 
 
 def _requests(world) -> dict[str, str]:
@@ -114,6 +127,8 @@ def _requests(world) -> dict[str, str]:
         "import_download": f"/nhap-so/{world['reported'].pk}/tai/tep-goc/",
         "relative_edit": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/",
         "relative_remove": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/bo/",
+        "case_queue": "/thu-tuc/", "case_detail": f"/thu-tuc/{world['case'].number}/",
+        "case_document": f"/thu-tuc/giay-to/{world['receipt'].pk}/",
         "loan_slip": f"/muon/{world['loan'].pk}/in/",
     }
 
@@ -124,6 +139,7 @@ PROVED_ELSEWHERE = {
     "transfer_slip": "tests/procedures/test_transfers.py",
     "transfer_package": "tests/preservation/test_package_findings.py",
     "package_export": "tests/preservation/test_package_findings.py",
+    "case_dossier_lookup": "tests/procedures/test_web_cases.py (the desk's search as it types: RECEIVE_CASE)",
 }
 
 

@@ -94,3 +94,49 @@ def test_import_a_tcvn3_register_and_read_the_report(page: Page, tmp_path, make_
         page.get_by_role("link", name="Tải báo cáo Excel").click()
     assert download.value.suggested_filename == "bao-cao-so-liet-si.xlsx"
     assert Person.objects.get(full_name="Hoàng Thị Thuỷ").hometown_text == "xã Triệu Long, huyện Triệu Phong"
+
+
+def test_a_dry_run_then_nhap_that_on_a_1366_px_screen(page: Page, tmp_path, make_user):
+    from hoso.imports.models import ImportRun
+    from hoso.imports.services.runs import execute
+
+    from .legacy_registers import PEOPLE, write_xlsx
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    make_user(Role.POLICY_OFFICER, username="chinhsach", full_name="Phan Văn Chính Sách")
+    page.goto("/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("chinhsach")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto("/nhap-so/")
+    page.get_by_label("Tệp sổ theo dõi").set_input_files(str(write_xlsx(tmp_path / "so-tcvn3.xlsx", Encoding.TCVN3)))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+
+    expect(page.locator("#register-title")).to_contain_text("SỔ THEO DÕI HỒ SƠ NGƯỜI CÓ CÔNG")  # typed in .VnTimeH
+    expect(page.get_by_role("columnheader", name="G. Nguyên quán")).to_be_visible()  # a header typed in .VnTime
+    expect(page.locator("#preview")).to_contain_text("Lý Thanh Lễ")
+    widths = page.evaluate("""() => { const box = document.querySelector('.preview-box');
+        return [document.documentElement.scrollWidth, box.scrollWidth, box.clientWidth]; }""")
+    assert widths[0] <= 1366 and widths[1] <= widths[2], widths  # no sideways scrolling, the whole table in view
+    start = page.get_by_role("button", name="Bắt đầu nhập")
+    start.scroll_into_view_if_needed()
+    box = start.bounding_box()
+    assert box and box["x"] + box["width"] <= 1366
+
+    page.get_by_label("Chạy thử: kiểm tra và báo cáo, không lưu gì").check()
+    start.click()
+    dry = ImportRun.objects.get()
+    assert execute(dry.pk) == "done"
+    expect(page).to_have_url(re.compile(rf"/nhap-so/{dry.pk}/bao-cao/$"))
+    expect(page.locator("#dry-run")).to_contain_text("Đây là lần chạy thử: không có gì được lưu.")
+    expect(page.locator("#created")).to_have_text(str(len(PEOPLE)))
+    assert Person.objects.count() == 0
+
+    page.get_by_role("button", name="Nhập thật").click()
+    real = ImportRun.objects.exclude(pk=dry.pk).get()
+    expect(page).to_have_url(re.compile(rf"/nhap-so/{real.pk}/tien-do/$"))
+    assert execute(real.pk) == "done"
+    expect(page).to_have_url(re.compile(rf"/nhap-so/{real.pk}/bao-cao/$"))
+    expect(page.locator("#created")).to_have_text(str(len(PEOPLE)))
+    assert sorted(Person.objects.values_list("full_name", flat=True)) == sorted(row[2] for row in PEOPLE)
+    assert real.file_sha256 == dry.file_sha256 and ImportRun.objects.count() == 2  # nothing uploaded again

@@ -141,7 +141,7 @@ def test_json_output_and_dry_run(tmp_path, actor):
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "rỗng"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 600, "mật khẩu"),
-    ("docx", "Word"),
+    ("docx", "văn bản Word so.xlsx: tệp bị hỏng"),
     (b"mot,hai\nba,bon\n", "tiêu đề"),
 ])
 def test_files_that_are_not_registers_get_one_clear_message(tmp_path, actor, content, message):

@@ -75,7 +75,7 @@ def test_reimport_compares_every_imported_field_and_updates_only_what_differs(tm
         return path
 
     rows = [["QTI/LS-00901/CM", "Ngô Văn Một", "Tư Một", "1940", "LS", ""],
-            ["QTI/LS-00902/CM", "Ngô Văn Hai", "", "1941", "LS", ""],
+            ["QTI/TB-00902/CM", "Ngô Văn Hai", "", "1941", "Bệnh binh", ""],  # an old code: the category decides
             ["QTI/LS-00903/CM", "Ngô Văn Ba", "", "1942", "LS", ""],
             ["QTI/LS-00904/CM", "Ngô Văn Bốn", "", "1943", "LS", ""]]
     import_register(actor=actor, path=book(rows))
@@ -87,7 +87,7 @@ def test_reimport_compares_every_imported_field_and_updates_only_what_differs(tm
     assert (report.created, report.updated, report.unchanged) == (0, 3, 1)
     one = Dossier.objects.get(number="QTI/LS-00901/CM").subject
     assert sorted(one.aliases.values_list("name", flat=True)) == ["Tư Một", "Út Một"]
-    assert Dossier.objects.get(number="QTI/LS-00902/CM").category.code == "AQ"
+    assert Dossier.objects.get(number="QTI/TB-00902/CM").category.code == "AQ"
     assert Dossier.objects.get(number="QTI/LS-00903/CM").subject.notes == "Đã cải táng"
     again = import_register(actor=actor, path=book(changed))
     assert (again.updated, again.unchanged) == (0, 4)

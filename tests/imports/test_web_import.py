@@ -16,6 +16,8 @@ from hoso.imports.models import ImportRun
 from hoso.records.models import Dossier, Person
 from hoso.vntext.legacy import Encoding, from_unicode
 
+from .legacy_registers import write_docx, write_xlsx
+
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                          "QUEUES": ["default", "capture"]}}
 HEADER = ["STT", "Số hồ sơ", "Họ và tên", "Năm sinh", "Địa danh", "Loại đối tượng", "Ghi chú"]
@@ -152,10 +154,10 @@ def _docx() -> bytes:
 
 @pytest.mark.parametrize(("data", "name", "message"), [
     (b"", "so.xlsx", "Tệp so.xlsx rỗng (0 byte)."),
-    (None, "so.xlsx", "là văn bản Word, không phải sổ Excel"),
+    (None, "so.docx", "Không mở được văn bản Word so.docx: tệp bị hỏng hoặc không phải .docx."),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 600, "so.xlsx",
      "có mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu rồi nhập lại."),
-    (b"%PDF-1.7 ...", "so.pdf", "chỉ nhận tệp .xlsx, .xls hoặc .csv"),
+    (b"%PDF-1.7 ...", "so.pdf", "chỉ nhận tệp Excel (.xlsx, .xls), CSV, bảng trong văn bản Word (.docx, .doc)"),
     (b"mot,hai\nba,bon\n", "so.csv", "Không tìm thấy dòng tiêu đề"),
 ])
 def test_bad_files_get_one_clear_message(signed_in, data, name, message):
@@ -264,3 +266,64 @@ def test_the_progress_bar_knows_the_row_count_of_a_file_written_without_dimensio
     book.save(out)
     upload(signed_in, out.getvalue())
     assert ImportRun.objects.get().rows_total == 41
+
+
+def test_after_a_dry_run_nhap_that_imports_the_same_file_and_mapping_without_uploading_again(signed_in, officer):
+    upload(signed_in, tcvn3_register())
+    dry = ImportRun.objects.get()
+    form = {f"col_{i}": f for i, f in dry.columns.items()} | {"col_4": "hometown"}  # the officer's own mapping
+    signed_in.post(reverse("import_preview", args=[dry.pk]), {**form, "action": "start", "dry_run": "on"})
+    dry.refresh_from_db()
+    assert dry.state == ImportRun.State.DONE and dry.created == 3 and Dossier.objects.count() == 0
+    report = signed_in.get(reverse("import_report", args=[dry.pk])).content.decode()
+    assert "Đây là lần chạy thử" in report and reverse("import_real", args=[dry.pk]) in report
+    assert ">Nhập thật</button>" in report
+
+    response = signed_in.post(reverse("import_real", args=[dry.pk]))
+    real = ImportRun.objects.exclude(pk=dry.pk).get()
+    assert response["Location"] == reverse("import_progress", args=[real.pk])
+    assert (real.file_sha256, real.sheet, real.columns) == (dry.file_sha256, dry.sheet, dry.columns)
+    assert not real.dry_run
+    assert real.state == ImportRun.State.DONE and (real.created, real.failed_rows) == (3, 1)
+    assert Person.objects.get(full_name="Nguyễn Văn Đức").hometown_text == "xã Triệu Long, huyện Triệu Phong"
+    started = AuditEvent.objects.filter(action="start_import", object_id=str(real.pk)).get()
+    assert started.after["from_dry_run"] == dry.pk
+
+    again = signed_in.post(reverse("import_real", args=[dry.pk]))  # a second click starts nothing new
+    assert again["Location"] == reverse("import_progress", args=[real.pk]) and ImportRun.objects.count() == 2
+    report = signed_in.get(reverse("import_report", args=[dry.pk])).content.decode()
+    assert "Sổ này đã được nhập thật" in report and ">Nhập thật</button>" not in report
+    real_report = signed_in.get(reverse("import_report", args=[real.pk])).content.decode()
+    assert reverse("import_report", args=[dry.pk]) in real_report  # the real run names its dry run
+    refused = signed_in.post(reverse("import_real", args=[real.pk]), follow=True).content.decode()
+    assert "Chỉ nhập thật được sau một lần chạy thử đã xong." in refused
+
+
+def test_a_register_typed_wholly_in_tcvn3_previews_its_title_and_header_in_unicode_and_reports_warnings(
+        signed_in, tmp_path):
+    rows = [["1", "QTI/AQ-00701/CM", "Lê Văn Trái Mã", "", "1950", "Nam", "Hải Lăng", "Liệt sĩ", ""]]
+    upload(signed_in, write_xlsx(tmp_path / "so.xlsx", Encoding.TCVN3, rows=rows).read_bytes())
+    run = ImportRun.objects.get()
+    page = signed_in.get(reverse("import_preview", args=[run.pk])).content.decode()
+    assert "<span>SỞ NỘI VỤ TỈNH QUẢNG TRỊ</span><span>SỔ THEO DÕI HỒ SƠ NGƯỜI CÓ CÔNG</span>" in page
+    assert "dòng tiêu đề: dòng 4" in page
+    for label in ("B. Số hồ sơ", "C. Họ và tên", "G. Nguyên quán", "H. Loại đối tượng"):
+        assert f'<th scope="col">{label}</th>' in page
+    form = {f"col_{i}": f for i, f in run.columns.items()}
+    signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start"})
+    report = signed_in.get(reverse("import_report", args=[run.pk])).content.decode()
+    assert 'id="created">1<' in report
+    assert ("Loại đối tượng «Liệt sĩ» (LS) trái với mã loại AQ trong số hồ sơ QTI/AQ-00701/CM: đã nhập theo mã trong "
+            "số hồ sơ (AQ), hãy kiểm tra lại.") in report
+
+
+def test_a_word_register_is_uploaded_previewed_and_imported(signed_in, tmp_path):
+    upload(signed_in, write_docx(tmp_path / "so.docx", Encoding.VNI).read_bytes(), "so-xa.docx")
+    run = ImportRun.objects.get()
+    assert run.sheet == "Bảng 2"  # the register, not the letterhead above it
+    page = signed_in.get(reverse("import_preview", args=[run.pk])).content.decode()
+    assert "Hồ Thị Kim Vui" in page and "trang gõ bằng bảng mã" not in page  # VNI-Times fonts on every run
+    form = {f"col_{i}": f for i, f in run.columns.items()}
+    signed_in.post(reverse("import_preview", args=[run.pk]), {**form, "action": "start"})
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.DONE and run.created == 8 and run.encodings["VNI"] > 0

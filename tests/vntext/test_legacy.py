@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hoso.vntext import nfc
-from hoso.vntext.legacy import Detection, Encoding, convert, detect, from_unicode, to_unicode
+from hoso.vntext.legacy import (
+    Detection,
+    Encoding,
+    convert,
+    detect,
+    from_bytes,
+    from_unicode,
+    prevailing,
+    to_unicode,
+)
 
 # --- Vietnamese text, built from syllables ------------------------------------------------------------------
 
@@ -350,3 +359,33 @@ def test_a_whole_column_settles_what_one_cell_cannot():
 def test_encoding_is_a_str_enum():
     assert Encoding("vni") is Encoding.VNI
     assert to_unicode("Vieät", "vni") == "Việt"
+
+
+# --- a sheet's encoding: prevailing() and prefer= ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "encoding"), [("Hồ Thị Kim Vui", Encoding.VNI), ("Lý Thanh Lễ", Encoding.TCVN3),
+                                                ("Phan Tiến Tòng", Encoding.VISCII), ("Cao Bá Nghị", Encoding.VIQR),
+                                                ("Lê Như Kính", Encoding.CP1258)])
+def test_a_short_cell_that_reads_two_ways_follows_its_sheet(text, encoding):
+    cell = from_unicode(text, encoding)
+    assert convert(cell)[0] != text  # alone, another reading wins or ties
+    assert convert(cell, prefer=encoding)[0] == text
+
+
+def test_prevailing_reads_the_cells_without_a_deciding_font_together():
+    header = ["Họ và tên", "Ghi chú"]
+    for encoding in (Encoding.TCVN3, Encoding.VNI, Encoding.VISCII, Encoding.VIQR, Encoding.CP1258):
+        assert prevailing((from_unicode(t, encoding), None) for t in header) is encoding
+    assert prevailing((t, None) for t in header) is None
+    # Unicode names whose every letter is Latin-1 read as legacy names too ("Ngô" is TCVN3 "Ngụ"): still Unicode
+    assert prevailing((t, None) for t in ["Ngô Duy Lý", "Võ Công Hào", "Thái Quang Hùng"]) is None
+    # cells a font decides do not vote; the others (typed in Unicode here) do
+    cells = [(from_unicode("Nguyễn Văn Đức", Encoding.TCVN3), ".VnTime"), ("Số hồ sơ", "Times New Roman")]
+    assert prevailing(cells) is None
+
+
+def test_legacy_bytes_read_as_cells_do():
+    assert from_bytes(b"Nguy\xd4n \x80") == "NguyÔn €"  # Windows-1252 where it defines the byte, else Latin-1
+    assert to_unicode(from_bytes(b"Nguy\xd4n V\xa8n \xa7\xf8c"), Encoding.TCVN3) == "Nguyễn Văn Đức"
+    data = "Nguyê\u0303n Văn Đư\u0301c".encode("cp1258")  # Windows-1258 writes ễ as ê + combining tilde
+    assert to_unicode(from_bytes(data), Encoding.CP1258) == "Nguyễn Văn Đức"

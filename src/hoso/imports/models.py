@@ -56,6 +56,9 @@ class ImportRun(models.Model):
     warning_count = models.PositiveIntegerField(default=0)
     encodings = models.JSONField(default=dict)
     errors = models.JSONField(default=list, help_text="the first errors, for the report page (all are in the xlsx)")
+    warnings = models.JSONField(default=list, help_text="the first warnings, for the report page")
+    from_dry_run = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="real_runs", verbose_name="nhập thật từ lần chạy thử")
     report_sha256 = models.CharField(max_length=64, blank=True)
     message = models.TextField("lý do lỗi", blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

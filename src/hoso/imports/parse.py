@@ -1,16 +1,20 @@
-"""From register rows to records: header detection, encodings, dates, numbers, categories, places."""
+"""From register rows to records: encodings, the title and header found on decoded text, dates, numbers,
+categories, places."""
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hoso.gazetteer.models import AdminUnit
+from hoso.imports.cells import Cell
 from hoso.imports.columns import FIELD_LABELS, map_headers
-from hoso.imports.reader import Cell
-from hoso.vntext import InvalidDossierNumber, InvalidPartialDate, fold, nfc, parse_dossier_number, parse_partial_date
+from hoso.records.categories import CATEGORIES
+from hoso.vntext import InvalidDossierNumber, InvalidPartialDate, fold, legacy, parse_dossier_number, parse_partial_date
 
 HEADER_SCAN_ROWS = 30
+TITLE_LINES = 6
 MAX_CELL = 500
 CATEGORY_WORDS = {
     "liet si": "LS", "ls": "LS", "thuong binh": "AQ", "tb": "AQ", "thuong binh loai b": "BQ", "tbb": "BQ",
@@ -22,6 +26,9 @@ CATEGORY_WORDS = {
     "truoc 1945": "LT", "tien khoi nghia": "TKN", "anh hung": "AH", "anh hung llvt": "AH",
     "anh hung lao dong": "AHL", "than nhan": "TN", "tuat": "TT",
 }
+# Codes of one legal group (thương binh: AQ, BQ, CK) do not contradict each other: "Thương binh" on a BQ number
+# is a thương binh loại B.
+CATEGORY_GROUPS = {code: group for code, group, _ in CATEGORIES if group}
 SEX_WORDS = {"nam": "nam", "nu": "nu", "m": "nam", "f": "nu", "x": ""}
 UNIT_PREFIXES = ("xa ", "phuong ", "thi tran ", "tt ", "p ", "x ", "dac khu ")
 
@@ -47,11 +54,70 @@ class ParsedRow:
     raw: list[str] = field(default_factory=list)
 
 
-def find_header(rows: list[tuple[int, list[Cell]]], mapping: dict[str, str] | None = None):
-    """(index in `rows` of the header row, column → field, rows the header spans). None when no header."""
+@lru_cache(maxsize=50_000)
+def _convert(text: str, font: str | None, prefer: legacy.Encoding | None) -> tuple[str, str]:
+    """Cached: registers repeat the same places, years, categories thousands of times."""
+    converted, detection = legacy.convert(text, font=font, prefer=prefer)
+    return converted, detection.encoding.name
+
+
+def decode(cell: Cell, prefer: legacy.Encoding | None = None) -> tuple[str, str]:
+    """The cell's text in NFC Unicode and the name of the encoding it was in: decided by the font first, then by
+    the text, ties going to `prefer` (the encoding the sheet is typed in, see `Layout.encoding`)."""
+    if cell.encoding:
+        return cell.text, cell.encoding
+    return _convert(cell.text, cell.font, prefer)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a register's header is and which column holds what (column index → field), found on decoded text."""
+
+    header_index: int  # index of the header row among the rows read (0-based, empty rows counted)
+    span: int  # rows the header spans (2 under merged cells)
+    columns: dict[int, str]
+    header: list[str]  # the header row's cells, in Unicode
+    labels: list[str]  # each column's header in Unicode, the rows of a merged header joined by " / "
+    title: list[str]  # the lines above the header (the register's title), in Unicode
+    encoding: legacy.Encoding | None = None  # the legacy encoding the sheet is typed in, when one prevails
+
+    @property
+    def header_row(self) -> int:
+        """The header row as Excel numbers it."""
+        return self.header_index + 1
+
+    @property
+    def first_data_index(self) -> int:
+        return self.header_index + self.span
+
+
+def find_layout(head: list[tuple[int, list[Cell]]], mapping: dict[str, str] | None = None,
+                preamble: list[Cell] = ()) -> Layout | None:
+    """The layout of a sheet from its first rows (and the `preamble` above them: the paragraphs before a Word
+    table), or None when no header row is found. Every cell, title and header included, is decoded as data is
+    (font, then text, then the sheet's prevailing encoding) before it is read, so the header is found whatever
+    encoding the sheet was typed in."""
+    every = [*preamble, *(c for _, row in head for c in row)]
+    encoding = legacy.prevailing((c.text, c.font) for c in every if c.text and not c.encoding)
+    decoded = [[decode(c, encoding)[0] if c.text else "" for c in row] for _, row in head]
+    found = find_header(decoded, mapping)
+    if found is None:
+        return None
+    index, columns, span = found
+    width = max((len(texts) for texts in decoded[index:index + span]), default=0)
+    labels = [" / ".join(texts[i] for texts in decoded[index:index + span] if i < len(texts) and texts[i])
+              for i in range(width)]
+    above = [decode(c, encoding)[0] for c in preamble] + [" ".join(t for t in texts if t) for texts in decoded[:index]]
+    title = [line for line in above if line][-TITLE_LINES:]
+    return Layout(header_index=index, span=span, columns=columns, header=decoded[index], labels=labels, title=title,
+                  encoding=encoding)
+
+
+def find_header(rows: list[list[str]], mapping: dict[str, str] | None = None):
+    """(index in `rows` (decoded texts) of the header row, column → field, rows the header spans). None when no
+    header."""
     best = None
-    for i, (_, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
-        texts = [c.text for c in cells]
+    for i, texts in enumerate(rows[:HEADER_SCAN_ROWS]):
         columns = map_headers(texts, mapping)
         fields = set(columns.values())
         has_name = "full_name" in fields or {"family_name", "given_name"} <= fields
@@ -61,9 +127,9 @@ def find_header(rows: list[tuple[int, list[Cell]]], mapping: dict[str, str] | No
         return None
     i, columns, span = best
     if i + 1 < len(rows):  # a second header row under merged cells ("Ngày sinh" over "Ngày | Tháng | Năm")
-        below = map_headers([c.text for c in rows[i + 1][1]], mapping)
+        below = map_headers(rows[i + 1], mapping)
         extra = {k: v for k, v in below.items() if k not in columns and v not in columns.values()}
-        if extra and not any(_looks_like_data(c.text) for c in rows[i + 1][1]):
+        if extra and not any(_looks_like_data(text) for text in rows[i + 1]):
             columns = {**columns, **extra}
             span = 2
     return i, columns, span
@@ -118,16 +184,19 @@ def _strip_kind(name: str) -> str:
 
 
 class RowParser:
-    def __init__(self, *, columns: dict[int, str], categories: set[str], province: str, convert,
-                 units: UnitIndex | None = None) -> None:
+    def __init__(self, *, columns: dict[int, str], categories: set[str], province: str,
+                 encoding: legacy.Encoding | None = None, units: UnitIndex | None = None) -> None:
         self.columns = columns
         self.categories = categories
+        self.codes = ", ".join(sorted(categories))
         self.province = province
-        self.convert = convert  # (text, font) -> (unicode text, encoding name)
+        self.encoding = encoding  # the sheet's prevailing legacy encoding (ties in detection go to it)
         self.units = units if units is not None else UnitIndex()
 
     def parse(self, number: int, cells: list[Cell]) -> ParsedRow | None:
-        row = ParsedRow(row=number, raw=[c.text for c in cells])
+        row = ParsedRow(row=number)
+        decoded = [decode(c, self.encoding) if c.text else ("", "") for c in cells]
+        row.raw = [text for text, _ in decoded]  # the report shows the row as it reads, in Unicode
         texts: dict[str, str] = {}
         for index, name in self.columns.items():
             cell = cells[index] if index < len(cells) else Cell("")
@@ -142,9 +211,9 @@ class RowParser:
                 row.errors.append(Issue(number, FIELD_LABELS[name], cell.text[:60] + "…",
                                         f"Ô dài quá {MAX_CELL} ký tự."))
                 continue
-            text, encoding = self.convert(cell.text, cell.font)
+            text, encoding = decoded[index]
             row.encodings[encoding] = row.encodings.get(encoding, 0) + 1
-            texts[name] = nfc(text)
+            texts[name] = text
         if not row.errors and not any(v for k, v in texts.items() if k != "order"):
             return None  # an empty line
         self._person(row, texts)
@@ -208,11 +277,33 @@ class RowParser:
             self._error(row, "number", raw, str(exc))
             return
         v["number"] = str(parsed)
-        code = self._category(t.get("category", "")) if t.get("category") else parsed.type_code
-        if code not in self.categories:
-            self._error(row, "category", t.get("category", parsed.type_code),
-                        "Không nhận ra loại đối tượng (ví dụ: Liệt sĩ, Thương binh, Bà mẹ VNAH, hoặc mã LS, AQ, BM).")
-        v["category"] = code
+        code = parsed.type_code
+        written = t.get("category", "")
+        named = self._category(written) if written else ""
+        if code in self.categories:  # the number's code decides (records refuse a dossier whose code says otherwise)
+            v["category"] = code
+            if named and named not in self.categories:
+                row.warnings.append(Issue(row.row, FIELD_LABELS["category"], written,
+                                          f"Không nhận ra loại đối tượng «{written}»: đã nhập theo mã loại {code} "
+                                          f"trong số hồ sơ {v['number']}."))
+            elif named and named != code and (CATEGORY_GROUPS.get(named) is None
+                                              or CATEGORY_GROUPS.get(named) != CATEGORY_GROUPS.get(code)):
+                row.warnings.append(Issue(row.row, FIELD_LABELS["category"], written,
+                                          f"Loại đối tượng «{written}» ({named}) trái với mã loại {code} trong số hồ "
+                                          f"sơ {v['number']}: đã nhập theo mã trong số hồ sơ ({code}), hãy kiểm tra "
+                                          "lại."))
+        elif named in self.categories:
+            v["category"] = named
+            row.warnings.append(Issue(row.row, FIELD_LABELS["number"], raw,
+                                      f"Mã loại «{code}» trong số hồ sơ không có trong danh mục (các mã có: "
+                                      f"{self.codes}); đã nhập theo loại đối tượng «{written}» ({named})."))
+        else:
+            v["category"] = named or code
+            what = (f"không nhận ra loại đối tượng «{written}»" if written
+                    else f"mã loại «{code}» trong số hồ sơ không có trong danh mục")
+            self._error(row, "category", written or code,
+                        f"Không xác định được loại đối tượng: {what}. Ghi loại đối tượng (ví dụ: Liệt sĩ, Thương "
+                        f"binh, Bà mẹ VNAH) hoặc dùng một mã có trong danh mục: {self.codes}.")
 
     def _category(self, text: str) -> str:
         key = fold(text)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from hoso.imports.cells import Cell, RegisterFileError
 from hoso.imports.parse import ParsedRow, RowParser
-from hoso.imports.reader import Cell, RegisterFileError
 
 PARALLEL_MIN_BYTES = 256 * 1024  # a register file this big has some 5,000 rows or more
 CHUNK = 500  # rows per message
@@ -43,7 +43,7 @@ def parsed_rows(parser: RowParser, data: Iterable[tuple[int, list[Cell]]]) -> It
 
 class ParallelReader:
     """A forked child opens the register (`open_register()` → register, layout, rows after the header), finds its
-    layout, parses every row with `make_parser(layout.columns)` and sends them here. Use as a context manager:
+    layout, parses every row with `make_parser(layout)` and sends them here. Use as a context manager:
     `.sheet_name` and `.layout` are known on entry (a file that is not a register raises RegisterFileError
     there, as in one process), then `.rows()` gives each row's ParsedRow or None, in order.
 
@@ -51,7 +51,7 @@ class ParallelReader:
     this process never opens the workbook (opening a big one costs seconds)."""
 
     def __init__(self, open_register: Callable[[], tuple[Any, Any, Iterable[tuple[int, list[Cell]]]]],
-                 make_parser: Callable[[dict[int, str]], RowParser], units) -> None:
+                 make_parser: Callable[[Any], RowParser], units) -> None:
         self._open, self._make_parser, self._units = open_register, make_parser, units
         self.sheet_name = ""
         self.layout = None
@@ -116,7 +116,7 @@ def _child_main(open_register, make_parser, out) -> None:
         return
     try:
         out.put(("layout", register.sheet_name, layout))
-        _produce(make_parser(layout.columns), data, out)
+        _produce(make_parser(layout), data, out)
     finally:
         register.close()
 

@@ -7,9 +7,8 @@ from itertools import islice
 from pathlib import Path
 
 from hoso.imports.columns import FIELD_LABELS
-from hoso.imports.reader import Register
-from hoso.imports.services.registers import _convert, column_letter, detect_layout
-from hoso.vntext import nfc
+from hoso.imports.parse import decode
+from hoso.imports.services.registers import column_letter, open_register
 
 PREVIEW_ROWS = 20
 SAMPLE_ROWS = 200  # rows looked at for each column's encoding
@@ -38,19 +37,18 @@ class Preview:
     columns: list[Column]
     rows: list[tuple[int, list[str]]]
     rows_total: int
+    title: list[str]
+    encoding: str  # the legacy encoding the sheet is typed in ("" when none prevails)
 
 
 def preview_register(path: Path, *, sheet: str | None = None, columns: dict[int, str] | None = None) -> Preview:
     """The preview of a register file; `columns` (index → field) overrides the detected mapping.
     Raises RegisterFileError (a Vietnamese message) when the file is not a register."""
-    register = Register(Path(path), sheet)
+    register, layout, rows = open_register(Path(path), sheet)
     try:
-        rows = register.rows()
-        layout, head = detect_layout(register, rows)
         mapping = layout.columns if columns is None else columns
-        data = [r for r in (head[layout.first_data_index:] + list(islice(rows, SAMPLE_ROWS)))
-                if any(c.text for c in r[1])][:SAMPLE_ROWS]
-        width = max([len(layout.headers), *(len(cells) for _, cells in data[:PREVIEW_ROWS]),
+        data = [r for r in islice(rows, SAMPLE_ROWS * 2) if any(c.text for c in r[1])][:SAMPLE_ROWS]
+        width = max([len(layout.labels), *(len(cells) for _, cells in data[:PREVIEW_ROWS]),
                      *(i + 1 for i in mapping)], default=0)
         encodings: list[Counter] = [Counter() for _ in range(width)]
         converted: list[tuple[int, list[str]]] = []
@@ -60,34 +58,21 @@ def preview_register(path: Path, *, sheet: str | None = None, columns: dict[int,
                 cell = cells[i] if i < len(cells) else None
                 text = ""
                 if cell is not None and cell.text:
-                    text, encoding = _convert(cell.text, cell.font)
-                    text = nfc(text)
+                    text, encoding = decode(cell, layout.encoding)
                     encodings[i][encoding] += 1
                 out.append(text)
             if n < PREVIEW_ROWS:
                 converted.append((number, out))
-        labels = _header_labels(head, layout.header_index, layout.span, width)
         described = []
         for i in range(width):
             found = [e for e, _ in encodings[i].most_common() if e not in NOT_CONVERTED]
             encoding = found[0] if found else ("UNICODE" if encodings[i] else "")
-            described.append(Column(index=i, letter=column_letter(i), header=labels[i], field=mapping.get(i, ""),
+            label = layout.labels[i] if i < len(layout.labels) else ""
+            described.append(Column(index=i, letter=column_letter(i), header=label, field=mapping.get(i, ""),
                                     encoding=encoding))
         return Preview(sheet=register.sheet_name, sheets=list(register.sheet_names), header_row=layout.header_row,
                        header_rows=layout.span, columns=described, rows=converted,
-                       rows_total=register.row_count_hint())
+                       rows_total=register.row_count_hint(), title=layout.title,
+                       encoding=layout.encoding.name if layout.encoding else "")
     finally:
         register.close()
-
-
-def _header_labels(head, index: int, span: int, width: int) -> list[str]:
-    labels = []
-    for i in range(width):
-        parts = []
-        for r in range(index, min(index + span, len(head))):
-            cells = head[r][1]
-            if i < len(cells) and cells[i].text:
-                text, _ = _convert(cells[i].text, cells[i].font)
-                parts.append(nfc(text))
-        labels.append(" / ".join(parts))
-    return labels

@@ -1,17 +1,27 @@
-"""Reading registers (.xlsx, .xls, .csv) row by row, with each cell's font name (the encoding's best clue).
+"""Reading registers row by row, with each cell's font name (the encoding's best clue): .xlsx (openpyxl), .xls
+(xlrd, with its fonts), .csv (UTF-8 with or without BOM, UTF-16, else legacy 8-bit bytes), Word tables
+(.docx, see word.py; one table is one "sheet"), and .doc/.odt/.ods converted by LibreOffice (office.py).
 
 Large .xlsx files stream in openpyxl's read-only mode; memory stays flat with the number of rows.
 """
 
+import codecs
 import csv
 import datetime
 import io
 import re
+import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from hoso.imports import office, word
+from hoso.imports.cells import Cell, RegisterFileError, cell_from_runs
+from hoso.vntext.legacy import from_bytes
+
+__all__ = ["Cell", "Register", "RegisterFileError", "sniff"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A cell element with a formula; cells without a cached <v> value read as empty in data-only mode.
@@ -19,16 +29,9 @@ CELL_XML = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>(.*?)</c>', re.DOT
 ROW_XML = re.compile(rb'<row r="(\d+)"')
 FORMULA_SCAN_LIMIT = 200 * 2**20  # bytes of sheet XML scanned for formulas without a value
 
-
-class RegisterFileError(ValueError):
-    """The file cannot be read as a register; the message is Vietnamese and says why."""
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    font: str | None = None
-    formula_without_value: bool = False
+WORD_STREAM = "WordDocument".encode("utf-16-le")  # the main stream of a .doc in its OLE directory
+ODF_KINDS = {"application/vnd.oasis.opendocument.text": "odt",
+             "application/vnd.oasis.opendocument.spreadsheet": "ods"}
 
 
 def _text(value: Any) -> str:
@@ -46,9 +49,10 @@ def _text(value: Any) -> str:
 
 
 def sniff(path: Path) -> str:
-    """"xlsx", "xls" or "csv"; raises RegisterFileError for what is not a register."""
+    """"xlsx", "xls", "csv", "docx", "doc", "odt" or "ods"; raises RegisterFileError for what is not a register."""
     try:
-        head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+        with path.open("rb") as fh:
+            head = fh.read(8)
     except OSError as exc:
         raise RegisterFileError(f"Không đọc được tệp {path.name}: {exc.strerror}.") from exc
     if path.stat().st_size == 0:
@@ -57,50 +61,82 @@ def sniff(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
         except zipfile.BadZipFile as exc:
             raise RegisterFileError(f"Tệp {path.name} bị hỏng (không mở được như tệp Excel).") from exc
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "word/document.xml" in names:
-            raise RegisterFileError(f"Tệp {path.name} là văn bản Word, không phải sổ Excel.")
-        raise RegisterFileError(f"Tệp {path.name} là tệp nén nhưng không phải sổ Excel.")
+            return "docx"
+        if mimetype in ODF_KINDS:
+            return ODF_KINDS[mimetype]
+        raise RegisterFileError(f"Tệp {path.name} là tệp nén nhưng không phải sổ Excel hay văn bản Word.")
     if head == OLE_MAGIC:
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data.replace(b"\x00", b""):
             raise RegisterFileError(f"Tệp {path.name} có mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu rồi nhập lại.")
-        return "xls"
+        return "doc" if WORD_STREAM in data else "xls"
     return "csv"
 
 
 class Register:
-    """One sheet of a register file, read lazily."""
+    """One sheet of a register file (one table of a Word document), read lazily.
+
+    `chooses_sheet` is True for Word documents: their first table is often a letterhead, so the caller picks the
+    table that looks like a register (services.registers.open_register) unless one was named."""
 
     def __init__(self, path: Path, sheet: str | None = None) -> None:
         self.path = Path(path)
+        self.name = self.path.name  # the file as the user knows it (before any conversion)
         self.kind = sniff(self.path)
-        self.sheet_name = sheet
         self._book = None
-        if self.kind == "xlsx":
+        self._workdir = None
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+        self.chooses_sheet = self.kind == "docx" and sheet is None
+        if sheet is not None and sheet not in self.sheet_names:
+            self.close()
+            raise RegisterFileError(f"Không có trang «{sheet}» trong tệp. Các trang: {', '.join(self.sheet_names)}.")
+        self.sheet_name = sheet or self.sheet_names[0]
+
+    def _open(self) -> None:
+        if self.kind in office.CONVERSIONS:
+            self._workdir = tempfile.TemporaryDirectory(prefix="hoso-convert-")
+            self.path = office.convert(self.path, self.kind, Path(self._workdir.name))
+            self.kind = sniff(self.path)
+        if self.kind == "docx":
+            tables = word.read_tables(self.path)
+            if not tables:
+                raise RegisterFileError(f"Văn bản {self.name} không có bảng nào: sổ theo dõi trong Word phải là một "
+                                        "bảng, mỗi người một dòng.")
+            self._tables = {f"Bảng {i}": table for i, table in enumerate(tables, start=1)}
+            self.sheet_names = list(self._tables)
+        elif self.kind == "xlsx":
             import openpyxl
 
             try:
                 self._book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
             except Exception as exc:  # openpyxl raises many types for broken files
-                raise RegisterFileError(f"Không mở được sổ Excel {self.path.name}: {exc}") from exc
+                raise RegisterFileError(f"Không mở được sổ Excel {self.name}: {exc}") from exc
             self.sheet_names = list(self._book.sheetnames)
         elif self.kind == "xls":
             import xlrd
 
             try:
                 self._book = xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
-            except Exception as exc:
-                raise RegisterFileError(f"Không mở được sổ Excel 97–2003 {self.path.name}: {exc}") from exc
+            except Exception as exc:  # xlrd too
+                raise RegisterFileError(f"Không mở được sổ Excel 97–2003 {self.name}: {exc}") from exc
             self.sheet_names = self._book.sheet_names()
         else:
             self.sheet_names = [self.path.stem]
-        if sheet is not None and sheet not in self.sheet_names:
-            raise RegisterFileError(f"Không có trang «{sheet}» trong tệp. Các trang: {', '.join(self.sheet_names)}.")
-        self.sheet_name = sheet or self.sheet_names[0]
+
+    @property
+    def preamble(self) -> list[Cell]:
+        """Text above the sheet that is not in it: the paragraphs before a Word table (its title)."""
+        return self._tables[self.sheet_name].preamble if self.kind == "docx" else []
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(row number as Excel shows it, cells) for every row, empty rows included."""
@@ -108,6 +144,8 @@ class Register:
             yield from self._xlsx_rows()
         elif self.kind == "xls":
             yield from self._xls_rows()
+        elif self.kind == "docx":
+            yield from enumerate(self._tables[self.sheet_name].rows, start=1)
         else:
             yield from self._csv_rows()
 
@@ -118,6 +156,8 @@ class Register:
             return sheet.max_row or self._count_xlsx_rows(sheet)
         if self.kind == "xls":
             return self._book.sheet_by_name(self.sheet_name).nrows
+        if self.kind == "docx":
+            return len(self._tables[self.sheet_name].rows)
         with self.path.open("rb") as fh:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
@@ -140,6 +180,9 @@ class Register:
             self._book.close()
         elif self.kind == "xls" and self._book is not None:
             self._book.release_resources()
+        if self._workdir is not None:
+            self._workdir.cleanup()
+            self._workdir = None
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         sheet = self._book[self.sheet_name]
@@ -192,7 +235,8 @@ class Register:
         import xlrd
 
         sheet = self._book.sheet_by_name(self.sheet_name)
-        fonts = self._book.font_list
+        fonts = [font.name for font in self._book.font_list]
+        rich = sheet.rich_text_runlist_map  # (row, column) → [(offset, font index)] of cells typed in several fonts
         for r in range(sheet.nrows):
             cells = []
             for c in range(sheet.ncols):
@@ -200,22 +244,64 @@ class Register:
                 value = cell.value
                 if cell.ctype == xlrd.XL_CELL_DATE:
                     value = xlrd.xldate_as_datetime(value, self._book.datemode)
-                xf = self._book.xf_list[sheet.cell_xf_index(r, c)]
-                cells.append(Cell(_text(value), fonts[xf.font_index].name if xf.font_index < len(fonts) else None))
+                font_index = self._book.xf_list[sheet.cell_xf_index(r, c)].font_index
+                font = fonts[font_index] if font_index < len(fonts) else None
+                if (r, c) in rich and isinstance(value, str):
+                    cells.append(_rich_cell(value, font, [(offset, fonts[i] if i < len(fonts) else None)
+                                                          for offset, i in rich[(r, c)]]))
+                else:
+                    cells.append(Cell(_text(value), font))
             yield r + 1, cells
 
     def _csv_rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        data = self.path.read_bytes()
-        for encoding in ("utf-8-sig", "utf-16", "cp1258"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1258 decodes nearly everything
-            raise RegisterFileError(f"Không nhận ra bảng mã của tệp {self.path.name}.")
+        text = decode_csv(self.path.read_bytes())
         if "\x00" in text:
-            raise RegisterFileError(f"Tệp {self.path.name} không phải văn bản CSV.")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            raise RegisterFileError(f"Tệp {self.name} không phải văn bản CSV.")
+        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter(text)), start=1):
             yield number, [Cell(value.strip()) for value in row]
+
+
+def delimiter(text: str) -> str:
+    """",", ";" or tab: the one that splits the most of the first lines into the same number (≥ 2) of fields
+    (title lines above the header have one field; commas inside quoted places do not count)."""
+    sample = text[:16384].splitlines()[:60]
+    best, best_score = ",", 0
+    for candidate in (",", ";", "\t"):
+        widths = Counter(len(row) for row in csv.reader(sample, delimiter=candidate) if len(row) > 1)
+        score = widths.most_common(1)[0][1] if widths else 0
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _rich_cell(text: str, font: str | None, runs: list[tuple[int, str | None]]) -> Cell:
+    """An .xls cell typed in several fonts: the text before the first run is in the cell's own font."""
+    starts = [(0, font), *runs]
+    pieces = [(text[start:end], run_font)
+              for (start, run_font), (end, _) in zip(starts, [*starts[1:], (len(text), None)], strict=True)]
+    return cell_from_runs(pieces)
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM) or UTF-16 (with BOM, or without one when every other
+    byte is zero); anything else is legacy 8-bit text (TCVN3, VNI, VISCII, CP1258 …), kept as the characters
+    Excel would show so that each cell's encoding is detected like a spreadsheet cell's."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16")
+    sample = data[:4096]
+    # Without a BOM, zero bytes at odd (even) places: UTF-16LE (BE); 8-bit text has no zero bytes at all.
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 8:
+        return _decode(data, "utf-16-le")
+    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 8:
+        return _decode(data, "utf-16-be")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return from_bytes(data)
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise RegisterFileError("Tệp CSV ghi bằng UTF-16 nhưng bị hỏng (không đọc được hết).") from exc

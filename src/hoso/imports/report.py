@@ -23,7 +23,8 @@ def write_report(report: ImportReport, path: Path) -> None:
     book = Workbook()
     summary = book.active
     summary.title = "Tóm tắt"
-    for label, value in [("Tệp", report.file), ("Trang", report.sheet), ("Số dòng dữ liệu", report.rows),
+    for label, value in [("Tệp", report.file), ("Trang", report.sheet), ("Tiêu đề sổ", " / ".join(report.title)),
+                         ("Số dòng dữ liệu", report.rows),
                          ("Tạo mới", report.created), ("Cập nhật", report.updated), ("Không đổi", report.unchanged),
                          ("Dòng không nhập", len(report.failed_rows)), ("Số lỗi", len(report.errors)),
                          ("Số cảnh báo", report.warnings_total), ("Chạy thử (không lưu)", "Có" if report.dry_run

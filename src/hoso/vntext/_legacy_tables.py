@@ -152,6 +152,8 @@ COMMON_SYLLABLES = frozenset("""
     xã huyện tỉnh thôn làng phường ấp thành phố thị trấn khu phố đội tổ bản
     liệt sĩ thương binh bệnh người có công hồ sơ năm tháng ngày sinh chết hy sinh mẹ cha con vợ chồng
     ông bà anh chị em cháu quê quán trú tại nhập ngũ đơn vị cấp bậc chức vụ trận mộ nghĩa trang
+    họ và tên số mã ghi chú bí danh giới tính dân tộc nguyên nơi ở hiện nay loại đối tượng diện tỷ lệ tật
+    quyết định bằng tổ quốc đệm chữ khác gốc danh sách sổ theo dõi sở nội vụ lao động xã hội ủy ban
 """.split())
 
 

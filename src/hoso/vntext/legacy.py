@@ -29,7 +29,7 @@ from enum import StrEnum
 from . import _legacy_tables as tables
 from .normalize import nfc, normalize_tones
 
-__all__ = ["Detection", "Encoding", "convert", "detect", "from_unicode", "to_unicode"]
+__all__ = ["Detection", "Encoding", "convert", "detect", "from_bytes", "from_unicode", "prevailing", "to_unicode"]
 
 
 class Encoding(StrEnum):
@@ -155,6 +155,16 @@ def from_unicode(text: str, encoding: Encoding | str, *, capitals: bool = False)
     if encoding is Encoding.VISCII and any(ch in tables.VISCII_CONTROLS for ch in text):
         raise ValueError("VISCII uses the control characters 0x02 0x05 0x06 0x14 0x19 0x1E for letters")
     return _encode_table(text, tables.VISCII_ENCODE if encoding is Encoding.VISCII else tables.VNI_ENCODE, encoding)
+
+
+_CELL_CHARS = {byte: tables.cell_char(byte) for byte in range(256)}
+
+
+def from_bytes(data: bytes) -> str:
+    """Legacy 8-bit bytes (a CSV or text file in TCVN3, VNI, VISCII, CP1258 …) as the characters a spreadsheet
+    cell holds for them (Windows-1252 where defined, else Latin-1): the form :func:`detect` and
+    :func:`to_unicode` read. ``to_unicode(from_bytes(b), Encoding.CP1258)`` is ``b`` decoded as Windows-1258."""
+    return data.decode("latin-1").translate(_CELL_CHARS)
 
 
 def _unencodable(ch: str, encoding: Encoding) -> ValueError:
@@ -338,11 +348,13 @@ def _read(text: str, encoding: Encoding, capitals: bool = False) -> _Reading:
 _PRIORITY = {Encoding.TCVN3: 0, Encoding.VNI: 2, Encoding.VISCII: 3, Encoding.CP1258: 4, Encoding.VIQR: 5}
 
 
-def _choose(text: str, candidates: Iterable[tuple[Encoding, bool]], *, evidence: int = 0) -> Detection:
+def _choose(text: str, candidates: Iterable[tuple[Encoding, bool]], *, evidence: int = 0,
+            prefer: Encoding | None = None) -> Detection:
     """Pick the best reading; Unicode (the text as it is) wins unless a decoding is strictly better.
 
     ``evidence`` counts words that only the candidates explain (VIQR words with strong marks): with it, the
-    candidates also win ties, and it adds to the confidence.
+    candidates also win ties, and it adds to the confidence. A reading in the ``prefer`` encoding wins ties
+    too, with Unicode and with the other readings.
     """
     unicode = _read(text, Encoding.UNICODE)
     readings = [reading for reading in (_read(text, enc, caps) for enc, caps in candidates)
@@ -350,12 +362,13 @@ def _choose(text: str, candidates: Iterable[tuple[Encoding, bool]], *, evidence:
     if not readings:
         return Detection(Encoding.UNICODE, 1.0)
 
-    def rank(reading: _Reading) -> tuple[float, float, float]:
-        return (reading.validity, reading.common, -(_PRIORITY[reading.encoding] + reading.capitals))
+    def rank(reading: _Reading) -> tuple[float, bool, float, float]:
+        return (round(reading.validity, 9), reading.encoding is prefer, reading.common,
+                -(_PRIORITY[reading.encoding] + reading.capitals))
 
     best = max(readings, key=rank)
     lead = best.validity - unicode.validity
-    winner = best if lead > 1e-9 or (evidence and lead > -1e-9) else unicode
+    winner = best if lead > 1e-9 or ((evidence or best.encoding is prefer) and lead > -1e-9) else unicode
     rivals = [reading for reading in (unicode, *readings) if reading.text != winner.text]
     flipped_words = evidence if winner is best else 0.0
     if rivals:
@@ -385,7 +398,7 @@ def _detect_by_font(font: str, text: str) -> Detection | None:
     return None
 
 
-def detect(text: str, *, font: str | None = None) -> Detection:
+def detect(text: str, *, font: str | None = None, prefer: Encoding | None = None) -> Detection:
     """Detect the encoding of one cell's text, using the cell's font name when there is one.
 
     Font names decide with confidence 1.0: ``.Vn…`` → TCVN3 (a name ending in ``H``, like ``.VnTimeH``,
@@ -401,6 +414,10 @@ def detect(text: str, *, font: str | None = None) -> Detection:
       minus leftover junk characters; genuine Unicode (``Hoàng``, ``à á``) keeps every tie, so a legacy
       encoding must read strictly better. Confidence falls to about 0.5 when another reading is as good
       (VNI ``Hoà`` is ``Hồ``; VNI ``Thò`` is ``Thị``): short cells are the ambiguous ones.
+
+    ``prefer`` is the encoding the rest of the sheet is in (see :func:`prevailing`): a reading in it wins the
+    ties that Unicode would otherwise keep, so short cells follow their sheet. ASCII text with VIQR marks is
+    then read as VIQR on weak evidence too (``Ba' Nghi.`` → "Bá Nghị"). Fonts and certain cases still decide.
     """
     if font:
         by_font = _detect_by_font(font, text)
@@ -408,9 +425,9 @@ def detect(text: str, *, font: str | None = None) -> Detection:
             return by_font
     if text.isascii():
         viqr, strong_words = _decode_viqr(text)
-        if not strong_words or viqr == text:
+        if viqr == text or not (strong_words or prefer is Encoding.VIQR):
             return Detection(Encoding.UNICODE, 1.0)
-        return _choose(text, [(Encoding.VIQR, False)], evidence=strong_words)
+        return _choose(text, [(Encoding.VIQR, False)], evidence=strong_words, prefer=prefer)
     if any(ch in _COMBINING_TONES or ch in _COMBINING_QUALITY for ch in text):
         return Detection(_decomposed_kind(text), 1.0)
     if any(ch not in tables.BYTE_OF for ch in text):
@@ -420,7 +437,7 @@ def detect(text: str, *, font: str | None = None) -> Detection:
         candidates.append((Encoding.VIQR, False))  # VIQR letters are ASCII; punctuation may not be
     if not any("a" <= ch <= "z" for ch in text) and any(ch in tables.TCVN3_DECODE for ch in text):
         candidates.insert(1, (Encoding.TCVN3, True))  # all-capital text: maybe a .VnTimeH cell
-    return _choose(text, candidates)
+    return _choose(text, candidates, prefer=prefer)
 
 
 def _decomposed_kind(text: str) -> Encoding:
@@ -433,13 +450,44 @@ def _decomposed_kind(text: str) -> Encoding:
     return Encoding.NFD
 
 
-def convert(text: str, *, font: str | None = None) -> tuple[str, Detection]:
+def convert(text: str, *, font: str | None = None, prefer: Encoding | None = None) -> tuple[str, Detection]:
     """Detect the encoding of one cell (see :func:`detect`) and return its NFC Unicode text with the detection.
 
     ``convert("Nguyeãn Vaên Ñöùc")`` → ``("Nguyễn Văn Đức", Detection(VNI, …))``;
     ``convert("NGUYÔN V¡N §øC", font=".VnTimeH")`` → ``("NGUYỄN VĂN ĐỨC", Detection(TCVN3, 1.0, True))``.
-    Unicode text comes back as :func:`~.normalize.nfc` made it.
+    Unicode text comes back as :func:`~.normalize.nfc` made it. ``prefer``: see :func:`detect`.
     """
-    detection = detect(text, font=font)
+    detection = detect(text, font=font, prefer=prefer)
     return to_unicode(text, detection.encoding, capitals=detection.capitals), detection
 
+
+
+def prevailing(cells: Iterable[tuple[str, str | None]]) -> Encoding | None:
+    """The legacy encoding a sheet is typed in, from its cells as ``(text, font name)``; None when Unicode
+    prevails or nothing tells. Pass it as ``prefer`` to :func:`detect` for the sheet's cells.
+
+    Cells whose font decides their encoding do not take part (the other cells of a sheet that uses legacy fonts
+    were typed otherwise, usually in Unicode). Of the rest, those that only Unicode explains (letters no 8-bit
+    font encodes, NFD) count for Unicode; those that a legacy encoding may explain (Latin-1 letters, ASCII with
+    VIQR marks, CP1258's combining tones) are read together as one text, which gives :func:`detect` the
+    evidence a short cell lacks ("Hä vµ tªn" alone is as good TCVN3 as VISCII). A legacy encoding prevails when
+    that text reads best in it and such cells outnumber the Unicode ones.
+    """
+    texts: list[str] = []
+    unicode = 0
+    for text, font in cells:
+        if not text or (font and _detect_by_font(font, text) is not None):
+            continue
+        if any(ch in _COMBINING_TONES or ch in _COMBINING_QUALITY for ch in text):
+            if _decomposed_kind(text) is Encoding.NFD:
+                unicode += 1
+            else:
+                texts.append(text)
+        elif any(ch not in tables.BYTE_OF for ch in text):
+            unicode += 1
+        elif not text.isascii() or _decode_viqr(text)[0] != text:
+            texts.append(text)
+    if len(texts) <= unicode:
+        return None
+    encoding = detect("\n".join(texts)).encoding
+    return None if encoding in (Encoding.UNICODE, Encoding.NFD) else encoding

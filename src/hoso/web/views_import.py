@@ -22,7 +22,9 @@ from hoso.imports.preview import preview_register
 from hoso.imports.reader import RegisterFileError
 from hoso.imports.selectors import visible_runs
 from hoso.imports.services.runs import (
+    SUFFIXES,
     columns_of,
+    import_for_real,
     max_upload_bytes,
     record_download,
     require_import,
@@ -34,14 +36,17 @@ from hoso.imports.services.runs import (
 from hoso.records import services as records_services
 
 MAX_COLUMNS = 200
+WARNINGS_SHOWN = 200  # on the report page; the xlsx report has every one
 FIELD_CHOICES = [("", "— không nhập cột này —"), *FIELD_LABELS.items()]
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp sổ theo dõi (.xlsx, .xls, .csv)", allow_empty_file=True,  # our message says why
-                           help_text="Sổ gõ bằng TCVN3 (ABC), VNI, VISCII, VIQR hay Unicode đều được; tệp gốc được "
-                                     "lưu nguyên vẹn.",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv", "autofocus": True}))
+    file = forms.FileField(label="Tệp sổ theo dõi (Excel, CSV hoặc bảng trong văn bản Word)",
+                           allow_empty_file=True,  # our message says why
+                           help_text="Nhận .xlsx, .xls, .csv, .docx (và .doc, .odt, .ods khi máy chủ có LibreOffice). "
+                                     "Sổ gõ bằng TCVN3 (ABC), VNI, VISCII, VIQR, CP1258 hay Unicode đều được, kể cả "
+                                     "dòng tiêu đề; tệp gốc được lưu nguyên vẹn.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES), "autofocus": True}))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -140,9 +145,25 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not run.finished:
         return redirect("import_progress" if run.state != ImportRun.State.UPLOADED else "import_preview", pk=run.pk)
     errors = Paginator(run.errors, 50).get_page(request.GET.get("page"))
+    warnings = run.warnings[:WARNINGS_SHOWN]
     records_services.record_read(actor=request.user, obj=run, summary=f"báo cáo {run.file_name}")
     encodings = sorted(run.encodings.items(), key=lambda kv: -kv[1])
-    return render(request, "registers/import_report.html", {"run": run, "errors": errors, "encodings": encodings})
+    real_run = visible_runs(actor=request.user).filter(from_dry_run=run).order_by("pk").first() if run.dry_run else None
+    return render(request, "registers/import_report.html", {"run": run, "errors": errors, "warnings": warnings,
+                                                            "encodings": encodings, "real_run": real_run})
+
+
+@rule(EDIT_DOSSIER)
+@require_POST
+def import_real(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Nhập thật" after a dry run: the same stored file and mapping, imported for real (no new upload)."""
+    run = _run(request, pk)
+    try:
+        real = import_for_real(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("import_report", pk=run.pk)
+    return redirect("import_progress", pk=real.pk)
 
 
 @rule(EDIT_DOSSIER)

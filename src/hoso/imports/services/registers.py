@@ -20,14 +20,13 @@ from django.db import transaction
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
-from hoso.imports.parse import Issue, ParsedRow, RowParser, UnitIndex, find_header
+from hoso.imports.parse import Issue, Layout, ParsedRow, RowParser, UnitIndex, find_layout
 from hoso.imports.pipeline import ParallelReader, parsed_rows, should_parallelise
 from hoso.imports.reader import Cell, Register, RegisterFileError
 from hoso.records import services as records
 from hoso.records.models import Alias, Category, Dossier
 from hoso.records.seeds import DossierSeed, PersonSeed
 from hoso.records.visibility import NUMBER_UNAVAILABLE, reachable_numbers
-from hoso.vntext import legacy
 
 BATCH = 2000  # rows per committed batch
 HEADER_ROWS = 30
@@ -62,15 +61,11 @@ class ImportReport:
                 "sheet": self.sheet, "title": self.title, "columns": self.columns}
 
 
-UNREACHABLE = ("Số hồ sơ {number} đã được cấp cho một hồ sơ nằm ngoài phạm vi hoặc độ mật bạn được xem và sửa: "
-               "dòng này không được nhập.")
-
-
 def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
                   mapping: dict[str, str] | None = None) -> tuple[Layout, list[tuple[int, list[Cell]]]]:
     """The layout found in the first rows taken from `rows`, and those rows (the caller goes on with `rows`)."""
     head = list(islice(rows, HEADER_ROWS))
-    layout = find_layout(head, mapping)
+    layout = find_layout(head, mapping, register.preamble)
     if layout is None:
         where = (f"bảng nào của văn bản {register.name}" if register.chooses_sheet
                  else f"{'bảng' if register.kind == 'docx' else 'trang'} «{register.sheet_name}»")
@@ -103,7 +98,7 @@ def _choose_table(register: Register, mapping: dict[str, str] | None) -> None:
     best = None
     for name in register.sheet_names:
         register.sheet_name = name
-        layout = find_layout(list(islice(register.rows(), HEADER_ROWS)), mapping)
+        layout = find_layout(list(islice(register.rows(), HEADER_ROWS)), mapping, register.preamble)
         if layout is not None:
             score = (len(layout.columns), register.row_count_hint())
             if best is None or score > best[0]:
@@ -242,7 +237,7 @@ def _flush(actor, batch: list[ParsedRow], report: ImportReport) -> None:
         if known is not None and row.values["number"] not in reachable:
             # A dossier this user may not see or change (another commune, "mật"): refused without comparing, so
             # the answer says nothing about what it holds.
-            _fail(report, row, UNREACHABLE.format(number=row.values["number"]))
+            _fail(report, row, NUMBER_UNAVAILABLE.format(number=row.values["number"]))
             continue
         if known is not None:
             if not _differs(known, row.values):  # the common case when a register is imported again

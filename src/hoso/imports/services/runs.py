@@ -30,14 +30,14 @@ from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.models import ImportRun
-from hoso.imports.reader import Register, RegisterFileError
+from hoso.imports.reader import RegisterFileError
 from hoso.imports.report import write_report
-from hoso.imports.services.registers import column_letter, detect_layout, import_register
+from hoso.imports.services.registers import column_letter, import_register, open_register
 from hoso.records.visibility import whole_province
 
 log = logging.getLogger(__name__)
-SUFFIXES = (".xlsx", ".xls", ".csv")
-ERRORS_KEPT = 5_000  # on the report page; the xlsx report has every one
+SUFFIXES = (".xlsx", ".xls", ".csv", ".docx", ".doc", ".odt", ".ods")
+ERRORS_KEPT = 5_000  # on the report page; the xlsx report has every one (warnings likewise)
 
 
 def max_upload_bytes() -> int:
@@ -61,7 +61,8 @@ def upload_register(*, actor: User, source: Path, file_name: str) -> ImportRun:
     require_import(actor)
     name = Path(file_name).name[:255] or "so.xlsx"
     if Path(name).suffix.lower() not in SUFFIXES:
-        raise RegisterFileError(f"Tệp {name} không phải sổ Excel hay CSV: chỉ nhận tệp .xlsx, .xls hoặc .csv.")
+        raise RegisterFileError(f"Tệp {name} không phải sổ theo dõi: chỉ nhận tệp Excel (.xlsx, .xls), CSV, bảng "
+                                "trong văn bản Word (.docx, .doc) hoặc OpenDocument (.ods, .odt).")
     size = source.stat().st_size
     if size > max_upload_bytes():
         raise RegisterFileError(f"Tệp {name} lớn {size / 2**20:.0f} MB, quá giới hạn "
@@ -69,9 +70,8 @@ def upload_register(*, actor: User, source: Path, file_name: str) -> ImportRun:
     with tempfile.TemporaryDirectory(prefix="hoso-register-") as tmp:
         named = Path(tmp) / name  # messages name the file as the user knows it
         shutil.copyfile(source, named)
-        register = Register(named)
+        register, layout, _ = open_register(named)
         try:
-            layout, _ = detect_layout(register, register.rows())
             sheet, rows_total = register.sheet_name, register.row_count_hint()
         finally:
             register.close()
@@ -127,6 +127,28 @@ def start_import(*, actor: User, run: ImportRun, columns: dict[int, str], dry_ru
     run_import.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+def import_for_real(*, actor: User, run: ImportRun) -> ImportRun:
+    """After a dry run that went through: import the same stored file, sheet and column mapping for real, as a new
+    run (nothing is uploaded again). Asked twice, it gives the run it started the first time."""
+    require_import(actor)
+    with transaction.atomic():
+        dry = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if not (dry.dry_run and dry.state == ImportRun.State.DONE):
+            raise ValidationError("Chỉ nhập thật được sau một lần chạy thử đã xong.")
+        started = dry.real_runs.order_by("pk").first()
+        if started is not None:
+            return started
+        real = ImportRun.objects.create(
+            created_by=actor, file_name=dry.file_name, file_sha256=dry.file_sha256, file_size=dry.file_size,
+            sheet=dry.sheet, rows_total=dry.rows_total, columns=dry.columns, dry_run=False,
+            state=ImportRun.State.QUEUED, from_dry_run=dry)
+        record_event(actor=actor, action=AuditAction.START_IMPORT, obj=real, summary=real.file_name,
+                     after={"columns": real.columns, "dry_run": False, "sheet": real.sheet, "from_dry_run": dry.pk})
+    run_import.enqueue(real.pk)
+    real.refresh_from_db()
+    return real
 
 
 def retry_import(*, actor: User, run: ImportRun) -> ImportRun:
@@ -197,7 +219,8 @@ def execute(run_id: int) -> str:
     _finish(run, state=ImportRun.State.DONE, rows_done=max(done, report.rows), created=report.created,
             updated=report.updated, unchanged=report.unchanged, failed_rows=len(report.failed_rows),
             error_count=len(report.errors), warning_count=report.warnings_total, encodings=dict(report.encodings),
-            errors=[e.as_dict() for e in report.errors[:ERRORS_KEPT]], report_sha256=report_sha)
+            errors=[e.as_dict() for e in report.errors[:ERRORS_KEPT]],
+            warnings=[w.as_dict() for w in report.warnings[:ERRORS_KEPT]], report_sha256=report_sha)
     return "done"
 
 
@@ -212,7 +235,7 @@ def _finish(run: ImportRun, **fields) -> None:
     with transaction.atomic():
         ImportRun.objects.filter(pk=run.pk).update(**fields)
         record_event(actor=run.created_by, action=AuditAction.FINISH_IMPORT, obj=run, summary=run.file_name,
-                     after={k: v for k, v in fields.items() if k not in {"errors", "finished_at"}})
+                     after={k: v for k, v in fields.items() if k not in {"errors", "warnings", "finished_at"}})
 
 
 def record_download(*, actor: User, run: ImportRun, name: str) -> None:

@@ -2,6 +2,7 @@ import json
 import time
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -9,14 +10,17 @@ from hoso.access.services import resolve_actor
 from hoso.imports.reader import RegisterFileError
 from hoso.imports.report import write_report
 from hoso.imports.services.registers import import_register
+from hoso.imports.services.runs import require_import
 
 
 class Command(BaseCommand):
-    help = "Nhập sổ theo dõi cũ (.xlsx, .xls, .csv; TCVN3, VNI, VISCII, VIQR, Unicode), cập nhật theo số hồ sơ."
+    help = ("Nhập sổ theo dõi cũ (.xlsx, .xls, .csv, bảng trong .docx; .doc, .odt, .ods qua LibreOffice; TCVN3, VNI, "
+            "VISCII, VIQR, CP1258, Unicode), cập nhật theo số hồ sơ.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp sổ theo dõi")
-        parser.add_argument("--sheet", help="Tên trang (mặc định: trang đầu)")
+        parser.add_argument("--sheet", help="Tên trang (mặc định: trang đầu); văn bản Word: «Bảng 2»… (mặc định: bảng "
+                                            "trông giống sổ nhất)")
         parser.add_argument("--mapping", help='Tệp JSON ghép tiêu đề cột với trường: {"Tên cột": "full_name", …}')
         parser.add_argument("--dry-run", action="store_true", help="Chạy thử: kiểm tra, báo cáo, không lưu gì")
         parser.add_argument("--report", help="Ghi báo cáo ra tệp: .xlsx (cho cán bộ sửa) hoặc .json")
@@ -30,8 +34,9 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tệp {file}.")
         try:
             actor = resolve_actor(as_user)
+            require_import(actor)  # the web's rule: EDIT_DOSSIER on the whole province (a register touches any commune)
             columns = _load_mapping(mapping)
-        except (LookupError, ValueError) as exc:
+        except (LookupError, ValueError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from exc
         started = time.monotonic()
         try:
