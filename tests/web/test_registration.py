@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from hoso.core.models import AuditEvent
+from hoso.imports.services.registers import import_register
 from hoso.records import services
 from hoso.records.models import Dossier, DossierRelative, Page
 
@@ -86,3 +87,25 @@ def test_a_relative_is_corrected_and_removed(clerk, martyr_dossier, actor):
     clerk.post(url + "bo/")
     assert not DossierRelative.objects.filter(pk=link.pk).exists()
     assert AuditEvent.objects.filter(action="unlink_relative", object_id=str(martyr_dossier.pk)).exists()
+
+
+def test_approximate_and_unknown_dates_are_kept_as_written(clerk):
+    response = clerk.post("/ho-so/moi/", _form_data(clerk, "/ho-so/moi/", number="LS/CM", category="LS",
+                                                    full_name="Trần Văn Gần", birth_date="khoảng 1948",
+                                                    death_date="không rõ", confidentiality="thuong"), follow=True)
+    made = Dossier.objects.get(subject__full_name="Trần Văn Gần")
+    assert made.subject.birth_date.display() == "khoảng 1948" and made.subject.death_date is None
+    assert "khoảng 1948" in response.content.decode()
+
+
+def test_a_register_with_approximate_dates_imports_them(tmp_path, actor):
+    register = tmp_path / "so.csv"
+    register.write_text("Số hồ sơ;Họ và tên;Năm sinh;Ngày hy sinh\n"
+                        "QTI/LS-00601/CM;Phạm Văn Một;1948?;không rõ\n"
+                        "QTI/LS-00602/CM;Phạm Văn Hai;trước 1950;khoảng 1968\n", encoding="utf-8")
+    report = import_register(actor=actor, path=register)
+    assert (report.created, [e.message for e in report.errors]) == (2, [])
+    one = Dossier.objects.get(number="QTI/LS-00601/CM").subject
+    two = Dossier.objects.get(number="QTI/LS-00602/CM").subject
+    assert (one.birth_date.display(), one.death_date) == ("1948 (?)", None)
+    assert (two.birth_date.display(), two.death_date.display()) == ("trước 1950", "khoảng 1968")

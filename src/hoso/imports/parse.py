@@ -11,7 +11,15 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.imports.cells import Cell
 from hoso.imports.columns import FIELD_LABELS, map_headers
 from hoso.records.categories import CATEGORIES
-from hoso.vntext import InvalidDossierNumber, InvalidPartialDate, fold, legacy, parse_dossier_number, parse_partial_date
+from hoso.vntext import (
+    InvalidDossierNumber,
+    InvalidPartialDate,
+    fold,
+    is_unknown_date,
+    legacy,
+    parse_dossier_number,
+    parse_partial_date,
+)
 
 HEADER_SCAN_ROWS = 30
 TITLE_LINES = 6
@@ -258,6 +266,8 @@ class RowParser:
     def _date(self, row: ParsedRow, key: str, text: str):
         if len(text) > 40:
             self._error(row, key, text[:40] + "…", "Ngày tháng quá dài, không hiểu được.")
+            return None
+        if is_unknown_date(text):  # «không rõ», «(?)»: the register says it is not known
             return None
         try:
             return parse_partial_date(text)

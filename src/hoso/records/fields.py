@@ -31,7 +31,10 @@ class PartialDateField(models.CharField):
         if value == "":
             return None
         try:
-            return PartialDate.from_iso(value) if "-" in value and value[:4].isdigit() else parse_partial_date(value)
+            iso = value.lstrip("~?<>")
+            if iso[:4].isdigit() and (len(iso) == 4 and iso != value or "-" in iso):
+                return PartialDate.from_iso(value)
+            return parse_partial_date(value)
         except InvalidPartialDate as exc:
             raise ValidationError(str(exc), code="invalid_date") from exc
 

@@ -6,7 +6,7 @@
 * :mod:`.dates` — partial dates ("năm 1947", "tháng 5/1972") in day/month/year order.
 """
 
-from .dates import InvalidPartialDate, PartialDate, parse_partial_date
+from .dates import InvalidPartialDate, PartialDate, is_unknown_date, parse_partial_date
 from .dossier_number import (
     PERIOD_CODES,
     TYPE_CODES,
@@ -45,6 +45,7 @@ __all__ = [
     "nfc",
     "normalize_tones",
     "parse_dossier_number",
+    "is_unknown_date",
     "parse_partial_date",
     "split_name",
     "Detection",

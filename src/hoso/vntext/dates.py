@@ -1,7 +1,9 @@
-"""Partial dates as written in dossiers: "năm 1947", "tháng 5/1972", "12/05/1972".
+"""Partial dates as written in dossiers: "năm 1947", "tháng 5/1972", "12/05/1972" — and approximate ones as old
+registers write them: "khoảng 1948", "1948?", "trước 1950", "sau 1945" (a year or a month, qualified).
 
 Vietnamese order only (day/month/year); a US-style month/day is never guessed. Stored as ISO text
-(``1947``, ``1972-05``, ``1972-05-12``), which sorts and filters by prefix.
+(``1947``, ``1972-05``, ``1972-05-12``; qualified: ``~1948``, ``?1948``, ``<1950``, ``>1945``), which sorts and
+filters by prefix. "không rõ", "(?)" say the date is unknown: `is_unknown_date` (no value, and no error).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, timedelta
 
 from .normalize import nfc
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "InvalidPartialDate", "PartialDate", "parse_partial_date"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "InvalidPartialDate", "PartialDate", "is_unknown_date", "parse_partial_date"]
 
 MIN_YEAR = 1800
 MAX_YEAR = 2100
@@ -25,6 +27,15 @@ _ISO_LENIENT = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _DAY_MONTH_YEAR = re.compile(rf"(?:ngay\s*)?(\d{{1,2}}){_SEP}(?:thang\s*)?(\d{{1,2}}){_SEP}(?:nam\s*)?(\d+)")
 _MONTH_YEAR = re.compile(rf"(?:thang\s*)?(\d{{1,2}}){_SEP}(?:nam\s*)?(\d+)")
 _YEAR = re.compile(r"(?:nam\s*)?(\d+)")
+# Qualifiers of an approximate date (on the accent-free text), and their ISO prefixes and display.
+QUALIFIERS = {"about": ("~", "khoảng {}"), "doubtful": ("?", "{} (?)"), "before": ("<", "trước {}"),
+              "after": (">", "sau {}")}
+_PREFIX = {prefix: name for name, (prefix, _) in QUALIFIERS.items()}
+_ABOUT = re.compile(r"(?:vao\s+)?(?:khoang|chung|do|uoc|ca|~|xap xi)\s*(?:nam\s+)?(.+)")
+_BEFORE = re.compile(r"truoc\s+(?:nam\s+)?(.+)")
+_AFTER = re.compile(r"sau\s+(?:nam\s+)?(.+)")
+_DOUBTFUL = re.compile(r"(.+?)\s*(?:\?|\(\s*\?\s*\))")
+_UNKNOWN = re.compile(r"(?:khong|chua|k)\s*(?:ro|biet|xac dinh)|kr|\?+|\(\s*\?\s*\)|-+|x+")
 
 
 class InvalidPartialDate(ValueError):
@@ -43,6 +54,7 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+    qualifier: str = ""  # "" as written exactly; "about", "doubtful", "before", "after" (see QUALIFIERS)
 
     def __post_init__(self) -> None:
         """Validate the parts; raise :class:`InvalidPartialDate` with a Vietnamese message."""
@@ -51,6 +63,10 @@ class PartialDate:
                 continue
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidPartialDate(f"Ngày tháng phải là số nguyên: {value!r}")
+        if self.qualifier and self.qualifier not in QUALIFIERS:
+            raise InvalidPartialDate(f"Cách ghi gần đúng không có: {self.qualifier!r}")
+        if self.qualifier and self.day is not None:
+            raise InvalidPartialDate("Ngày gần đúng chỉ ghi đến năm hoặc tháng (ví dụ: khoảng 1948, khoảng 5/1972)")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
             raise InvalidPartialDate(f"Năm {self.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}")
         if self.month is None:
@@ -98,7 +114,7 @@ class PartialDate:
 
     def iso(self) -> str:
         """ISO 8601 text at the known precision: ``"1972"``, ``"1972-05"`` or ``"1972-05-12"``."""
-        text = f"{self.year:04d}"
+        text = (QUALIFIERS[self.qualifier][0] if self.qualifier else "") + f"{self.year:04d}"
         if self.month is not None:
             text += f"-{self.month:02d}"
         if self.day is not None:
@@ -109,20 +125,41 @@ class PartialDate:
     def from_iso(cls, text: str) -> PartialDate:
         """Read the output of :meth:`iso` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), strictly."""
         stripped = text.strip()
+        qualifier = _PREFIX.get(stripped[:1], "")
+        if qualifier:
+            stripped = stripped[1:]
         if re.fullmatch(r"\d{4}", stripped):
-            return cls(int(stripped))
+            return cls(int(stripped), qualifier=qualifier)
         match = _ISO.fullmatch(stripped)
         if match is None:
             raise InvalidPartialDate(f"Ngày tháng ISO không hợp lệ: «{text}» (dạng đúng: 1972-05-12)")
-        return _from_groups(match.group(1), match.group(2), match.group(3))
+        return _from_groups(match.group(1), match.group(2), match.group(3), qualifier)
 
     def display(self) -> str:
-        """Vietnamese display form: ``"1972"``, ``"05/1972"`` or ``"12/05/1972"``."""
+        """Vietnamese display form: ``"1972"``, ``"05/1972"`` or ``"12/05/1972"``; a qualified date as written
+        (``"khoảng 1948"``, ``"1948 (?)"``, ``"trước 1950"``, ``"sau 05/1945"``)."""
         if self.month is None:
-            return str(self.year)
-        if self.day is None:
-            return f"{self.month:02d}/{self.year}"
-        return f"{self.day:02d}/{self.month:02d}/{self.year}"
+            text = str(self.year)
+        elif self.day is None:
+            text = f"{self.month:02d}/{self.year}"
+        else:
+            text = f"{self.day:02d}/{self.month:02d}/{self.year}"
+        return QUALIFIERS[self.qualifier][1].format(text) if self.qualifier else text
+
+    @property
+    def approximate(self) -> bool:
+        return bool(self.qualifier)
+
+    def year_range(self) -> tuple[int, int]:
+        """The years the date can mean: its year, ±2 for «khoảng» and «(?)», up to the year before for «trước»,
+        from the year after for «sau» (for search and duplicate checks)."""
+        if self.qualifier in ("about", "doubtful"):
+            return self.year - 2, self.year + 2
+        if self.qualifier == "before":
+            return MIN_YEAR, self.year - 1
+        if self.qualifier == "after":
+            return self.year + 1, MAX_YEAR
+        return self.year, self.year
 
     def earliest(self) -> date:
         """The first day the partial date can mean (1 January for a year, the 1st for a month)."""
@@ -138,10 +175,15 @@ class PartialDate:
         return date(self.year, month + 1, 1) - timedelta(days=1)
 
 
-def _from_groups(year: str, month: str | None, day: str | None) -> PartialDate:
+def _from_groups(year: str, month: str | None, day: str | None, qualifier: str = "") -> PartialDate:
     if len(year) != 4:
         raise InvalidPartialDate(f"Năm phải viết đủ 4 chữ số: «{year}»")
-    return PartialDate(int(year), int(month) if month else None, int(day) if day else None)
+    return PartialDate(int(year), int(month) if month else None, int(day) if day else None, qualifier)
+
+
+def is_unknown_date(text: str) -> bool:
+    """«không rõ», «chưa rõ», «(?)», «?», «--»: the register says the date is not known (no value, no error)."""
+    return bool(_UNKNOWN.fullmatch(_prepare(text or "")))
 
 
 def _prepare(text: str) -> str:
@@ -163,6 +205,13 @@ def parse_partial_date(text: str) -> PartialDate:
     prepared = _prepare(text)
     if not prepared:
         raise InvalidPartialDate("Chưa nhập ngày tháng")
+    for pattern, qualifier in ((_ABOUT, "about"), (_BEFORE, "before"), (_AFTER, "after"), (_DOUBTFUL, "doubtful")):
+        match = pattern.fullmatch(prepared)
+        if match is not None and not is_unknown_date(match.group(1)):
+            exact = parse_partial_date(match.group(1))
+            if exact.qualifier:
+                raise InvalidPartialDate(f"Không đọc được ngày tháng «{text.strip()}»: chỉ ghi một cách gần đúng.")
+            return PartialDate(exact.year, exact.month, None if exact.day is None else exact.day, qualifier)
     match = _ISO_LENIENT.fullmatch(prepared)
     if match is not None:
         return _from_groups(match.group(1), match.group(2), match.group(3))

@@ -13,9 +13,10 @@ from hoso.records.models import (
     PhysicalCondition,
 )
 from hoso.records.visibility import confidentiality_choices, place_choices
-from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
+from hoso.vntext.dates import InvalidPartialDate, PartialDate, is_unknown_date, parse_partial_date
 
-DATE_HELP = "Gõ 1947, 5/1972 hoặc 12/05/1972"
+DATE_HELP = ("Gõ 1947, 5/1972 hoặc 12/05/1972; gần đúng: khoảng 1948, 1948?, trước 1950; "
+             "không rõ: để trống hoặc gõ «không rõ»")
 
 
 class PartialDateFormField(forms.CharField):
@@ -32,7 +33,7 @@ class PartialDateFormField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        if not text:
+        if not text or is_unknown_date(text):  # «không rõ», «(?)»: not known, not an error
             return None
         try:
             return parse_partial_date(text)
