@@ -148,6 +148,17 @@ def test_upload_reorder_group_and_verify(page: BrowserPage, world: Dossier, tmp_
     expect(page.locator("#zoom-level")).to_have_text("125%")
     page.keyboard.press("0")
     expect(page.locator("#zoom-level")).to_have_text("100%")
+    page.keyboard.press("d")  # the readability view of faded ink, computed on the server
+    expect(page.locator("#page-image")).to_have_attribute("src", re.compile(r"\?xem=ro$"))
+    expect(page.get_by_role("button", name="Rõ chữ")).to_have_attribute("aria-pressed", "true")
+    image = page.locator("#page-image")
+    for _ in range(100):  # the derived image loads (wait_for_function would need eval, which the CSP forbids)
+        if image.evaluate("img => img.complete && img.naturalWidth > 0 && img.src.endsWith('?xem=ro')"):
+            break
+        page.wait_for_timeout(100)
+    assert image.evaluate("img => img.naturalWidth") > 0
+    page.get_by_role("button", name="Ảnh gốc").click()
+    expect(page.locator("#page-image")).not_to_have_attribute("src", re.compile(r"xem="))
     third = Page.objects.get(dossier=dossier, original_name="trang-3.png")
     with page.expect_navigation():  # the order is saved, then the viewer reloads
         page.locator(f'.thumb[data-page="{third.pk}"]').drag_to(page.locator(".thumb").first)

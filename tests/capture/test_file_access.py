@@ -160,3 +160,16 @@ def test_data_entry_may_read_pages_but_not_take_a_copy_out(digitised, scanner):
     refused = client.post(f"/ho-so/{digitised.number}/pdf/", {"purpose": "thanh_tra", "action": "download"})
     assert refused.status_code == 403
     assert not AuditEvent.objects.filter(action="download").exists()
+
+
+def test_the_readability_view_is_served_audited_and_unknown_views_are_refused(digitised, officer):
+    page = digitised.pages.order_by("sequence").first()
+    client = client_for(officer)
+    plain = client.get(f"/trang/{page.pk}/anh/")
+    before = AuditEvent.objects.filter(action="view_page", actor=officer).count()
+    for view in ("ro", "den-trang"):
+        response = client.get(f"/trang/{page.pk}/anh/", {"xem": view})
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert response.content != plain.content
+    assert AuditEvent.objects.filter(action="view_page", actor=officer).count() == before + 2
+    assert client.get(f"/trang/{page.pk}/anh/", {"xem": "xanh"}).status_code == 400

@@ -25,6 +25,8 @@ from hoso.access.rules import user_can
 from hoso.blobstore import BlobNotFound
 from hoso.core.blobs import blob_store
 from hoso.imaging.raster import render_for_screen
+from hoso.imaging.readability import MODES as READABLE_MODES
+from hoso.imaging.readability import readable
 from hoso.imaging.watermark import WatermarkError, merge_pdfs, stamp_image, watermark_pdf
 from hoso.records import selectors
 from hoso.records import services as records_services
@@ -113,7 +115,13 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
         width = max(200, min(int(request.GET.get("w", SCREEN_WIDTH)), 2400))
     except ValueError:
         width = SCREEN_WIDTH
-    image = stamp_image(render_for_screen(pdf, width=width), _stamp(request))
+    view = request.GET.get("xem", "")
+    if view and view not in READABLE_MODES:
+        return _problem(request, "Kiểu xem không có.", 400)
+    image = render_for_screen(pdf, width=width)
+    if view:  # the readability view, computed now from the page's image and never stored
+        image = readable(image, view)
+    image = stamp_image(image, _stamp(request))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=82)
     records_services.record_page_view(actor=request.user, page=page)

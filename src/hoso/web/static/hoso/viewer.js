@@ -1,5 +1,6 @@
 // The page viewer opens with the image in view and focused, so its keys work at once: zoom (+ - 0), rotate for
-// display only (R, Shift+R), previous/next page (← → PageUp PageDown), Enter (or N) into the document form;
+// display only (R, Shift+R), the readability view of faded ink (D), previous/next page (← → PageUp PageDown),
+// Enter (or N) into the document form;
 // thumbnails dragged to reorder (or Alt+↑/↓ on a thumbnail), Shift+click to pick a page range, and the document
 // form: Enter saves, Esc cancels, PageUp/PageDown change page (asking first if something was typed). Everything
 // also works with the buttons and links alone.
@@ -8,7 +9,7 @@
   const viewer = document.getElementById("viewer");
   if (!viewer) return;
   const key = "hoso-viewer-" + viewer.dataset.dossier;
-  let view = { zoom: 1, rotate: 0 };
+  let view = { zoom: 1, rotate: 0, readable: "" };
   try { view = Object.assign(view, JSON.parse(sessionStorage.getItem(key) || "{}")); } catch (e) { /* fresh view */ }
 
   function apply() {
@@ -20,6 +21,13 @@
     canvas.classList.toggle("zoomed", view.zoom !== 1);
     img.style.width = view.zoom === 1 ? "" : (view.zoom * 100) + "%";
     img.style.transform = view.rotate ? "rotate(" + view.rotate + "deg)" : "";
+    const base = img.dataset.src || img.getAttribute("src").split("?")[0];
+    img.dataset.src = base;
+    const wanted = view.readable ? base + "?xem=" + view.readable : base;
+    if (img.getAttribute("src") !== wanted) img.setAttribute("src", wanted);
+    document.querySelectorAll("[data-view]").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.view === view.readable ? "true" : "false");
+    });
     try { sessionStorage.setItem(key, JSON.stringify(view)); } catch (e) { /* private mode */ }
   }
   function zoom(how) {
@@ -32,8 +40,9 @@
   function go(id) { const link = document.getElementById(id); if (link) link.click(); }
 
   document.addEventListener("click", function (event) {
-    const button = event.target.closest("[data-zoom], [data-rotate], [data-range]");
+    const button = event.target.closest("[data-zoom], [data-rotate], [data-range], [data-view]");
     if (button) {
+      if (button.dataset.view !== undefined) { view.readable = button.dataset.view; apply(); }
       if (button.dataset.zoom) zoom(button.dataset.zoom);
       if (button.dataset.rotate) rotate(parseInt(button.dataset.rotate, 10));
       if (button.dataset.range) { const [a, b] = button.dataset.range.split("-"); setRange(+a, +b); }
@@ -101,6 +110,7 @@
       "n": function () { const f = document.getElementById("id_doc_type"); if (f) f.focus(); },
       "+": function () { zoom("in"); }, "=": function () { zoom("in"); }, "-": function () { zoom("out"); },
       "0": function () { zoom("reset"); }, "r": function () { rotate(90); }, "R": function () { rotate(-90); },
+      "d": function () { const order = ["", "ro", "den-trang"]; view.readable = order[(order.indexOf(view.readable) + 1) % 3]; apply(); },
       "ArrowLeft": function () { go("prev-page"); }, "PageUp": function () { go("prev-page"); },
       "ArrowRight": function () { go("next-page"); }, "PageDown": function () { go("next-page"); },
     };
