@@ -26,6 +26,7 @@ AUDITED = {
     "import_preview", "import_report", "import_download", "transfer_list", "transfer_detail", "transfer_create",
     "transfer_slip", "transfer_package", "package_export", "page_image", "relative_edit", "relative_remove",
     "case_queue", "case_detail", "case_document", "case_dossier_lookup",
+    "reports_dashboard", "reports_export", "reports_benefits",  # figures: counts, audited as statistics reads
     "loan_slip",
 }
 # Routes embedded in an audited page (polled parts, thumbnails of the page strip) or that show no personal data
@@ -47,16 +48,17 @@ NOT_PERSONAL_READS = {
     "api-root": "links", "api-capture-upload": "an upload (POST) endpoint",
     "case_intake": "the intake form (the dossier it finds is a search, audited; a POST receives the case)",
     "case_intake_papers": "the checklist of a procedure of the catalogue",
+    "reports_mau100": "the form of Mẫu 100 (the report it makes is audited as export_report)",
 }
 # POST-only routes: writes, audited by their services (tests/access/test_write_matrix.py and each app's tests).
 WRITES = {
-    "duplicate_scan", "duplicate_decide", "import_upload", "import_retry", "import_real", "archive_inventory_apply",
-    "loan_approve",
+    "duplicate_scan", "duplicate_decide", "duplicate_undo", "import_upload", "import_retry", "import_real",
+    "archive_inventory_apply", "loan_approve",
     "loan_refuse", "loan_cancel", "loan_check_out", "loan_return", "loan_remind", "transfer_send",
     "transfer_received", "transfer_returned", "batch_retry", "page_retry", "page_reorder", "page_document",
     "dossier_status", "relative_add", "user_reset", "audit_check",
     "case_start", "case_advance", "case_send", "case_request_papers", "case_papers_complete", "case_tick_papers",
-    "case_decide", "case_refuse", "case_return", "case_withdraw", "case_document_make",
+    "case_decide", "case_refuse", "case_return", "case_withdraw", "case_document_make", "case_change",
 }
 
 
@@ -130,6 +132,8 @@ def _requests(world) -> dict[str, str]:
         "case_queue": "/thu-tuc/", "case_detail": f"/thu-tuc/{world['case'].number}/",
         "case_document": f"/thu-tuc/giay-to/{world['receipt'].pk}/",
         "loan_slip": f"/muon/{world['loan'].pk}/in/",
+        "reports_dashboard": "/thong-ke/", "reports_export": "/thong-ke/excel/category/",
+        "reports_benefits": "/thong-ke/tro-cap/",
     }
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -7,6 +9,7 @@ from hoso.imports.services.duplicates import decide, find_candidates
 from hoso.records import services
 from hoso.records.models import Dossier, Person
 from hoso.search.services import search
+from hoso.vntext import PartialDate
 
 
 @pytest.fixture
@@ -36,7 +39,9 @@ def test_merging_keeps_both_histories(twice, actor):
     first, second, d1, d2 = twice
     find_candidates(actor=actor)
     pair = DuplicateCandidate.objects.get(first=first, second=second)
-    decide(actor=actor, candidate=pair, merge=True)
+    with pytest.raises(ValidationError, match="lý do gộp"):
+        decide(actor=actor, candidate=pair, merge=True)
+    decide(actor=actor, candidate=pair, merge=True, reason="Cùng số Bằng Tổ quốc ghi công")
     assert set(Dossier.objects.filter(subject=first).values_list("number", flat=True)) == {d1.number, d2.number}
     second.refresh_from_db()
     assert second.merged_into == first and Person.objects.filter(pk=second.pk).exists()
@@ -65,6 +70,33 @@ def test_review_page_shows_pairs_side_by_side_and_merges(twice, actor, officer, 
     page = client.get("/trung-lap/").content.decode()
     assert "Nguyen Van Duc" in page and d2.number in page and "Cùng năm sinh 1950" in page
     pair = DuplicateCandidate.objects.get(first=first, second=second)
-    client.post(f"/trung-lap/{pair.pk}/", {"action": "keep_first"})
+    confirm = client.post(f"/trung-lap/{pair.pk}/", {"action": "keep_first"}).content.decode()
+    assert "Xác nhận gộp" in confirm and d2.number in confirm  # asks first, saying what moves
+    assert Dossier.objects.get(number=d2.number).subject_id == second.pk
+    client.post(f"/trung-lap/{pair.pk}/", {"action": "keep_first", "confirm": "1"})  # no reason: refused
+    assert Dossier.objects.get(number=d2.number).subject_id == second.pk
+    client.post(f"/trung-lap/{pair.pk}/", {"action": "keep_first", "confirm": "1", "reason": "Cùng tên cha mẹ"})
     assert Dossier.objects.get(number=d2.number).subject_id == first.pk
     assert client.post(f"/trung-lap/{pair.pk}/", {"action": "dismiss"}).status_code == 404  # already decided
+    event = AuditEvent.objects.filter(action="merge", object_id=str(first.pk)).latest("id")
+    assert event.actor == officer and event.after["reason"] == "Cùng tên cha mẹ"
+
+    # Undo: everything the merge moved goes back, and the pair waits again.
+    assert "Hoàn tác" in client.get("/trung-lap/").content.decode()
+    client.post(f"/trung-lap/{pair.pk}/hoan-tac/")
+    second.refresh_from_db()
+    assert second.merged_into is None and Dossier.objects.get(number=d2.number).subject_id == second.pk
+    assert "Nguyen Van Duc" not in set(first.aliases.values_list("name", flat=True))
+    assert DuplicateCandidate.objects.get(pk=pair.pk).status == "open"
+    assert AuditEvent.objects.filter(action="unmerge", actor=officer).exists()
+
+
+def test_conflicting_facts_are_flagged_side_by_side(twice, actor, officer, client):
+    first, second, d1, d2 = twice
+    services.update_person(actor=actor, person=second, death_date=PartialDate(1972), sex="nu")
+    services.update_person(actor=actor, person=first, death_date=PartialDate(1968), sex="nam")
+    client.force_login(officer)
+    client.post("/trung-lap/tim/")
+    page = client.get("/trung-lap/").content.decode()
+    conflicts = re.findall(r'<tr class="conflict"><th scope="row">([^<]+)<', page)
+    assert [c.strip() for c in conflicts][:3] == ["Ngày mất / hy sinh", "Giới tính", "Diện"]  # LS and TT

@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     LINK_RELATIVE = "link_relative", "Thêm thân nhân vào hồ sơ"
     UNLINK_RELATIVE = "unlink_relative", "Bỏ thân nhân khỏi hồ sơ"
     MERGE = "merge", "Gộp hai bản ghi người trùng"
+    UNMERGE = "unmerge", "Tách lại hai bản ghi người đã gộp (hoàn tác)"
     SET_STATUS = "set_status", "Chuyển bước số hóa"
     # Records: reads of personal data
     VIEW = "view", "Xem hồ sơ"
@@ -65,6 +66,7 @@ class AuditAction(models.TextChoices):
     FIND_DUPLICATES = "find_duplicates", "Tìm người trùng"
     DUPLICATE_MERGED = "duplicate_merged", "Xác nhận trùng và gộp"
     DUPLICATE_DISMISSED = "duplicate_dismissed", "Xác nhận không trùng"
+    DUPLICATE_UNDONE = "duplicate_undone", "Hoàn tác quyết định về cặp người trùng"
     # Paper archive
     ARCHIVE_LOCATION_CREATE = "archive_location_create", "Tạo vị trí kho"
     ARCHIVE_LOCATION_UPDATE = "archive_location_update", "Sửa vị trí kho"
@@ -111,6 +113,10 @@ class AuditAction(models.TextChoices):
     CASE_DOCUMENT = "case_document", "Lập giấy tờ của hồ sơ thủ tục (phiếu, trích lục)"
     VIEW_CASE = "view_case", "Xem hồ sơ thủ tục"
     VIEW_CASES = "view_cases", "Xem danh sách hồ sơ thủ tục"
+    # Statistics and reports (reports)
+    VIEW_STATISTICS = "view_statistics", "Xem số liệu thống kê (bảng, biểu đồ, dòng lệnh)"
+    EXPORT_STATISTICS = "export_statistics", "Xuất bảng thống kê ra Excel"
+    EXPORT_REPORT = "export_report", "Lập báo cáo định kỳ (Mẫu 100) ra Excel, PDF"
 
 
 def label(code: str) -> str:

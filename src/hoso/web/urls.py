@@ -23,6 +23,7 @@ urlpatterns = [
     path("trung-lap/", views_registers.duplicate_list, name="duplicate_list"),
     path("trung-lap/tim/", views_registers.duplicate_scan, name="duplicate_scan"),
     path("trung-lap/<int:pk>/", views_registers.duplicate_decide, name="duplicate_decide"),
+    path("trung-lap/<int:pk>/hoan-tac/", views_registers.duplicate_undo, name="duplicate_undo"),
     path("", include("hoso.web.urls_import")),  # nhap-so/… (register upload, preview, mapping, progress, report)
     path("", include("hoso.web.urls_archive")),  # kho/… (archive) and muon/… (loans of originals)
     path("", include("hoso.web.urls_transfers")),  # chuyen-ho-so/… (transfers, dossier packages)

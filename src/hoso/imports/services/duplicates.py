@@ -1,7 +1,9 @@
 """Finding people who may have been entered twice, and deciding about them (merge or dismiss)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,16 +72,83 @@ def find_candidates(*, actor: User | None) -> int:
     return len(new)
 
 
-def decide(*, actor: User, candidate: DuplicateCandidate, merge: bool, keep_first: bool = True) -> None:
-    """Merge the pair (the kept record gets the other's dossiers, links and aliases) or mark it not a duplicate."""
+@dataclass(frozen=True)
+class Fact:
+    """One fact of the pair side by side; `conflict` when both records hold it and they disagree."""
+
+    label: str
+    first: str
+    second: str
+    conflict: bool
+
+
+def _categories(person: Person) -> str:
+    return ", ".join(sorted(person.categories.values_list("code", flat=True)))
+
+
+def _place(person: Person, kind: str) -> tuple[str, int | None]:
+    unit = getattr(person, f"{kind}_unit")
+    return (unit.label if unit else getattr(person, f"{kind}_text") or ""), getattr(person, f"{kind}_unit_id")
+
+
+def facts(first: Person, second: Person) -> list[Fact]:
+    """The facts a clerk compares before merging, conflicts flagged: different death dates, sexes, categories or
+    communes, and birth dates further apart than a year (or at the same precision and different)."""
+    rows = []
+
+    def add(label: str, a: str, b: str, conflict: bool) -> None:
+        rows.append(Fact(label, a or "—", b or "—", bool(a and b and conflict)))
+
+    add("Họ và tên", first.full_name, second.full_name, False)
+    a, b = first.birth_date, second.birth_date
+    add("Ngày sinh", a.display() if a else "", b.display() if b else "",
+        bool(a and b and (abs(a.year - b.year) > 1 or (not a.qualifier and not b.qualifier and a.month and b.month
+                                                          and (a.month, a.day) != (b.month, b.day)))))
+    a, b = first.death_date, second.death_date
+    add("Ngày mất / hy sinh", a.display() if a else "", b.display() if b else "", bool(a and b and a != b))
+    add("Giới tính", first.get_sex_display() if first.sex else "", second.get_sex_display() if second.sex else "",
+        first.sex != second.sex)
+    for kind, label in (("hometown", "Nguyên quán"), ("residence", "Trú quán")):
+        (ta, ua), (tb, ub) = _place(first, kind), _place(second, kind)
+        add(label, ta, tb, bool(ua and ub and ua != ub))
+    add("Diện", _categories(first), _categories(second), _categories(first) != _categories(second))
+    return rows
+
+
+def decide(*, actor: User, candidate: DuplicateCandidate, merge: bool, keep_first: bool = True,
+           reason: str = "") -> None:
+    """Merge the pair (the kept record gets the other's dossiers, links and aliases) or mark it not a duplicate.
+    A merge needs a reason (it goes to the trail, and the merge can be undone: `undo`)."""
     require(actor, EDIT_DOSSIER)
+    if merge and not reason.strip():
+        raise ValidationError("Hãy ghi lý do gộp (ví dụ: cùng số Bằng Tổ quốc ghi công, cùng tên cha mẹ).")
     with transaction.atomic():
         if merge:
             keep, other = (candidate.first, candidate.second) if keep_first else (candidate.second, candidate.first)
-            records.merge_people(actor=actor, keep=keep, duplicate=other)
+            records.merge_people(actor=actor, keep=keep, duplicate=other, reason=reason)
         candidate.status = DuplicateCandidate.Status.MERGED if merge else DuplicateCandidate.Status.DISMISSED
         candidate.decided_by = actor
         candidate.decided_at = timezone.now()
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
         record_event(actor=actor, action="duplicate_" + candidate.status, object_type="duplicatecandidate",
-                     object_id=str(candidate.pk), summary=f"{candidate.first.full_name} / {candidate.second.full_name}")
+                     object_id=str(candidate.pk), summary=f"{candidate.first.full_name} / {candidate.second.full_name}",
+                     after={"reason": reason.strip()[:300]} if reason.strip() else None)
+
+
+def undo(*, actor: User, candidate: DuplicateCandidate, reason: str = "") -> None:
+    """Take back a decision: a merge is undone (records.unmerge_people), a "not the same person" reopened."""
+    require(actor, EDIT_DOSSIER)
+    if candidate.status == DuplicateCandidate.Status.OPEN:
+        raise ValidationError("Cặp này chưa được quyết định, không có gì để hoàn tác.")
+    with transaction.atomic():
+        if candidate.status == DuplicateCandidate.Status.MERGED:
+            merged = next((p for p in (candidate.first, candidate.second) if p.merged_into_id), None)
+            if merged is None:
+                raise ValidationError("Không thấy bản ghi đã bị gộp của cặp này.")
+            records.unmerge_people(actor=actor, duplicate=merged, reason=reason)
+        before = candidate.status
+        candidate.status, candidate.decided_by, candidate.decided_at = DuplicateCandidate.Status.OPEN, None, None
+        candidate.save(update_fields=["status", "decided_by", "decided_at"])
+        record_event(actor=actor, action=AuditAction.DUPLICATE_UNDONE, object_type="duplicatecandidate",
+                     object_id=str(candidate.pk), summary=f"{candidate.first.full_name} / {candidate.second.full_name}",
+                     before={"status": before}, after={"status": candidate.status})

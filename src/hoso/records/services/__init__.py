@@ -47,6 +47,7 @@ from hoso.records.services.dossiers import (
 from hoso.records.services.people import (
     create_person,
     merge_people,
+    unmerge_people,
     update_person,
 )
 from hoso.records.services.status import (
@@ -80,6 +81,7 @@ __all__ = [
     "next_free_number",
     "may_change_status",
     "merge_people",
+    "unmerge_people",
     "open_dossier",
     "record_copy_handed_out",
     "record_list_read",

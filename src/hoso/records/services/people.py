@@ -9,6 +9,7 @@ from django.db import transaction
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
+from hoso.core.models import AuditEvent
 from hoso.records.models import (
     Alias,
     BenefitDecision,
@@ -72,7 +73,7 @@ def update_person(*, actor: User | None, person: Person, aliases: Iterable[str] 
     return person
 
 
-def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Person:
+def merge_people(*, actor: User | None, keep: Person, duplicate: Person, reason: str = "") -> Person:
     """Two records of the same person: `duplicate`'s dossiers, relative links, aliases and decisions move to
     `keep`; `duplicate` stays in the database marked as merged into `keep`, so both histories remain."""
     if keep.pk == duplicate.pk:
@@ -94,7 +95,8 @@ def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Pers
         relative_dossiers = list(links.values_list("dossier_id", flat=True))
         Dossier.objects.filter(subject=duplicate).update(subject=keep)
         links.update(person=keep)
-        BenefitDecision.objects.filter(beneficiary=duplicate).update(beneficiary=keep)
+        decisions = list(BenefitDecision.objects.filter(beneficiary=duplicate).values_list("id", flat=True))
+        BenefitDecision.objects.filter(pk__in=decisions).update(beneficiary=keep)
         names = {a.name for a in keep.aliases.all()} | {keep.full_name}
         extra = [n for n in [duplicate.full_name, *duplicate.aliases.values_list("name", flat=True)] if n not in names]
         Alias.objects.bulk_create(Alias(person=keep, name=n, name_folded=fold(n)) for n in dict.fromkeys(extra))
@@ -104,7 +106,39 @@ def merge_people(*, actor: User | None, keep: Person, duplicate: Person) -> Pers
         record_event(actor=actor, action=AuditAction.MERGE, obj=keep,
                      summary=f"{duplicate.full_name} → {keep.full_name}",
                      before={"duplicate": snapshot(duplicate)},
-                     after={"keep": keep.pk, "dossiers": moved_dossiers, "relative_in": relative_dossiers,
-                            "aliases_added": extra})
+                     after={"keep": keep.pk, "duplicate": duplicate.pk, "dossiers": moved_dossiers,
+                            "relative_in": relative_dossiers, "decisions": decisions, "aliases_added": extra,
+                            "reason": reason.strip()[:300] or None})
         _notify([*moved_dossiers, *relative_dossiers, *_person_dossier_ids(keep)])
     return keep
+
+
+def unmerge_people(*, actor: User | None, duplicate: Person, reason: str = "") -> Person:
+    """Undo a merge: what `merge_people` moved to the kept record (dossiers, relative links, benefit decisions, the
+    aliases it added) goes back to `duplicate`, read from the merge's audit event; both histories stay."""
+    keep = duplicate.merged_into
+    if keep is None:
+        raise ValidationError("Bản ghi này chưa được gộp vào ai, không có gì để hoàn tác.")
+    merged = (AuditEvent.objects.filter(action=AuditAction.MERGE, object_type="person", object_id=str(keep.pk),
+                                        after__duplicate=duplicate.pk).order_by("-id").first())
+    if merged is None:
+        raise ValidationError("Không tìm thấy lần gộp trong nhật ký (gộp từ trước khi có hoàn tác): hãy sửa tay.")
+    done = merged.after or {}
+    for person in (keep, duplicate):
+        check_person_change(actor, person=person, residence_unit_id=person.residence_unit_id,
+                            hometown_unit_id=person.hometown_unit_id)
+    with transaction.atomic():
+        dossiers = list(Dossier.objects.filter(pk__in=done.get("dossiers", []), subject=keep)
+                        .values_list("id", flat=True))
+        Dossier.objects.filter(pk__in=dossiers).update(subject=duplicate)
+        DossierRelative.objects.filter(dossier_id__in=done.get("relative_in", []), person=keep).update(person=duplicate)
+        BenefitDecision.objects.filter(pk__in=done.get("decisions", []), beneficiary=keep).update(beneficiary=duplicate)
+        Alias.objects.filter(person=keep, name__in=done.get("aliases_added", [])).delete()
+        duplicate.merged_into = None
+        duplicate.save(update_fields=["merged_into", "updated_at"])
+        record_event(actor=actor, action=AuditAction.UNMERGE, obj=keep,
+                     summary=f"{keep.full_name} ↛ {duplicate.full_name}",
+                     after={"duplicate": duplicate.pk, "dossiers": dossiers, "merge_event": merged.pk,
+                            "reason": reason.strip()[:300] or None})
+        _notify([*dossiers, *done.get("relative_in", []), *_person_dossier_ids(keep), *_person_dossier_ids(duplicate)])
+    return duplicate
