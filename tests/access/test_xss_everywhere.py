@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from hoso.access.permissions import Role
 from hoso.archive import services as archive
+from hoso.procedures import cases
+from hoso.procedures.catalogue import load_catalogue
 from hoso.records import services
 from hoso.records.models import Page
 
@@ -26,7 +28,7 @@ def _routes(resolver: URLResolver, prefix: str = ""):
 
 
 @pytest.fixture
-def hostile(actor, make_user):
+def hostile(actor, make_user, blob_dir):
     person = services.create_person(actor=actor, full_name=f"Nguyễn Văn Hùng {PAYLOAD}", aliases=[f"Ba {PAYLOAD}"],
                                     birth_date="1950", hometown_text=f"Triệu Phong {PAYLOAD}", notes=PAYLOAD)
     dossier = services.register_dossier(actor=actor, number="QTI/LS-00666/CM", category_code="LS", subject=person,
@@ -46,15 +48,22 @@ def hostile(actor, make_user):
 
     transfer = create_transfer(actor=boss, dossier=dossier, to_province=f"Huế {PAYLOAD}",
                                recipient_agency=f"Sở {PAYLOAD}", reason=f"Chuyển {PAYLOAD}")
+    load_catalogue()
+    case = cases.receive_case(actor=boss, kind="trich-luc", dossiers=[dossier], external_ref=f"X{PAYLOAD}",
+                              applicant=cases.Applicant(name=f"Người nộp {PAYLOAD}", address=f"Thôn {PAYLOAD}",
+                                                        relationship=f"Con {PAYLOAD}"))
+    cases.request_papers(actor=boss, case=case, missing=[f"Giấy {PAYLOAD}"], note=f"Thiếu {PAYLOAD}")
+    cases.make_document(actor=boss, case=case, kind="receipt")
     batch = start_batch(actor=boss, name=f"Đợt {PAYLOAD}")
     return {"number": dossier.number, "page_id": dossier.pages.get().pk, "user_id": boss.pk, "boss": boss,
+            "case": case.number,
             "pk": {"muon/": loan.pk, "kho/vi-tri/": box.pk, "chuyen-ho-so/": transfer.pk, "so-hoa/dot/": batch.pk}}
 
 
 def _fill(route: str, world: dict) -> str | None:
     path = route
     path = path.replace("<path:number>", world["number"]).replace("<int:page_id>", str(world["page_id"]))
-    path = path.replace("<int:user_id>", str(world["user_id"]))
+    path = path.replace("<int:user_id>", str(world["user_id"])).replace("<str:number>", world["case"])
     if "<int:pk>" in path:
         prefix = next((p for p in world["pk"] if path.startswith(p)), None)
         if prefix is None:
@@ -82,6 +91,7 @@ def test_markup_in_records_is_text_on_every_page(hostile):
     assert len(read) >= 20  # the walk really reached the pages, the records' own among them
     for prefix, pk in hostile["pk"].items():
         assert f"/{prefix}{pk}/" in read, prefix
+    assert f"/thu-tuc/{hostile['case']}/" in read and "/thu-tuc/" in read
     # The records themselves keep what was typed (escaping is for display, nothing is lost).
     detail = client.get(f"/ho-so/{hostile['number']}/").content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail

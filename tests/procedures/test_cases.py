@@ -12,6 +12,7 @@ from hoso.core.models import AuditEvent
 from hoso.procedures import cases
 from hoso.procedures.catalogue import StepSpec, change_procedure
 from hoso.procedures.models import Case, ProcedureKind
+from hoso.procedures.queue import work_queue
 from hoso.records import services as records
 
 D = dt.date
@@ -128,10 +129,10 @@ def test_a_case_waiting_for_papers_is_not_overdue_and_a_running_one_is(desk, spe
     assert list(overdue) == [late]
     assert list(cases.case_list(actor=desk, overdue=True, on=D(2026, 3, 16))) == []  # due today is not late
     late = cases.start_processing(actor=specialist, case=late, on=D(2026, 3, 3))
-    queue = cases.work_queue(actor=chief, on=D(2026, 3, 20))
+    queue = work_queue(actor=chief, on=D(2026, 3, 20))
     assert queue.overdue == [late] and queue.waiting_papers == [waiting]
     assert [s.case for s in queue.escalated] == [late]  # the leader sees the step past its date
-    assert cases.work_queue(actor=specialist, on=D(2026, 3, 20)).mine == [late]
+    assert work_queue(actor=specialist, on=D(2026, 3, 20)).mine == [late]
     cases.decide(actor=chief, case=late, on=D(2026, 3, 20))
     assert list(cases.case_list(actor=desk, overdue=True, on=D(2026, 3, 20))) == []
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hoso.access.models import User
@@ -31,7 +31,7 @@ from hoso.core.events import AuditAction
 from hoso.records.models import Dossier
 from hoso.records.visibility import dossier_q, visible_dossiers, whole_province
 
-from . import papers
+from . import changes, papers
 from .catalogue import kind_by_code, steps_of
 from .models import Case, CaseDocument, CaseEvent, CasePaper, CaseStep, ProcedureKind, ProcedureVersion
 
@@ -115,41 +115,6 @@ def view_case(*, actor: User | None, number: str) -> Case | None:
     if case is not None:
         record_event(actor=actor, action=AuditAction.VIEW_CASE, obj=case, summary=case.number)
     return case
-
-
-@dataclass
-class Queue:
-    """Việc của tôi: what needs doing, by urgency; `escalated`: steps past their own due date (for leaders)."""
-
-    overdue: list[Case]
-    due_today: list[Case]
-    due_soon: list[Case]
-    waiting_papers: list[Case]
-    returned_this_week: list[Case]
-    mine: list[Case]
-    escalated: list[CaseStep]
-
-
-def work_queue(*, actor: User, on: dt.date | None = None, soon_days: int = 3, limit: int = 50) -> Queue:
-    """The queue of visible cases as of `on` (today); `due_soon`: within `soon_days` working days. Not audited: the
-    page that shows it decides (as `list_cases` does)."""
-    on = on or today()
-    cal = calendar.current()
-    cases = visible_cases(actor=actor)
-    running = cases.filter(state__in=Case.RUNNING).order_by("due_on", "id")
-    monday = on - dt.timedelta(days=on.weekday())
-    escalated = []
-    if actor is None or user_can(actor, DECIDE_CASE):
-        escalated = list(CaseStep.objects.filter(case__in=running, position=F("case__step"), done_on=None,
-                                                 due_on__lt=on).select_related("case", "step")[:limit])
-    return Queue(
-        overdue=list(running.filter(due_on__lt=on)[:limit]),
-        due_today=list(running.filter(due_on=on)[:limit]),
-        due_soon=list(running.filter(due_on__gt=on, due_on__lte=cal.add(on, soon_days))[:limit]),
-        waiting_papers=list(cases.filter(state=State.WAITING_PAPERS)[:limit]),
-        returned_this_week=list(cases.filter(state=State.RETURNED, closed_on__gte=monday)[:limit]),
-        mine=list(cases.filter(state__in=OPEN, assignee=actor).order_by("due_on")[:limit]) if actor else [],
-        escalated=escalated)
 
 
 def pauses(case: Case, *, on: dt.date) -> list[calendar.Pause]:
@@ -390,11 +355,39 @@ def tick_papers(*, actor: User | None, case: Case, names: Iterable[str], on: dt.
 
 def decide(*, actor: User | None, case: Case, decision_number: str = "", on: dt.date | None = None,
            note: str = "") -> Case:
-    """Duyệt: the leader approves; the result (a decision, an extract …) is ready to be returned."""
+    """Duyệt: the leader approves; the result (a decision, an extract …) is ready to be returned. A change of the
+    dossier proposed for the case (changes.py) is made now, with the decision's number and date, or nothing is."""
     _require_any(actor, DECIDE_CASE)
-    on = on or today()
-    return _move(actor=actor, case=case, move="decide", action=AuditAction.CASE_DECIDE, on=on, note=note,
-                 finish_step=True, decision_number=decision_number.strip()[:60], decided_on=on)
+    on, number = on or today(), decision_number.strip()[:60]
+    with transaction.atomic():
+        case = _move(actor=actor, case=case, move="decide", action=AuditAction.CASE_DECIDE, on=on, note=note,
+                     finish_step=True, decision_number=number, decided_on=on)
+        if case.change:
+            case.change = changes.apply(actor=actor, case=case, number=number, on=on)
+            case.save(update_fields=["change"])
+    return case
+
+
+def propose_change(*, actor: User | None, case: Case, item: dict | None) -> Case:
+    """Đề xuất thay đổi hồ sơ: one more part of what the decision will change in the case's dossier (changes.merge),
+    or nothing (`item` None: the proposal is dropped). Only while the case is open; audited as processing."""
+    _require_any(actor, PROCESS_CASE)
+    with transaction.atomic():
+        case = visible_cases(actor=actor).select_for_update().filter(pk=case.pk).first()
+        if case is None:
+            raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+        if case.state not in OPEN:
+            raise ValidationError(f"Hồ sơ {case.number} đã kết thúc hoặc đã duyệt: không đề xuất thay đổi được.")
+        dossier = visible_dossiers(actor=actor).filter(cases=case).select_related("subject").order_by("number").first()
+        if dossier is None:
+            raise ValidationError("Hồ sơ thủ tục không có hồ sơ người có công để thay đổi.")
+        before, case.change = case.change, changes.merge(case, dossier, item) if item is not None else {}
+        case.save(update_fields=["change"])
+        record_event(actor=actor, action=AuditAction.CASE_PROCESS, obj=case,
+                     summary=f"{case.number}: đề xuất thay đổi hồ sơ {dossier.number}"[:300],
+                     before={"change": before or None}, after={"change": case.change or None,
+                                                              "numbers": [dossier.number]})
+    return case
 
 
 def return_result(*, actor: User | None, case: Case, on: dt.date | None = None, note: str = "") -> Case:

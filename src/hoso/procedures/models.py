@@ -194,6 +194,9 @@ class Case(models.Model):
     reasons = models.TextField("lý do từ chối, rút hồ sơ", blank=True)
     closed_on = models.DateField("ngày kết thúc", null=True, blank=True)
     external_ref = models.CharField("mã hồ sơ trên Cổng dịch vụ công", max_length=60, blank=True)
+    # What the decision changes in the dossier (procedures/changes.py), proposed while the case is processed and
+    # applied through records services when the decision is recorded; then it also says when and how.
+    change = models.JSONField("thay đổi hồ sơ theo kết quả", default=dict, blank=True)
     received_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                     verbose_name="người tiếp nhận")
     created_at = models.DateTimeField(auto_now_add=True)

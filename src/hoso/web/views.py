@@ -36,6 +36,7 @@ from hoso.core.events import AuditAction
 from hoso.gazetteer.services import present_names
 from hoso.preservation.selectors import integrity
 from hoso.procedures import cases as procedure_cases
+from hoso.procedures import queue as procedure_queue
 from hoso.procedures.selectors import dossier_cases, transfer_panel
 from hoso.records import selectors, services
 from hoso.records.models import Dossier, Page
@@ -96,7 +97,7 @@ def _work_list(actor) -> list[WorkItem]:
                               f"{reverse('audit_list')}?action={AuditAction.LOGIN_FAILED}"
                               f"&since={timezone.localtime(since):%d/%m/%Y}"))
     if procedure_cases.may_work_on_cases(actor):  # one-stop procedures: each count is a list of «Việc của tôi»
-        queue, buckets = reverse("case_queue"), procedure_cases.queue_buckets(actor=actor)
+        queue, buckets = reverse("case_queue"), procedure_queue.queue_buckets(actor=actor)
 
         def case_item(label: str, bucket: str, urgent: bool = False) -> WorkItem:
             return WorkItem(label, buckets[bucket].count(), f"{queue}?hang={bucket}", urgent=urgent)

@@ -17,6 +17,7 @@ from hoso.access.services import create_user, set_password, system_user
 from hoso.capture.demo import digitise_demo
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import load_unit_file
+from hoso.procedures.demo import demo_cases
 from hoso.records.demo import ProvinceGenerator
 from hoso.records.models import Dossier
 from hoso.records.services import bulk_register_dossiers
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         if not no_scans:
             self._digitise(actor, seed)
         users = self._demo_users(actor)
+        self._cases()
         self.stdout.write(self.style.SUCCESS(
             f"Xong sau {time.monotonic() - started:.1f} giây. Dữ liệu ở {settings.DATA_DIR}"))
         for username, password, what in users:
@@ -97,6 +99,13 @@ class Command(BaseCommand):
         if pages:
             self.stdout.write(f"Đã số hóa {pages} trang mẫu (nhận dạng chữ, PDF/A) sau "
                               f"{time.monotonic() - started:.1f} giây.")
+
+    def _cases(self) -> None:
+        """A few one-stop cases in every list of «Việc của tôi» (once), made by the demo's desk, specialist, leader."""
+        users = {u.username: u for u in User.objects.filter(username__in=("canbo", "luutru", "lanhdao"))}
+        made = demo_cases(desk=users.get("canbo"), specialist=users.get("luutru"), leader=users.get("lanhdao"))
+        if made:
+            self.stdout.write(f"Đã tạo {made} hồ sơ thủ tục mẫu (mới, đang thụ lý, quá hạn, chờ bổ sung, chờ trả).")
 
     def _demo_users(self, actor) -> list[tuple[str, str, str]]:
         """Demo sign-ins, one per kind of work; passwords are new at every run and printed once."""

@@ -1,0 +1,166 @@
+"""Decisions that change the record (issue #14, «Links»): what a case's decision changes in its dossier, proposed while
+the case is processed (`Case.change`) and applied through records services when the leader records the decision,
+with its number and date (cases.decide, in the same transaction: a change that cannot be made refuses the decision).
+
+- Bổ sung thân nhân liệt sĩ (Điều 29 NĐ 131/2021): the relatives to add (name, relationship, birth date, whether
+  they draw a benefit) — `add_relatives`.
+- Trợ cấp thờ cúng liệt sĩ (Điều 28): who keeps the worship (a relative already in the dossier, or a new one) —
+  `worship`: that relative marked as keeping the worship, and a decision «Trợ cấp thờ cúng» for them.
+- Sửa đổi, bổ sung thông tin cá nhân (Điều 130): fields of the person's own data and their new values — `correct`:
+  the person updated, and a decision «Điều chỉnh» saying what changed.
+Each decision written to the dossier carries the case number. (A transfer, Điều 131, has its own flow:
+procedures/services.py.)
+
+Pure of cases.py (which calls it); the records services check that the dossier is within the actor's reach.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from hoso.access.models import User
+from hoso.records import services as records
+from hoso.records.models import BenefitDecision, Dossier, DossierRelative
+from hoso.vntext import PartialDate
+from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
+
+from .models import Case
+
+ADD_RELATIVES, WORSHIP, CORRECT = "add_relatives", "worship", "correct"
+KIND_OF_PROCEDURE = {"bo-sung-than-nhan-liet-si": ADD_RELATIVES, "tro-cap-tho-cung-liet-si": WORSHIP,
+                     "dieu-chinh-thong-tin": CORRECT}
+CORRECTABLE = {"full_name": "Họ và tên", "sex": "Giới tính", "birth_date": "Ngày sinh",
+               "death_date": "Ngày mất, hy sinh", "ethnicity": "Dân tộc", "hometown_text": "Nguyên quán",
+               "residence_text": "Trú quán", "national_id": "Số định danh cá nhân"}
+DATES = {"birth_date", "death_date"}
+RELATIONSHIPS = dict(DossierRelative.Relationship.choices)
+
+
+def kind_for(case: Case) -> str:
+    """The kind of change the case's procedure makes to the dossier ("" for none)."""
+    return KIND_OF_PROCEDURE.get(case.kind.code, "")
+
+
+def _date(text: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        return parse_partial_date(text).iso()
+    except (InvalidPartialDate, ValueError) as exc:
+        raise ValidationError({field: f"Ngày không hợp lệ: {exc}"}) from exc
+
+
+def _relative(data: dict[str, Any]) -> dict[str, Any]:
+    name = " ".join(str(data.get("full_name", "")).split())[:200]
+    if not name:
+        raise ValidationError({"full_name": "Cần ghi họ tên thân nhân."})
+    relationship = data.get("relationship", "")
+    if relationship not in RELATIONSHIPS:
+        raise ValidationError({"relationship": "Quan hệ với liệt sĩ không hợp lệ."})
+    return {"full_name": name, "relationship": relationship,
+            "birth_date": _date(data.get("birth_date", ""), "birth_date"),
+            "receives_benefit": bool(data.get("receives_benefit"))}
+
+
+def merge(case: Case, dossier: Dossier, item: dict[str, Any]) -> dict[str, Any]:
+    """The case's proposed change with one more item typed on the case page: a relative to add (Điều 29), the
+    worship keeper (Điều 28: `link` — a relative of the dossier — or a new relative), or a field and its new
+    value (Điều 130). Checked here; the decision applies it."""
+    kind = kind_for(case)
+    change = dict(case.change) if case.change.get("kind") == kind and not case.change.get("applied") else {}
+    change.update(kind=kind, dossier=dossier.pk, number=dossier.number)
+    if kind == ADD_RELATIVES:
+        change["relatives"] = [*change.get("relatives", []), _relative(item)]
+    elif kind == WORSHIP:
+        link = item.get("link")
+        if link:
+            found = dossier.relative_links.select_related("person").filter(pk=link).first()
+            if found is None:
+                raise ValidationError({"link": "Người này không có trong danh sách thân nhân của hồ sơ."})
+            change["keeper"] = {"link": found.pk, "full_name": found.person.full_name}
+        else:
+            change["keeper"] = _relative(item)
+    elif kind == CORRECT:
+        field, value = item.get("field", ""), " ".join(str(item.get("value", "")).split())
+        if field not in CORRECTABLE:
+            raise ValidationError({"field": "Chọn thông tin cần sửa."})
+        if field in DATES:
+            value = _date(value, "value")
+        elif field == "full_name" and not value:
+            raise ValidationError({"value": "Họ và tên không được để trống."})
+        elif field == "sex" and value not in ("nam", "nu", ""):
+            raise ValidationError({"value": "Giới tính ghi «nam» hoặc «nu»."})
+        old = getattr(dossier.subject, field)
+        change["fields"] = {**change.get("fields", {}), field: {"from": old.iso() if isinstance(old, PartialDate)
+                                                                 else (old or ""), "to": value}}
+    else:
+        raise ValidationError("Thủ tục này không thay đổi hồ sơ người có công.")
+    return change
+
+
+def describe(change: dict[str, Any]) -> list[str]:
+    """The change in words, for the case page and the audit trail."""
+    kind, lines = change.get("kind"), []
+    if kind == ADD_RELATIVES:
+        lines = [f"Bổ sung thân nhân: {r['full_name']} ({RELATIONSHIPS.get(r['relationship'], '')})"
+                 + (f", sinh {PartialDate.from_iso(r['birth_date']).display()}" if r.get("birth_date") else "")
+                 + (", đang hưởng trợ cấp" if r.get("receives_benefit") else "") for r in change.get("relatives", [])]
+    elif kind == WORSHIP and change.get("keeper"):
+        keeper = change["keeper"]
+        lines = [f"Người thờ cúng liệt sĩ: {keeper['full_name']}" + (
+            f" ({RELATIONSHIPS.get(keeper.get('relationship'), '')}, bổ sung vào hồ sơ)" if not keeper.get("link")
+            else " (thân nhân trong hồ sơ)")]
+    elif kind == CORRECT:
+        lines = [f"{CORRECTABLE[field]}: «{values['from'] or '—'}» → «{values['to'] or '—'}»"
+                 for field, values in change.get("fields", {}).items()]
+    return lines
+
+
+def _add(actor: User | None, dossier: Dossier, relative: dict[str, Any], note: str, **flags: bool):
+    person = records.create_person(actor=actor, full_name=relative["full_name"],
+                                   birth_date=PartialDate.from_iso(relative["birth_date"])
+                                   if relative.get("birth_date") else None)
+    return records.link_relative(actor=actor, dossier=dossier, person=person, relationship=relative["relationship"],
+                                 note=note, **flags)
+
+
+def apply(*, actor: User | None, case: Case, number: str, on: dt.date) -> dict[str, Any]:
+    """Make the proposed change to the dossier through records services (audited there, in the actor's name), as the
+    decision `number` of day `on` says; returns the change marked as applied."""
+    change = dict(case.change)
+    if not number:
+        raise ValidationError({"decision_number": "Cần ghi số quyết định: quyết định này thay đổi hồ sơ người có "
+                                                  "công."})
+    dossier = case.dossiers.select_related("subject").filter(pk=change.get("dossier")).first()
+    if dossier is None:
+        raise ValidationError("Hồ sơ cần thay đổi không còn thuộc hồ sơ thủ tục này.")
+    signed = PartialDate(on.year, on.month, on.day)
+    note = f"Theo quyết định số {number} ngày {on:%d/%m/%Y} (hồ sơ thủ tục {case.number})"[:300]
+    kind = change.get("kind")
+    if kind == ADD_RELATIVES:
+        for relative in change.get("relatives", []):
+            _add(actor, dossier, relative, note, receives_benefit=relative.get("receives_benefit", False))
+    elif kind == WORSHIP:
+        keeper = change.get("keeper") or {}
+        if keeper.get("link"):
+            link = dossier.relative_links.select_related("person").filter(pk=keeper["link"]).first()
+            if link is None:
+                raise ValidationError("Người thờ cúng đề xuất không còn trong danh sách thân nhân của hồ sơ.")
+            records.update_relative(actor=actor, link=link, keeps_worship=True)
+        else:
+            link = _add(actor, dossier, keeper, note, keeps_worship=True)
+        records.add_decision(actor=actor, dossier=dossier, kind=BenefitDecision.Kind.WORSHIP, number=number,
+                             signed_on=signed, starts_on=signed, beneficiary=link.person,
+                             notes=f"Hồ sơ thủ tục {case.number}")
+    elif kind == CORRECT:
+        fields = {field: (PartialDate.from_iso(values["to"]) if values["to"] else None) if field in DATES
+                  else values["to"] for field, values in change.get("fields", {}).items()}
+        records.update_person(actor=actor, person=dossier.subject, **fields)
+        records.add_decision(actor=actor, dossier=dossier, kind=BenefitDecision.Kind.CHANGE, number=number,
+                             signed_on=signed, notes=("; ".join(describe(change)) + f" (hồ sơ thủ tục {case.number})")
+                             [:300])
+    else:
+        return change
+    return {**change, "applied": {"number": number, "on": on.isoformat()}}
