@@ -19,6 +19,7 @@ from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.imaging.checks import Rejected, inspect_file, safe_name
 from hoso.records.models import Dossier, Page
+from hoso.records.selectors import visible_pages
 
 
 def start_batch(*, actor: User, name: str, source: str = Batch.Source.FOLDER, folder: str = "",
@@ -141,8 +142,9 @@ def retry_page(*, actor: User, page: Page) -> Page:
 
 
 def retry_failed(*, actor: User, batch: Batch | None = None, dossier: Dossier | None = None) -> int:
-    """Queue again every failed page of a batch or a dossier; returns how many."""
-    pages = Page.objects.filter(state=Page.State.FAILED)
+    """Queue again every failed page of a batch or a dossier that the actor may open (pages of dossiers out of
+    their reach are passed over, as on the web); returns how many."""
+    pages = visible_pages(actor=actor).filter(state=Page.State.FAILED)
     if batch is not None:
         pages = pages.filter(capture__batch=batch)
     if dossier is not None:
