@@ -33,6 +33,7 @@ from hoso.procedures import services as transfers
 from hoso.procedures.models import Transfer
 from hoso.records import services as records
 from hoso.records.models import Dossier, Page
+from hoso.records.visibility import NUMBER_UNAVAILABLE
 
 pytestmark = pytest.mark.usefixtures("blob_dir")
 
@@ -402,3 +403,21 @@ def test_m4_unpacking_is_bounded_while_it_streams_even_without_the_zip_sizes(mar
     assert max(written) <= declared + package_files.OXUM_MARGIN + declared // 100 + package_files.TAG_BUDGET
     assert max(written) < 3 * 2**20  # not 256 MB
     _nothing_registered()
+
+
+def test_h3_importing_a_package_of_a_dossier_out_of_reach_is_no_oracle(actor, archivist, cleared, martyr_dossier,
+                                                                        tmp_path):
+    """A package whose dossier is already here but "mật" (or another commune's) answers neither "unchanged" nor
+    "differs in …" to someone who may not see it: the words of a number that cannot be used."""
+    out = tmp_path / "goi.zip"
+    export_package(actor=None, number=martyr_dossier.number, out=out)
+    records.update_dossier(actor=actor, dossier=martyr_dossier, confidentiality="mat")
+    with pytest.raises(PackageError) as refused:
+        import_package(actor=archivist, path=out)
+    assert refused.value.reason == NUMBER_UNAVAILABLE.format(number=martyr_dossier.number)
+    records.update_dossier(actor=actor, dossier=martyr_dossier, title="Tiêu đề khác gói")
+    with pytest.raises(PackageError) as refused_again:
+        import_package(actor=archivist, path=out)
+    assert refused_again.value.reason == refused.value.reason  # the same answer whether the content differs or not
+    with pytest.raises(PackageError, match="khác ở"):  # someone who may see it is told what differs
+        import_package(actor=cleared, path=out)

@@ -6,7 +6,7 @@ Made once (none when cases exist); a few tenths of a second."""
 import datetime as dt
 
 from hoso.access.models import User
-from hoso.records.models import Dossier
+from hoso.records.models import Confidentiality, Dossier
 
 from . import cases
 from .catalogue import kind_by_code
@@ -22,7 +22,7 @@ def demo_cases(*, desk: User | None, specialist: User | None, leader: User | Non
     if Case.objects.exists():
         return 0
     today = today or cases.today()
-    dossiers = list(Dossier.objects.filter(category__code="LS").exclude(confidentiality="mat")
+    dossiers = list(Dossier.objects.filter(category__code="LS").filter(confidentiality=Confidentiality.NORMAL)
                     .select_related("subject").order_by("number")[:7])
     if len(dossiers) < 7:
         return 0

@@ -45,6 +45,7 @@ from hoso.preservation.services.packages import (
 from hoso.records import services as records
 from hoso.records.fields import PartialDateField
 from hoso.records.models import BenefitDecision, Document, Dossier, InjuryAssessment, MartyrRecord, Person
+from hoso.records.visibility import NUMBER_UNAVAILABLE, reachable_numbers
 from hoso.vntext.dates import PartialDate
 
 
@@ -301,10 +302,18 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
         raise
 
 
+def _check_reachable(actor: User | None, number: str) -> None:
+    """A package whose dossier is already here beyond the user's reach (another commune, "mật") gets the words a
+    number that cannot be used gets — never "unchanged" or "differs in …", which would say what it holds."""
+    if number not in reachable_numbers(actor, [number]):
+        raise PackageError(NUMBER_UNAVAILABLE.format(number=number), "unavailable")
+
+
 def _import(*, actor: User | None, path: Path, zip_sha: str, expect_sha256: str) -> ImportResult:
     started = time.perf_counter()
     same_file = PackageImport.objects.filter(zip_sha256=zip_sha).select_related("dossier").first()
     if same_file is not None:  # the very same .zip, checked when it was imported: nothing to unpack
+        _check_reachable(actor, same_file.dossier.number)
         return ImportResult(status="already_imported", dossier_number=same_file.dossier.number,
                             bag_sha256=same_file.bag_sha256, zip_sha256=zip_sha,
                             source_province=same_file.source_province, slip_number=same_file.slip_number,
@@ -320,9 +329,11 @@ def _import(*, actor: User | None, path: Path, zip_sha: str, expect_sha256: str)
                       pages=len(package.content.get("pages", [])), files=len(package.files))
         earlier = PackageImport.objects.filter(bag_sha256=package.bag_sha256).select_related("dossier").first()
         if earlier is not None:
+            _check_reachable(actor, earlier.dossier.number)
             return ImportResult(status="already_imported", message=_already(earlier), **common)
         existing = Dossier.objects.filter(number=number).first()
         if existing is not None:
+            _check_reachable(actor, number)
             diff = differences(dossier_content(existing), package.content)
             if not diff:
                 return ImportResult(status="unchanged", message=(
