@@ -1,15 +1,19 @@
 """The WSGI application. On SQLite, requests do not checkpoint the write-ahead log themselves (a checkpoint waits for
-the disk: ~0.3 s that fell on every twentieth request); a daemon thread does it every few seconds instead."""
+the disk: ~0.3 s that fell on every twentieth request); a daemon thread does it every few seconds instead. Behind
+nginx, requests from HOSO_TRUSTED_PROXIES carry the client's address in X-Real-IP (hoso.core.proxies)."""
 
 import os
 import threading
 import time
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from hoso.core.proxies import behind_proxies
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoso.settings")
 os.environ.setdefault("HOSO_SQLITE_AUTOCHECKPOINT", "0")
-application = get_wsgi_application()
+application = behind_proxies(get_wsgi_application(), settings.HOSO_TRUSTED_PROXIES)
 
 CHECKPOINT_SECONDS = 5.0
 

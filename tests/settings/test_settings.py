@@ -76,6 +76,7 @@ def test_production_shape_with_its_own_key_has_debug_off_and_the_connection_age_
     ("HOSO_DB_CONN_MAX_AGE", "10m"),
     ("HOSO_FIXITY_RATE_MB", "25MB"),
     ("HOSO_BLOB_BACKEND", "s4"),
+    ("HOSO_TRUSTED_PROXIES", "nginx.local"),
 ])
 def test_a_malformed_value_stops_the_start_with_a_message_naming_the_variable(tmp_path, name, value):
     message = refusal(tmp_path, **{name: value})

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import get_bool, get_choice, get_float, get_int, get_list, get_path, get_str
+from .env import get_addresses, get_bool, get_choice, get_float, get_int, get_list, get_path, get_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # HOSO_DATA_DIR holds the SQLite database and the file store (default ./data of the working directory).
@@ -18,6 +18,10 @@ DATA_DIR = get_path("HOSO_DATA_DIR", Path.cwd() / "data")
 HOSO_DEVELOPMENT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = get_list("HOSO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = get_list("HOSO_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (nginx) in front of the WSGI server: from these addresses only, the client's address is taken from
+# X-Real-IP (hoso.core.proxies, applied in hoso.wsgi), so sign-in lockouts and the audit trail see the clerk's machine,
+# not the proxy; gunicorn trusts their X-Forwarded-Proto (deploy/gunicorn.conf.py). Empty: REMOTE_ADDR as it comes.
+HOSO_TRUSTED_PROXIES = get_addresses("HOSO_TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,7 @@ ImproperlyConfigured naming the variable — a typo (`HOSO_DEBUG=ture`) stops th
 meaning something else.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -99,6 +100,18 @@ def get_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def get_addresses(name: str, default: list[str]) -> list[str]:
+    """Comma-separated IP addresses (`127.0.0.1,10.0.0.5`); a name or a typo is refused."""
+    values = get_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise refuse(name, ",".join(values), "các địa chỉ IP cách nhau bằng dấu phẩy",
+                         "IP addresses separated by commas") from None
+    return values
 
 
 def get_path(name: str, default: Path) -> Path:

@@ -1,0 +1,368 @@
+"""Load test: simulated clerks at the desk against gunicorn + PostgreSQL on this machine (locust, as a library).
+
+    .venv/bin/python bench/load.py --smoke                          # 1,500 people, 10 clerks, 60 s: under 3 minutes
+    .venv/bin/python bench/load.py --people 120000 --users 50 --seconds 600
+    .venv/bin/python bench/load.py --people 120000 --users 200 --seconds 600 --reuse   # data already loaded
+
+Each clerk signs in once (CSRF token, password), then, with a pause of --think seconds (±50 %) between tasks:
+searches as they type (a name typed in three bursts, each the htmx request the search box sends) and opens the
+first hit; opens a scanned dossier and reads its page images; browses the dossier list page by page (a category
+now and then); goes back to the home page.
+
+Data: a database hoso_bench_load_<people> on 127.0.0.1:5432 (user postgres), made fresh unless --reuse, loaded by
+`hoso demo --people N --no-serve --no-scans`; one account per clerk (a policy officer for the whole province); and
+--scanned dossiers with two or three scanned pages each, taken in by `hoso ingest --no-ocr`. Files and logs in
+--workdir. The server: gunicorn with deploy/gunicorn.conf.py and the production settings (HOSO_WEB_WORKERS and
+HOSO_WEB_THREADS from the environment, else its defaults), the local file store. The clerks run in this process,
+on the same cores as the server and PostgreSQL.
+
+Prints, per request kind: requests, errors, p50/p95/p99/max in ms (exact, over every response) and requests per
+second; then the check that nothing was lost: the audit events the clerks' requests wrote, per action, against the
+audited requests that succeeded (a sign-in, a search, a dossier, a page image and a list page write one event
+each) — they must be equal — and `hoso verify --audit` over the whole trail.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+CLERK = "bench-clerk-"
+# Request kind -> the audit action one successful request of it writes (None: not audited).
+AUDITED = {"sign-in": "login", "search (typing)": "search", "dossier": "view", "page image": "view_page",
+           "list": "view_list", "sign-in page": None, "home": None}
+
+
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))]
+
+
+def say(text: str) -> None:
+    print(f"[load] {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
+def psql(env: dict, sql: str) -> str:
+    url = env["DATABASE_URL"]
+    return subprocess.run(["psql", url, "-Atc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+# ---------------------------------------------------------------------------------------------- the data
+def prepare_child(args) -> None:
+    """In a child process with Django (the parent runs locust's gevent): clerk accounts, scanned dossiers, and
+    what the clerks will ask for, printed as one JSON line."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from hoso.access.models import User
+    from hoso.access.services import create_user, set_password
+    from hoso.capture.demo import write_demo_scans
+    from hoso.records.models import Confidentiality, Dossier, Page
+    from hoso.search.evaluation import desk_queries
+
+    password = secrets.token_urlsafe(16)
+    users = [f"{CLERK}{n}" for n in range(1, args.users + 1)]
+    for username in users:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            create_user(actor=None, username=username, password=password, full_name=f"Cán bộ thử tải {username}",
+                        role="policy_officer", scope_all=True)
+        else:
+            set_password(actor=None, user=user, password=password)
+    open_dossiers = Dossier.objects.exclude(confidentiality=Confidentiality.SECRET)
+    if not Page.objects.exists():
+        folder = Path(args.workdir) / "scans"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        write_demo_scans(folder, list(open_dossiers.order_by("number")[:args.scanned]), seed=2025)
+        with open(os.devnull, "w") as quiet:
+            call_command("ingest", str(folder), no_ocr=True, json=True, stdout=quiet)
+    scanned: dict[str, list[int]] = defaultdict(list)
+    for number, page_id in Page.objects.filter(state=Page.State.DONE).values_list("dossier__number", "id"):
+        scanned[number].append(page_id)
+    secret = set(Dossier.objects.filter(confidentiality=Confidentiality.SECRET).values_list("number", flat=True))
+    queries = [[q.text, q.expected] for q in desk_queries(count=300, seed=2025) if q.expected not in secret]
+    print("PREPARED " + json.dumps({
+        "password": password, "users": users, "queries": queries, "scanned": scanned,
+        "categories": sorted(set(open_dossiers.values_list("category__code", flat=True))),  # lists with rows
+        "list_pages": max(1, math.ceil(open_dossiers.count() / 25)), "dossiers": Dossier.objects.count()}),
+        flush=True)
+
+
+def prepare(args, env: dict, log) -> dict:
+    name = env["DATABASE_URL"].rsplit("/", 1)[1]
+    exists = subprocess.run(["psql", *PG, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    if not (args.reuse and exists):
+        subprocess.run(["dropdb", *PG, "--if-exists", name], check=True)
+        subprocess.run(["createdb", *PG, name], check=True)
+        shutil.rmtree(Path(args.workdir) / "data", ignore_errors=True)
+        say(f"loading {args.people:,} people (hoso demo --no-serve --no-scans)")
+        started = time.monotonic()
+        subprocess.run([str(BIN / "hoso"), "demo", "--no-serve", "--no-scans", "--people", str(args.people)],
+                       env=env, stdout=log, stderr=log, check=True, cwd=ROOT)
+        say(f"loaded in {time.monotonic() - started:.0f} s")
+    say(f"{args.users} clerk accounts and {args.scanned} scanned dossiers (hoso ingest --no-ocr)")
+    out = subprocess.run([sys.executable, __file__, "--_prepare", "--users", str(args.users), "--scanned",
+                          str(args.scanned), "--workdir", args.workdir], env=env, stdout=subprocess.PIPE,
+                         stderr=log, text=True, check=True, cwd=ROOT).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("PREPARED "))[len("PREPARED "):])
+
+
+# ---------------------------------------------------------------------------------------------- the server
+def start_gunicorn(env: dict, log) -> subprocess.Popen:
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")], env=env,
+                              stdout=log, stderr=log, cwd=ROOT)
+    host, port = env["HOSO_WEB_BIND"].rsplit(":", 1)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited; see {log.name}")
+        try:
+            socket.create_connection((host, int(port)), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not listen within 60 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its children so far (the gunicorn master and its workers)."""
+    import psutil  # installed with locust
+
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+# ---------------------------------------------------------------------------------------------- the clerks
+def run_clerks(base: str, data: dict, args) -> tuple[dict[str, list[float]], dict[str, list[str]], float]:
+    """Run the clerks for args.seconds; returns the response times (ms) of the successful requests by kind, the
+    failures by kind, and the seconds measured (from the first clerk started to the last one stopped)."""
+    import random
+
+    import gevent
+    import gevent.pool
+    from locust import FastHttpUser, between, task
+    from locust.env import Environment
+
+    times: dict[str, list[float]] = defaultdict(list)
+    failures: dict[str, list[str]] = defaultdict(list)
+    accounts = iter(data["users"])
+    queries, scanned = data["queries"], data["scanned"]
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    typing = {"HX-Request": "true"}
+
+    class Clerk(FastHttpUser):
+        host = base
+        wait_time = between(args.think * 0.5, args.think * 1.5)
+
+        def on_start(self) -> None:
+            page = self.client.get("/dang-nhap/", name="sign-in page").text or ""
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            body = urlencode({"username": next(accounts), "password": data["password"],
+                              "csrfmiddlewaretoken": token.group(1) if token else ""})
+            with self.client.post("/dang-nhap/", data=body, headers=form, name="sign-in", allow_redirects=False,
+                                  catch_response=True) as response:
+                if response.status_code != 302:
+                    response.failure(f"sign-in answered HTTP {response.status_code}")
+
+        def open_dossier(self, number: str) -> None:
+            self.client.get(f"/ho-so/{number}/", name="dossier")
+
+        @task(4)
+        def search_as_you_type(self) -> None:
+            text, expected = random.choice(queries)
+            words = text.split()
+            bursts = [words[0][:3], " ".join(words[:2]), text] if len(words) > 2 else [text[:3], text]
+            page = ""
+            for burst in bursts:  # the box sends a request when typing pauses (htmx, 250 ms)
+                page = self.client.get("/tim-kiem/?" + urlencode({"q": burst}), headers=typing,
+                                       name="search (typing)").text or ""
+                gevent.sleep(random.uniform(0.3, 0.8))
+            hit = re.search(r'class="hit" href="/ho-so/([^"]+)/"', page)
+            self.open_dossier(hit.group(1) if hit else expected)
+
+        @task(2)
+        def read_scanned_pages(self) -> None:
+            number = random.choice(list(scanned))
+            self.open_dossier(number)
+            for page_id in scanned[number]:
+                gevent.sleep(random.uniform(0.5, 1.5))  # reading the page
+                self.client.get(f"/trang/{page_id}/anh/", name="page image")
+
+        @task(2)
+        def browse_list(self) -> None:
+            query = {"page": random.randint(1, min(20, data["list_pages"]))}
+            if random.random() < 0.3:
+                query = {"category": random.choice(data["categories"])}
+            self.client.get("/ho-so/?" + urlencode(query), name="list")
+
+        @task(1)
+        def home(self) -> None:
+            self.client.get("/", name="home")
+
+    env = Environment(user_classes=[Clerk], host=base, stop_timeout=60)
+
+    def on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
+        if exception is None:
+            times[name].append(response_time)
+        else:
+            failures[name].append(str(exception)[:200])
+
+    # Warm-up, not measured: every gunicorn worker has loaded the application and served a page.
+    def warm(_):
+        try:
+            urllib.request.urlopen(base + "/dang-nhap/", timeout=120).read()
+        except OSError:
+            pass
+
+    gevent.pool.Pool(20).map(warm, range(60))
+    env.events.request.add_listener(on_request)
+    runner = env.create_local_runner()
+    started = time.monotonic()
+    runner.start(args.users, spawn_rate=args.spawn_rate)
+    gevent.sleep(args.seconds)
+    runner.stop()  # each clerk finishes the task under way (stop_timeout): no request is cut off
+    runner.quit()
+    return times, failures, time.monotonic() - started
+
+
+# ---------------------------------------------------------------------------------------------- report
+def report(args, data: dict, times, failures, seconds: float, written: dict[str, int], verify: dict,
+           machine: str) -> bool:
+    print(f"# hoso load test — {args.users} clerks for {seconds:.0f} s against gunicorn + PostgreSQL; {machine}")
+    print(f"# data: {args.people:,} people, {data['dossiers']:,} dossiers, {len(data['scanned'])} scanned "
+          f"({sum(map(len, data['scanned'].values()))} pages); think time {args.think:g} s ±50 %")
+    rows = [("kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "req/s")]
+    for kind in AUDITED:
+        ok, bad = times.get(kind, []), failures.get(kind, [])
+        if not ok and not bad:
+            continue
+        rows.append((kind, f"{len(ok) + len(bad):,}", f"{len(bad)}", f"{pct(ok, 50):.0f}", f"{pct(ok, 95):.0f}",
+                     f"{pct(ok, 99):.0f}", f"{max(ok, default=0):.0f}", f"{(len(ok) + len(bad)) / seconds:.1f}"))
+    every = [t for kind in times for t in times[kind]]
+    errors = sum(len(v) for v in failures.values())
+    rows.append(("all", f"{len(every) + errors:,}", f"{errors}", f"{pct(every, 50):.0f}", f"{pct(every, 95):.0f}",
+                 f"{pct(every, 99):.0f}", f"{max(every, default=0):.0f}", f"{(len(every) + errors) / seconds:.1f}"))
+    print(_table(rows))
+    for kind, messages in failures.items():
+        print(f"  errors in {kind}: {messages[:3]}")
+
+    print("\n# nothing lost: audit events written by the clerks' requests = audited requests that succeeded")
+    rows, lost = [("action", "requests", "events", "difference")], False
+    for kind, action in AUDITED.items():
+        if action is None:
+            continue
+        made, got = len(times.get(kind, [])), written.pop(action, 0)
+        lost |= made != got
+        rows.append((f"{action} ({kind})", f"{made:,}", f"{got:,}", f"{got - made:+,}"))
+    for action, got in written.items():  # events of an action no request of the mix should write
+        lost = True
+        rows.append((action, "0", f"{got:,}", f"{got:+,}"))
+    print(_table(rows))
+    audit = verify.get("audit", {})
+    print(f"hoso verify --audit: {'intact' if audit.get('ok') else 'BROKEN'}, {audit.get('checked', 0):,} events "
+          f"checked, {audit.get('blocks', 0)} blocks ({audit.get('sealed_now', 0):,} sealed now)")
+    ok = not errors and not lost and bool(audit.get("ok"))
+    print(f"verdict: {'PASS' if ok else 'FAIL'} (0 errors, events = audited requests, chain intact)")
+    return ok
+
+
+def _table(rows: list[tuple]) -> str:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths, strict=True))) for row in rows)
+
+
+# ---------------------------------------------------------------------------------------------- main
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=120_000)
+    parser.add_argument("--users", type=int, default=50, help="simulated clerks")
+    parser.add_argument("--seconds", type=float, default=300, help="length of the run, after the first clerk starts")
+    parser.add_argument("--spawn-rate", type=float, default=5, help="clerks started per second")
+    parser.add_argument("--think", type=float, default=2.0, help="mean pause between a clerk's tasks, seconds")
+    parser.add_argument("--scanned", type=int, default=20, help="dossiers with scanned pages")
+    parser.add_argument("--workdir", default="/tmp/hoso-bench-load")
+    parser.add_argument("--reuse", action="store_true", help="keep the database if it is there")
+    parser.add_argument("--smoke", action="store_true", help="1,500 people, 10 clerks, 60 s, 3 scanned dossiers")
+    parser.add_argument("--_prepare", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args._prepare:
+        return prepare_child(args)
+    if args.smoke:
+        args.people, args.users, args.seconds, args.scanned = 1500, 10, 60, 3
+    Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hoso.settings", "PYTHONUNBUFFERED": "1", "HOSO_DEBUG": "0",
+           "HOSO_SECRET_KEY": os.environ.get("HOSO_SECRET_KEY") or "bench-only-key",
+           "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/hoso_bench_load_{args.people}",
+           "HOSO_DATA_DIR": str(Path(args.workdir) / "data"), "HOSO_BLOB_BACKEND": "local",
+           "HOSO_BLOB_DIR": str(Path(args.workdir) / "data" / "blobs"), "HOSO_ALLOWED_HOSTS": "127.0.0.1",
+           "HOSO_WEB_BIND": f"127.0.0.1:{port}", "HOSO_LOG_LEVEL": "warning"}
+    env.pop("HOSO_TRUSTED_PROXIES", None)
+    load_at_start = os.getloadavg()[0]
+    with open(Path(args.workdir) / "load.log", "a") as log:
+        data = prepare(args, env, log)
+        first_event = int(psql(env, "SELECT coalesce(max(id), 0) FROM access_auditevent"))
+        server = start_gunicorn(env, log)
+        say(f"gunicorn on port {port}; {args.users} clerks for {args.seconds:.0f} s")
+        try:
+            cpu_before, own_before = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+            times, failures, seconds = run_clerks(f"http://127.0.0.1:{port}", data, args)
+            server_cpu = cpu_seconds(server.pid) - cpu_before
+            own = resource.getrusage(resource.RUSAGE_SELF)
+        finally:
+            server.send_signal(signal.SIGTERM)  # graceful: requests under way finish before the count below
+            server.wait(timeout=90)
+        written = dict(line.split("|") for line in psql(env, (
+            "SELECT e.action, count(*) FROM access_auditevent e JOIN access_user u ON u.id = e.actor_id "
+            f"WHERE e.id > {first_event} AND u.username LIKE '{CLERK}%' GROUP BY e.action")).splitlines() if line)
+        verify = json.loads(subprocess.run([str(BIN / "hoso"), "verify", "--audit", "--json"], env=env,
+                                           capture_output=True, text=True, cwd=ROOT).stdout or "{}")
+    gunicorn = subprocess.run([sys.executable, "-c", "import runpy; c = runpy.run_path('deploy/gunicorn.conf.py'); "
+                               "print(c['workers'], c['threads'])"], env=env, capture_output=True, text=True,
+                              cwd=ROOT).stdout.split()
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    own_cpu = own.ru_utime + own.ru_stime - own_before.ru_utime - own_before.ru_stime
+    machine = (f"{os.cpu_count()} cores, {mem_gib:.0f} GiB, shared (load average {load_at_start:.1f} before, "
+               f"{os.getloadavg()[0]:.1f} after); gunicorn {'×'.join(gunicorn)} (workers × threads) used "
+               f"{server_cpu:.0f} CPU s, the clerks (locust, same machine) {own_cpu:.0f} CPU s; "
+               f"PostgreSQL {psql(env, 'SHOW server_version')}")
+    ok = report(args, data, times, failures, seconds, {k: int(v) for k, v in written.items()}, verify, machine)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
