@@ -28,6 +28,8 @@ UPLOAD_REQUEST = inline_serializer("PageUpload", {
     "dossier_number": serializers.CharField(help_text="Số hồ sơ, ví dụ QTI/LS-07956/CM"),
     "files": serializers.ListField(child=serializers.FileField(), help_text="Ảnh trang: JPEG, PNG, TIFF, PDF"),
     "batch_name": serializers.CharField(required=False, help_text="Tên đợt số hóa"),
+    "photos": serializers.BooleanField(required=False, default=False,
+                                       help_text="Ảnh chụp trang giấy: tự tìm trang, nắn phẳng, làm đều ánh sáng"),
 })
 
 
@@ -53,7 +55,8 @@ class PageUploadView(APIView):
             raise ValidationError({"files": ["Hãy gửi ít nhất một tệp ảnh trang."]})
         batch = capture_services.start_batch(actor=request.user, source=Batch.Source.UPLOAD,
                                              name=str(request.data.get("batch_name", ""))[:200]
-                                             or f"Tải lên {number}")
+                                             or f"Tải lên {number}",
+                                             photos=str(request.data.get("photos", "")).lower() in ("1", "true", "on"))
         for upload in files:
             with saved_upload(upload) as path:
                 capture_services.receive_file(actor=request.user, batch=batch, dossier=dossier, path=path,

@@ -24,6 +24,8 @@ class Batch(models.Model):
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                  verbose_name="người thực hiện")
     run_ocr = models.BooleanField("nhận dạng chữ", default=True)
+    # Ảnh chụp: pages photographed (too fragile to scan): each is found in its photo, flattened and evenly lit.
+    photos = models.BooleanField("ảnh chụp trang giấy", default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -4,6 +4,11 @@
     skew as a rotation of the page content) → OCR image (grey, 200 dpi, cleaned, level) → OCRmyPDF:
     PDF/A-2b with a Vietnamese text layer, and the text → WebP thumbnail.
 
+A photographed page (`photo=True`: a page too fragile to scan, photographed on a desk) is first found in the
+photo, flattened to a straight rectangle and evenly lit (imaging.photo); that flat page, not the photo, becomes
+the access copy, the OCR image and the thumbnail; the master stays the photo, untouched. What was done (the
+corners found, the size, resolution and flattening) is in `PageResult.photo`.
+
 If the text does not look like Vietnamese (a page scanned sideways or upside down), tesseract's
 orientation detection is asked once and the page is turned and read again.
 """
@@ -12,10 +17,12 @@ import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
 from . import geometry, ocr, pdfa
+from . import photo as photos
 from .limits import LIMITS, Limits
 from .raster import SourcePage, load_page
 
@@ -36,6 +43,7 @@ class PageResult:
     rotation: int  # degrees turned clockwise to make the page upright (beyond EXIF)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    photo: dict[str, Any] | None = None  # for a photographed page: what imaging.photo did, with its parameters
 
 
 def thumbnail(image: Image.Image, *, angle: float = 0.0, width: int = THUMBNAIL_WIDTH) -> bytes:
@@ -56,8 +64,10 @@ def _turn(source: SourcePage, degrees_clockwise: int) -> SourcePage:
 
 
 def process_page(path: str | Path, *, kind: str, frame: int = 0, run_ocr: bool = True, language: str = ocr.LANGUAGE,
-                 timeout: float = ocr.TIMEOUT, title: str = "", limits: Limits = LIMITS) -> PageResult:
-    """Process page `frame` of a master file. Raises checks.Rejected (unreadable master) or ocr.OcrFailed."""
+                 timeout: float = ocr.TIMEOUT, title: str = "", limits: Limits = LIMITS, photo: bool = False,
+                 ) -> PageResult:
+    """Process page `frame` of a master file (a photo of a page when `photo`). Raises checks.Rejected (unreadable
+    master) or ocr.OcrFailed."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -69,6 +79,11 @@ def process_page(path: str | Path, *, kind: str, frame: int = 0, run_ocr: bool =
 
     source = load_page(path, kind=kind, frame=frame, limits=limits)
     lap("decode")
+    flattened = None
+    if photo:
+        flattened = photos.flatten_photo(source.image, dpi=source.dpi)
+        source = SourcePage(image=flattened.image, dpi=flattened.dpi, jpeg=None)
+        lap("photo")
     result = _render(source, run_ocr=run_ocr, language=language, timeout=timeout, title=title, lap=lap)
     doubtful = not result.text or (len(result.text) >= MIN_TEXT_FOR_ORIENTATION
                                    and ocr.plausibility(result.text) < PLAUSIBLE)
@@ -82,6 +97,10 @@ def process_page(path: str | Path, *, kind: str, frame: int = 0, run_ocr: bool =
                 turned.rotation = turn
                 turned.warnings.append(f"Trang bị xoay {turn}°, đã tự xoay lại.")
                 result = turned
+    if flattened is not None:
+        result.photo = flattened.params
+        if not flattened.found:
+            result.warnings.insert(0, flattened.reason)
     result.timings = timings
     return result
 

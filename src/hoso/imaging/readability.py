@@ -44,14 +44,21 @@ def readable(image: Image.Image, mode: str = "ro") -> Image.Image:
     return Image.fromarray(out, mode="L")
 
 
-def _flatten(grey: np.ndarray) -> np.ndarray:
-    height, width = grey.shape
+def paper_background(pixels: np.ndarray) -> np.ndarray:
+    """The paper's tone under the ink, at full size (grey or colour, uint8): a large median of a dilated copy
+    reduced to _BACKGROUND_WIDTH pixels wide (so ink, which is thin and dark, drops out), enlarged back. Shared
+    with imaging.photo, which evens the light of a photographed page with it."""
+    height, width = pixels.shape[:2]
     scale = min(1.0, _BACKGROUND_WIDTH / width)
-    small = cv2.resize(grey, (max(1, int(width * scale)), max(1, int(height * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(pixels, (max(1, int(width * scale)), max(1, int(height * scale))),
+                       interpolation=cv2.INTER_AREA)
     kernel = max(3, (int(small.shape[1] / 12)) | 1)  # wider than a stroke, narrower than a shadow
     background = cv2.medianBlur(cv2.dilate(small, np.ones((3, 3), np.uint8)), kernel)
-    background = cv2.resize(background, (width, height), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(grey, np.maximum(background, 1), scale=255)
+    return cv2.resize(background, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def _flatten(grey: np.ndarray) -> np.ndarray:
+    return cv2.divide(grey, np.maximum(paper_background(grey), 1), scale=255)
 
 
 def _darken_ink(rgb: np.ndarray, flat: np.ndarray) -> np.ndarray:

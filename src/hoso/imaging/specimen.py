@@ -208,3 +208,139 @@ def hostile_files(folder: Path, *, image: Image.Image) -> dict[str, Path]:
     pdf_with_javascript(files["javascript_pdf"], image)
     files["traversal"].write_bytes(encode(image, "jpeg"))
     return files
+
+
+@dataclass(frozen=True)
+class PhotoSpecimen:
+    """A generated phone photo of a page: the photo, the text on the page, and where the page's corners are
+    (top-left, top-right, bottom-right, bottom-left, in the photo's pixels); no corners for a photo without a page."""
+
+    image: Image.Image
+    text: str
+    corners: tuple[tuple[float, float], ...] = ()
+
+
+_PAPER_RGB = (228, 210, 162)  # yellowed paper
+_INK_RGB = (28, 48, 135)  # blue ink
+
+
+def _desk(rng: random.Random, width: int, height: int, kind: str):
+    import numpy as np
+
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    if kind == "check":  # a dark checked tablecloth with lighter threads
+        cell = rng.randrange(50, 90)
+        base = np.where(((x // cell) + (y // cell)) % 2 == 0, 45.0, 80.0)
+        base += np.where((x % cell < 4) | (y % cell < 4), 35.0, 0.0)
+        colour = np.array([0.9, 0.8, 1.0])
+    else:  # dark wood: wavy grain
+        phase = rng.uniform(0, 6.28)
+        grain = np.sin(x / 9.0 + 3 * np.sin(y / 140.0 + phase)) + 0.5 * np.sin(x / 2.7 + y / 400.0)
+        base = 60.0 + 18.0 * grain
+        colour = np.array([1.0, 0.72, 0.5])
+    return base[..., None] * colour
+
+
+def _light(rng: random.Random, width: int, height: int, drop: float):
+    """A factor 1 → 1-drop across the frame in a random direction (light falling off towards a corner)."""
+    import numpy as np
+
+    angle = rng.uniform(0, 6.283)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    ramp = x * np.cos(angle) + y * np.sin(angle)
+    ramp = (ramp - ramp.min()) / max(1e-6, float(ramp.max() - ramp.min()))
+    return (1.0 - drop * ramp)[..., None]
+
+
+def _finish(rng: random.Random, pixels, *, noise: float, quality: int) -> Image.Image:
+    import numpy as np
+
+    noisy = pixels + np.random.default_rng(rng.randrange(1 << 30)).normal(0, noise, pixels.shape)
+    image = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8), "RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(out.getvalue()))
+
+
+def photographed_page(*, seed: int, frame: tuple[int, int] = (1800, 2400), cover: float = 0.75,
+                      tilt: tuple[float, float] = (6.0, -6.0), turn: float = 2.0, desk: str = "wood",
+                      light_drop: float = 0.4, noise: float = 4.0, quality: int = 85, sentences: int = 10,
+                      torn: bool = True) -> PhotoSpecimen:
+    """A phone photo of a page of an old dossier: yellowed paper, blue ink, lying on a dark or patterned desk,
+    seen in perspective (`tilt` degrees about the page's horizontal and vertical axes, `turn` in its plane),
+    covering `cover` of the frame, light falling off by `light_drop` towards a corner, camera noise, JPEG."""
+    import cv2
+    import numpy as np
+
+    rng = random.Random(seed)
+    width, height = frame
+    page_dpi = round(max(width, height) * (cover ** 0.5) / (A4_MM[1] / 25.4) * 1.15)
+    page, text = render_page(page_text(seed=seed, sentences=sentences), dpi=page_dpi)
+    ink_share = 1.0 - np.asarray(page, dtype=np.float32)[..., None] / 255.0
+    paper = np.array(_PAPER_RGB, dtype=np.float32)
+    tone = 1.0 - 0.04 * cv2.resize(np.random.default_rng(seed).random((6, 4), dtype=np.float32),
+                                   page.size, interpolation=cv2.INTER_CUBIC)[..., None]
+    rgb = (paper * tone) * (1 - ink_share) + np.array(_INK_RGB, dtype=np.float32) * ink_share
+    mask = np.full((page.height, page.width), 255, np.uint8)
+    if torn:  # bites out of the right and bottom edges, away from the corners
+        for _ in range(5):
+            along = rng.uniform(0.2, 0.8)
+            depth, span = rng.uniform(0.005, 0.015), rng.uniform(0.02, 0.06)
+            if rng.random() < 0.5:
+                cy, w = along * page.height, page.width
+                tri = [(w, cy - span * page.height), (w * (1 - depth), cy), (w, cy + span * page.height)]
+            else:
+                cx, h = along * page.width, page.height
+                tri = [(cx - span * page.width, h), (cx, h * (1 - depth)), (cx + span * page.width, h)]
+            cv2.fillPoly(mask, [np.array(tri, dtype=np.int32)], 0)
+    # The page in 3-D (millimetres, centred), tilted and turned, seen by a pinhole camera 600 mm above.
+    ax, ay, az = (np.radians(v) for v in (*tilt, turn))
+    rx = np.array([[1, 0, 0], [0, np.cos(ax), -np.sin(ax)], [0, np.sin(ax), np.cos(ax)]])
+    ry = np.array([[np.cos(ay), 0, np.sin(ay)], [0, 1, 0], [-np.sin(ay), 0, np.cos(ay)]])
+    rz = np.array([[np.cos(az), -np.sin(az), 0], [np.sin(az), np.cos(az), 0], [0, 0, 1]])
+    half = np.array(A4_MM) / 2
+    flat = np.array([[-half[0], -half[1], 0], [half[0], -half[1], 0], [half[0], half[1], 0], [-half[0], half[1], 0]])
+    seen = flat @ (rz @ ry @ rx).T + np.array([0, 0, 600.0])
+    quad = seen[:, :2] / seen[:, 2:3]
+    area = cv2.contourArea(quad.astype(np.float32))
+    quad *= (cover * width * height / area) ** 0.5
+    low, high = quad.min(axis=0), quad.max(axis=0)
+    room = np.array([width, height]) - (high - low)
+    quad += -low + room * np.array([rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.7)])
+    source = np.array([[0, 0], [page.width - 1, 0], [page.width - 1, page.height - 1], [0, page.height - 1]],
+                      dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, quad.astype(np.float32))
+    warped = cv2.warpPerspective(rgb, matrix, (width, height), flags=cv2.INTER_AREA)
+    alpha = cv2.warpPerspective(mask, matrix, (width, height), flags=cv2.INTER_LINEAR)[..., None] / 255.0
+    scene = _desk(rng, width, height, desk) * (1 - alpha) + warped * alpha
+    scene *= _light(rng, width, height, light_drop)
+    image = _finish(rng, scene, noise=noise, quality=quality)
+    return PhotoSpecimen(image=image, text=text, corners=tuple((float(x), float(y)) for x, y in quad))
+
+
+def photographed_nothing(*, seed: int, subject: str, frame: tuple[int, int] = (1800, 2400)) -> PhotoSpecimen:
+    """A phone photo without a page: "wall" (a plain, lit wall) or "hand" (a hand over a dark desk)."""
+    import cv2
+    import numpy as np
+
+    rng = random.Random(seed)
+    width, height = frame
+    if subject == "wall":
+        grain = cv2.resize(np.random.default_rng(seed).random((height // 40, width // 40), dtype=np.float32),
+                           (width, height), interpolation=cv2.INTER_CUBIC)
+        scene = (200.0 + 15.0 * grain)[..., None] * np.array([1.0, 0.97, 0.9])
+    else:
+        scene = _desk(rng, width, height, "wood")
+        skin = np.zeros((height, width), np.uint8)
+        cx, cy = width // 2, int(height * 0.62)
+        cv2.ellipse(skin, (cx, cy), (width // 5, height // 7), 0, 0, 360, 255, -1)
+        for i, length in enumerate((0.22, 0.27, 0.28, 0.25)):
+            x = cx - width // 7 + i * width // 11
+            cv2.line(skin, (x, cy), (x - width // 30 + i * width // 60, int(cy - length * height)), 255,
+                     width // 16)
+        cv2.line(skin, (cx + width // 6, cy), (cx + width // 3, cy - height // 10), 255, width // 14)  # thumb
+        cv2.rectangle(skin, (cx - width // 6, cy), (cx + width // 8, height), 255, -1)  # wrist
+        hand = (skin.astype(np.float32) / 255.0)[..., None]
+        scene = scene * (1 - hand) + np.array([222.0, 170.0, 140.0]) * hand
+    scene *= _light(rng, width, height, 0.4)
+    return PhotoSpecimen(image=_finish(rng, scene, noise=4.0, quality=85), text="")

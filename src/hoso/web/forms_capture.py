@@ -67,3 +67,5 @@ class UploadForm(forms.Form):
     batch_name = forms.CharField(label="Tên đợt số hóa", max_length=200, required=False,
                                  help_text="Để trống: hệ thống tự đặt theo ngày giờ")
     run_ocr = forms.BooleanField(label="Nhận dạng chữ (OCR)", required=False, initial=True)
+    photos = forms.BooleanField(label="Ảnh chụp trang giấy (tự tìm trang, nắn phẳng, làm đều ánh sáng)",
+                                required=False, initial=False)

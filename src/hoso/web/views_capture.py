@@ -26,7 +26,9 @@ from hoso.capture import selectors as capture_selectors
 from hoso.capture import services
 from hoso.capture.intake import ingest_folder
 from hoso.capture.models import Batch, BatchItem
+from hoso.capture.services.preview import photo_preview
 from hoso.core.uploads import saved_upload, write_upload
+from hoso.imaging.checks import Rejected
 from hoso.records import services as records_services
 from hoso.records.models import Dossier, Page
 from hoso.records.selectors import visible_pages
@@ -53,7 +55,7 @@ def _own_batch(request: HttpRequest, form: UploadForm, dossier: Dossier | None) 
     data = form.cleaned_data
     name = data.get("batch_name") or (f"Tải lên {dossier.number}" if dossier else "")
     return services.start_batch(actor=request.user, name=name, source=Batch.Source.UPLOAD,
-                                run_ocr=bool(data.get("run_ocr")))
+                                run_ocr=bool(data.get("run_ocr")), photos=bool(data.get("photos")))
 
 
 def _take_in(request: HttpRequest, batch: Batch, dossier: Dossier | None, upload, relative: str) -> list[BatchItem]:
@@ -120,6 +122,30 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
             messages.success(request, f"Đã nhận {added} trang; {refused} tệp không nhận (xem lý do bên dưới).")
             return redirect("batch_detail", pk=batch.pk)
     return render(request, "capture/upload.html", {"dossier": dossier, "form": form})
+
+
+@rule(CAPTURE)
+def shoot(request: HttpRequest, number: str) -> HttpResponse:
+    """The tablet capture page (chụp ảnh trang): the camera opens, each shot is shown flattened for a quick
+    accept or retake, and the accepted shots are added to the dossier in order (as a photo batch, through the
+    same upload as the drop zone)."""
+    dossier = visible_dossier(request, number)
+    return render(request, "capture/shoot.html", {"dossier": dossier})
+
+
+@rule(CAPTURE)
+@require_POST
+def shot_preview(request: HttpRequest) -> JsonResponse:
+    """One shot (`shot`) found and flattened on a reduced copy, for the capture page; nothing is stored."""
+    upload_file = request.FILES.get("shot")
+    if upload_file is None:
+        return JsonResponse({"error": "Không có ảnh chụp."}, status=400)
+    name = Path(upload_file.name or "").name or "anh.jpg"
+    try:
+        with saved_upload(upload_file) as path:
+            return JsonResponse(photo_preview(actor=request.user, path=path, name=name))
+    except Rejected as exc:
+        return JsonResponse({"error": exc.reason}, status=400)
 
 
 def _check_stats(user: User) -> None:

@@ -23,15 +23,16 @@ from hoso.records.selectors import visible_pages
 
 
 def start_batch(*, actor: User, name: str, source: str = Batch.Source.FOLDER, folder: str = "",
-                run_ocr: bool = True) -> Batch:
-    """Open a digitisation batch (đợt số hóa) in the name of the operator."""
+                run_ocr: bool = True, photos: bool = False) -> Batch:
+    """Open a digitisation batch (đợt số hóa) in the name of the operator; `photos`: its files are photos of
+    pages (ảnh chụp), to be found in the photo and flattened (imaging.photo)."""
     require(actor, CAPTURE)
     name = (name or "").strip() or f"Đợt {timezone.localtime():%d/%m/%Y %H:%M}"
     with transaction.atomic():
         batch = Batch.objects.create(name=name[:200], source=source, folder=folder[:1000], operator=actor,
-                                     run_ocr=run_ocr)
+                                     run_ocr=run_ocr, photos=photos)
         record_event(actor=actor, action=AuditAction.CREATE, obj=batch, summary=batch.name,
-                     after={"source": source, "folder": folder, "run_ocr": run_ocr})
+                     after={"source": source, "folder": folder, "run_ocr": run_ocr, "photos": photos})
     return batch
 
 

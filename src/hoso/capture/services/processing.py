@@ -51,6 +51,7 @@ class Claim:
     item: BatchItem
     token: str
     run_ocr: bool
+    photo: bool = False
 
 
 def claim_page(*, page_id: int, worker: str = "") -> Claim | None:
@@ -70,7 +71,8 @@ def claim_page(*, page_id: int, worker: str = "") -> Claim | None:
         item.worker, item.claim, item.started_at, item.finished_at = (worker or worker_name())[:100], token, \
             timezone.now(), None
         item.save(update_fields=["attempts", "worker", "claim", "started_at", "finished_at"])
-    return Claim(page=page, item=item, token=token, run_ocr=item.batch.run_ocr)
+    return Claim(page=page, item=item, token=token, run_ocr=item.batch.run_ocr,
+                 photo=item.batch.photos)
 
 
 def _settle(claim: Claim, *, state: str, error: str = "", fields: dict[str, Any], details: dict[str, Any]) -> bool:
@@ -86,12 +88,27 @@ def _settle(claim: Claim, *, state: str, error: str = "", fields: dict[str, Any]
         page.save(update_fields=["state", "error", *fields])
         item.claim, item.finished_at = "", timezone.now()
         item.save(update_fields=["claim", "finished_at"])
+        note = photo_note(details.get("photo"))
         record_event(actor=system_user(), action=AuditAction.PROCESS_PAGE, obj=page,
-                     summary=f"{page.dossier.number} trang {page.sequence}: {page.get_state_display()}",
+                     summary=f"{page.dossier.number} trang {page.sequence}: {page.get_state_display()}"
+                             + (f"; {note}" if note else ""),
                      before={"state": Page.State.PROCESSING},
                      after={"state": state, "error": error or None, "attempt": item.attempts, **details})
     _maybe_assemble(claim.page.dossier_id)
     return True
+
+
+def photo_note(photo: dict[str, Any] | None) -> str:
+    """One Vietnamese line saying what was done to a photographed page (for the audit summary, hence the
+    package's PREMIS event), from imaging.photo's parameters."""
+    if not photo:
+        return ""
+    size = "×".join(str(v) for v in photo.get("size") or [])
+    if photo.get("found"):
+        corners = " ".join(f"({round(x)},{round(y)})" for x, y in photo.get("corners") or [])
+        return (f"ảnh chụp: tìm thấy trang, góc {corners}; nắn phẳng phối cảnh thành {size} điểm ảnh ở "
+                f"{round(photo.get('dpi') or 0)} dpi{' (khổ A4)' if photo.get('a4') else ''}; làm đều ánh sáng nền")
+    return f"ảnh chụp: không tìm thấy trang ({photo.get('reason')}), giữ nguyên cả ảnh {size}; làm đều ánh sáng nền"
 
 
 def finish_page(*, claim: Claim, access_sha256: str, thumbnail_sha256: str, text: str,
@@ -152,7 +169,8 @@ def process_page(page_id: int) -> str:
     try:
         with store.local_path(page.master_sha256) as master:
             result = run_pipeline(master, kind=claim.item.kind, frame=claim.item.frame, run_ocr=claim.run_ocr,
-                                  language=settings.HOSO_OCR_LANGUAGE, timeout=settings.HOSO_OCR_TIMEOUT)
+                                  language=settings.HOSO_OCR_LANGUAGE, timeout=settings.HOSO_OCR_TIMEOUT,
+                                  photo=claim.photo)
     except (Rejected, OcrFailed) as exc:
         fail_page(claim=claim, reason=getattr(exc, "reason", None) or str(exc))
         return "failed"
@@ -164,7 +182,8 @@ def process_page(page_id: int) -> str:
     thumb = store.put_bytes(result.thumbnail)
     finish_page(claim=claim, access_sha256=access.sha256, thumbnail_sha256=thumb.sha256, text=result.text,
                          details={"skew": result.skew, "rotation": result.rotation, "dpi": round(result.dpi),
-                                  "warnings": result.warnings or None})
+                                  "warnings": result.warnings or None,
+                                  **({"photo": result.photo} if result.photo is not None else {})})
     return "done"
 
 

@@ -31,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                             help="Số tiến trình xử lý song song (mặc định: số lõi CPU)")
         parser.add_argument("--no-ocr", action="store_true", help="Không nhận dạng chữ (chỉ PDF/A và ảnh thu nhỏ)")
+        parser.add_argument("--photos", action="store_true",
+                            help="Các tệp là ảnh chụp trang giấy (không quét được): tự tìm trang trong ảnh, nắn phẳng, "
+                                 "làm đều ánh sáng (ảnh gốc giữ nguyên)")
         parser.add_argument("--as", dest="as_user", help="Thực hiện với tư cách người dùng này")
         parser.add_argument("--watch", action="store_true",
                             help="Thư mục nóng: theo dõi liên tục, nhận mỗi thư mục hồ sơ khi máy quét ghi xong "
@@ -42,7 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder: str, batch_name: str, json: bool, enqueue: bool, jobs: int, no_ocr: bool,
                as_user: str | None, watch: bool = False, interval: float = 10.0, settle: float = 30.0,
-               max_polls: int = 0, **options):
+               max_polls: int = 0, photos: bool = False, **options):
         try:
             actor = resolve_actor(as_user)
         except LookupError as exc:
@@ -54,11 +57,12 @@ class Command(BaseCommand):
             raise CommandError("--jobs phải từ 1 trở lên.")
         if watch:
             self._watch(actor, root, batch_name, json=json, enqueue=enqueue, jobs=jobs, run_ocr=not no_ocr,
-                        interval=max(0.0, interval), settle=max(0.0, settle), max_polls=max_polls)
+                        photos=photos, interval=max(0.0, interval), settle=max(0.0, settle), max_polls=max_polls)
             return
         try:
             batch = services.start_batch(actor=actor, name=batch_name or root.resolve().name,
-                                         folder=str(root.resolve()), run_ocr=not no_ocr)
+                                         folder=str(root.resolve()), run_ocr=not no_ocr,
+                                         photos=photos)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         with tqdm(total=count_files(root), desc="Tiếp nhận", unit=" tệp", disable=None, leave=False) as bar:
@@ -72,7 +76,7 @@ class Command(BaseCommand):
             self._print(report, enqueue)
 
     def _watch(self, actor, root: Path, batch_name: str, *, json: bool, enqueue: bool, jobs: int, run_ocr: bool,
-               interval: float, settle: float, max_polls: int) -> None:
+               interval: float, settle: float, max_polls: int, photos: bool = False) -> None:
         hot = HotFolder.open(root, settings.DATA_DIR, settle)
         self.stderr.write(f"Đang theo dõi «{hot.root}» (xem mỗi {interval:g} giây; nhận thư mục đứng yên "
                           f"{settle:g} giây). Ctrl+C để dừng.")
@@ -83,7 +87,8 @@ class Command(BaseCommand):
                 if names:
                     stamp = timezone.localtime().strftime("%d/%m/%Y %H:%M")
                     batch = services.start_batch(actor=actor, name=f"{batch_name or hot.root.name} {stamp}",
-                                                 folder=str(hot.root), run_ocr=run_ocr)
+                                                 folder=str(hot.root), run_ocr=run_ocr,
+                                                 photos=photos)
                     ingest_folder(actor=actor, root=hot.root, batch=batch, names=names)
                     hot.mark_taken(names)
                     if not enqueue:

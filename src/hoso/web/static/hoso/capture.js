@@ -81,6 +81,8 @@
       if (batch) data.append("batch", batch);
       data.append("batch_name", form.querySelector("[name=batch_name]").value);
       if (form.querySelector("[name=run_ocr]").checked) data.append("run_ocr", "on");
+      const photos = form.querySelector("[name=photos]");
+      if (photos && photos.checked) data.append("photos", "on");
       const xhr = new XMLHttpRequest();
       xhr.open("POST", form.action || window.location.href);
       xhr.setRequestHeader("Accept", "application/json");
