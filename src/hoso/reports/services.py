@@ -1,4 +1,5 @@
-"""Exports as audited actions: a list or the audit trail leaves the system only through these functions."""
+"""Exports as audited actions: a list, the audit trail, a table of figures or a report leaves the system only
+through these functions."""
 
 import io
 import json
@@ -13,7 +14,9 @@ from hoso.core.audit import record_event
 from hoso.core.cells import safe_cell
 from hoso.core.events import AuditAction, label
 from hoso.core.models import AuditEvent
+from hoso.reports import mau100
 from hoso.reports.audit import changes
+from hoso.reports.statistics import BadQuestion
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
 
@@ -50,3 +53,42 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
 
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+# --- Statistics and reports: every figure shown, exported or reported is in the trail -------------------------
+
+def record_statistics_read(*, actor: User, what: str, total: int, filters: dict[str, Any]) -> None:
+    """Figures were shown (a dashboard page, `hoso stats`): what, for which filters, how many dossiers in all."""
+    record_event(actor=actor, action=AuditAction.VIEW_STATISTICS, object_type="statistics",
+                 summary=f"{what}: {total} hồ sơ", after={"filters": filters, "total": total})
+
+
+def statistics_workbook(*, actor: User, title: str, headers: list[str], rows: list[list[str | int]],
+                        totals: list[str | int], notes: list[str], filters: dict[str, Any]) -> bytes:
+    """A table of figures as an .xlsx — counts as numbers, labels as text through the cell rule — audited."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31] or "Thống kê")
+    for line in (title, *notes):
+        sheet.append([safe_cell(line)])
+    sheet.append([])
+    sheet.append([safe_cell(h) for h in headers])
+    for row in [*rows, totals]:
+        sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    total = next((v for v in reversed(totals) if isinstance(v, int)), None)
+    record_event(actor=actor, action=AuditAction.EXPORT_STATISTICS, object_type="statistics",
+                 summary=f"{title}: {len(rows)} dòng", after={"filters": filters, "total": total, "format": "xlsx"})
+    return buffer.getvalue()
+
+
+def make_mau_100(*, actor: User, year: int, fmt: str) -> tuple[mau100.Report, bytes]:
+    """Mẫu 100 for `year` as the actor may count it, as .xlsx or .pdf; the report is in the trail."""
+    if fmt not in ("xlsx", "pdf"):
+        raise BadQuestion(f"Định dạng «{fmt}» không lập được: chỉ .xlsx hoặc .pdf.")
+    report = mau100.mau_100(actor=actor, year=year)
+    data = mau100.to_xlsx(report) if fmt == "xlsx" else mau100.to_pdf(report)
+    record_event(actor=actor, action=AuditAction.EXPORT_REPORT, object_type="mau_100", object_id=str(year),
+                 summary=f"Mẫu 100 năm {year}: {report.total('end')} hồ sơ", after={
+                     "format": fmt, "total": report.total("end"), "size": len(data)})
+    return report, data

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("hoso.web.urls_transfers")),  # chuyen-ho-so/… (transfers, dossier packages)
     path("", include("hoso.web.urls_capture")),  # so-hoa/… (uploads, batches, page viewer and page work)
     path("", include("hoso.web.urls_procedures")),  # thu-tuc/… (one-stop desk: intake, cases, queue, papers)
+    path("", include("hoso.web.urls_reports")),  # thong-ke/… (dashboard, tables to Excel, Mẫu 100, benefits)
     path("tim-kiem/", views.search_page, name="search"),
     path("ho-so/", views.dossier_list, name="dossier_list"),
     path("ho-so/xuat/", views.dossier_export, name="dossier_export"),

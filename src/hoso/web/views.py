@@ -1,6 +1,6 @@
 """Views of the web UI: thin — they read through selectors and write through services."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,13 +43,15 @@ from hoso.records import selectors, services
 from hoso.records.models import Dossier, Page
 from hoso.records.visibility import document_visible, sees_health
 from hoso.reports import audit as audit_reports
-from hoso.reports import exports
+from hoso.reports import exports, statistics
 from hoso.reports import services as reports_services
+from hoso.reports.places import Places
 from hoso.search import selectors as search_selectors
 from hoso.search import services as search_services
 from hoso.search._query import i_y_variants, parse_query
 
 from .forms import DossierFilterForm, DossierForm, RelativeForm
+from .forms_reports import DossierSliceForm
 from .helpers import form_errors, query_without_page
 
 INTEGRITY_SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
@@ -153,11 +156,41 @@ def _list_filters(request: HttpRequest) -> tuple[DossierFilterForm, dict, select
     return form, data, filters
 
 
+@dataclass(frozen=True)
+class _Drill:
+    """What a figure of the statistics adds to the list's filters (web/forms_reports.py): the filter, in words,
+    and as hidden fields the filter form keeps."""
+
+    q: Q | None = None
+    words: tuple[str, ...] = ()
+    hidden: tuple[tuple[str, str], ...] = ()
+    without: str = ""
+
+
+def _drill(request: HttpRequest) -> _Drill:
+    form = DossierSliceForm(request.GET or None)
+    if not form.given():
+        return _Drill()
+    if not form.is_valid():
+        messages.error(request, "Điều kiện lọc theo số liệu thống kê không hợp lệ, đã bỏ qua: " + "; ".join(
+            e for errors in form.errors.values() for e in errors))
+        return _Drill()
+    where, at = form.slice()
+    rest = request.GET.copy()
+    for name in (*DossierSliceForm.FIELDS, "page"):
+        rest.pop(name, None)
+    return _Drill(q=statistics.slice_q(actor=request.user, where=where, at=at),
+                  words=tuple(form.describe(statistics.Labels(Places(request.user)))),
+                  hidden=tuple((n, request.GET[n]) for n in DossierSliceForm.FIELDS if request.GET.get(n)),
+                  without=rest.urlencode())
+
+
 @rule(EXPORT)
 def dossier_export(request: HttpRequest) -> HttpResponse:
     """The list as shown (filters and search included) to .xlsx or .csv, through the same access rule; audited."""
     form, data, filters = _list_filters(request)
-    if data.get("q"):
+    drill = _drill(request)
+    if data.get("q") and drill.q is None:
         result = search_services.search(
             actor=request.user, text=data["q"], limit=200, audit=False,
             filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
@@ -166,7 +199,7 @@ def dossier_export(request: HttpRequest) -> HttpResponse:
                  .select_related("subject", "category").prefetch_related("subject__aliases")}
         dossiers = [found[n] for n in order if n in found]
     else:
-        dossiers = (selectors.dossier_list(actor=request.user, filters=filters)
+        dossiers = (_listed(request, filters, data, drill)
                     .prefetch_related("subject__aliases").iterator(chunk_size=2000))
     rows = list(exports.dossier_rows(dossiers))
     kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
@@ -181,6 +214,14 @@ def dossier_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _listed(request: HttpRequest, filters: selectors.DossierFilters, data: dict, drill: _Drill):
+    """The list without a search: the list's filters, and those of a figure of the statistics (its dossiers exactly;
+    a typed name then narrows it by name instead of searching)."""
+    if drill.q is None:
+        return selectors.dossier_list(actor=request.user, filters=filters)
+    return selectors.dossier_list(actor=request.user, filters=replace(filters, q=data.get("q", ""))).filter(drill.q)
+
+
 @rule(VIEW_DOSSIER)
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """All visible dossiers in Vietnamese name order, with filters; a typed name or number is searched."""
@@ -188,9 +229,11 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         messages.error(request, "Điều kiện lọc không hợp lệ, đã bỏ qua: " + "; ".join(
             f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items()))
-    context = {"form": form, "query": query_without_page(request),
-               "filtered": bool(request.GET.get("q") or filters.category or filters.unit_id or filters.status)}
-    if data.get("q"):
+    drill = _drill(request)
+    context = {"form": form, "query": query_without_page(request), "drill": drill,
+               "filtered": bool(request.GET.get("q") or filters.category or filters.unit_id or filters.status
+                                or drill.q is not None)}
+    if data.get("q") and drill.q is None:
         size, number = settings.HOSO_PAGE_SIZE, _page_number(request)
         result = search_services.search(
             actor=request.user, text=data["q"], limit=size, offset=(number - 1) * size,
@@ -198,8 +241,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         context.update(result=result, page=_result_page(result, number, size), words=_highlight_words(data["q"]),
                        loans=_loans(request.user, [h.dossier_number for h in result.hits]))
         return render(request, "web/dossier_list.html", context)
-    page = Paginator(selectors.dossier_list(actor=request.user, filters=filters), settings.HOSO_PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = Paginator(_listed(request, filters, data, drill), settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
     services.record_list_read(actor=request.user, object_type="dossier_list", page=page.number,
                               keys=[d.number for d in page.object_list], filters=request.GET.dict())
     context.update(page=page, loans=_loans(request.user, [d.number for d in page.object_list]))

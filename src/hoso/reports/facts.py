@@ -1,0 +1,84 @@
+"""Keeping the statistics' facts (reports/models.py `DossierFact`) equal to the records.
+
+`refresh_facts` runs in the transaction of every records write (the `dossiers_changed` signal, see receivers.py):
+the facts commit or roll back with the change. A dossier's fact goes with it (on delete CASCADE). `ensure_facts`
+fills in what is missing after `migrate` (an install that had dossiers before the statistics existed) and
+`rebuild_facts` makes them all again.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from hoso.records.models import BenefitDecision, Dossier
+from hoso.vntext.dates import PartialDate
+
+from .models import DossierFact
+
+CHUNK = 1000
+FIELDS = ["category", "residence_unit", "hometown_unit", "sex", "decade", "death_year", "status", "confidentiality",
+          "managed_from"]
+
+
+def _year(value: PartialDate | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    return value.year if isinstance(value, PartialDate) else int(str(value)[:4])
+
+
+def _first_day(value: PartialDate | str) -> dt.date:
+    """The first day a partial date can mean ("1995" → 1 January 1995)."""
+    return (value if isinstance(value, PartialDate) else PartialDate.from_iso(str(value))).earliest()
+
+
+def facts_for(dossier_ids: Iterable[int]) -> list[DossierFact]:
+    """The facts of these dossiers as the records hold them now (two queries per thousand dossiers)."""
+    found = []
+    ids = sorted(set(dossier_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        recognised = dict(BenefitDecision.objects.filter(dossier_id__in=chunk, kind=BenefitDecision.Kind.RECOGNITION)
+                          .exclude(signed_on=None).order_by().values("dossier_id")
+                          .annotate(first=Min("signed_on")).values_list("dossier_id", "first"))
+        rows = Dossier.objects.filter(pk__in=chunk).order_by().values_list(
+            "pk", "category_id", "subject__residence_unit_id", "subject__hometown_unit_id", "subject__sex",
+            "subject__birth_date", "subject__death_date", "status", "confidentiality", "created_at")
+        for pk, category, residence, hometown, sex, born, died, status, level, created in rows:
+            managed = timezone.localdate(created)
+            if pk in recognised:
+                managed = min(managed, _first_day(recognised[pk]))
+            birth_year = _year(born)
+            found.append(DossierFact(
+                dossier_id=pk, category_id=category, residence_unit_id=residence, hometown_unit_id=hometown,
+                sex=sex or "", decade=None if birth_year is None else birth_year // 10 * 10, death_year=_year(died),
+                status=status, confidentiality=level, managed_from=managed))
+    return found
+
+
+def refresh_facts(dossier_ids: Iterable[int]) -> int:
+    """Write the facts of these dossiers as they are now, in the caller's transaction; returns how many."""
+    facts = facts_for(dossier_ids)
+    for start in range(0, len(facts), CHUNK):
+        DossierFact.objects.bulk_create(facts[start:start + CHUNK], update_conflicts=True, unique_fields=["dossier"],
+                                        update_fields=FIELDS)
+    return len(facts)
+
+
+def ensure_facts() -> int:
+    """Make the facts of dossiers that have none (after `migrate` on an install with dossiers); returns how many."""
+    missing = list(Dossier.objects.filter(fact__isnull=True).values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(missing), 20 * CHUNK):
+        with transaction.atomic():
+            done += refresh_facts(missing[start:start + 20 * CHUNK])
+    return done
+
+
+def rebuild_facts() -> int:
+    """Make every fact again from the records."""
+    with transaction.atomic():
+        DossierFact.objects.all().delete()
+    return ensure_facts()
