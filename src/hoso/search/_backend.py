@@ -3,6 +3,10 @@
 Both index the same folded words, so a word matches on both or on neither. Query words are folded
 to [a-z0-9] before they get here, and are quoted besides: no user text reaches the query syntax.
 
+`name_groups` hold initials ("ng", "v"): each matches a word it begins in the person's own name or aliases, or the
+same word anywhere the other groups may match ("KH" of a document symbol KH-TSDB). `match_relatives` matches every
+group in the relatives' names and years alone.
+
 Restricted fields (`secret`, `health`, `secret_health`: see `_documents.py`) are matched only when the caller
 names them in `restricted` (the fields the actor may read, decided in selectors): an FTS5 column filter on SQLite;
 on PostgreSQL the everyone-readable `all_vector`, or else `restricted_vector` with only the allowed weights.
@@ -36,6 +40,11 @@ def _restricted(fields: Sequence[str]) -> tuple[str, ...]:
     return tuple(f for f in RESTRICTED_FIELDS if f in fields)
 
 
+def _fts(groups: Sequence[Group]) -> str:
+    return " AND ".join(
+        "(" + " OR ".join(f'"{w}"' + ("*" if prefix else "") for w, prefix in group) + ")" for group in groups)
+
+
 def _check(groups: Sequence[Group]) -> None:
     for group in groups:
         for word, _ in group:
@@ -62,14 +71,29 @@ class SqliteBackend:
             cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in entry_ids])
 
     def match(self, qs: QuerySet[SearchEntry], groups: Sequence[Group], *, names_only: bool,
-              restricted: Sequence[str] = ()) -> QuerySet[SearchEntry]:
+              restricted: Sequence[str] = (), name_groups: Sequence[Group] = ()) -> QuerySet[SearchEntry]:
         """Entries matching every group in the names (`names_only`), or in every field everyone who sees the
-        dossier may read plus the `restricted` fields named."""
-        _check(groups)
-        expr = " AND ".join(
-            "(" + " OR ".join(f'"{w}"' + ("*" if prefix else "") for w, prefix in group) + ")" for group in groups)
+        dossier may read plus the `restricted` fields named; and every one of `name_groups` in the names."""
+        _check([*groups, *name_groups])
         columns = NAME_COLUMNS if names_only else (*OPEN_COLUMNS, *_restricted(restricted))
-        expr = "{" + " ".join(columns) + "} : (" + expr + ")"
+        spec = "{" + " ".join(columns) + "}"
+        parts = [f"{spec} : ({_fts(groups)})"] if groups else []
+        for group in name_groups:
+            words = [(w, False) for w, _ in group]
+            parts.append(f"({{{' '.join(NAME_COLUMNS)}}} : ({_fts([group])}) OR {spec} : ({_fts([words])}))")
+        return self._fts_ids(qs, " AND ".join(parts))
+
+    def match_relatives(self, groups: Sequence[Group], limit: int) -> list[int]:
+        """Ids of entries whose relatives' names and years hold every group (the caller applies the access rule
+        to them: they are few, and most often none, which then costs no second query)."""
+        _check(groups)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s",
+                           [f"{{relatives}} : ({_fts(groups)})", limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def _fts_ids(qs: QuerySet[SearchEntry], expr: str) -> QuerySet[SearchEntry]:
         return qs.filter(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expr]))
 
 
@@ -83,19 +107,43 @@ class PostgresBackend:
         """Nothing to do: the vectors live in the entry rows."""
 
     def match(self, qs: QuerySet[SearchEntry], groups: Sequence[Group], *, names_only: bool,
-              restricted: Sequence[str] = ()) -> QuerySet[SearchEntry]:
+              restricted: Sequence[str] = (), name_groups: Sequence[Group] = ()) -> QuerySet[SearchEntry]:
         """As SqliteBackend.match. With restricted fields: an entry matches in `all_vector` (everyone's text), or
-        — where it has restricted text — in `restricted_vector` counting only the words of allowed weights."""
-        _check(groups)
+        — where it has restricted text — in `restricted_vector` counting only the words of allowed weights.
+        `name_groups` match words weighted A in `all_vector` (the name and aliases)."""
+        _check([*groups, *name_groups])
         allowed = _restricted(restricted)
-        if names_only or not allowed:
-            column = "name_vector" if names_only else "all_vector"
-            return qs.filter(id__in=RawSQL(
-                f"SELECT id FROM search_searchentry WHERE {column} @@ to_tsquery('simple', %s)", [_tsquery(groups)]))
+        if names_only:
+            return self._ids(qs, "name_vector @@ to_tsquery('simple', %s)", [_tsquery([*groups, *name_groups])])
+        everyone = _and(_tsquery(groups), _initials(name_groups))
+        if not allowed:
+            return self._ids(qs, "all_vector @@ to_tsquery('simple', %s)", [everyone])
+        # In restricted_vector, weight A is all of everyone's text: there an initial may begin any word of it.
         weights = "A" + "".join(WEIGHTS[f] for f in allowed)
-        return qs.filter(id__in=RawSQL(
-            "SELECT id FROM search_searchentry WHERE all_vector @@ to_tsquery('simple', %s) "
-            "OR restricted_vector @@ to_tsquery('simple', %s)", [_tsquery(groups), _tsquery(groups, weights)]))
+        return self._ids(qs, "all_vector @@ to_tsquery('simple', %s) OR restricted_vector @@ to_tsquery('simple', %s)",
+                         [everyone, _and(_tsquery(groups, weights), _initials(name_groups, weights))])
+
+    def match_relatives(self, groups: Sequence[Group], limit: int) -> list[int]:
+        """As SqliteBackend.match_relatives: words weighted B in `all_vector` are the relatives'."""
+        _check(groups)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM search_searchentry WHERE all_vector @@ to_tsquery('simple', %s) LIMIT %s",
+                           [_tsquery(groups, "B"), limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def _ids(qs: QuerySet[SearchEntry], condition: str, params: list[str]) -> QuerySet[SearchEntry]:
+        return qs.filter(id__in=RawSQL(f"SELECT id FROM search_searchentry WHERE {condition}", params))
+
+
+def _initials(groups: Sequence[Group], weights: str = "") -> str:
+    """Each initial as the start of a name word (weight A) or as a word of its own (of `weights`, if given)."""
+    return " & ".join("(" + " | ".join(f"{w}:*A | {w}" + (f":{weights}" if weights else "") for w, _ in group) + ")"
+                      for group in groups)
+
+
+def _and(*queries: str) -> str:
+    return " & ".join(f"({q})" for q in queries if q)
 
 
 def _tsquery(groups: Sequence[Group], weights: str = "") -> str:

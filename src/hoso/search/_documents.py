@@ -21,7 +21,9 @@ from hoso.records.models import Alias, Document, Dossier, DossierRelative, Page
 from hoso.records.visibility import is_health_document, needs_clearance
 from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
 
-SCHEMA_VERSION = 5  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+from ._query import year_words
+
+SCHEMA_VERSION = 6  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
 # OCR text of a dossier's pages goes into "other" (or a restricted field) as its distinct folded words, at most
 # this many characters per field: enough to find a dossier by a word on its pages, bounded for ranking and size.
 OCR_TEXT_CAP = 4000
@@ -177,17 +179,23 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     """The SearchEntry field values for one dossier (prefetched as in `dossiers_for_indexing`)."""
     person = dossier.subject
     aliases = [a.name for a in person.aliases.all()]
-    relatives = []
+    relatives = []  # folded: each relative's name, then each of their aliases, each with the relative's years
     for link in dossier.relative_links.all():
-        relatives.append(link.person.full_name)
-        relatives += [a.name for a in link.person.aliases.all()]
+        relative = link.person
+        birth = relative.birth_date.year if relative.birth_date else None
+        death = relative.death_date.year if relative.death_date else None
+        for name in (relative.full_name, *(a.name for a in relative.aliases.all())):
+            words = fold_words(name)
+            relatives.append(" ".join([words, *year_words(birth, death, words.rpartition(" ")[2])]))
     home_names, home_unit = unit_names(person.hometown_unit_id)
     residence_names, _ = unit_names(person.residence_unit_id)
     places = " ".join(dict.fromkeys(  # each distinct place text once
         p for p in (place_words(person.hometown_text), home_names, place_words(person.residence_text),
                     residence_names) if p))
     key = number_key(dossier.number)
-    other = [dossier.number, key, dossier.category.code, dossier.category.name]
+    # Not the category's code or name: their words are name syllables («bảo vệ Tổ quốc» made "bao" match every KC
+    # dossier); a category is searched as a filter (_categories.py).
+    other = [dossier.number, key]
     secret = []
     for document in dossier.documents.all():
         if document.number or document.symbol:
@@ -199,7 +207,7 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     return {
         "name": fold_words(person.full_name),
         "aliases": " | ".join(fold_words(a) for a in aliases),
-        "relatives": " | ".join(fold_words(r) for r in relatives),
+        "relatives": " | ".join(relatives),
         "places": " ".join(places.split()),
         "other": " ".join([*fold_words(" ".join(other)).split(), *words["other"]]),
         SECRET: " ".join([*fold_words(" ".join(secret)).split(), *words[SECRET]]),

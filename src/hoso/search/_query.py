@@ -14,11 +14,17 @@ MAX_QUERY_LENGTH = 300
 YEAR_MIN, YEAR_MAX = 1800, 2100
 # Words a person says at the desk that are not part of a name or place: optional in the search.
 # Words that frame a desk query rather than name anyone. They are context-bound, because most are also name
-# syllables (Tâm, Nam, Quế…): honorifics only as the first word, year words only just before a year, the
-# pairs only as pairs. Fillers stay required in the strictest search stage and become optional after it.
+# syllables (Tâm, Nam, Quế, Tài, Phương…): honorifics only as the first word, year words only just before a year,
+# place markers only before a word that is not a year, the pairs only as pairs. Fillers are never required (unless
+# the query has nothing else); they still count where they match the person's name.
 HONORIFICS = frozenset({"ong", "ba", "cu", "anh", "chi", "me", "bac", "chu", "co", "di", "em"})
 PLACE_MARKERS = frozenset({"que", "o", "tai", "xa", "huyen", "tinh", "thon", "lang", "xom", "ap", "phuong", "tp",
                            "nguyen quan", "tru quan"})
+# Abbreviated place levels ("TX Quảng Trị", "H. Hải Lăng", "X. Triệu Long"): optional before a place, like the place
+# markers. They are also initials of names (X for Xuân, H for Hữu), so, like every optional word, they still count
+# where they begin a word of the person's name.
+PLACE_ABBREVIATIONS = frozenset({"tp", "tx", "tt", "x", "h", "p", "q"})
+VOWELS = frozenset("aeiouy")
 FILLER_PAIRS = frozenset({("liet", "si"), ("thuong", "binh"), ("benh", "binh"), ("ho", "so"), ("thi", "tran"),
                           ("thanh", "pho"), ("thi", "xa"), ("nguyen", "quan"), ("tru", "quan"), ("me", "vnah")})
 YEAR_WORDS = frozenset({"sinh", "nam", "hy", "hi", "mat", "chet", "tu", "tran", "khoang", "tam", "chung", "ca",
@@ -40,6 +46,12 @@ class Term:
     def accented(self) -> bool:
         return self.typed != self.folded
 
+    @property
+    def abbreviation(self) -> bool:
+        """An initial or abbreviated syllable ("Ng." for Nguyễn, "V." for Văn, "Th" for Thị): letters without a vowel,
+        which no Vietnamese syllable is; it matches the name words it begins."""
+        return is_abbreviation(self.folded)
+
 
 @dataclass
 class Query:
@@ -60,8 +72,37 @@ class Query:
         return not self.terms and not (self.birth_years or self.death_years or self.any_years)
 
 
+# A relative's years, as words of the index's `relatives` field right after their name: "pham van hiep ns1949" (năm
+# sinh), "… nm1972" (năm mất), and the same bound to the given name, "hiepns1949": a query's year then finds a
+# dossier through a relative born or dead that year (the entry's own years are columns, filtered in SQL), and the
+# bound word, rare, leads the full-text match to the few such relatives fast. Letters and digits together: no name,
+# place or typed word is one.
+BIRTH_MARK, DEATH_MARK = "ns", "nm"
+
+
+def year_words(birth: int | None, death: int | None, given: str = "") -> list[str]:
+    """The words of a person's known years; with `given` (a folded word), also those bound to it."""
+    words = [f"{mark}{year}" for mark, year in ((BIRTH_MARK, birth), (DEATH_MARK, death)) if year]
+    return [*words, *(f"{given}{w}" for w in words)] if given else words
+
+
+def query_year_words(query: Query) -> list[str]:
+    """The year words a relative must hold to match the query's years ([] for a query without years)."""
+    words: dict[str, None] = {}
+    for span, marks in ((query.birth_years, (BIRTH_MARK,)), (query.death_years, (DEATH_MARK,)),
+                        (query.any_years, (BIRTH_MARK, DEATH_MARK))):
+        if span:
+            for year in range(span[0], span[1] + 1):
+                words.update((f"{mark}{year}", None) for mark in marks)
+    return list(words)
+
+
 _TOKEN = re.compile(r'"[^"]*"?|~|[^\s,;.:!?()\[\]{}<>/\\|"~]+')
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+def is_abbreviation(word: str) -> bool:
+    return 0 < len(word) <= 3 and word.isascii() and word.isalpha() and not VOWELS & set(word)
 
 
 def i_y_variants(word: str) -> set[str]:
@@ -139,7 +180,11 @@ def _fillers(folded: list[str], phrases: list[int | None]) -> set[int]:
     for i, word in enumerate(folded):
         if phrases[i] is not None:
             continue
-        if i == 0 and word in HONORIFICS and len(folded) > 2 or word in PLACE_MARKERS:
+        # A place marker introduces a place: with no word after it, or only a year, it is a name ("Võ Thị Huyền
+        # 1962", "Nguyễn Văn Tài", "Lê Thị Phương") and stays required.
+        introduces = i + 1 < len(folded) and not _YEAR.match(folded[i + 1])
+        if i == 0 and word in HONORIFICS and len(folded) > 2 or (
+                introduces and (word in PLACE_MARKERS or word in PLACE_ABBREVIATIONS)):
             found.add(i)
         if i + 1 < len(folded) and ((word, folded[i + 1]) in FILLER_PAIRS or [word, folded[i + 1]] == _home()):
             found |= {i, i + 1}

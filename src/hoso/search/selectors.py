@@ -7,12 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from hoso.access.models import User
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import expand_units
-from hoso.records.models import Category, Dossier
+from hoso.records.models import Category, Dossier, DossierRelative
 from hoso.records.selectors import dossier_access_q
 from hoso.records.visibility import cleared_for_secret, sees_health
 from hoso.vntext import (
@@ -23,17 +23,12 @@ from hoso.vntext import (
     parse_dossier_number,
 )
 
-from ._backend import backend
+from ._categories import named_categories, soften
 from ._documents import HEALTH, SECRET, SECRET_HEALTH, number_key
-from ._fuzzy import FuzzyIndex
-from ._query import MAX_QUERY_LENGTH, Query, Term, i_y_variants, parse_query
-from ._rank import Candidate, score
-from .models import SearchEntry, SearchTerm
-
-CANDIDATE_CAP = 400  # per retrieval pass: ranking happens in Python over at most twice this many
-COUNT_CAP = 1000  # beyond this the count shows as "1.000+" (counting every match of "nguyen van" costs more)
-VARIANT_QUALITY = 0.95
-TYPO_QUALITY = {1: 0.6, 2: 0.4}
+from ._query import MAX_QUERY_LENGTH, Query, parse_query
+from ._rank import Assessment, Candidate, Ranker
+from ._retrieval import CANDIDATE_CAP, COUNT_CAP, Retrieved, retrieve, years
+from .models import SearchEntry
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,8 @@ class Hit:
     score: float
     status: str = ""
     birth: str = ""  # as much of the date as is known, dd/mm/yyyy
+    approximate: bool = False  # found through a typo correction, a word cut short, other accents, a word left out
+    relative: str = ""  # the words matched this relative, not the person: "Phạm Văn Hiệp (con đẻ)"
 
 
 @dataclass
@@ -71,21 +68,6 @@ class Filters:
     unit_id: int | None = None  # a unit of any level and period: matches hometown or residence in it
     decade: int | None = None
     status: str = ""
-
-
-_fuzzy_cache: dict[str, tuple[int, FuzzyIndex]] = {}
-
-
-def _fuzzy() -> FuzzyIndex:
-    """The typo index over the vocabulary, rebuilt when new words were indexed."""
-    from django.db import connection
-
-    marker = SearchTerm.objects.aggregate(m=Max("id"))["m"] or 0
-    cached = _fuzzy_cache.get(connection.settings_dict["NAME"])
-    if cached is None or cached[0] != marker:
-        cached = (marker, FuzzyIndex(SearchTerm.objects.values_list("term", flat=True).iterator(chunk_size=5000)))
-        _fuzzy_cache[connection.settings_dict["NAME"]] = cached
-    return cached[1]
 
 
 def readable_fields(actor: User | None) -> tuple[str, ...]:
@@ -114,89 +96,10 @@ def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
     return qs
 
 
-def _years(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
-    if query.birth_years:
-        qs = qs.filter(birth_year__range=query.birth_years)
-    if query.death_years:
-        qs = qs.filter(death_year__range=query.death_years)
-    if query.any_years:
-        qs = qs.filter(Q(birth_year__range=query.any_years) | Q(death_year__range=query.any_years))
-    return qs
-
-
-def _expansions(query: Query, typos: str) -> dict[str, dict[str, float]]:
-    """Each term's accepted words with a quality: itself, its i/y spelling variants, and typo corrections —
-    none (typos="none"), only for words the index does not know ("unknown"), or for every word ("all")."""
-    index = _fuzzy() if typos != "none" else None
-    out: dict[str, dict[str, float]] = {}
-    for term in query.terms:
-        words = {v: VARIANT_QUALITY for v in i_y_variants(term.folded)}
-        if index is not None and not term.folded.isdigit() and (typos == "all" or term.folded not in index.words):
-            for word, d in index.near(term.folded).items():
-                words.setdefault(word, TYPO_QUALITY[d])
-        words[term.folded] = 1.0
-        out[term.folded] = words
-    return out
-
-
-def _groups(terms: list[Term], expansions: dict[str, dict[str, float]], prefix_last: bool, last: Term | None):
-    groups = []
-    for term in terms:
-        group = [(w, False) for w in expansions[term.folded]]
-        if prefix_last and term is last and len(term.folded) >= 2:
-            group.append((term.folded, True))
-        groups.append(group)
-    return groups
-
-
-def _retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool,
-              restricted: tuple[str, ...]) -> tuple[list[int], dict, int, bool]:
-    """Candidates from the first stage that finds any: the required words as typed (with i/y variants); then
-    with typo corrections of words the index does not know; then with one word left out; then with typo
-    corrections of every word. A year is always a filter. `restricted`: the restricted fields the actor may match.
-    Returns (ids, the words accepted, total count, whether the match is only approximate)."""
-    last = query.terms[-1] if query.terms else None
-    required = query.required or query.terms
-    stages: list[tuple[list[Term], str]] = [(required, "none"), (required, "unknown")]
-    if len(required) >= 3:
-        stages += [([t for t in required if t is not skip], "unknown") for skip in required]
-    stages.append((required, "all"))
-    scoped = _years(qs, query)
-    computed: dict[str, dict[str, dict[str, float]]] = {}
-    tried: set[str] = set()
-    for number, (terms, mode) in enumerate(stages):
-        if mode not in computed:
-            computed[mode] = _expansions(query, mode)
-        expansions = computed[mode]
-        groups = _groups(terms, expansions, prefix_last, last)
-        signature = repr(groups)
-        if signature in tried:  # e.g. every word known: "unknown" adds nothing to "none"
-            continue
-        tried.add(signature)
-        ids, total = _match(scoped, groups, restricted)
-        if ids:
-            return ids, expansions, total, number > 0
-    return [], computed.get("none", {}), 0, False
-
-
-def _match(qs: QuerySet[SearchEntry], groups, restricted: tuple[str, ...] = ()) -> tuple[list[int], int]:
-    """Ids matching every group, and their count up to COUNT_CAP. The person's own name (and aliases) first:
-    when they alone fill the candidates, matches in relatives or places could only rank below them and are not
-    looked for (for "Nguyễn Văn …" that second full-text pass was a third of the time); otherwise every field."""
-    engine = backend()
-    names = list(engine.match(qs, groups, names_only=True).values_list("id", flat=True)[:COUNT_CAP])
-    if len(names) >= CANDIDATE_CAP:
-        return names[:CANDIDATE_CAP], len(names)
-    counted = list(engine.match(qs, groups, names_only=False, restricted=restricted)
-                   .values_list("id", flat=True)[:COUNT_CAP])
-    merged = list(dict.fromkeys([*names, *counted[:CANDIDATE_CAP]]))
-    return merged, max(len(merged), len(counted))
-
-
-def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> tuple[list[int], DossierNumber | None]:
+def _number_lookup(qs: QuerySet[SearchEntry], text: str,
+                   categories: dict[str, str]) -> tuple[list[int], DossierNumber | None]:
     """(entries of the dossier number the text is, that number) — ([], None) when the text is not a number."""
-    codes = frozenset(TYPE_CODES) | frozenset(Category.objects.values_list("code", flat=True))
-    if not looks_like_dossier_number(text, known_type_codes=codes):
+    if not looks_like_dossier_number(text, known_type_codes=frozenset(TYPE_CODES) | frozenset(categories)):
         return [], None
     try:
         parsed = parse_dossier_number(text, default_province=settings.HOSO_PROVINCE_CODE)
@@ -206,10 +109,35 @@ def _number_lookup(qs: QuerySet[SearchEntry], text: str) -> tuple[list[int], Dos
     return exact or list(qs.filter(number_key=number_key(str(parsed))).values_list("id", flat=True)[:50]), parsed
 
 
+@dataclass
+class _Ranking:
+    candidates: list[Candidate]
+    ranked: list[tuple[Assessment, Candidate]]
+    total: int
+    approximate: bool = False
+
+
+def _rank(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, restricted: tuple[str, ...]) -> _Ranking:
+    """The candidates of the query's words (or, with none, of its years and filters alone), ranked."""
+    if not query.terms:
+        scoped = years(qs, query)
+        ids = list(scoped.values_list("id", flat=True)[:CANDIDATE_CAP])
+        total = scoped[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
+        found = Retrieved(ids, {}, total, False)
+    else:
+        found = retrieve(qs, query, prefix_last, restricted)
+    candidates = _candidates(found.ids, restricted)
+    ranker = Ranker(query, found.expansions, prefix_last)
+    return _Ranking(candidates, [(ranker.assess(c), c) for c in candidates], found.total, found.approximate)
+
+
 def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: Filters = Filters(),
          prefix_last: bool = False) -> SearchResult:
     """Find dossiers for a desk query (a read only: `services.search` is the audited entry point).
-    Never raises on odd input: returns a result with a message."""
+    Never raises on odd input: returns a result with a message.
+
+    A category the query names («liệt sĩ», «thương binh loại B», «LS») filters the dossiers (its words are not
+    looked for in names); when nothing in that category matches, the words are searched as ordinary optional words."""
     text = text or ""
     result = SearchResult(query=text[:MAX_QUERY_LENGTH])
     if len(text) > MAX_QUERY_LENGTH:
@@ -221,36 +149,42 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
         return result
     limit = max(1, min(limit, 200))
     restricted = readable_fields(actor)
-    ids, number = _number_lookup(qs, result.query)
-    if number and not ids:  # the same words whether the number exists out of scope or not at all
+    categories = dict(Category.objects.values_list("code", "name"))
+    ids, number = _number_lookup(qs, result.query, categories)
+    slip = bool(number and not ids)
+    if slip:  # the same words whether the number exists out of scope or not at all
         result.message = result.message or (f"Không có hồ sơ số {number} trong phạm vi bạn được xem; "
                                             "dưới đây là các hồ sơ có cùng số thứ tự.")
         query = parse_query(number.serial.zfill(5))  # a slip in the type or period code: same serial
-    expansions: dict[str, dict[str, float]] = {}
     if ids:
         candidates = _candidates(ids, restricted)
-        ranked = [(100.0, c) for c in candidates]
-        total = len(ranked)
+        ranking = _Ranking(candidates, [(Assessment(100.0), c) for c in candidates], len(candidates))
     else:
-        if query.empty:
-            result.message = result.message or "Không nhận ra tên, năm hay số hồ sơ trong câu tìm."
-            return result
-        if not query.terms:
-            years = _years(qs, query)
-            ids = list(years.values_list("id", flat=True)[:CANDIDATE_CAP])
-            total = years[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
-        else:
-            ids, expansions, total, approximate = _retrieve(qs, query, prefix_last, restricted)
-            if approximate:
+        narrowed, codes = named_categories(query, categories)
+        ranking = None
+        if codes:
+            ranking = _rank(qs.filter(category_code__in=codes), narrowed, prefix_last, restricted)
+            named = ", ".join(categories[code] for code in sorted(codes))
+            if ranking.ranked:
+                result.message = result.message or f"Chỉ tìm trong diện: {named}."
+            else:
+                ranking, query = None, soften(query, categories)
+        if ranking is None:
+            if query.empty:
+                result.message = result.message or "Không nhận ra tên, năm hay số hồ sơ trong câu tìm."
+                return result
+            ranking = _rank(qs, query, prefix_last, restricted)
+            if codes and ranking.ranked:
+                result.message = result.message or (f"Không có hồ sơ diện {named} khớp câu tìm; dưới đây là hồ sơ "
+                                                    "các diện khác.")
+            elif ranking.approximate:
                 result.message = result.message or ("Không có hồ sơ khớp đủ mọi từ đã gõ; dưới đây là các hồ sơ "
                                                     "gần đúng nhất (có thể sai chính tả hoặc thiếu một từ).")
-        candidates = _candidates(ids, restricted)
-        ranked = [(score(query, c, expansions, prefix_last), c) for c in candidates]
-    ranked.sort(key=lambda pair: (-pair[0], pair[1].sort_key, pair[1].number))
-    result.total = total
-    result.total_capped = total >= COUNT_CAP
-    result.facets = _facets(candidates)
-    result.hits = _hits(ranked[offset:offset + limit])
+    ranked = sorted(ranking.ranked, key=lambda pair: (-pair[0].score, pair[1].sort_key, pair[1].number))
+    result.total = ranking.total
+    result.total_capped = ranking.total >= COUNT_CAP
+    result.facets = _facets(ranking.candidates, categories)
+    result.hits = _hits(ranked[offset:offset + limit], approximate=slip)
     if not ranked and number:
         result.message = f"Không có hồ sơ số {number} trong phạm vi bạn được xem."
     if not ranked:
@@ -275,9 +209,8 @@ def _candidates(ids: list[int], restricted: tuple[str, ...] = ()) -> list[Candid
     return out
 
 
-def _facets(candidates: list[Candidate]) -> dict[str, list[tuple[str, str, int]]]:
+def _facets(candidates: list[Candidate], categories: dict[str, str]) -> dict[str, list[tuple[str, str, int]]]:
     """Counts by category, current commune and decade of birth, over the candidates (up to the cap)."""
-    categories = dict(Category.objects.values_list("code", "name"))
     unit_counts = Counter(c.unit_id for c in candidates if c.unit_id)
     units = dict(AdminUnit.objects.filter(id__in=list(unit_counts)).values_list("id", "name"))
     decades = Counter((c.birth_year // 10) * 10 for c in candidates if c.birth_year)
@@ -289,11 +222,13 @@ def _facets(candidates: list[Candidate]) -> dict[str, list[tuple[str, str, int]]
     }
 
 
-def _hits(ranked: list[tuple[float, Candidate]]) -> list[Hit]:
+def _hits(ranked: list[tuple[Assessment, Candidate]], approximate: bool = False) -> list[Hit]:
+    """The page's hits; `approximate`: every one of them (a number not found: dossiers of the same serial)."""
     numbers = [c.number for _, c in ranked]
     dossiers = {d.number: d for d in Dossier.objects.filter(number__in=numbers).select_related("subject", "category")}
+    relatives = _relatives([dossiers[c.number].pk for a, c in ranked if a.relative and c.number in dossiers])
     hits = []
-    for points, c in ranked:
+    for assessment, c in ranked:
         d = dossiers.get(c.number)
         if d is None:
             continue
@@ -301,5 +236,38 @@ def _hits(ranked: list[tuple[float, Candidate]]) -> list[Hit]:
         hits.append(Hit(dossier_number=d.number, full_name=d.subject.full_name,
                         birth_year=birth.year if birth else None,
                         hometown=d.subject.hometown_text, category=d.category.code, category_name=d.category.name,
-                        score=points, status=d.get_status_display(), birth=birth.display() if birth else ""))
+                        score=assessment.score, status=d.get_status_display(), birth=birth.display() if birth else "",
+                        approximate=approximate or assessment.approximate,
+                        relative=_relative_label(relatives.get(d.pk, []), assessment.relative)))
     return hits
+
+
+_RELATIONSHIPS = dict(DossierRelative.Relationship.choices)
+
+
+def _relatives(dossier_ids: list[int]) -> dict[int, list[tuple[str, str, set[str]]]]:
+    """The relatives of these dossiers: (full name, relationship, folded names: the full name and the aliases)."""
+    links: dict[int, tuple[int, str, str, set[str]]] = {}
+    if dossier_ids:
+        for link_id, dossier_id, full_name, folded, alias, relationship in (
+                DossierRelative.objects.filter(dossier_id__in=dossier_ids)
+                .values_list("id", "dossier_id", "person__full_name", "person__name_folded",
+                             "person__aliases__name_folded", "relationship")):  # a row per alias
+            link = links.setdefault(link_id, (dossier_id, full_name, relationship, {folded}))
+            if alias:
+                link[3].add(alias)
+    out: dict[int, list[tuple[str, str, set[str]]]] = {}
+    for _, (dossier_id, full_name, relationship, names) in sorted(links.items()):
+        out.setdefault(dossier_id, []).append((full_name, relationship, names))
+    return out
+
+
+def _relative_label(links: list[tuple[str, str, set[str]]], matched: str) -> str:
+    """"Phạm Văn Hiệp (con đẻ)" for the relative whose name (or alias) is `matched` (folded, with year words)."""
+    if not matched:
+        return ""
+    name = " ".join(w for w in matched.split() if w.isalpha())
+    for full_name, relationship, names in links:
+        if name in names:
+            return f"{full_name} ({_RELATIONSHIPS.get(relationship, relationship).lower()})"
+    return ""

@@ -23,7 +23,8 @@ VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")
 def _vocabulary(values: dict) -> set[str]:
     words: set[str] = set()
     for field in VOCABULARY_FIELDS:
-        words.update(w for w in values[field].replace("|", " ").split() if 2 < len(w) <= 40 and not w.isdigit())
+        # letters only: not numbers, nor a relative's year words ("ns1949")
+        words.update(w for w in values[field].replace("|", " ").split() if 2 < len(w) <= 40 and w.isalpha())
     return words
 
 

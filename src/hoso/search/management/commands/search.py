@@ -58,8 +58,10 @@ class Command(BaseCommand):
         self.stdout.write(f"«{query}»: {result.total} kết quả")
         for hit in result.hits:
             year = hit.birth_year or "—"
+            notes = "".join([" [gần đúng]" if hit.approximate else "",
+                             f" [khớp thân nhân: {hit.relative}]" if hit.relative else ""])
             self.stdout.write(
-                f"  {hit.dossier_number:<20} {hit.full_name:<28} {year!s:<5} {hit.category:<3} {hit.hometown}")
+                f"  {hit.dossier_number:<20} {hit.full_name:<28} {year!s:<5} {hit.category:<3} {hit.hometown}{notes}")
 
 
 def _dumps(data) -> str:

@@ -1,0 +1,190 @@
+"""Finding the candidates of a desk query in the index, stage by stage (ranking is `_rank.py`'s).
+
+The first stage that finds anything gives the candidates: the required words as typed (with i/y variants, a
+number's padded form, initials as the start of a name word); then with typo corrections of words the index does not
+know; then with the last word also as the start of a longer word ("lo" for Lợi); then with one word left out; then
+with typo corrections of every word. A year filters the person's own years; in the first two stages it also finds a
+dossier through a relative of that name born or dead that year (`_query.year_words`), unless a page of people whose
+own names and years match is there already.
+
+When the first stage finds the words only spread over fields (a name word in a place: "lo" in Cam Lộ) and no one whose
+own name holds them all, and the last word is short (a given name cut short or mistyped: short words get no typo
+correction), people whose name holds them with the last word completed join the candidates: the ranking then puts a
+whole-name match first ("pham xuan lo 1943" for Phạm Xuân Lợi, not Phạm Xuân Tư of Cam Lộ).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Max, Q, QuerySet
+
+from ._backend import Group, backend
+from ._fuzzy import FuzzyIndex
+from ._query import Query, Term, i_y_variants, query_year_words
+from .models import SearchEntry, SearchTerm
+
+CANDIDATE_CAP = 400  # per retrieval pass: ranking happens in Python over at most twice this many
+COUNT_CAP = 1000  # beyond this the count shows as "1.000+" (counting every match of "nguyen van" costs more)
+VARIANT_QUALITY = 0.95
+TYPO_QUALITY = {1: 0.6, 2: 0.4}
+# A year in the query also looks for relatives of that name and year, unless a page of people whose own names and
+# years match is there already: they rank above any relative, so that pass would only add to the count.
+RELATIVES_BELOW = 25
+MAX_WORD = 40  # _backend.SAFE_WORD
+SERIAL_WIDTH = 5  # dossier serials are written padded to five digits: "358" is the word "00358" of QTI/KC-00358/CM
+SHORT_WORD = 3  # a last word this short, matched only outside names, may be a given name cut short ("lo" for Lợi)
+
+_fuzzy_cache: dict[str, tuple[int, FuzzyIndex]] = {}
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    ids: list[int]
+    expansions: dict[str, dict[str, float]]
+    total: int
+    approximate: bool  # found only by a later stage: not every word matched as typed
+
+
+@dataclass(frozen=True)
+class _Stage:
+    terms: list[Term]
+    typos: str  # "none", "unknown" or "all" (see _expansions)
+    complete_last: bool = False  # the last word also as the start of a longer word
+
+
+def _fuzzy() -> FuzzyIndex:
+    """The typo index over the vocabulary, rebuilt when new words were indexed."""
+    marker = SearchTerm.objects.aggregate(m=Max("id"))["m"] or 0
+    cached = _fuzzy_cache.get(connection.settings_dict["NAME"])
+    if cached is None or cached[0] != marker:
+        cached = (marker, FuzzyIndex(SearchTerm.objects.values_list("term", flat=True).iterator(chunk_size=5000)))
+        _fuzzy_cache[connection.settings_dict["NAME"]] = cached
+    return cached[1]
+
+
+def years(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
+    if query.birth_years:
+        qs = qs.filter(birth_year__range=query.birth_years)
+    if query.death_years:
+        qs = qs.filter(death_year__range=query.death_years)
+    if query.any_years:
+        qs = qs.filter(Q(birth_year__range=query.any_years) | Q(death_year__range=query.any_years))
+    return qs
+
+
+def _expansions(query: Query, typos: str) -> dict[str, dict[str, float]]:
+    """Each term's accepted words with a quality: itself, its i/y spelling variants, a number's padded form, and
+    typo corrections — none (typos="none"), only for words the index does not know ("unknown"), or for every word
+    ("all")."""
+    index = _fuzzy() if typos != "none" else None
+    out: dict[str, dict[str, float]] = {}
+    for term in query.terms:
+        words = {v: VARIANT_QUALITY for v in i_y_variants(term.folded)}
+        if term.folded.isdigit():
+            words[str(int(term.folded)).zfill(SERIAL_WIDTH)] = 1.0
+        elif index is not None and not term.abbreviation and (typos == "all" or term.folded not in index.words):
+            for word, d in index.near(term.folded).items():
+                words.setdefault(word, TYPO_QUALITY[d])
+        words[term.folded] = 1.0
+        out[term.folded] = words
+    return out
+
+
+def _can_complete(term: Term | None) -> bool:
+    return term is not None and not term.abbreviation and len(term.folded) >= 2 and term.folded.isalpha()
+
+
+def _groups(stage: _Stage, expansions: dict[str, dict[str, float]], prefix_last: bool,
+            last: Term | None) -> tuple[list[Group], list[Group]]:
+    """(word groups, initials: groups to match in the person's names)."""
+    groups, initials = [], []
+    for term in stage.terms:
+        if term.abbreviation:
+            initials.append([(term.folded, True)])
+            continue
+        group = [(w, False) for w in expansions[term.folded]]
+        if term is last and len(term.folded) >= 2 and (prefix_last or stage.complete_last):
+            group.append((term.folded, True))
+        groups.append(group)
+    return groups, initials
+
+
+def retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, restricted: tuple[str, ...]) -> Retrieved:
+    """Candidates from the first stage that finds any (module docstring). `restricted`: the restricted fields the
+    actor may match."""
+    last = query.terms[-1] if query.terms else None
+    required = query.required or query.terms
+    completing = not prefix_last and last in required and _can_complete(last)
+    stages = [_Stage(required, "none"), _Stage(required, "unknown")]
+    if completing:
+        stages.append(_Stage(required, "unknown", complete_last=True))
+    if len(required) >= 3:
+        stages += [_Stage([t for t in required if t is not skip], "unknown") for skip in required]
+    stages.append(_Stage(required, "all"))
+    scoped = years(qs, query)
+    year_words = query_year_words(query)
+    computed: dict[str, dict[str, dict[str, float]]] = {}
+    tried: set[str] = set()
+    for number, stage in enumerate(stages):
+        if stage.typos not in computed:
+            computed[stage.typos] = _expansions(query, stage.typos)
+        expansions = computed[stage.typos]
+        groups, initials = _groups(stage, expansions, prefix_last, last)
+        signature = repr((groups, initials))
+        if signature in tried:  # e.g. every word known: "unknown" adds nothing to "none"
+            continue
+        tried.add(signature)
+        # Through a relative: the year bound to a word of the query, one of them the relative's given name
+        # ("hiepns1949"; optional words too: "Trọng" before a year is also "trong năm"). Initials alone: not looked for.
+        bound = [f"{w}{y}" for t in query.terms if not t.abbreviation for w in expansions[t.folded] for y in year_words
+                 if len(w) + len(y) <= MAX_WORD] if year_words and number <= 1 else []
+        ids, total, in_names = _match(scoped, groups, initials, restricted, qs if bound else None, bound, year_words)
+        if ids and number == 0 and not in_names and completing and len(last.folded) <= SHORT_WORD:
+            completed, _ = _groups(_Stage(required, "none", complete_last=True), expansions, prefix_last, last)
+            more = list(backend().match(scoped, completed, names_only=True, name_groups=initials)
+                        .values_list("id", flat=True)[:CANDIDATE_CAP])
+            ids = list(dict.fromkeys([*ids, *more]))
+            total = max(total, len(ids))
+        if ids:
+            return Retrieved(ids, expansions, total, number > 0)
+    return Retrieved([], computed.get("none", {}), 0, False)
+
+
+def _one_relative(relatives: str, groups: list[Group], year_words: frozenset[str]) -> bool:
+    """One relative (a name of the folded `relatives` field, with their years) holds a year and every group."""
+    for segment in relatives.split("|"):
+        words = segment.split()
+        if not year_words.isdisjoint(words) and all(
+                any(w == word or (prefix and w.startswith(word)) for word, prefix in group for w in words)
+                for group in groups):
+            return True
+    return False
+
+
+def _match(qs: QuerySet[SearchEntry], groups: list[Group], initials: list[Group], restricted: tuple[str, ...],
+           relatives_qs: QuerySet[SearchEntry] | None = None, bound: Sequence[str] = (),
+           year_words: Sequence[str] = ()) -> tuple[list[int], int, bool]:
+    """(ids matching every group, their count up to COUNT_CAP, whether some matched in the person's own names).
+
+    The person's own name (and aliases) first: when they alone fill the candidates, matches in relatives or places
+    could only rank below them and are not looked for (for "Nguyễn Văn …" that second full-text pass was a third of
+    the time); otherwise every field. With `relatives_qs` (the dossiers before the year filter) and fewer than
+    RELATIVES_BELOW people whose own names hold the words, also the entries with one relative whose name holds the
+    words and whose years are `year_words` (the full-text match finds them anywhere in the relatives, with a year
+    `bound` to their given name; one relative must hold them all)."""
+    engine = backend()
+    names = list(engine.match(qs, groups, names_only=True, name_groups=initials)
+                 .values_list("id", flat=True)[:COUNT_CAP])
+    if len(names) >= CANDIDATE_CAP:
+        return names[:CANDIDATE_CAP], len(names), True
+    counted = list(engine.match(qs, groups, names_only=False, restricted=restricted, name_groups=initials)
+                   .values_list("id", flat=True)[:COUNT_CAP])
+    related: list[int] = []
+    if relatives_qs is not None and bound and len(names) < RELATIVES_BELOW:
+        found = engine.match_relatives([*groups, *initials, [(w, False) for w in bound]], COUNT_CAP)
+        if found:  # the access rule, in the query that reads them
+            rows = relatives_qs.filter(id__in=found).values_list("id", "relatives")[:CANDIDATE_CAP]
+            related = [i for i, text in rows if _one_relative(text, [*groups, *initials], frozenset(year_words))]
+    merged = list(dict.fromkeys([*names, *counted[:CANDIDATE_CAP], *related]))
+    return merged, max(len(merged), len(counted) + len(set(related) - set(counted))), bool(names)
