@@ -54,8 +54,9 @@ class Install:
 
 def install_env(data: Path, database_url: str | None, **extra: str) -> dict[str, str]:
     """The environment of an install's processes: this one's, with the install's data folder, local blob store
-    and database (none: SQLite in the data folder), logging errors only, and `extra` on top."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    and database (none: SQLite in the data folder), logging errors only, and `extra` on top. Not inherited:
+    DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set in this process (a deploy check refuses it)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(HOSO_DATA_DIR=str(data), HOSO_BLOB_DIR=str(data / "blobs"), HOSO_BLOB_BACKEND="local",
                DJANGO_SETTINGS_MODULE="hoso.settings", HOSO_LOG_LEVEL="ERROR", **extra)
     if database_url:
