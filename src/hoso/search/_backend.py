@@ -4,8 +4,8 @@ Both index the same folded words, so a word matches on both or on neither. Query
 to [a-z0-9] before they get here, and are quoted besides: no user text reaches the query syntax.
 
 `name_groups` hold initials ("ng", "v"): each matches a word it begins in the person's own name or aliases, or the
-same word anywhere the other groups may match ("KH" of a document symbol KH-TSDB). `match_relatives` matches every
-group in the relatives' names and years alone.
+same word anywhere the other groups may match ("KH" of a document symbol KH-TSDB). `match_relatives` finds entries by
+a relative's given name bound to a year (see `_query.year_words`).
 
 Restricted fields (`secret`, `health`, `secret_health`: see `_documents.py`) are matched only when the caller
 names them in `restricted` (the fields the actor may read, decided in selectors): an FTS5 column filter on SQLite;
@@ -83,13 +83,14 @@ class SqliteBackend:
             parts.append(f"({{{' '.join(NAME_COLUMNS)}}} : ({_fts([group])}) OR {spec} : ({_fts([words])}))")
         return self._fts_ids(qs, " AND ".join(parts))
 
-    def match_relatives(self, groups: Sequence[Group], limit: int) -> list[int]:
-        """Ids of entries whose relatives' names and years hold every group (the caller applies the access rule
-        to them: they are few, and most often none, which then costs no second query)."""
-        _check(groups)
+    def match_relatives(self, words: Sequence[str], limit: int) -> list[int]:
+        """Ids of entries whose relatives hold one of these words — rare words, a given name bound to a year
+        ("hiepns1949"), which nothing else holds. The caller applies the access rule to them and checks the rest:
+        they are few, and most often none, which then costs no second query."""
+        _check([[(w, False) for w in words]])
         with connection.cursor() as cursor:
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s",
-                           [f"{{relatives}} : ({_fts(groups)})", limit])
+                           [f"{{relatives}} : ({_fts([[(w, False) for w in words]])})", limit])
             return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
@@ -123,12 +124,13 @@ class PostgresBackend:
         return self._ids(qs, "all_vector @@ to_tsquery('simple', %s) OR restricted_vector @@ to_tsquery('simple', %s)",
                          [everyone, _and(_tsquery(groups, weights), _initials(name_groups, weights))])
 
-    def match_relatives(self, groups: Sequence[Group], limit: int) -> list[int]:
-        """As SqliteBackend.match_relatives: words weighted B in `all_vector` are the relatives'."""
-        _check(groups)
+    def match_relatives(self, words: Sequence[str], limit: int) -> list[int]:
+        """As SqliteBackend.match_relatives (no weight in the query: those words are only ever the relatives', and a
+        weight would make PostgreSQL recheck every row the index finds)."""
+        _check([[(w, False) for w in words]])
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM search_searchentry WHERE all_vector @@ to_tsquery('simple', %s) LIMIT %s",
-                           [_tsquery(groups, "B"), limit])
+                           [_tsquery([[(w, False) for w in words]]), limit])
             return [row[0] for row in cursor.fetchall()]
 
     @staticmethod

@@ -171,8 +171,8 @@ def _match(qs: QuerySet[SearchEntry], groups: list[Group], initials: list[Group]
     could only rank below them and are not looked for (for "Nguyễn Văn …" that second full-text pass was a third of
     the time); otherwise every field. With `relatives_qs` (the dossiers before the year filter) and fewer than
     RELATIVES_BELOW people whose own names hold the words, also the entries with one relative whose name holds the
-    words and whose years are `year_words` (the full-text match finds them anywhere in the relatives, with a year
-    `bound` to their given name; one relative must hold them all)."""
+    words and whose years are `year_words` (the full-text match finds them by a `bound` word, the given name with
+    the year; then one relative must hold every word)."""
     engine = backend()
     names = list(engine.match(qs, groups, names_only=True, name_groups=initials)
                  .values_list("id", flat=True)[:COUNT_CAP])
@@ -182,8 +182,8 @@ def _match(qs: QuerySet[SearchEntry], groups: list[Group], initials: list[Group]
                    .values_list("id", flat=True)[:COUNT_CAP])
     related: list[int] = []
     if relatives_qs is not None and bound and len(names) < RELATIVES_BELOW:
-        found = engine.match_relatives([*groups, *initials, [(w, False) for w in bound]], COUNT_CAP)
-        if found:  # the access rule, in the query that reads them
+        found = engine.match_relatives(bound, COUNT_CAP)
+        if found:  # the access rule, in the query that reads them; then one relative must hold every word
             rows = relatives_qs.filter(id__in=found).values_list("id", "relatives")[:CANDIDATE_CAP]
             related = [i for i, text in rows if _one_relative(text, [*groups, *initials], frozenset(year_words))]
     merged = list(dict.fromkeys([*names, *counted[:CANDIDATE_CAP], *related]))
