@@ -55,6 +55,25 @@ def test_year_filters_and_approximate_years(people, actor):
     assert numbers(search(actor=actor, text="thuong 1934")) == ["QTI/AQ-00020/CM"]
 
 
+def test_an_approximate_date_is_found_as_the_range_it_means_and_ranks_below_an_exact_one(people, actor):
+    people("Trương Văn Lộc", "QTI/LS-00040/CM", birth="khoảng 1948")
+    people("Trương Văn Lộc", "QTI/LS-00041/CM", birth="trước 1950")
+    people("Trương Văn Lộc", "QTI/LS-00042/CM", birth="1947")
+    people("Trương Văn Lộc", "QTI/LS-00043/CM", birth="1930", death="sau 1972")
+    # «khoảng 1948» is 1946–1950, «trước 1950» any year before 1950: both may be 1947, below the one born in 1947.
+    found = numbers(search(actor=actor, text="truong van loc 1947"))
+    assert found[0] == "QTI/LS-00042/CM"
+    assert set(found) == {"QTI/LS-00040/CM", "QTI/LS-00041/CM", "QTI/LS-00042/CM"}
+    assert set(numbers(search(actor=actor, text="truong van loc sinh 1950"))) == {"QTI/LS-00040/CM"}
+    assert numbers(search(actor=actor, text="truong van loc sinh 1955")) == []
+    assert set(numbers(search(actor=actor, text="truong van loc 1949"))) == {"QTI/LS-00040/CM", "QTI/LS-00041/CM"}
+    # «hy sinh sau 1972»: a death year after 1972, not 1972 itself.
+    assert numbers(search(actor=actor, text="truong van loc hy sinh 1975")) == ["QTI/LS-00043/CM"]
+    assert numbers(search(actor=actor, text="truong van loc hy sinh 1972")) == []
+    hit = search(actor=actor, text="truong van loc 1949").hits[0]
+    assert hit.birth in {"khoảng 1948", "trước 1950"}
+
+
 def test_own_name_ranks_above_a_relatives_and_aliases_find_the_person(people, actor):
     own = people("Hồ Văn Sáu", "QTI/LS-00030/CM", aliases=["Ba Sơn"])
     other = people("Lê Văn Bảy", "QTI/LS-00031/CM")

@@ -19,11 +19,11 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import successors
 from hoso.records.models import Alias, Document, Dossier, DossierRelative, Page
 from hoso.records.visibility import is_health_document, needs_clearance
-from hoso.vntext import InvalidDossierNumber, fold, nfc, normalize_tones, parse_dossier_number
+from hoso.vntext import InvalidDossierNumber, PartialDate, fold, nfc, normalize_tones, parse_dossier_number
 
 from ._query import year_words
 
-SCHEMA_VERSION = 6  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+SCHEMA_VERSION = 7  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
 # OCR text of a dossier's pages goes into "other" (or a restricted field) as its distinct folded words, at most
 # this many characters per field: enough to find a dossier by a word on its pages, bounded for ranking and size.
 OCR_TEXT_CAP = 4000
@@ -217,9 +217,17 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
         "aliases_exact": " | ".join(exact_form(a) for a in aliases),
         "birth_year": person.birth_date.year if person.birth_date else None,
         "death_year": person.death_date.year if person.death_date else None,
+        **_span("birth", person.birth_date),
+        **_span("death", person.death_date),
         "number_key": key,
         "number": dossier.number,
         "category_code": dossier.category.code,
         "unit_id": home_unit,
         "sort_key": person.sort_key,
     }
+
+
+def _span(prefix: str, value: PartialDate | None) -> dict[str, int | None]:
+    """`birth_from`/`birth_to` (or death_…): the years an approximate date can mean; none for an exact date."""
+    low, high = value.year_range() if value is not None and value.approximate else (None, None)
+    return {f"{prefix}_from": low, f"{prefix}_to": high}

@@ -25,6 +25,7 @@ FULL_ALIAS_BONUS = 10.0
 NAME_ORDER_BONUS = 2.0
 ACCENT_BONUS = 3.0
 YEAR_BONUS = 4.0
+APPROXIMATE_YEAR_BONUS = 2.0  # a year within an approximate date's range («khoảng 1948» for 1947)
 RELATIVE_NAME_BONUS = 8.0
 RELATIVE_YEAR_BONUS = 2.0
 SERIAL_BONUS = 20.0
@@ -54,6 +55,10 @@ class Candidate:
     number: str
     category_code: str
     unit_id: int | None
+    birth_from: int | None = None  # an approximate date's years (SearchEntry.birth_from …)
+    birth_to: int | None = None
+    death_from: int | None = None
+    death_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -222,5 +227,16 @@ def _year_bonus(query: Query, c: Candidate) -> float:
             return YEAR_BONUS - abs(year - middle) * 0.5
         return 0.0
 
-    return max(near(query.birth_years, c.birth_year), near(query.death_years, c.death_year),
-               near(query.any_years, c.birth_year), near(query.any_years, c.death_year))
+    def within(span: tuple[int, int] | None, low: int | None, high: int | None) -> float:
+        # An approximate date whose years overlap the query's: it may be the year asked for, so it is found, but
+        # it ranks below a date written exactly in that year.
+        if span is None or low is None or high is None or high < span[0] or low > span[1]:
+            return 0.0
+        return APPROXIMATE_YEAR_BONUS
+
+    birth = c.birth_year if c.birth_from is None else None  # an approximate date counts by its range alone
+    death = c.death_year if c.death_from is None else None
+    return max(near(query.birth_years, birth), near(query.death_years, death),
+               near(query.any_years, birth), near(query.any_years, death),
+               within(query.birth_years, c.birth_from, c.birth_to), within(query.death_years, c.death_from, c.death_to),
+               within(query.any_years, c.birth_from, c.birth_to), within(query.any_years, c.death_from, c.death_to))

@@ -63,13 +63,21 @@ def _fuzzy() -> FuzzyIndex:
     return cached[1]
 
 
+def _overlaps(kind: str, span: tuple[int, int]) -> Q:
+    """A birth or death year in `span`: written exactly, or approximate («khoảng 1948», «trước 1950») with a range
+    of years that overlaps it."""
+    low, high = span
+    return (Q(**{f"{kind}_year__range": span, f"{kind}_from__isnull": True})
+            | Q(**{f"{kind}_from__lte": high, f"{kind}_to__gte": low}))
+
+
 def years(qs: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
     if query.birth_years:
-        qs = qs.filter(birth_year__range=query.birth_years)
+        qs = qs.filter(_overlaps("birth", query.birth_years))
     if query.death_years:
-        qs = qs.filter(death_year__range=query.death_years)
+        qs = qs.filter(_overlaps("death", query.death_years))
     if query.any_years:
-        qs = qs.filter(Q(birth_year__range=query.any_years) | Q(death_year__range=query.any_years))
+        qs = qs.filter(_overlaps("birth", query.any_years) | _overlaps("death", query.any_years))
     return qs
 
 

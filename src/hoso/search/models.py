@@ -31,6 +31,12 @@ class SearchEntry(models.Model):
     # Filters, facets, display, tie-break.
     birth_year = models.SmallIntegerField(null=True, db_index=True)
     death_year = models.SmallIntegerField(null=True, db_index=True)
+    # An approximate date («khoảng 1948», «1948 (?)», «trước 1950», «sau 1945»): the years it can mean, which a
+    # year in a query must overlap (PartialDate.year_range); null when the date is exact or unknown.
+    birth_from = models.SmallIntegerField(null=True, db_index=True)
+    birth_to = models.SmallIntegerField(null=True)
+    death_from = models.SmallIntegerField(null=True, db_index=True)
+    death_to = models.SmallIntegerField(null=True)
     number_key = models.CharField(max_length=20, db_index=True, help_text="type code + serial, e.g. ls7956")
     number = models.CharField(max_length=40, db_index=True)
     category_code = models.CharField(max_length=3)

@@ -65,7 +65,8 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
 
 
 _FIELDS = ["name", "aliases", "relatives", "places", "other", "secret", "health", "secret_health", "name_exact",
-           "aliases_exact", "birth_year", "death_year", "number_key", "number", "category_code", "unit_id", "sort_key"]
+           "aliases_exact", "birth_year", "death_year", "birth_from", "birth_to",
+           "death_from", "death_to", "number_key", "number", "category_code", "unit_id", "sort_key"]
 
 
 def _update_entries(entries: list[SearchEntry]) -> None:
