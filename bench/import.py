@@ -283,7 +283,8 @@ def _time_phases() -> dict[str, float]:
 
     from hoso.imports import parse, reader
     from hoso.imports.services import registers
-    from hoso.records import services as records
+    from hoso.records.services import bulk_register
+    from hoso.reports import receivers as reports
     from hoso.search import receivers
     from hoso.search import services as search
 
@@ -325,10 +326,12 @@ def _time_phases() -> dict[str, float]:
     wrap(parse.RowParser, "parse", "convert + parse rows")
     wrap(registers, "_flush", "write batches (all database work)")
     wrap(registers, "_update", "  update known dossiers (upsert)")
-    wrap(records, "_write_batch", "  insert people, dossiers, facts")
+    wrap(bulk_register, "_write_batch", "  insert people, dossiers, facts")
+    wrap(bulk_register, "_person_from_seed", "    of which: validate people")
     wrap(receivers, "index_dossiers", "  search index")
     wrap(search, "entry_values", "    of which: index entry values")
-    wrap(records, "record_event", "  audit events")
+    wrap(reports, "refresh_facts", "  statistics summary")
+    wrap(bulk_register, "record_event", "  audit events")
     return totals
 
 

@@ -69,6 +69,7 @@ def _home_province() -> str:
     return fold_words(getattr(settings, "HOSO_PROVINCE_NAME", "") or "")
 
 
+@lru_cache(maxsize=65536)  # registers repeat the same few thousand place texts
 def place_words(text: str) -> str:
     """Folded words of a place as written, part by part (split at commas), without the level word opening each
     part and without a part that is just the province's own name."""
