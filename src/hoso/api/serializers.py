@@ -39,6 +39,10 @@ class SearchHitSerializer(serializers.Serializer):
     hometown = serializers.CharField()
     category = serializers.CharField()
     score = serializers.FloatField()
+    birth = serializers.CharField(help_text="ngày sinh như đã ghi: «12/05/1948», «khoảng 1948», «trước 1950»")
+    approximate = serializers.BooleanField(
+        help_text="khớp gần đúng: sai chính tả, từ gõ chưa hết, khác dấu hoặc thiếu một từ")
+    relative = serializers.CharField(help_text="khớp qua thân nhân này (không phải chính người có công), nếu có")
 
 
 class FacetSerializer(serializers.Serializer):
