@@ -1,8 +1,11 @@
 """Storage locations, moves between boxes and inventory checks (kiểm kê), through archive.services."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from hoso.access.permissions import Role
 from hoso.archive import selectors
 from hoso.archive import services as archive
 from hoso.archive.inventory import Seen, diff
@@ -120,6 +123,27 @@ def test_inventory_check_of_a_shelf_is_recorded_and_can_update_the_locations(
     assert Movement.objects.filter(reason=Movement.Reason.INVENTORY).count() == 3
     with pytest.raises(ValidationError, match="đã được cập nhật"):
         archive.apply_inventory(actor=archivist, check=check)
+
+
+def test_an_inventory_applied_by_someone_who_cannot_see_every_dossier_found_stays_open_for_someone_who_can(
+        store, archivist, make_user, make_dossier):
+    small, big = store["small"], store["big"]
+    plain, secret = make_dossier("Người Thường"), make_dossier("Người Mật", confidentiality="mat")
+    cleared = make_user(Role.ARCHIVIST, username="luutru-mat", clearance=True)
+    archive.move_dossiers(actor=cleared, dossiers=[plain, secret], box=big)
+    check = archive.record_inventory(actor=cleared, location=store["shelf"],
+                                     scans=[small.code, plain.number, secret.number])
+    result = archive.apply_inventory(actor=archivist, check=check)
+    assert (result.moved, result.beyond_reach) == ([plain.number], 1)
+    assert {p.dossier_id: p.box_id for p in Placement.objects.all()} == {plain.pk: small.pk, secret.pk: big.pk}
+    check.refresh_from_db()
+    assert check.applied_at is None
+    event = AuditEvent.objects.filter(action="archive_inventory_apply").latest("id")
+    assert secret.number not in json.dumps(event.after) and "1 hồ sơ ngoài phạm vi" in event.summary
+    result = archive.apply_inventory(actor=cleared, check=check)
+    assert (result.moved, result.beyond_reach) == ([secret.number], 0)
+    check.refresh_from_db()
+    assert check.applied_at is not None
 
 
 def test_an_inventory_of_one_box_needs_no_box_label(store, archivist, make_dossier):

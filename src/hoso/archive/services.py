@@ -117,6 +117,7 @@ class MoveResult:
     moved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     lent: list[str] = field(default_factory=list)  # moved while out on loan: its home box changed
+    beyond_reach: int = 0  # inventory: dossiers found there that the actor may not see (counted, never named)
 
 
 def move_dossiers(*, actor: User | None, dossiers: Iterable[Dossier], box: Location,
@@ -395,15 +396,21 @@ def apply_inventory(*, actor: User, check: InventoryCheck) -> MoveResult:
         seen = visible_dossiers(actor=actor)
         for box in Location.objects.filter(pk__in={box_id for _, box_id in check.moves}):
             ids = [d for d, b in check.moves if b == box.pk]
-            moved = move_dossiers(actor=actor, dossiers=seen.filter(pk__in=ids), box=box,
-                                  reason=Movement.Reason.INVENTORY)
+            reachable = seen.filter(pk__in=ids)
+            result.beyond_reach += len(set(ids)) - reachable.count()
+            moved = move_dossiers(actor=actor, dossiers=reachable, box=box, reason=Movement.Reason.INVENTORY)
             result.moved += moved.moved
             result.unchanged += moved.unchanged
-        check.applied_by, check.applied_at = _real(actor), timezone.now()
-        check.save(update_fields=["applied_by", "applied_at"])
+        # Dossiers beyond the actor's reach stay where they were recorded, and the check stays open for someone
+        # whose scope covers them (applying it again moves only what is still misplaced).
+        if not result.beyond_reach:
+            check.applied_by, check.applied_at = _real(actor), timezone.now()
+            check.save(update_fields=["applied_by", "applied_at"])
         record_event(actor=actor, action=AuditAction.ARCHIVE_INVENTORY_APPLY, obj=check,
-                     summary=f"Cập nhật vị trí theo kiểm kê {check.location.code}: {len(result.moved)} hồ sơ",
-                     after={"moved": result.moved})
+                     summary=f"Cập nhật vị trí theo kiểm kê {check.location.code}: {len(result.moved)} hồ sơ"
+                             + (f"; {result.beyond_reach} hồ sơ ngoài phạm vi chưa cập nhật"
+                                if result.beyond_reach else ""),
+                     after={"moved": result.moved, "beyond_reach": result.beyond_reach})
     return result
 
 

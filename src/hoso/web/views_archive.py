@@ -172,6 +172,10 @@ def inventory_apply(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
     else:
         messages.success(request, f"Đã cập nhật vị trí của {len(result.moved)} hồ sơ theo kết quả kiểm kê.")
+        if result.beyond_reach:
+            messages.warning(request, f"{result.beyond_reach} hồ sơ tìm thấy ở đây nằm ngoài phạm vi của bạn nên "
+                                      f"chưa được cập nhật; đợt kiểm kê vẫn mở để người có phạm vi phù hợp cập nhật "
+                                      f"tiếp.")
     return redirect("archive_inventory", pk=pk)
 
 
