@@ -134,6 +134,16 @@ def test_the_web_result_says_the_match_went_through_a_relative(with_son, officer
     page = client.get("/tim-kiem/", {"q": "pham van hiep 1949"}).content.decode()
     assert with_son.number in page
     assert "khớp thân nhân: <mark>Phạm</mark> <mark>Văn</mark> <mark>Hiệp</mark> (con đẻ)" in page
+    listed = client.get("/ho-so/", {"q": "pham van hiep 1949"}).content.decode()  # the list says it too
+    assert with_son.number in listed and "khớp thân nhân: <mark>Phạm</mark>" in listed
+
+
+def test_the_dossier_list_marks_approximate_hits(people, officer, client, martyr_dossier):
+    client.force_login(officer)
+    page = client.get("/ho-so/", {"q": "ngyuen van duc 1950"}).content.decode()
+    assert martyr_dossier.number in page and "gần đúng</span>" in page
+    page = client.get("/ho-so/", {"q": "nguyen van duc 1950"}).content.decode()
+    assert martyr_dossier.number in page and "gần đúng</span>" not in page
 
 
 # ---------------------------------------------------------------------------------------------- 4. serial, initials

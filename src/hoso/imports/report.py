@@ -6,7 +6,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from hoso.core.cells import safe_cell
+from hoso.core.xlsx import append_row
 from hoso.imports.services.registers import ImportReport
 
 BOLD = Font(bold=True)
@@ -15,8 +15,9 @@ RED = PatternFill("solid", fgColor="FDE2E1")
 
 def _append(sheet, values) -> None:
     """Every cell of the report (file and sheet names, headers, the original cells, messages quoting them) comes
-    from the clerk's file: written through the one cell rule, so nothing opens as a formula or breaks the save."""
-    sheet.append([safe_cell(v) for v in values])
+    from the clerk's file: written through the one cell rule, so nothing opens as a formula or breaks the save;
+    counts and row numbers as numbers (core/xlsx.py)."""
+    append_row(sheet, values)
 
 
 def write_report(report: ImportReport, path: Path) -> None:

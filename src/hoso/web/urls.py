@@ -4,7 +4,7 @@ from django.urls import include, path
 from hoso.access.decorators import public, rule
 from hoso.access.permissions import SIGNED_IN
 
-from . import views, views_access, views_audit, views_files, views_registers
+from . import views, views_access, views_audit, views_bulk, views_files, views_registers
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,6 +34,9 @@ urlpatterns = [
     path("ho-so/", views.dossier_list, name="dossier_list"),
     path("ho-so/xuat/", views.dossier_export, name="dossier_export"),
     path("ho-so/moi/", views.dossier_create, name="dossier_create"),
+    path("ho-so/hang-loat/", views_bulk.dossier_bulk, name="dossier_bulk"),
+    path("ho-so/bo-loc/", views_bulk.saved_view_create, name="saved_view_create"),
+    path("ho-so/bo-loc/<int:pk>/xoa/", views_bulk.saved_view_delete, name="saved_view_delete"),
     path("trang/<int:page_id>/anh/", views_files.page_image, name="page_image"),
     path("trang/<int:page_id>/anh-nho/", views_files.page_thumbnail, name="page_thumbnail"),
     path("ho-so/<path:number>/pdf/", views_files.dossier_pdf, name="dossier_pdf"),

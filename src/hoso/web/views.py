@@ -53,6 +53,7 @@ from hoso.search._query import i_y_variants, parse_query
 from .forms import DossierFilterForm, DossierForm, RelativeForm
 from .forms_reports import DossierSliceForm
 from .helpers import form_errors, query_without_page
+from .views_bulk import list_tools, sorted_dossiers
 
 INTEGRITY_SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
 SETTLED = {Dossier.Status.VERIFIED, Dossier.Status.ARCHIVED}  # editing these sends them back to be verified
@@ -218,8 +219,9 @@ def _listed(request: HttpRequest, filters: selectors.DossierFilters, data: dict,
     """The list without a search: the list's filters, and those of a figure of the statistics (its dossiers exactly;
     a typed name then narrows it by name instead of searching)."""
     if drill.q is None:
-        return selectors.dossier_list(actor=request.user, filters=filters)
-    return selectors.dossier_list(actor=request.user, filters=replace(filters, q=data.get("q", ""))).filter(drill.q)
+        return sorted_dossiers(selectors.dossier_list(actor=request.user, filters=filters), request)
+    return sorted_dossiers(selectors.dossier_list(actor=request.user, filters=replace(filters, q=data.get("q", "")))
+                           .filter(drill.q), request)
 
 
 @rule(VIEW_DOSSIER)
@@ -239,12 +241,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             actor=request.user, text=data["q"], limit=size, offset=(number - 1) * size,
             filters=search_selectors.Filters(category=filters.category, unit_id=filters.unit_id, status=filters.status))
         context.update(result=result, page=_result_page(result, number, size), words=_highlight_words(data["q"]),
-                       loans=_loans(request.user, [h.dossier_number for h in result.hits]))
+                       loans=_loans(request.user, [h.dossier_number for h in result.hits]),
+                       **list_tools(request, ranked=True))
         return render(request, "web/dossier_list.html", context)
     page = Paginator(_listed(request, filters, data, drill), settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
     services.record_list_read(actor=request.user, object_type="dossier_list", page=page.number,
                               keys=[d.number for d in page.object_list], filters=request.GET.dict())
-    context.update(page=page, loans=_loans(request.user, [d.number for d in page.object_list]))
+    context.update(page=page, loans=_loans(request.user, [d.number for d in page.object_list]),
+                   **list_tools(request, ranked=False))
     return render(request, "web/dossier_list.html", context)
 
 
@@ -319,6 +323,9 @@ def _get_visible(request: HttpRequest, number: str, purpose: str = AuditAction.V
 def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _get_visible(request, number)
     martyr = getattr(dossier, "martyr", None) if dossier.category.code == "LS" else None
+    # thumbnails only of the pages this user may see (the pages of a «mật» document are counted, not shown)
+    thumbs = (list(selectors.visible_pages(actor=request.user).filter(dossier=dossier).order_by("sequence"))
+              if user_can(request.user, VIEW_FILES) else [])
     return render(request, "web/dossier_detail.html",
                   {"dossier": dossier, "person": dossier.subject, "martyr": martyr, "relative_form": RelativeForm(),
                    "documents": [(d, document_visible(request.user, d)) for d in dossier.documents.all()],
@@ -332,7 +339,8 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
                    "hometown_now": present_names(dossier.subject.hometown_unit),
                    "residence_now": present_names(dossier.subject.residence_unit),
                    "can_edit": user_can(request.user, EDIT_DOSSIER),
-                   "can_files": user_can(request.user, VIEW_FILES)})
+                   "can_files": user_can(request.user, VIEW_FILES),
+                   "thumbs": thumbs, "thumbs_hidden": len(dossier.pages.all()) - len(thumbs) if thumbs else 0})
 
 
 def _save_dossier(request: HttpRequest, form: DossierForm, dossier: Dossier | None) -> Dossier:

@@ -21,6 +21,7 @@ from hoso.records import services as records_services
 
 from .forms_archive import CheckOutForm, LoanFilterForm, LoanRequestForm, ReasonForm, ReturnForm, ReturnScanForm
 from .helpers import form_errors, query_without_page
+from .lists import Column, Sorting
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -35,22 +36,32 @@ def _loan(request: HttpRequest, pk: int) -> Loan:
     return loan
 
 
+LOAN_SORTING = Sorting(default="", columns={  # default: the register's own order (overdue: the most overdue first)
+    "phieu": Column("Số phiếu", ("id",)),
+    "so": Column("Số hồ sơ", ("dossier__number", "id")),
+    "ten": Column("Họ và tên", ("dossier__subject__sort_key", "dossier__number", "id")),  # Vietnamese name order
+    "giao": Column("Ngày giao", ("checked_out_at", "id")),
+    "han": Column("Hạn trả", ("due_on", "id")),
+})
+LOAN_COLUMNS = (("Số phiếu", "phieu"), ("Số hồ sơ", "so"), ("Họ và tên", "ten"), ("Người mượn", None),
+                ("Mục đích", None), ("Trạng thái", None), ("Ngày giao", "giao"), ("Hạn trả", "han"))
+
+
 @rule(VIEW_DOSSIER)
 def loan_list(request: HttpRequest) -> HttpResponse:
     """The archivist's register of loans (default: not yet closed); anyone else sees their own."""
-    form = LoanFilterForm(request.GET or None, initial={"state": "open"})
-    data = form.cleaned_data if form.is_valid() else {"state": "open", "mine": False}
-    if not request.GET:
-        data = {"state": "open", "mine": False}
+    filtered = "state" in request.GET or "mine" in request.GET  # a sort or a page alone keeps the default filter
+    form = LoanFilterForm(request.GET if filtered else None, initial={"state": "open"})
+    data = form.cleaned_data if filtered and form.is_valid() else {"state": "open", "mine": False}
     loans = selectors.loan_list(actor=request.user, filters=selectors.LoanFilter(state=data["state"],
                                                                                  mine=data["mine"]))
-    page = Paginator(loans, 50).get_page(request.GET.get("page"))
+    page = Paginator(LOAN_SORTING.apply(loans, request.GET), 50).get_page(request.GET.get("page"))
     records_services.record_list_read(actor=request.user, object_type="loan_list", page=page.number,
                                       keys=[loan.dossier.number for loan in page.object_list],
                                       filters=request.GET.dict())
     return render(request, "archive/loan_list.html", {
         "form": form, "page": page, "scan_form": ReturnScanForm(), "query": query_without_page(request),
-        "manage": user_can(request.user, MANAGE_ARCHIVE)})
+        "manage": user_can(request.user, MANAGE_ARCHIVE), "headers": LOAN_SORTING.headers(request.GET, LOAN_COLUMNS)})
 
 
 @rule(VIEW_DOSSIER)
