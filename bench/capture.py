@@ -3,6 +3,12 @@ same pages, their ratio, OCR quality, and peak memory while a 500-page dossier g
 
     .venv/bin/python bench/capture.py            # 40 pages for throughput, a 500-page dossier for memory
     .venv/bin/python bench/capture.py --smoke    # 4 pages, an 8-page dossier: about a minute
+    .venv/bin/python bench/capture.py --photos 6                 # … and the photo run, 6 phone photos
+    .venv/bin/python bench/capture.py --photos 2 --only-photos   # the photo run alone
+
+The photo run (`--photos N`, pages photographed rather than scanned) is bench/photos.py's: flattening time per
+12-megapixel photo on one core (target ≤ 1 s) and pages per minute for photos end to end (`hoso ingest --photos`),
+with the OCR error rate against bare tesseract on the same photos.
 
 Pages are generated A4 scans at 300 dpi (12 pt Vietnamese serif text, 1–3° skew, light speckle, faded ink,
 JPEG quality 70), distinct bytes for every page. Everything runs as separate `hoso` processes on a fresh
@@ -14,6 +20,7 @@ programs share the machine, so CPU seconds (the processes' own and their childre
 
 import argparse
 import concurrent.futures
+import importlib.util
 import json
 import os
 import platform
@@ -203,9 +210,18 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where data goes (default: a temporary folder)")
     parser.add_argument("--database-url", default=None, help="PostgreSQL server to use instead of SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--photos", type=int, default=0, metavar="N",
+                        help="also the photo run on N phone photos of 12 MP (bench/photos.py)")
+    parser.add_argument("--only-photos", action="store_true", help="the photo run alone (with --photos N)")
     args = parser.parse_args()
     if args.smoke:
         args.pages, args.dossier_pages = 4, 8
+    if args.only_photos and not args.photos:
+        parser.error("--only-photos needs --photos N")
+    if args.only_photos:
+        print(f"# hoso capture benchmark, photo run — {machine()}", flush=True)
+        _table(photo_run(args.photos))
+        return
     jobs = os.cpu_count() or 1
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hoso-bench-capture-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -217,11 +233,28 @@ def main() -> None:
         hoso.close()
         if not args.keep and args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    if args.photos:
+        print("  … the photo run", flush=True)
+        rows += photo_run(args.photos)
+    _table(rows)
+
+
+def _table(rows: list[tuple[str, str, str]]) -> None:
     print()
     print("| measure | value | target |")
     print("|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def photo_run(count: int) -> list[tuple[str, str, str]]:
+    """The photo run of bench/photos.py (one piece of code for both scripts), loaded when asked for: it needs OpenCV
+    and uses this script's harness in turn."""
+    spec = importlib.util.spec_from_file_location("bench_photos", ROOT / "bench" / "photos.py")
+    photos = importlib.util.module_from_spec(spec)
+    sys.modules["bench_photos"] = photos  # its worker processes find its functions by this name
+    spec.loader.exec_module(photos)
+    return photos.photo_run(count)
 
 
 def run(args, hoso: Hoso, workdir: Path, jobs: int) -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ bare tesseract on the same photos.
 
     .venv/bin/python bench/photos.py              # 6 photos
     .venv/bin/python bench/photos.py --photos 2   # quicker
+    .venv/bin/python bench/capture.py --photos 6 --only-photos   # the same run, as bench/capture.py's photo run
 
 Each photo is generated (imaging.specimen.photographed_page): 4032 × 3024 pixels (12 MP, held upright), an A4
 page of 12 pt serif text in blue ink on yellowed paper, torn on two edges, tilted up to ±8° about each axis and
@@ -62,24 +63,31 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=6)
     parser.add_argument("--no-ingest", action="store_true", help="only the flattening time")
     args = parser.parse_args()
-    jobs = os.cpu_count() or 1
-    workdir = Path(tempfile.mkdtemp(prefix="hoso-bench-photos-"))
-    try:
-        print(f"# hoso photo benchmark — {capture.machine()}", flush=True)
-        folder = workdir / "anh" / "QTI-LS-00001-CM"
-        folder.mkdir(parents=True)
-        with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
-            photos = list(pool.map(_make, [(i, folder) for i in range(args.photos)]))
-        rows = flattening(photos)
-        if not args.no_ingest:
-            rows += end_to_end(photos, workdir, jobs)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"# hoso photo benchmark — {capture.machine()}", flush=True)
+    rows = photo_run(args.photos, ingest=not args.no_ingest)
     print()
     print("| measure | value | target |")
     print("|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def photo_run(count: int, *, ingest: bool = True) -> list[tuple[str, str, str]]:
+    """The photo run (bench/capture.py --photos calls it too): `count` generated 12 MP photos, the flattening time
+    per photo on one core, and unless not `ingest`, pages per minute end to end; the rows of the table."""
+    jobs = os.cpu_count() or 1
+    workdir = Path(tempfile.mkdtemp(prefix="hoso-bench-photos-"))
+    try:
+        folder = workdir / "anh" / "QTI-LS-00001-CM"
+        folder.mkdir(parents=True)
+        with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
+            photos = list(pool.map(_make, [(i, folder) for i in range(count)]))
+        rows = flattening(photos)
+        if ingest:
+            rows += end_to_end(photos, workdir, jobs)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rows
 
 
 def flattening(photos) -> list[tuple[str, str, str]]:

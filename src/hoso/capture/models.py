@@ -58,6 +58,10 @@ class BatchItem(models.Model):
     size = models.BigIntegerField(null=True, blank=True)
     outcome = models.CharField("kết quả tiếp nhận", max_length=12, choices=Outcome.choices)
     reason = models.CharField("lý do", max_length=500, blank=True)
+    # Khung trang do người đặt: for a photographed page, the page's outline as a person set it in the viewer
+    # ({"corners": [[x, y] × 4] in the upright photo's pixels, "by": username, "by_name", "at"}); every later
+    # processing of the page flattens it from these corners instead of looking for the page.
+    outline = models.JSONField("khung trang do người đặt", null=True, blank=True)
     # Processing attempts (the page's state itself is Page.state).
     attempts = models.PositiveSmallIntegerField(default=0)
     worker = models.CharField(max_length=100, blank=True)

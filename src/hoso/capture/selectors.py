@@ -1,4 +1,5 @@
-"""Reads of digitisation: a batch's report, its progress, and counts per stage, operator and day.
+"""Reads of digitisation: a batch's report, its progress, counts per stage, operator and day, and the outline of a
+photographed page for the viewer's check.
 
 A stage is where a handed-in page is now: refused, quarantined, skipped (already in the dossier), or —
 for a page taken in — its processing state (queued, processing, done, failed).
@@ -13,10 +14,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, VIEW_STATISTICS
 from hoso.access.rules import user_can
+from hoso.blobstore import BlobNotFound
+from hoso.core.blobs import blob_store
+from hoso.core.events import AuditAction
+from hoso.core.models import AuditEvent
+from hoso.imaging.photo import REASONS as PHOTO_REASONS
+from hoso.imaging.photo import upright_size
 from hoso.records.models import Dossier, Page
 from hoso.records.visibility import dossier_q
 
@@ -181,3 +189,82 @@ def pages_waiting_since(pages) -> datetime | None:
 def batch_waiting_since(*, batch: Batch) -> datetime | None:
     return (batch_items(batch=batch).filter(page__state__in=Page.PENDING).order_by("created_at")
             .values_list("created_at", flat=True).first())
+
+
+# --- a photographed page's outline (kiểm tra khung trang) ------------------------------------------------------
+
+PROPOSED_INSET = 0.05  # no page found: four corners this share inside the photo's edges, for the person to move
+CORNER_NAMES = ("trên trái", "trên phải", "dưới phải", "dưới trái")
+HISTORY_LOOKBACK = 20  # processing events of a page looked at for the last one of its photo
+
+
+@dataclass(frozen=True)
+class PhotoOutline:
+    """What the viewer shows over a photographed page's master: the photo's size (upright, the space of the
+    corners), the four corners (top-left, top-right, bottom-right, bottom-left), and where they come from: "set"
+    (by a person: who, when), "found" (by the pipeline, as its processing history records), or "proposed" (no page
+    was found — `reason` says why — or the page was not processed yet)."""
+
+    size: tuple[int, int]
+    corners: list[list[float]]
+    source: str
+    set_by: str = ""
+    set_at: datetime | None = None
+    reason: str = ""
+
+    @property
+    def points(self) -> str:
+        """The corners as an SVG polygon's points (in the photo's pixels)."""
+        return " ".join(f"{x:g},{y:g}" for x, y in self.corners)
+
+    @property
+    def labelled(self) -> list[tuple[int, str, float, float]]:
+        """(number, name, x, y) of each corner, as the viewer names them."""
+        return [(i + 1, name, round(float(x), 1), round(float(y), 1))
+                for i, (name, (x, y)) in enumerate(zip(CORNER_NAMES, self.corners, strict=True))]
+
+
+def _last_photo_history(page: Page) -> dict[str, Any] | None:
+    events = (AuditEvent.objects.filter(action=AuditAction.PROCESS_PAGE, object_type="page", object_id=str(page.pk))
+              .order_by("-id").values_list("after", flat=True)[:HISTORY_LOOKBACK])
+    return next((after["photo"] for after in events if isinstance(after, dict) and after.get("photo")), None)
+
+
+def photo_item(*, page: Page) -> BatchItem | None:
+    """How a photographed page was handed in (its master's kind and frame, the outline a person set); None for a
+    page that is not a photo (not handed in with a batch of photos) or has no master."""
+    item = BatchItem.objects.select_related("batch").filter(page=page).first()
+    if item is None or not item.batch.photos or not page.master_sha256:
+        return None
+    return item
+
+
+def photo_outline(*, actor: User | None, page: Page) -> PhotoOutline | None:
+    """The outline to check on a page the viewer shows (the caller got it through records' visibility rule): None
+    unless the actor may digitise and the page is a photo with its master."""
+    if actor is not None and not user_can(actor, CAPTURE):
+        return None
+    item = photo_item(page=page)
+    if item is None:
+        return None
+    history = _last_photo_history(page) or {}
+    size = history.get("photo_size")
+    if not size:  # processed before the size was recorded, or not processed yet: read the master's header
+        try:
+            with blob_store().local_path(page.master_sha256) as master:
+                size = upright_size(master, kind=item.kind, frame=item.frame)
+        except (BlobNotFound, OSError):
+            return None
+    width, height = int(size[0]), int(size[1])
+    if item.outline:
+        person = item.outline
+        return PhotoOutline(size=(width, height), corners=person["corners"], source="set",
+                            set_by=person.get("by_name") or person.get("by") or "",
+                            set_at=parse_datetime(person.get("at") or ""))
+    if history.get("found") and history.get("corners"):
+        return PhotoOutline(size=(width, height), corners=history["corners"], source="found")
+    dx, dy = round(width * PROPOSED_INSET, 1), round(height * PROPOSED_INSET, 1)
+    return PhotoOutline(size=(width, height), source="proposed",
+                        corners=[[dx, dy], [width - 1 - dx, dy], [width - 1 - dx, height - 1 - dy],
+                                 [dx, height - 1 - dy]],
+                        reason=PHOTO_REASONS.get(history.get("reason") or "", ""))

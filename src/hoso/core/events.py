@@ -43,6 +43,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Xuất dữ liệu (danh sách, gói hồ sơ, nhật ký)"
     DOWNLOAD = "download", "Tải tệp về"
     PRINT = "print", "In"
+    # The user's own saved list views (web): filters and sort of a list, under a name
+    SAVE_LIST_VIEW = "save_list_view", "Lưu bộ lọc danh sách"
+    DELETE_LIST_VIEW = "delete_list_view", "Xóa bộ lọc danh sách đã lưu"
     # Gazetteer
     LOAD_ADMIN_UNITS = "load_admin_units", "Nạp danh mục đơn vị hành chính"
     # Digitisation (capture)
@@ -57,6 +60,7 @@ class AuditAction(models.TextChoices):
     REORDER_PAGES = "reorder_pages", "Sắp xếp lại trang"
     GROUP_PAGES = "group_pages", "Gom trang thành tài liệu"
     RESTORE_PAGES = "restore_pages", "Nhận trang từ gói hồ sơ"
+    SET_PAGE_OUTLINE = "set_page_outline", "Đặt lại khung trang của ảnh chụp (nắn phẳng lại từ ảnh gốc)"
     # Legacy registers and duplicates (imports)
     UPLOAD_REGISTER = "upload_register", "Tải sổ theo dõi lên"
     START_IMPORT = "start_import", "Bắt đầu nhập sổ"

@@ -18,17 +18,22 @@ With OpenCV (opencv-python-headless, Apache-2.0: a well-kept library, rather tha
    reads a grey copy of this image (imaging.ocr.ocr_view).
 
 When no page is found (a wall, a hand, a page filling the whole frame) the whole photo is kept, its light
-evened, with the reason. Pure: no Django; the result says what was done with which parameters, for the page's
-processing history.
+evened, with the reason. A person may check the outline found and set the four corners themselves (the viewer's
+«Kiểm tra khung trang»): `flatten_photo(..., corners=...)` then skips step 1 and flattens the page those corners
+outline (`check_corners` says first whether they can outline a page). Pure: no Django; the result says what was
+done with which parameters, for the page's processing history.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 from PIL import Image
 
+from .raster import load_page
 from .readability import paper_background
 
 FIND_SIDE = 1000  # the page is looked for on a copy this many pixels on its long side
@@ -39,6 +44,8 @@ A4_MM = (210.0, 297.0)
 A4_TOLERANCE = 0.08  # relative difference of height/width from A4's √2 to treat the page as A4
 MIN_DPI, MAX_DPI, DPI_STEP = 150, 300, 25
 EDGE_MARGIN = 0.01  # a corner this close (share of the side) to the frame's edge is "on the edge"
+MIN_SET_AREA = 0.02  # share of the photo that four corners set by a person must outline at least
+EXIF_TURNED = (5, 6, 7, 8)  # EXIF orientations that swap the photo's width and height when it is made upright
 
 REASONS = {
     "no_page": "Không tìm thấy trang giấy trong ảnh (không có vùng giấy sáng hình tứ giác); giữ nguyên cả ảnh.",
@@ -225,27 +232,79 @@ def even_light(pixels: np.ndarray) -> tuple[np.ndarray, list[int]]:
     return cv2.merge(channels), tone
 
 
-def flatten_photo(image: Image.Image, *, dpi: float) -> Flattened:
+def check_corners(corners: Sequence[Sequence[float]], size: tuple[int, int]) -> str:
+    """Whether four corners set by a person can outline a page in a photo of `size` (width, height, upright):
+    "" when they can, else a code — "count" (not four points of two numbers), "outside" (a corner off the photo),
+    "order" (not top-left, top-right, bottom-right, bottom-left going round: crossed sides or a concave outline),
+    "small" (the outline covers less than MIN_SET_AREA of the photo)."""
+    try:
+        quad = np.array([[float(x), float(y)] for x, y in corners], dtype=np.float64)
+    except (TypeError, ValueError):
+        return "count"
+    if quad.shape != (4, 2) or not np.all(np.isfinite(quad)):
+        return "count"
+    width, height = size
+    if np.any(quad < -0.5) or np.any(quad[:, 0] > width - 0.5) or np.any(quad[:, 1] > height - 0.5):
+        return "outside"
+    # Going round top-left → top-right → bottom-right → bottom-left turns the same way (clockwise on screen) at
+    # every corner when the outline is convex and its sides do not cross.
+    turns = []
+    for i in range(4):
+        (ax, ay), (bx, by) = quad[(i + 1) % 4] - quad[i], quad[(i + 2) % 4] - quad[(i + 1) % 4]
+        turns.append(float(ax * by - ay * bx))
+    if not all(t > 0 for t in turns) or not (quad[0, 0] < quad[1, 0] and quad[3, 0] < quad[2, 0]
+                                             and quad[0, 1] < quad[3, 1] and quad[1, 1] < quad[2, 1]):
+        return "order"
+    if cv2.contourArea(quad.astype(np.float32)) < MIN_SET_AREA * width * height:
+        return "small"
+    return ""
+
+
+def upright_size(path: str | Path, *, kind: str, frame: int = 0) -> tuple[int, int]:
+    """(width, height) of a master photo as the pipeline sees it (made upright from its EXIF orientation): the
+    space the corners of its page are given in. Reads only the file's header (a PDF page is rendered)."""
+    if kind == "pdf":
+        image = load_page(path, kind=kind, frame=frame).image
+        return image.width, image.height
+    with Image.open(path) as img:
+        if frame:
+            img.seek(frame)
+        width, height = img.size
+        if img.getexif().get(0x0112, 1) in EXIF_TURNED:
+            width, height = height, width
+    return width, height
+
+
+def flatten_photo(image: Image.Image, *, dpi: float,
+                  corners: Sequence[Sequence[float]] | None = None) -> Flattened:
     """The page found in a photo, flat and evenly lit; or the whole photo, evenly lit, with the reason.
-    `dpi` is the photo's own (plausible) resolution, kept when no page is found."""
+    `dpi` is the photo's own (plausible) resolution, kept when no page is found. `corners` (top-left, top-right,
+    bottom-right, bottom-left, in the photo's pixels, checked by `check_corners`): the page's outline as a person
+    set it; the page is then not looked for."""
     work = image if image.mode in ("L", "RGB") else image.convert("RGB")
-    corners, code, measured = find_page(work)
     pixels = np.asarray(work)
-    params: dict[str, Any] = {"method": "opencv " + cv2.__version__, **measured}
-    if corners is None:
+    params: dict[str, Any] = {"method": "opencv " + cv2.__version__, "photo_size": [work.width, work.height]}
+    if corners is not None:
+        found: np.ndarray | None = np.array([[float(x), float(y)] for x, y in corners], dtype=np.float64)
+        code = ""
+        params["outline"] = "set"  # by a person: the Django layer says who
+    else:
+        found, code, measured = find_page(work)
+        params.update(measured, outline="found")
+    if found is None:
         flat, tone = even_light(pixels)
         params.update(found=False, reason=code, size=[work.width, work.height], dpi=round(dpi),
                       flattening={"background": "median", "paper_tone": tone})
         return Flattened(image=Image.fromarray(flat, work.mode), dpi=dpi, found=False, corners=None, code=code,
                          reason=REASONS[code], params=params)
-    out_w, out_h, out_dpi, a4 = output_size(corners)
+    out_w, out_h, out_dpi, a4 = output_size(found)
     target = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    matrix = cv2.getPerspectiveTransform(found.astype(np.float32), target)
     warped = cv2.warpPerspective(pixels, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_REPLICATE)
     flat, tone = even_light(warped)
-    params.update(found=True, corners=[[round(float(x), 1), round(float(y), 1)] for x, y in corners],
+    params.update(found=True, corners=[[round(float(x), 1), round(float(y), 1)] for x, y in found],
                   size=[out_w, out_h], dpi=out_dpi, a4=a4, interpolation="bilinear",
                   flattening={"background": "median", "paper_tone": tone})
     return Flattened(image=Image.fromarray(flat, work.mode), dpi=out_dpi, found=True,
-                     corners=[(float(x), float(y)) for x, y in corners], params=params)
+                     corners=[(float(x), float(y)) for x, y in found], params=params)

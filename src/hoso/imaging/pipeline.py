@@ -7,7 +7,9 @@
 A photographed page (`photo=True`: a page too fragile to scan, photographed on a desk) is first found in the
 photo, flattened to a straight rectangle and evenly lit (imaging.photo); that flat page, not the photo, becomes
 the access copy, the OCR image and the thumbnail; the master stays the photo, untouched. What was done (the
-corners found, the size, resolution and flattening) is in `PageResult.photo`.
+corners found, the size, resolution and flattening) is in `PageResult.photo`. When a person has set the page's
+outline (`corners`, in the upright photo's pixels), the page is flattened from those corners instead of being
+looked for.
 
 If the text does not look like Vietnamese (a page scanned sideways or upside down), tesseract's
 orientation detection is asked once and the page is turned and read again.
@@ -65,9 +67,9 @@ def _turn(source: SourcePage, degrees_clockwise: int) -> SourcePage:
 
 def process_page(path: str | Path, *, kind: str, frame: int = 0, run_ocr: bool = True, language: str = ocr.LANGUAGE,
                  timeout: float = ocr.TIMEOUT, title: str = "", limits: Limits = LIMITS, photo: bool = False,
-                 ) -> PageResult:
-    """Process page `frame` of a master file (a photo of a page when `photo`). Raises checks.Rejected (unreadable
-    master) or ocr.OcrFailed."""
+                 corners: list[list[float]] | None = None) -> PageResult:
+    """Process page `frame` of a master file (a photo of a page when `photo`; `corners`: its outline as a person
+    set it). Raises checks.Rejected (unreadable master) or ocr.OcrFailed."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -81,7 +83,7 @@ def process_page(path: str | Path, *, kind: str, frame: int = 0, run_ocr: bool =
     lap("decode")
     flattened = None
     if photo:
-        flattened = photos.flatten_photo(source.image, dpi=source.dpi)
+        flattened = photos.flatten_photo(source.image, dpi=source.dpi, corners=corners)
         source = SourcePage(image=flattened.image, dpi=flattened.dpi, jpeg=None)
         lap("photo")
     result = _render(source, run_ocr=run_ocr, language=language, timeout=timeout, title=title, lap=lap)

@@ -15,7 +15,8 @@ The files: every master passes `inspect_file` (a master an upload would refuse o
 with the reason); every access PDF (per page, and dossier.pdf) passes `inspect_access_pdf` (no JavaScript, no
 action run on opening, no link, annotation, form or attachment: a PDF/A made here from a scan has none); thumbnails
 are never taken from the package: they are made again here with the pipeline's own function, from the masters (or,
-where a master holds several pages or the sender turned the page, from the checked access PDF of the page).
+where a master holds several pages, the sender turned the page, or the master is not the page as scanned — a
+photographed page, found in the photo and flattened —, from the checked access PDF of the page).
 """
 
 import posixpath
@@ -25,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 import pikepdf
 from django.conf import settings
+from PIL import Image
 
 from hoso.imaging.checks import Rejected, inspect_access_pdf, inspect_file
 from hoso.imaging.geometry import estimate_skew
@@ -41,6 +44,9 @@ RATIO_FREE = 64 * 1024**2  # below this, a package may be as compressed as it li
 TAG_BUDGET = 16 * 1024**2  # bagit.txt, bag-info.txt, manifests: a 2,000-page bag's are under 1 MB
 OXUM_MARGIN = 1024**2  # plus 1 % of the declared size: a hand-edited file is refused with its BagIt reason
 GB = 1024**3
+SHAPE_TOLERANCE = 0.02  # the access page's proportions may differ this much from the master's (rounding)
+COMPARE_SIDE = 32  # the master and the access page are compared this small, in grey
+MAX_DIFFERENCE = 24.0  # mean grey difference (0–255) under which they show the same picture (a scan and its copy)
 
 
 def max_bytes() -> int:
@@ -261,8 +267,10 @@ def _thumbnails(data: Path, pages: list[dict[str, Any]], by_sha: dict[str, str],
 
     From the master, upright and levelled as the pipeline does, when the master is that one page as scanned. From
     the page's access PDF (already checked) when the master holds several pages (which frame is which page is not
-    in the package: pages may have been reordered) or when the sender's pipeline turned the page (the access PDF is
-    landscape where the master is portrait, or the other way round)."""
+    in the package: pages may have been reordered), when the sender's pipeline turned the page (the access PDF is
+    landscape where the master is portrait, or the other way round), or when the access page is not the master's
+    picture at all: a photographed page (ảnh chụp), whose access copy is the page found in the photo and
+    flattened, where the master is the whole photo with the desk around it (`_same_picture`)."""
     made: dict[int, bytes] = {}
     sharing: dict[str, int] = {}
     for page in pages:
@@ -281,7 +289,7 @@ def _thumbnails(data: Path, pages: list[dict[str, Any]], by_sha: dict[str, str],
                 image = load_page(data / href, kind=info.kind).image
             except Rejected as exc:
                 raise _refused(exc) from exc
-            if access is not None and _turned(image, access):
+            if access is not None and (_turned(image, access) or not _same_picture(image, access)):
                 image = None
             else:
                 angle = estimate_skew(image)
@@ -300,3 +308,22 @@ def _turned(image: Any, access: Path) -> bool:
         box = pdf.pages[0].mediabox
         width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
     return (image.width > image.height) != (width > height) and image.width != image.height
+
+
+def _same_picture(image: Any, access: Path) -> bool:
+    """Does the access PDF's page show the master's picture as it is (a scan, levelled at most)? Its proportions
+    must be the master's, and both, reduced to COMPARE_SIDE pixels in grey, must differ little. A photographed
+    page's access copy is the page cut out of the photo and flattened: other proportions, or other content (paper
+    where the photo shows the desk). When in doubt the access page is used, which always shows the page."""
+    with pikepdf.open(access) as pdf:
+        box = pdf.pages[0].mediabox
+        width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+    if not width or not height or abs((image.width / image.height) / (width / height) - 1) > SHAPE_TOLERANCE:
+        return False
+    side = (COMPARE_SIDE, COMPARE_SIDE)
+    grey = image.convert("L")
+    own = grey.reduce(max(1, min(grey.size) // (4 * COMPARE_SIDE))).resize(side, Image.Resampling.BOX)
+    shown = render_for_screen(access.read_bytes(), width=4 * COMPARE_SIDE).convert("L")
+    shown = shown.resize(side, Image.Resampling.BOX)
+    difference = np.abs(np.asarray(own, dtype=np.float32) - np.asarray(shown, dtype=np.float32)).mean()
+    return float(difference) <= MAX_DIFFERENCE

@@ -97,6 +97,8 @@ def _viewer_context(request: HttpRequest, dossier: Dossier, pages: list[Page], i
         "next": pages[index + 1] if pages and index + 1 < len(pages) else None,
         "position": index + 1, "form": form, "documents": documents, "doc_types": DOC_TYPES,
         "can_edit": user_can(request.user, EDIT_DOSSIER),
+        # A photographed page: the outline found, over the master photo, for a person to check (kiểm tra khung trang)
+        "outline": capture_selectors.photo_outline(actor=request.user, page=pages[index]) if pages else None,
     }
 
 

@@ -7,7 +7,8 @@ and nothing here ever changes or deletes a stored file.
 Processing tasks are enqueued inside the same transaction that creates or re-queues the page: with the
 database task backend, the page and its task are committed together or not at all.
 
-Split by concept: intake, processing (with its background tasks), page work, pages restored from a package.
+Split by concept: intake, processing (with its background tasks), page work, a person's check of a photographed
+page's outline, pages restored from a package.
 Everything public is importable from here."""
 
 from hoso.capture.services.intake import (
@@ -17,6 +18,9 @@ from hoso.capture.services.intake import (
     retry_failed,
     retry_page,
     start_batch,
+)
+from hoso.capture.services.outline import (
+    set_page_outline,
 )
 from hoso.capture.services.pages import (
     group_pages,
@@ -57,6 +61,7 @@ __all__ = [
     "restore_pages",
     "retry_failed",
     "retry_page",
+    "set_page_outline",
     "start_batch",
     "text_changed",
     "worker_name",

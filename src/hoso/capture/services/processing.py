@@ -106,7 +106,10 @@ def photo_note(photo: dict[str, Any] | None) -> str:
     size = "×".join(str(v) for v in photo.get("size") or [])
     if photo.get("found"):
         corners = " ".join(f"({round(x)},{round(y)})" for x, y in photo.get("corners") or [])
-        return (f"ảnh chụp: tìm thấy trang, góc {corners}; nắn phẳng phối cảnh thành {size} điểm ảnh ở "
+        person = photo.get("outline_by") or {}
+        found = (f"khung trang do {person.get('name') or person.get('username')} đặt" if person
+                 else "tìm thấy trang")
+        return (f"ảnh chụp: {found}, góc {corners}; nắn phẳng phối cảnh thành {size} điểm ảnh ở "
                 f"{round(photo.get('dpi') or 0)} dpi{' (khổ A4)' if photo.get('a4') else ''}; làm đều ánh sáng nền")
     return f"ảnh chụp: không tìm thấy trang ({photo.get('reason')}), giữ nguyên cả ảnh {size}; làm đều ánh sáng nền"
 
@@ -166,11 +169,12 @@ def process_page(page_id: int) -> str:
         return "skipped"
     store = blob_store()
     page = claim.page
+    outline = claim.item.outline if claim.photo else None  # the page's outline as a person set it in the viewer
     try:
         with store.local_path(page.master_sha256) as master:
             result = run_pipeline(master, kind=claim.item.kind, frame=claim.item.frame, run_ocr=claim.run_ocr,
                                   language=settings.HOSO_OCR_LANGUAGE, timeout=settings.HOSO_OCR_TIMEOUT,
-                                  photo=claim.photo)
+                                  photo=claim.photo, corners=outline["corners"] if outline else None)
     except (Rejected, OcrFailed) as exc:
         fail_page(claim=claim, reason=getattr(exc, "reason", None) or str(exc))
         return "failed"
@@ -178,6 +182,9 @@ def process_page(page_id: int) -> str:
         log.exception("page %s failed", page_id)
         fail_page(claim=claim, reason=f"Lỗi xử lý không lường trước: {type(exc).__name__}: {exc}"[:500])
         return "failed"
+    if outline and result.photo is not None:  # the history says whose corners these are
+        result.photo["outline_by"] = {"username": outline.get("by"), "name": outline.get("by_name") or "",
+                                      "at": outline.get("at")}
     access = store.put_bytes(result.pdf)
     thumb = store.put_bytes(result.thumbnail)
     finish_page(claim=claim, access_sha256=access.sha256, thumbnail_sha256=thumb.sha256, text=result.text,
