@@ -5,6 +5,7 @@ name of the user who read it."""
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
 from rest_framework.test import APIClient
 
 from hoso.archive import services as archive
@@ -12,7 +13,7 @@ from hoso.capture.models import Batch, BatchItem
 from hoso.core.models import AuditEvent
 from hoso.imports.models import DuplicateCandidate, ImportRun
 from hoso.imports.services.runs import upload_register
-from hoso.procedures import cases
+from hoso.procedures import cases, links
 from hoso.procedures import services as transfers
 from hoso.procedures.catalogue import load_catalogue
 from hoso.records import services
@@ -24,8 +25,9 @@ AUDITED = {
     "dossier-list", "dossier-detail", "person-list", "person-detail", "document-list", "document-detail",
     "api-search", "loan_list", "loan_detail", "loan_request", "archive_location", "duplicate_list", "batch_detail",
     "import_preview", "import_report", "import_download", "transfer_list", "transfer_detail", "transfer_create",
-    "transfer_slip", "transfer_package", "package_export", "page_image", "relative_edit", "relative_remove",
-    "case_queue", "case_detail", "case_document", "case_dossier_lookup",
+    "transfer_slip", "transfer_package", "package_export", "page_image", "page_photo", "relative_edit",
+    "relative_remove",
+    "case_queue", "case_detail", "case_document", "case_dossier_lookup", "case_file",
     "reports_dashboard", "reports_export", "reports_benefits",  # figures: counts, audited as statistics reads
     "loan_slip",
 }
@@ -51,6 +53,11 @@ NOT_PERSONAL_READS = {
     "case_intake": "the intake form (the dossier it finds is a search, audited; a POST receives the case)",
     "case_intake_papers": "the checklist of a procedure of the catalogue",
     "reports_mau100": "the form of Mẫu 100 (the report it makes is audited as export_report)",
+    "procedure_catalogue": "the catalogue of procedures (codes, steps, durations)",
+    "procedure_kind": "a procedure of the catalogue and its form (a POST makes a new version, audited)",
+    "procedure_calendar": "the days off and working days of a year, and its form (a POST is audited)",
+    "case_tracking": "public tracking: the procedure, the state in plain words and the appointment date, no personal "
+                     "data (a code that finds a case is audited as view_case anyway)",
 }
 # POST-only routes: writes, audited by their services (tests/access/test_write_matrix.py and each app's tests).
 WRITES = {
@@ -58,9 +65,13 @@ WRITES = {
     "archive_inventory_apply", "loan_approve",
     "loan_refuse", "loan_cancel", "loan_check_out", "loan_return", "loan_remind", "transfer_send",
     "transfer_received", "transfer_returned", "batch_retry", "page_retry", "page_reorder", "page_document",
+    "page_outline",
     "dossier_status", "relative_add", "user_reset", "audit_check",
     "case_start", "case_advance", "case_send", "case_request_papers", "case_papers_complete", "case_tick_papers",
     "case_decide", "case_refuse", "case_return", "case_withdraw", "case_document_make", "case_change",
+    "case_original_request", "case_file_upload", "case_register_dossier", "procedure_calendar_clear",
+    "dossier_bulk",  # bulk actions: each dossier through its service; the confirmation page is a list read
+    "saved_view_create", "saved_view_delete",  # the user's own saved list views (save_list_view, delete_list_view)
 }
 
 
@@ -106,8 +117,12 @@ def world(actor, archivist, martyr_dossier, make_dossier, tmp_path, blob_dir):
     case = cases.receive_case(actor=None, kind="trich-luc", dossiers=[martyr_dossier],
                               applicant=cases.Applicant(name="Nguyễn Thị Hoa"))
     receipt = cases.make_document(actor=None, case=case, kind="receipt")
+    scan = tmp_path / "ban-khai.png"
+    Image.new("L", (320, 420), 230).save(scan)
+    attached = links.attach_file(actor=None, case=case, path=scan, name="ban-khai.png", title="Bản khai")
     return {"dossier": martyr_dossier, "document": document, "loan": loan, "box": box, "batch": batch,
-            "case": case, "receipt": receipt, "transfer": transfer, "previewed": previewed, "reported": reported,
+            "case": case, "receipt": receipt, "case_file": attached, "transfer": transfer, "previewed": previewed,
+            "reported": reported,
             "relative": relative}
 
 
@@ -133,6 +148,7 @@ def _requests(world) -> dict[str, str]:
         "relative_remove": f"/ho-so/{number}/than-nhan/{world['relative'].pk}/bo/",
         "case_queue": "/thu-tuc/", "case_detail": f"/thu-tuc/{world['case'].number}/",
         "case_document": f"/thu-tuc/giay-to/{world['receipt'].pk}/",
+        "case_file": f"/thu-tuc/tep/{world['case_file'].pk}/",
         "loan_slip": f"/muon/{world['loan'].pk}/in/",
         "reports_dashboard": "/thong-ke/", "reports_export": "/thong-ke/excel/category/",
         "reports_benefits": "/thong-ke/tro-cap/",
@@ -142,6 +158,7 @@ def _requests(world) -> dict[str, str]:
 # Audited routes whose reads are proved by other tests (they need real files or runs to answer at all).
 PROVED_ELSEWHERE = {
     "page_image": "tests/capture/test_file_access.py",
+    "page_photo": "tests/capture/test_photo_outline.py (the master photo of a photographed page: VIEW_PAGE)",
     "transfer_slip": "tests/procedures/test_transfers.py",
     "transfer_package": "tests/preservation/test_package_findings.py",
     "package_export": "tests/preservation/test_package_findings.py",

@@ -32,6 +32,8 @@ def test_every_route_declares_an_access_rule():
     assert {_rule(callback) for _, callback in routes} <= known
 
 
-def test_only_the_login_page_is_public():
+def test_only_the_login_page_and_the_tracking_page_are_public():
+    """The public tracking page (issue #14) says a case's procedure, state and appointment date to whoever holds the
+    receipt's code; it shows no personal data and slows down guessing (tests/procedures/test_tracking.py)."""
     public = [route for route, callback in _patterns(get_resolver()) if _rule(callback) == PUBLIC]
-    assert public == ["dang-nhap/"]
+    assert sorted(public) == ["dang-nhap/", "tra-cuu/"]

@@ -46,6 +46,7 @@ from hoso.access.permissions import (
 )
 from hoso.archive import services as archive
 from hoso.capture.models import Batch, BatchItem
+from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.imports.models import DuplicateCandidate, ImportRun
@@ -60,6 +61,7 @@ from hoso.records.models import Dossier, Page, Person
 from hoso.records.seeds import DossierSeed, PersonSeed
 
 CASE_KIND = "tro-cap-tho-cung-liet-si"  # three steps: commune, district, province; its decision names a keeper
+OPENING_KIND = "ba-me-viet-nam-anh-hung"  # opens a new dossier (registered from the case, linked to it)
 WORSHIP_KEEPER = {"full_name": "Nguyễn Thị Thờ", "relationship": "con"}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                "QUEUES": ["default", "capture"]}}
@@ -114,6 +116,18 @@ class World:
 
     def failed_page(self, d: Dossier) -> Page:
         return self.pages(d, state=Page.State.FAILED)[0]
+
+    def photo_page(self, d: Dossier) -> Page:
+        """A page of d taken in with a batch of photos and processed: its master a small photo in the store."""
+        buffer = io.BytesIO()
+        Image.new("RGB", (300, 400), (60, 50, 40)).save(buffer, "JPEG")
+        blob = blob_store().put_bytes(buffer.getvalue())
+        page = self.pages(d)[0]
+        Page.objects.filter(pk=page.pk).update(master_sha256=blob.sha256)
+        batch = Batch.objects.create(name=f"Ảnh chụp {d.number}", operator=self.actor, photos=True)
+        BatchItem.objects.create(batch=batch, dossier=d, page=page, source_name="IMG_0001.jpg", kind="jpeg",
+                                 master_sha256=blob.sha256, outcome=BatchItem.Outcome.ADDED)
+        return page
 
     def failed_batch(self, d: Dossier) -> Batch:
         batch = Batch.objects.create(name=f"Đợt {d.number}", operator=self.actor)
@@ -208,9 +222,9 @@ class World:
         return SimpleUploadedFile("goi.zip", self.package_file(d).read_bytes(), content_type="application/zip")
 
     # one-stop procedures (thủ tục một cửa)
-    def case(self, d: Dossier, *moves: str) -> str:
+    def case(self, d: Dossier, *moves: str, kind: str = CASE_KIND) -> str:
         """A case of a three-step procedure about d, received and taken through `moves`: its address."""
-        case = cases.receive_case(actor=self.actor, kind=CASE_KIND, dossiers=[d],
+        case = cases.receive_case(actor=self.actor, kind=kind, dossiers=[d],
                                   applicant=cases.Applicant(name="Nguyễn Thị Hoa"))
         for move in moves:
             if move == "request_papers":
@@ -312,8 +326,19 @@ SCOPED_WRITES: dict[str, tuple[Write, ...]] = {
     "page_document": (web("POST", lambda w, d: (f"/so-hoa/ho-so/{d.number}/van-ban/", w.document_form(d))),),
     "dossier_status": (web("POST", lambda w, d: (f"/so-hoa/ho-so/{w.entered(d).number}/tinh-trang/",
                                                  {"status": Dossier.Status.VERIFIED}), also=(VERIFY_DOSSIER,)),),
+    # bulk actions of the dossier list, confirmed: each ticked dossier through its service
+    "dossier_bulk": (web("POST", lambda w, d: ("/ho-so/hang-loat/", {
+                         "action": "loan", "xac_nhan": "1", "chon": [d.number], "purpose": "Trích lục"})),
+                     web("POST", lambda w, d: ("/ho-so/hang-loat/", {
+                         "action": "move", "xac_nhan": "1", "chon": [d.number], "box": w.box().code}),
+                         also=(MANAGE_ARCHIVE,)),
+                     web("POST", lambda w, d: ("/ho-so/hang-loat/", {
+                         "action": "status", "xac_nhan": "1", "chon": [w.entered(d).number],
+                         "status": Dossier.Status.VERIFIED}), also=(VERIFY_DOSSIER,))),
     "page_retry": (web("POST", lambda w, d: (f"/so-hoa/trang/{w.failed_page(d).pk}/thu-lai/", {})),),
     "batch_retry": (web("POST", lambda w, d: (f"/so-hoa/dot/{w.failed_batch(d).pk}/thu-lai/", {})),),
+    "page_outline": (web("POST", lambda w, d: (f"/so-hoa/trang/{w.photo_page(d).pk}/khung-trang/", {
+        "x1": 20, "y1": 20, "x2": 280, "y2": 25, "x3": 275, "y3": 380, "x4": 22, "y4": 375})),),
     # loans of originals
     "loan_request": (web("POST", lambda w, d: (f"/muon/de-nghi/{d.number}/", {"purpose": "Trích lục"})),),
     "loan_approve": (web("POST", lambda w, d: (f"/muon/{w.loan(d).pk}/duyet/", {})),),
@@ -356,6 +381,12 @@ SCOPED_WRITES: dict[str, tuple[Write, ...]] = {
     "case_withdraw": (web("POST", lambda w, d: (f"{w.case(d)}/rut/", {"reason": "Người nộp rút đơn"})),),
     "case_document_make": (web("POST", lambda w, d: (f"{w.case(d)}/lap-giay-to/", {"kind": "receipt",
                                                                                    "format": "pdf"})),),
+    "case_original_request": (web("POST", lambda w, d: (f"{w.case(d)}/muon-ban-goc/", {})),),
+    "case_file_upload": (web("POST", lambda w, d: (f"{w.case(d)}/tai-giay-to/", {"file": w.upload(),
+                                                                                "title": "Bản khai"})),),
+    "case_register_dossier": (web("POST", lambda w, d: (f"{w.case(d, kind=OPENING_KIND)}/lap-ho-so/", {
+        "number": w.new_number(), "category": "LS", "full_name": "Phạm Thị Mới",
+        "residence_unit": d.subject.residence_unit_id}), also=(EDIT_DOSSIER,)),),
     # registers (a run imports as the user who uploaded it)
     "import_preview": (web("POST", lambda w, d: w.import_start(d), province_wide=True, passes_over=True,
                            refusal_events=IMPORT_RUN),),
@@ -400,6 +431,11 @@ UNSCOPED_WRITES: dict[str, str] = {
     "import_upload": "keeps a register for its preview; no dossier is written until it is started (import_preview)",
     "duplicate_scan": "queues pairs of people for review; pairs are shown and decided only when both dossiers are "
                       "in reach (duplicate_decide)",
+    "procedure_kind": "the catalogue of procedures (a new version of a kind's routing and durations)",
+    "procedure_calendar": "the working-day calendar (a day off or a working day added)",
+    "procedure_calendar_clear": "the working-day calendar (a day given back to the public calendar)",
+    "saved_view_create": "the user's own saved view of the dossier list (filters and sort), seen by nobody else",
+    "saved_view_delete": "deletes one of the user's own saved views",
 }
 
 READ_ONLY: dict[str, str] = {
@@ -410,6 +446,7 @@ READ_ONLY: dict[str, str] = {
     "loan_detail": "detail", "loan_slip": "printed slip",
     "dossier_shoot": "the tablet capture form (the shots go through dossier_upload)",
     "shot_preview": "flattens one shot for the preview and stores nothing",
+    "page_photo": "file (the master photo of a photographed page)",
     "loan_return_scan": "finds the loan of a scanned label",
     "transfer_list": "list",
     "transfer_detail": "detail", "transfer_slip": "printed slip", "transfer_package": "download",
@@ -419,6 +456,9 @@ READ_ONLY: dict[str, str] = {
     "audit_list": "audit trail", "audit_export": "audit trail", "api-schema": "schema", "api-root": "links",
     "case_queue": "the desk's queue", "case_detail": "a case", "case_document": "a case's paper (download)",
     "case_intake_papers": "the checklist of a procedure", "case_dossier_lookup": "search as the desk types",
+    "case_file": "a paper uploaded to a case (download)", "procedure_catalogue": "the catalogue of procedures",
+    "case_tracking": "public tracking: a case's procedure, state and appointment date (no sign-in; only look-ups "
+                     "are counted, to slow guessing)",
     "reports_dashboard": "statistics", "reports_export": "statistics (Excel)", "reports_mau100": "the yearly report",
     "reports_benefits": "statistics",
 }

@@ -146,8 +146,11 @@ def test_a_case_sent_to_another_body_comes_back_to_a_decision(desk, specialist, 
     assert case.steps.get(position=1).done_on == D(2026, 10, 5)
     with pytest.raises(ValidationError, match="không thể chuyển đến cơ quan khác"):
         cases.send(actor=specialist, case=case)
+    case = cases.propose_change(actor=specialist, case=case, item={
+        "to_province": "Hà Tĩnh", "recipient_agency": "Sở Nội vụ tỉnh Hà Tĩnh", "reason": "Chuyển nơi cư trú"})
     case = cases.decide(actor=chief, case=case, decision_number="0001/2026/PBDC", on=D(2026, 10, 14))
     assert (case.state, case.decision_number) == (State.RESULT_READY, "0001/2026/PBDC")
+    assert case.transfers.get().to_province == "Hà Tĩnh"  # the decision started the transfer (Điều 131)
 
 
 def test_the_applicant_may_withdraw_an_open_case(desk, martyr_dossier):
@@ -173,7 +176,8 @@ def test_a_change_to_the_catalogue_is_a_new_version_and_a_case_keeps_the_one_it_
     assert (before.version.number, before.due_on) == (1, D(2026, 3, 16))  # 12 days, as when it was received
     assert before.steps.get().step.actor == "Sở Nội vụ"
     event = AuditEvent.objects.get(action="procedure_version")
-    assert event.before["steps"] == [["Sở Nội vụ", "Trích lục hoặc sao hồ sơ, lưu phiếu theo dõi", 12, "calendar"]]
+    assert event.before["steps"] == [["Sở Nội vụ", "Trích lục hoặc sao hồ sơ, lưu phiếu theo dõi", 12, "calendar",
+                                     "bản gốc"]]
     assert event.after["steps"] == [["UBND xã", "Trích lục", 5, "working"]]
 
 

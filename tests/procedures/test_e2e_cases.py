@@ -135,6 +135,9 @@ def test_receive_process_approve_extract_and_return_a_trich_luc_request(browser,
     specialist.get_by_role("button", name="Thụ lý").click()
     _state(specialist, "Đang thụ lý")
     expect(specialist.locator("#timeline tr.current")).to_contain_text("Sở Nội vụ")
+    # Step 1 works on the paper original: the archive was asked to lend it, and the case page shows the loan.
+    expect(specialist.locator("#originals")).to_contain_text("Chờ duyệt")
+    expect(specialist.locator("#originals")).to_contain_text(NUMBER)
 
     # The leader approves it from the list of cases waiting for a decision.
     leader = _signed_in(browser, live_server, "giamdoc")
@@ -175,7 +178,19 @@ def test_receive_process_approve_extract_and_return_a_trich_luc_request(browser,
     expect(cases_panel).to_contain_text("15/TL-SNV")
     _no_policy_violation(desk)
     _shot(desk, "dossier")
-    for page in (desk, specialist, leader):
+    # The applicant, signed in nowhere, types the code of the receipt and reads where the case stands.
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.add_init_script(LISTEN)
+    applicant = context.new_page()
+    applicant.goto("/tra-cuu/")
+    expect(applicant.get_by_label("Mã tra cứu (in trên phiếu tiếp nhận)")).to_be_focused()
+    applicant.keyboard.type(case.tracking_code.lower())
+    applicant.keyboard.press("Enter")
+    expect(applicant.locator("#tracking-state")).to_have_text("Đã trả kết quả")
+    expect(applicant.locator("#tracking-result")).not_to_contain_text("Nguyễn")
+    _no_policy_violation(applicant)
+    _shot(applicant, "tracking")
+    for page in (desk, specialist, leader, applicant):
         page.context.close()
     case.refresh_from_db()
     assert (case.state, case.decision_number) == (Case.State.RETURNED, "15/TL-SNV")

@@ -31,7 +31,7 @@ from hoso.core.events import AuditAction
 from hoso.records.models import Dossier
 from hoso.records.visibility import dossier_q, visible_dossiers, whole_province
 
-from . import changes, papers
+from . import changes, originals, papers
 from .catalogue import kind_by_code, steps_of
 from .models import Case, CaseDocument, CaseEvent, CasePaper, CaseStep, ProcedureKind, ProcedureVersion
 
@@ -273,8 +273,17 @@ def start_processing(*, actor: User | None, case: Case, assignee: User | None = 
     if assignee is not None and not user_can(assignee, PROCESS_CASE):
         raise ValidationError({"assignee": f"{assignee.get_full_name() or assignee.username} không có quyền thụ lý "
                                            "hồ sơ thủ tục."})
-    return _move(actor=actor, case=case, move="start", action=AuditAction.CASE_PROCESS, on=on, note=note, step=1,
+    case = _move(actor=actor, case=case, move="start", action=AuditAction.CASE_PROCESS, on=on, note=note, step=1,
                  assignee=assignee)
+    return _ask_for_originals(actor, case)
+
+
+def _ask_for_originals(actor: User | None, case: Case) -> Case:
+    """A step that works on the paper original asks the archive for it (originals.py); what was asked, or why it
+    could not be, rides on the case as `original_requests` for the page that made the move to say."""
+    case.original_requests = (originals.open_loans(actor=actor, case=case, position=case.step)
+                              if originals.step_needs_original(case) else [])
+    return case
 
 
 def _next_step(case: Case, move: str) -> int:
@@ -289,8 +298,9 @@ def advance(*, actor: User | None, case: Case, on: dt.date | None = None, note: 
     """The current step is done; the next one starts here (or the other body sent the case back)."""
     _require_any(actor, PROCESS_CASE)
     position = _next_step(case, "advance")
-    return _move(actor=actor, case=case, move="advance", action=AuditAction.CASE_PROCESS, on=on, note=note,
+    case = _move(actor=actor, case=case, move="advance", action=AuditAction.CASE_PROCESS, on=on, note=note,
                  finish_step=True, step=position, sent_to="")
+    return _ask_for_originals(actor, case)
 
 
 def send(*, actor: User | None, case: Case, to_body: str = "", on: dt.date | None = None, note: str = "") -> Case:
@@ -362,7 +372,7 @@ def decide(*, actor: User | None, case: Case, decision_number: str = "", on: dt.
     with transaction.atomic():
         case = _move(actor=actor, case=case, move="decide", action=AuditAction.CASE_DECIDE, on=on, note=note,
                      finish_step=True, decision_number=number, decided_on=on)
-        if case.change:
+        if case.change or changes.kind_for(case) == changes.TRANSFER:
             case.change = changes.apply(actor=actor, case=case, number=number, on=on)
             case.save(update_fields=["change"])
     return case

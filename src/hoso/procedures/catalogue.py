@@ -30,6 +30,7 @@ class StepSpec:
     duration: int
     unit: str = ProcedureStep.Unit.WORKING
     task: str = ""
+    needs_original: bool = False
 
 
 def load_catalogue() -> int:
@@ -63,7 +64,8 @@ def steps_of(version: ProcedureVersion) -> QuerySet[ProcedureStep]:
 def _snapshot(version: ProcedureVersion) -> dict:
     return {"name": version.name, "basis": version.basis, "papers_required": version.papers_required,
             "result_papers": version.result_papers, "effect": version.effect,
-            "steps": [[s.actor, s.task, s.duration, s.unit] for s in steps_of(version)]}
+            "steps": [[s.actor, s.task, s.duration, s.unit] + (["bản gốc"] if s.needs_original else [])
+                      for s in steps_of(version)]}
 
 
 def _clean_steps(steps: list[StepSpec]) -> list[StepSpec]:
@@ -77,7 +79,8 @@ def _clean_steps(steps: list[StepSpec]) -> list[StepSpec]:
             raise ValidationError({"steps": f"Bước {number}: đơn vị thời hạn là ngày làm việc hoặc ngày."})
         if not 0 <= step.duration <= 365:
             raise ValidationError({"steps": f"Bước {number}: thời hạn từ 0 đến 365 ngày."})
-        out.append(StepSpec(step.actor.strip()[:200], step.duration, step.unit, step.task.strip()[:300]))
+        out.append(StepSpec(step.actor.strip()[:200], step.duration, step.unit, step.task.strip()[:300],
+                            bool(step.needs_original)))
     return out
 
 
@@ -97,7 +100,7 @@ def change_procedure(*, actor: User | None, kind: ProcedureKind, note: str, name
         if current is None:
             raise ValidationError("Thủ tục chưa có phiên bản nào.")
         new_steps = _clean_steps(steps) if steps is not None else [
-            StepSpec(s.actor, s.duration, s.unit, s.task) for s in steps_of(current)]
+            StepSpec(s.actor, s.duration, s.unit, s.task, s.needs_original) for s in steps_of(current)]
         version = ProcedureVersion.objects.create(
             kind=kind, number=current.number + 1, name=(name if name is not None else current.name).strip()[:300],
             basis=(basis if basis is not None else current.basis).strip()[:300],
@@ -109,7 +112,8 @@ def change_procedure(*, actor: User | None, kind: ProcedureKind, note: str, name
         if not version.name or not version.basis:
             raise ValidationError("Cần ghi tên thủ tục và căn cứ pháp lý.")
         ProcedureStep.objects.bulk_create(
-            ProcedureStep(version=version, position=i, actor=s.actor, task=s.task, duration=s.duration, unit=s.unit)
+            ProcedureStep(version=version, position=i, actor=s.actor, task=s.task, duration=s.duration, unit=s.unit,
+                          needs_original=s.needs_original)
             for i, s in enumerate(new_steps, start=1))
         record_event(actor=actor, action=AuditAction.PROCEDURE_VERSION, obj=version,
                      summary=f"{kind.code}: phiên bản {version.number} ({version.note})"[:300],

@@ -141,6 +141,11 @@ PROCEDURES: list[Seed] = [
 ]
 
 
+# Steps that work on the paper original (the case asks the archive to lend it when it reaches them): copying or
+# extracting the dossier, and sending it to the other province.
+NEEDS_ORIGINAL = frozenset({("trich-luc", 1), ("di-chuyen-ho-so", 1)})
+
+
 def seed(kind_model, version_model, step_model) -> int:
     """Add the procedures not yet in the catalogue (an administrator's versions are left alone). Takes the model
     classes so that the migration can pass its historical ones. Returns how many were added."""
@@ -152,8 +157,10 @@ def seed(kind_model, version_model, step_model) -> int:
         version = version_model.objects.create(kind=kind, number=1, name=item.name, basis=item.basis,
                                                papers_required=item.papers, result_papers=item.results,
                                                effect=item.effect, note="Danh mục ban đầu")
+        flag = {f.name for f in step_model._meta.get_fields()} >= {"needs_original"}  # not before migration 0005
         for position, (actor, task, duration, unit) in enumerate(item.steps, start=1):
+            extra = {"needs_original": (item.code, position) in NEEDS_ORIGINAL} if flag else {}
             step_model.objects.create(version=version, position=position, actor=actor, task=task,
-                                      duration=duration, unit=unit)
+                                      duration=duration, unit=unit, **extra)
         added += 1
     return added

@@ -8,8 +8,10 @@ with its number and date (cases.decide, in the same transaction: a change that c
   `worship`: that relative marked as keeping the worship, and a decision «Trợ cấp thờ cúng» for them.
 - Sửa đổi, bổ sung thông tin cá nhân (Điều 130): fields of the person's own data and their new values — `correct`:
   the person updated, and a decision «Điều chỉnh» saying what changed.
-Each decision written to the dossier carries the case number. (A transfer, Điều 131, has its own flow:
-procedures/services.py.)
+- Di chuyển hồ sơ (Điều 131): where the dossier goes (province, receiving body, new address, reason) — `transfer`:
+  the decision starts the transfer flow of procedures/services.py (the slip, Mẫu 93, sent by the archive), or links
+  the dossier's transfer the archive already opened.
+Each decision written to the dossier carries the case number.
 
 Pure of cases.py (which calls it); the records services check that the dossier is within the actor's reach.
 """
@@ -25,11 +27,16 @@ from hoso.records.models import BenefitDecision, Dossier, DossierRelative
 from hoso.vntext import PartialDate
 from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 
+from . import services as transfers
 from .models import Case
 
-ADD_RELATIVES, WORSHIP, CORRECT = "add_relatives", "worship", "correct"
+ADD_RELATIVES, WORSHIP, CORRECT, TRANSFER = "add_relatives", "worship", "correct", "transfer"
 KIND_OF_PROCEDURE = {"bo-sung-than-nhan-liet-si": ADD_RELATIVES, "tro-cap-tho-cung-liet-si": WORSHIP,
-                     "dieu-chinh-thong-tin": CORRECT}
+                     "dieu-chinh-thong-tin": CORRECT, "di-chuyen-ho-so": TRANSFER}
+TRANSFER_FIELDS = {"to_province": ("Tỉnh, thành phố nơi chuyển đến", 120, True),
+                   "to_province_code": ("Mã tỉnh nơi đến", 3, False),
+                   "recipient_agency": ("Cơ quan nhận hồ sơ", 200, True),
+                   "new_address": ("Nơi cư trú mới", 300, False), "reason": ("Lý do di chuyển", 300, True)}
 CORRECTABLE = {"full_name": "Họ và tên", "sex": "Giới tính", "birth_date": "Ngày sinh",
                "death_date": "Ngày mất, hy sinh", "ethnicity": "Dân tộc", "hometown_text": "Nguyên quán",
                "residence_text": "Trú quán", "national_id": "Số định danh cá nhân"}
@@ -95,6 +102,14 @@ def merge(case: Case, dossier: Dossier, item: dict[str, Any]) -> dict[str, Any]:
         old = getattr(dossier.subject, field)
         change["fields"] = {**change.get("fields", {}), field: {"from": old.iso() if isinstance(old, PartialDate)
                                                                  else (old or ""), "to": value}}
+    elif kind == TRANSFER:
+        values = {}
+        for name, (label, length, required) in TRANSFER_FIELDS.items():
+            value = " ".join(str(item.get(name, "")).split())[:length]
+            if required and not value:
+                raise ValidationError({name: f"Cần ghi {label[0].lower()}{label[1:]}."})
+            values[name] = value.upper() if name == "to_province_code" else value
+        change["transfer"] = values
     else:
         raise ValidationError("Thủ tục này không thay đổi hồ sơ người có công.")
     return change
@@ -112,6 +127,9 @@ def describe(change: dict[str, Any]) -> list[str]:
         lines = [f"Người thờ cúng liệt sĩ: {keeper['full_name']}" + (
             f" ({RELATIONSHIPS.get(keeper.get('relationship'), '')}, bổ sung vào hồ sơ)" if not keeper.get("link")
             else " (thân nhân trong hồ sơ)")]
+    elif kind == TRANSFER and change.get("transfer"):
+        lines = [f"{label}: {change['transfer'][name]}" for name, (label, _, _) in TRANSFER_FIELDS.items()
+                 if change["transfer"].get(name)]
     elif kind == CORRECT:
         lines = [f"{CORRECTABLE[field]}: «{values['from'] or '—'}» → «{values['to'] or '—'}»"
                  for field, values in change.get("fields", {}).items()]
@@ -130,6 +148,8 @@ def apply(*, actor: User | None, case: Case, number: str, on: dt.date) -> dict[s
     """Make the proposed change to the dossier through records services (audited there, in the actor's name), as the
     decision `number` of day `on` says; returns the change marked as applied."""
     change = dict(case.change)
+    if kind_for(case) == TRANSFER:
+        return _transfer(actor, case, change, number, on)
     if not number:
         raise ValidationError({"decision_number": "Cần ghi số quyết định: quyết định này thay đổi hồ sơ người có "
                                                   "công."})
@@ -164,3 +184,22 @@ def apply(*, actor: User | None, case: Case, number: str, on: dt.date) -> dict[s
     else:
         return change
     return {**change, "applied": {"number": number, "on": on.isoformat()}}
+
+
+def _transfer(actor: User | None, case: Case, change: dict[str, Any], number: str, on: dt.date) -> dict[str, Any]:
+    """Điều 131: the decision starts the dossier's transfer (or links the one the archive opened); a case with neither
+    where to send it nor an open transfer cannot be decided."""
+    dossier = (case.dossiers.filter(pk=change.get("dossier")).first() if change.get("dossier")
+               else case.dossiers.order_by("number").first())
+    if dossier is None:
+        raise ValidationError("Hồ sơ thủ tục không có hồ sơ người có công để di chuyển.")
+    data = change.get("transfer") or {}
+    if not data and not dossier.transfers.filter(state__in=("created", "sent")).exists():
+        raise ValidationError("Cần ghi nơi chuyển hồ sơ đến (tỉnh, cơ quan nhận, lý do) trước khi duyệt.")
+    transfer = transfers.transfer_for_case(actor=actor, case=case, dossier=dossier,
+                                           to_province=data.get("to_province", ""),
+                                           recipient_agency=data.get("recipient_agency", ""),
+                                           reason=data.get("reason", ""), new_address=data.get("new_address", ""),
+                                           to_province_code=data.get("to_province_code", ""))
+    return {**change, "kind": TRANSFER, "dossier": dossier.pk, "number": dossier.number,
+            "applied": {"number": number, "on": on.isoformat(), "transfer": transfer.number}}

@@ -13,6 +13,7 @@
 from django.db import models
 
 from hoso.access.models import User
+from hoso.archive.models import Loan
 from hoso.records.models import Dossier
 
 
@@ -51,6 +52,9 @@ class Transfer(models.Model):
     package_sha256 = models.CharField("gói hồ sơ điện tử (SHA-256)", max_length=64, blank=True)
     package_size = models.BigIntegerField(null=True, blank=True)
     note = models.CharField("ghi chú", max_length=300, blank=True)
+    # The case (Điều 131) whose decision started this transfer, if any (procedures/links.py).
+    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers",
+                             verbose_name="hồ sơ thủ tục")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -132,6 +136,8 @@ class ProcedureStep(models.Model):
     task = models.CharField("việc phải làm", max_length=300, blank=True)
     duration = models.PositiveSmallIntegerField("thời hạn")
     unit = models.CharField("đơn vị thời hạn", max_length=8, choices=Unit.choices)
+    # The step works on the paper original: a case reaching it asks the archive to lend it (procedures/links.py).
+    needs_original = models.BooleanField("cần hồ sơ gốc (bản giấy)", default=False)
 
     class Meta:
         ordering = ["version", "position"]
@@ -281,3 +287,52 @@ class CaseDocument(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.kind}-{self.case.number}.{self.format}"
+
+
+class CaseLoan(models.Model):
+    """A loan of a paper original (archive.Loan, phiếu mượn hồ sơ) requested for a case, at a step that needs it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="loans")
+    loan = models.OneToOneField(Loan, on_delete=models.CASCADE, related_name="case_link")
+    step = models.PositiveSmallIntegerField("bước", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "id"]
+
+
+class CaseFile(models.Model):
+    """A paper the applicant filed, scanned or photographed and uploaded to the case (checked as capture checks a
+    scan: imaging/checks.py), kept byte for byte in the blob store."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
+    paper = models.ForeignKey(CasePaper, null=True, blank=True, on_delete=models.SET_NULL, related_name="files",
+                              verbose_name="giấy tờ trong danh sách")
+    title = models.CharField("giấy tờ", max_length=300)
+    original_name = models.CharField("tên tệp", max_length=255)
+    kind = models.CharField("định dạng", max_length=8)
+    pages = models.PositiveIntegerField("số trang", default=1)
+    sha256 = models.CharField("mã SHA-256 của tệp", max_length=64)
+    size = models.BigIntegerField("kích thước (byte)")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "id"]
+
+    @property
+    def content_type(self) -> str:
+        return {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png",
+                "tiff": "image/tiff"}.get(self.kind, "application/octet-stream")
+
+
+class TrackingLookup(models.Model):
+    """One look-up on the public tracking page (tra cứu hồ sơ): who asked (a keyed hash of the address, never the
+    address) and whether a case was found. Counted to slow down guessing (procedures/tracking.py)."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+    found = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at"]

@@ -93,7 +93,9 @@ def receipt_sheet(case: Case, *, on: dt.date) -> Sheet:
                                             f"{s.due_on:%d/%m/%Y}" for s in steps])],
         closing=[f"Ngày hẹn trả kết quả: {case.due_on:%d/%m/%Y}",
                  f"Nơi trả kết quả: bộ phận một cửa, {settings.HOSO_AGENCY_NAME}.",
-                 "Thời gian chờ bổ sung giấy tờ (nếu có) không tính vào thời hạn giải quyết."],
+                 "Thời gian chờ bổ sung giấy tờ (nếu có) không tính vào thời hạn giải quyết.",
+                 f"Tra cứu tình trạng hồ sơ tại {settings.HOSO_BASE_URL.rstrip('/')}/tra-cuu/ bằng mã tra cứu "
+                 f"{case.tracking_code}."],
         signatures=[("NGƯỜI NỘP HỒ SƠ", case.applicant_name), ("NGƯỜI TIẾP NHẬN", _staff(case.received_by))])
 
 

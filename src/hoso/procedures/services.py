@@ -139,6 +139,41 @@ def create_transfer(*, actor: User | None, dossier: Dossier, to_province: str, r
                     note: str = "") -> Transfer:
     """Lập phiếu báo di chuyển hồ sơ. An original stays (an extract goes) when relatives draw benefits here."""
     require(actor, MANAGE_ARCHIVE)
+    return _open_transfer(actor=actor, dossier=dossier, to_province=to_province, recipient_agency=recipient_agency,
+                          reason=reason, new_address=new_address, to_province_code=to_province_code,
+                          requested_on=requested_on, note=note)
+
+
+def transfer_for_case(*, actor: User | None, case, dossier: Dossier, to_province: str, recipient_agency: str,
+                      reason: str, new_address: str = "", to_province_code: str = "",
+                      requested_on: dt.date | None = None) -> Transfer:
+    """The transfer a case of Điều 131 starts when its decision is recorded (procedures/changes.py, called by
+    cases.decide, which checked DECIDE_CASE and the case's visibility): the dossier's open transfer if the archive
+    already made one (linked to the case), else a new one (its slip, Mẫu 93, then printed and sent by the archive)."""
+    if case is None or not case.dossiers.filter(pk=dossier.pk).exists():
+        raise ValidationError("Hồ sơ cần di chuyển không thuộc hồ sơ thủ tục này.")
+    with transaction.atomic():
+        current = Transfer.objects.select_for_update().filter(dossier=dossier, state__in=Transfer.OPEN_STATES).first()
+        if current is not None:
+            if current.case_id not in (None, case.pk):
+                raise ValidationError(f"Hồ sơ {dossier.number} đang có phiếu di chuyển {current.number} của hồ sơ "
+                                      "thủ tục khác.")
+            if current.case_id is None:
+                current.case = case
+                current.save(update_fields=["case"])
+                record_event(actor=actor, action=AuditAction.TRANSFER_CREATE, obj=current,
+                             summary=f"Phiếu {current.number}: gắn với hồ sơ thủ tục {case.number}",
+                             after={"dossier": dossier.number, "case": case.number})
+            return current
+        return _open_transfer(actor=actor, dossier=dossier, to_province=to_province, recipient_agency=recipient_agency,
+                              reason=reason, new_address=new_address, to_province_code=to_province_code,
+                              requested_on=requested_on or case.received_on, note=f"Hồ sơ thủ tục {case.number}",
+                              case=case)
+
+
+def _open_transfer(*, actor: User | None, dossier: Dossier, to_province: str, recipient_agency: str, reason: str,
+                   new_address: str = "", to_province_code: str = "", requested_on: dt.date | None = None,
+                   note: str = "", case=None) -> Transfer:
     if actor is not None:
         q = dossier_access_q(actor=actor)
         if q is None or not Dossier.objects.filter(q, pk=dossier.pk).exists():
@@ -171,13 +206,14 @@ def create_transfer(*, actor: User | None, dossier: Dossier, to_province: str, r
                     kind_reason="; ".join(stay)[:500], to_province=to_province[:120],
                     to_province_code=to_province_code.strip().upper()[:3], recipient_agency=recipient_agency[:200],
                     new_address=new_address.strip()[:300], reason=reason[:300], requested_on=requested_on,
-                    created_by=_real(actor), note=note.strip()[:300])
+                    created_by=_real(actor), note=note.strip()[:300], case=case)
                 transfer.full_clean()
                 transfer.save()
                 record_event(actor=actor, action=AuditAction.TRANSFER_CREATE, obj=transfer,
                              summary=f"Phiếu {transfer.number}: {dossier.number} → {to_province}",
                              after={"dossier": dossier.number, "to": to_province, "agency": recipient_agency,
-                                    "kind": transfer.kind, "stay_reasons": stay or None})
+                                    "kind": transfer.kind, "stay_reasons": stay or None,
+                                    "case": case.number if case is not None else None})
             return transfer
         except IntegrityError:  # two slips numbered at once: take the next number
             continue

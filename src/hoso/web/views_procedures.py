@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
-from hoso.access.permissions import DECIDE_CASE, PROCESS_CASE, RECEIVE_CASE, SIGNED_IN
+from hoso.access.permissions import DECIDE_CASE, EDIT_DOSSIER, PROCESS_CASE, RECEIVE_CASE, SIGNED_IN
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
-from hoso.procedures import cases
+from hoso.procedures import cases, changes, links
 from hoso.procedures import queue as work
 from hoso.procedures import selectors as procedure_selectors
 from hoso.procedures.models import Case, CaseDocument
@@ -43,6 +43,7 @@ from .forms_procedures import (
     WithdrawForm,
     describe_errors,
 )
+from .forms_procedures_links import CaseFileForm, OriginalForm, RegisterForm, TransferForm
 from .helpers import query_without_page
 
 QUEUE_PAGE_SIZE = 25
@@ -221,7 +222,18 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "case": case, "p": page, "today": cases.today(), "fresh": int(fresh) if fresh.isdigit() else None,
         "can_receive": user_can(actor, RECEIVE_CASE), "can_process": user_can(actor, PROCESS_CASE),
         "can_decide": user_can(actor, DECIDE_CASE),
-        "forms": _move_forms(page), "document_kinds": _document_kinds(case)})
+        "forms": _move_forms(page), "document_kinds": _document_kinds(case),
+        "can_register": page.opens_dossier and page.open and user_can(actor, EDIT_DOSSIER),
+        "link_forms": {"original": OriginalForm(auto_id="original-%s"),
+                       "file": CaseFileForm(auto_id="file-%s", papers=page.papers),
+                       "register": RegisterForm(auto_id="register-%s", initial=links.register_defaults(case)),
+                       "transfer": TransferForm(auto_id="transfer-%s", initial=case.change.get("transfer"))}})
+
+
+def _original_messages(request: HttpRequest, case: Case) -> None:
+    """What the step reached asked of the archive (cases._ask_for_originals), said on the case page."""
+    for outcome in getattr(case, "original_requests", []):
+        (messages.info if outcome.ok else messages.warning)(request, outcome.message)
 
 
 def _move_forms(page: procedure_selectors.CasePage) -> dict:
@@ -283,6 +295,7 @@ def _due(case: Case) -> str:
 def case_start(request: HttpRequest, number: str) -> HttpResponse:
     def start(case, data):
         case = cases.start_processing(actor=request.user, case=case, on=data["on"], note=data["note"])
+        _original_messages(request, case)
         return f"Đã thụ lý hồ sơ {case.number}: bước 1, {_due(case)}."
     return _act(request, number, MoveForm, start)
 
@@ -292,6 +305,7 @@ def case_start(request: HttpRequest, number: str) -> HttpResponse:
 def case_advance(request: HttpRequest, number: str) -> HttpResponse:
     def advance(case, data):
         case = cases.advance(actor=request.user, case=case, on=data["on"], note=data["note"])
+        _original_messages(request, case)
         return f"Hồ sơ {case.number} chuyển sang bước {case.step}; {_due(case)}."
     return _act(request, number, MoveForm, advance)
 
@@ -379,6 +393,12 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 def case_change(request: HttpRequest, number: str) -> HttpResponse:
     """Đề xuất thay đổi hồ sơ: one more part of what the decision will change (or «Bỏ đề xuất»: none)."""
     case = _for_write(request, number)
+    if changes.kind_for(case) == changes.TRANSFER:
+        def where(case, data):
+            cases.propose_change(actor=request.user, case=case, item=None if "drop" in request.POST else data)
+            return ("Đã bỏ thông tin di chuyển." if "drop" in request.POST else "Đã ghi nơi chuyển hồ sơ đến; khi "
+                    "lãnh đạo duyệt, phiếu báo di chuyển (Mẫu 93) được lập để bộ phận lưu trữ gửi đi.")
+        return _act(request, number, MoveForm if "drop" in request.POST else TransferForm, where)
     first = case.dossiers.order_by("number").first()
     relatives = list(first.relative_links.select_related("person")) if first is not None else []
 
