@@ -9,7 +9,10 @@ Each size x backend runs in its own worker process with its own data (a fresh HO
 SQLite, a fresh database hoso_bench_reports_<people> on 127.0.0.1:5432 for PostgreSQL), loaded by `hoso demo
 --no-serve --no-scans` (the demo generator through records.services.bulk_register_dossiers, which keeps the facts
 as it registers). The worker times each question --repeat times for a province-wide leader (no "mật" clearance)
-and for a policy officer of one commune, and prints one JSON line; the parent prints the table.
+and for a policy officer of one commune, and prints one JSON line; the parent prints the table. Besides the counts:
+the list behind a number, the monthly allowances by category (reports/benefits.py, read from the allowance spells),
+the one-stop figures by procedure and by step for this year (reports/casework.py), and over HTTP the dashboard and
+the allowances page (`--http 0` leaves HTTP out).
 Target: every count p95 ≤ 1,000 ms at 1,200,000 people, on SQLite and on PostgreSQL.
 """
 
@@ -68,7 +71,7 @@ def worker(args) -> None:
     from hoso.gazetteer.models import AdminUnit
     from hoso.records.models import Dossier, Person
     from hoso.records.selectors import DossierFilters, dossier_list
-    from hoso.reports import figures, mau100
+    from hoso.reports import casework, figures, mau100
     from hoso.reports.models import DossierFact
     from hoso.reports.places import Places
     from hoso.reports.statistics import Cube, Slice, slice_q
@@ -120,12 +123,24 @@ def worker(args) -> None:
         times.append((time.perf_counter() - started) * 1000)
     result["times"]["province: benefits by category, today (own page)"] = {
         "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times), "total": sum(r.beneficiaries for r in paid)}
+    times = []
+    year_start = dt.date(dt.date.today().year, 1, 1)
+    for _ in range(max(3, args.repeat // 4)):  # the one-stop figures of the dashboard: by procedure and by step
+        started = time.perf_counter()
+        figures.procedures(actor=leader, since=year_start, until=dt.date.today())
+        steps = casework.case_times(actor=leader, since=year_start, until=dt.date.today())
+        times.append((time.perf_counter() - started) * 1000)
+    result["times"]["province: procedures by kind and step, this year"] = {
+        "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times),
+        "total": sum(s.timing.count for s in steps.steps) if steps else 0}
     started = time.perf_counter()
     mau100.to_xlsx(mau100.mau_100(actor=leader, year=dt.date.today().year - 1))
     result["mau100_s"] = time.perf_counter() - started
-    paths = ["/thong-ke/"] * args.http
-    http_times = http_bench_paths(username, password, paths, log)
-    result["http"] = {"p50": pct(http_times, 50), "p95": pct(http_times, 95), "max": max(http_times)}
+    if args.http:  # --http 0: in-process figures only
+        http_times = http_bench_paths(username, password, ["/thong-ke/"] * args.http, log)
+        result["http"] = {"p50": pct(http_times, 50), "p95": pct(http_times, 95), "max": max(http_times)}
+        http_times = http_bench_paths(username, password, ["/thong-ke/tro-cap/"] * args.http, log)
+        result["http_benefits"] = {"p50": pct(http_times, 50), "p95": pct(http_times, 95), "max": max(http_times)}
     started = time.perf_counter()
     subprocess.run([str(BIN / "hoso"), "stats", "--by", "category", "--by", "commune", "--as", username, "--json"],
                    check=True, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT)
@@ -209,8 +224,13 @@ def table(results: list[dict]) -> str:
         for i, (name, t) in enumerate(r["times"].items()):
             lines.append((head if i == 0 else [""] * 5) + [name, f"{t['p50']:.0f}", f"{t['p95']:.0f}",
                                                            f"{t['max']:.0f}", f"{t['total']:,}"])
-        lines.append([""] * 5 + ["http GET /thong-ke/ (province)", f"{r['http']['p50']:.0f}",
-                                 f"{r['http']['p95']:.0f}", f"{r['http']['max']:.0f}", ""])
+        if "http" in r:
+            lines.append([""] * 5 + ["http GET /thong-ke/ (province)", f"{r['http']['p50']:.0f}",
+                                     f"{r['http']['p95']:.0f}", f"{r['http']['max']:.0f}", ""])
+        if "http_benefits" in r:
+            b = r["http_benefits"]
+            lines.append([""] * 5 + ["http GET /thong-ke/tro-cap/ (province)", f"{b['p50']:.0f}", f"{b['p95']:.0f}",
+                                     f"{b['max']:.0f}", ""])
         lines.append([""] * 5 + ["Mẫu 100 (xlsx), once", f"{r['mau100_s'] * 1000:.0f}", "", "", ""])
         lines.append([""] * 5 + ["hoso stats --by category --by commune (process)", f"{r['cli_s'] * 1000:.0f}", "",
                                  "", ""])
@@ -220,7 +240,7 @@ def table(results: list[dict]) -> str:
 
 
 def verdict(r: dict) -> str:
-    worst = max([t["p95"] for t in r["times"].values()] + [r["http"]["p95"]])
+    worst = max([t["p95"] for t in r["times"].values()] + [r[k]["p95"] for k in ("http", "http_benefits") if k in r])
     ok = worst <= TARGET_MS
     return (f"target ({r['backend']} {r['people']:,} people): {'PASS' if ok else 'FAIL'}: worst p95 {worst:.0f} ms "
             f"{'<=' if ok else '>'} {TARGET_MS} ms")
@@ -231,7 +251,7 @@ def main() -> int:
     parser.add_argument("--people", type=int, action="append", help="province size (repeatable)")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--repeat", type=int, default=20, help="times each question is asked")
-    parser.add_argument("--http", type=int, default=20, help="dashboard requests over HTTP")
+    parser.add_argument("--http", type=int, default=20, help="dashboard requests over HTTP (0: none)")
     parser.add_argument("--workdir", default="/tmp/hoso-bench-reports")
     parser.add_argument("--reuse", action="store_true", help="keep data that is already there (no regeneration)")
     parser.add_argument("--work-mem", default="32MB", help="PostgreSQL work_mem of the bench database")

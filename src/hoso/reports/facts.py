@@ -1,4 +1,5 @@
-"""Keeping the statistics' facts (reports/models.py `DossierFact`) equal to the records.
+"""Keeping the statistics' facts (reports/models.py `DossierFact`, and the monthly-allowance spells `BenefitSpell`)
+equal to the records.
 
 `refresh_facts` runs in the transaction of every records write (the `dossiers_changed` signal, see receivers.py):
 the facts commit or roll back with the change. A dossier's fact goes with it (on delete CASCADE). `ensure_facts`
@@ -16,7 +17,8 @@ from django.utils import timezone
 from hoso.records.models import BenefitDecision, Dossier
 from hoso.vntext.dates import PartialDate
 
-from .models import DossierFact
+from . import benefits
+from .models import BenefitSpell, DossierFact
 
 CHUNK = 1000
 FIELDS = ["category", "residence_unit", "hometown_unit", "sex", "decade", "death_year", "status", "confidentiality",
@@ -58,12 +60,35 @@ def facts_for(dossier_ids: Iterable[int]) -> list[DossierFact]:
     return found
 
 
+def spells_for(facts: list[DossierFact]) -> list[BenefitSpell]:
+    """The monthly-allowance spells of the dossiers of these facts (reports/benefits.py), with the facts' copies of
+    category, confidentiality and places."""
+    by_id = {f.dossier_id: f for f in facts}
+    ids = sorted(by_id)
+    made = []
+    for start in range(0, len(ids), CHUNK):
+        for spell in benefits.spells(benefits.decision_rows(ids[start:start + CHUNK])):
+            fact = by_id[spell.dossier_id]
+            made.append(BenefitSpell(dossier_id=spell.dossier_id, category_id=fact.category_id,
+                                     confidentiality=fact.confidentiality, residence_unit_id=fact.residence_unit_id,
+                                     hometown_unit_id=fact.hometown_unit_id, valid_from=spell.valid_from,
+                                     valid_until=spell.valid_until, monthly_amount=spell.monthly_amount))
+    return made
+
+
 def refresh_facts(dossier_ids: Iterable[int]) -> int:
-    """Write the facts of these dossiers as they are now, in the caller's transaction; returns how many."""
-    facts = facts_for(dossier_ids)
+    """Write the facts (and the allowance spells) of these dossiers as they are now, in the caller's transaction;
+    returns how many facts."""
+    ids = sorted(set(dossier_ids))
+    facts = facts_for(ids)
     for start in range(0, len(facts), CHUNK):
         DossierFact.objects.bulk_create(facts[start:start + CHUNK], update_conflicts=True, unique_fields=["dossier"],
                                         update_fields=FIELDS)
+    for start in range(0, len(ids), CHUNK):
+        BenefitSpell.objects.filter(dossier_id__in=ids[start:start + CHUNK]).delete()
+    spells = spells_for(facts)
+    for start in range(0, len(spells), CHUNK):
+        BenefitSpell.objects.bulk_create(spells[start:start + CHUNK])
     return len(facts)
 
 
@@ -80,5 +105,6 @@ def ensure_facts() -> int:
 def rebuild_facts() -> int:
     """Make every fact again from the records."""
     with transaction.atomic():
+        BenefitSpell.objects.all().delete()
         DossierFact.objects.all().delete()
     return ensure_facts()

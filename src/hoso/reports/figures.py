@@ -8,8 +8,7 @@ Counts only: nothing here lists a person. Not audited here: the page or command 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from hoso.access.models import User
@@ -17,8 +16,10 @@ from hoso.archive.models import Loan
 from hoso.capture.selectors import capture_stats
 from hoso.procedures.cases import may_work_on_cases, visible_cases
 from hoso.procedures.models import Case, ProcedureVersion
-from hoso.records.models import BenefitDecision, Category, Page
+from hoso.records.models import Page
 from hoso.records.visibility import dossier_q
+
+from .benefits import BenefitRow, benefits  # noqa: F401  (benefits as of a date: reports/benefits.py)
 
 
 @dataclass
@@ -135,40 +136,3 @@ def procedures(*, actor: User | None, since: dt.date, until: dt.date) -> Procedu
         if entry.received or entry.settled or entry.open_overdue:
             found.rows.append(entry)
     return found
-
-
-# Decisions that set (or stop) what someone receives each month; the newest one in force for a person decides.
-MONTHLY_KINDS = (BenefitDecision.Kind.MONTHLY, BenefitDecision.Kind.SURVIVOR, BenefitDecision.Kind.CHANGE)
-SETTING_KINDS = (*MONTHLY_KINDS, BenefitDecision.Kind.STOP)
-
-
-@dataclass
-class BenefitRow:
-    category: Category
-    beneficiaries: int
-    monthly_total: int
-
-
-def benefits(*, actor: User | None, at: dt.date) -> list[BenefitRow]:
-    """Who receives a monthly allowance on `at`, and how much in all, by the category of the dossier: for each
-    dossier and beneficiary (the person themself when none is named), the newest decision that started by `at`
-    among monthly, survivor, change and stop decisions — counted when it is not a stop and has not ended by then.
-    (Worship allowances are yearly and one-off payments are not monthly: neither is counted.)"""
-    q = dossier_q(actor=actor, path="dossier__")
-    if q is None:
-        return []
-    day = at.isoformat()
-    who = Coalesce("beneficiary_id", Value(0), output_field=IntegerField())
-    newer = (BenefitDecision.objects.filter(dossier_id=OuterRef("dossier_id"), kind__in=SETTING_KINDS,
-                                            starts_on__lte=day)
-             .annotate(who=who).filter(who=OuterRef("who"))
-             .filter(Q(starts_on__gt=OuterRef("starts_on"))
-                     | Q(starts_on=OuterRef("starts_on"), id__gt=OuterRef("id"))))
-    in_force = (BenefitDecision.objects.filter(q, kind__in=MONTHLY_KINDS, starts_on__lte=day)
-                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=Substr(Value(day), 1, Length("ends_on"))))
-                .annotate(who=who).filter(~Exists(newer)))
-    totals = {row["dossier__category_id"]: row for row in in_force.order_by().values("dossier__category_id").annotate(
-        people=Count("id"), amount=Coalesce(Sum("monthly_amount"), Value(0)))}
-    return [BenefitRow(category=c, beneficiaries=totals[c.pk]["people"], monthly_total=totals[c.pk]["amount"])
-            for c in Category.objects.all() if c.pk in totals]
-

@@ -43,3 +43,35 @@ class DossierFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}"
+
+
+class BenefitSpell(models.Model):
+    """A time during which one monthly decision (trợ cấp hằng tháng, tuất, điều chỉnh) is the one in force for one
+    beneficiary of one dossier: from `valid_from` to `valid_until` (inclusive; None: not ended), with its amount.
+    The monthly figures as of a date count the spells that cover the date (reports/benefits.py says how spells are
+    made from the decisions). `category`, `confidentiality` and the person's places are copies, as in DossierFact,
+    so that the count reads this table's index only. Kept with the facts (reports/facts.py) on every records write."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", db_index=False)
+    confidentiality = models.CharField(max_length=6)
+    residence_unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                       db_index=False)
+    hometown_unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                      db_index=False)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    monthly_amount = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "thời gian hưởng trợ cấp hằng tháng"
+        verbose_name_plural = "thời gian hưởng trợ cấp hằng tháng"
+        indexes = [
+            # Grouped by category in index order, filtered on the dates and the visibility copies, summed: one read
+            # of this index and nothing else (no sort, no table rows).
+            models.Index(fields=["category", "valid_from", "valid_until", "monthly_amount", "confidentiality",
+                                 "residence_unit", "hometown_unit"], name="reports_spell_sums"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.valid_from}–{self.valid_until or ''}"

@@ -6,14 +6,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
 from openpyxl import Workbook
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
-from hoso.core.cells import safe_cell
 from hoso.core.events import AuditAction, label
 from hoso.core.models import AuditEvent
+from hoso.core.xlsx import append_row
 from hoso.reports import mau100
 from hoso.reports.audit import changes
 from hoso.reports.statistics import BadQuestion
@@ -33,14 +32,14 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
     before/after values (as JSON) are user text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Nhật ký")
-    sheet.append(["Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động", "Đối tượng", "Mã", "Tóm tắt", "Trước",
-                  "Sau", "Thay đổi"])
+    append_row(sheet, ["Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động", "Đối tượng", "Mã", "Tóm tắt",
+                       "Trước", "Sau", "Thay đổi"], bold=True)
     count = 0
     for e in events:
-        sheet.append([safe_cell(v) for v in (
-            e.id, timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), e.actor_name, label(e.action), e.action,
+        append_row(sheet, (  # typed: the number a number, the time a date-time (core/xlsx.py), text made safe
+            e.id, e.at, e.actor_name, label(e.action), e.action,
             e.object_type, e.object_id, e.summary, _json(e.before), _json(e.after),
-            "; ".join(f"{c.field}: {c.before} → {c.after}" for c in changes(e)))])
+            "; ".join(f"{c.field}: {c.before} → {c.after}" for c in changes(e))))
         count += 1
         if count >= AUDIT_EXPORT_MAX_ROWS:
             break
@@ -69,11 +68,11 @@ def statistics_workbook(*, actor: User, title: str, headers: list[str], rows: li
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Thống kê")
     for line in (title, *notes):
-        sheet.append([safe_cell(line)])
+        append_row(sheet, [line])
     sheet.append([])
-    sheet.append([safe_cell(h) for h in headers])
+    append_row(sheet, headers, bold=True)
     for row in [*rows, totals]:
-        sheet.append([v if isinstance(v, int) else safe_cell(v) for v in row])
+        append_row(sheet, row)  # counts as numbers (#,##0), dates as dates, labels as text
     buffer = io.BytesIO()
     book.save(buffer)
     total = next((v for v in reversed(totals) if isinstance(v, int)), None)
