@@ -82,6 +82,19 @@ def test_the_desk_receives_a_request_by_form_and_the_receipt_opens(desk, martyr_
     assert AuditEvent.objects.filter(actor=desk, action="view_case").exists()
 
 
+def test_one_approximate_hit_is_offered_not_taken_and_an_exact_one_is_taken(desk, martyr_dossier):
+    web = client_of(desk)
+    form = {"kind": "trich-luc", "papers": [PAPER], **APPLICANT}
+    response = web.post("/thu-tuc/tiep-nhan/", {"dossier": "ngyuen van duc 1950", **form})  # a typo: maybe not him
+    html = response.content.decode()
+    assert response.status_code == 200 and not Case.objects.exists()
+    assert "Chỉ tìm thấy một hồ sơ khớp gần đúng «ngyuen van duc 1950»" in html
+    assert f'data-number="{martyr_dossier.number}"' in html and "gần đúng</span>" in html
+    assert 'value="Nguyễn Thị Hoa"' in html  # nothing typed is lost
+    response = web.post("/thu-tuc/tiep-nhan/", {"dossier": "nguyen van duc 1950", **form})
+    assert response.status_code == 302 and list(Case.objects.get().dossiers.all()) == [martyr_dossier]
+
+
 def test_intake_errors_are_in_vietnamese_by_their_fields_and_nothing_typed_is_lost(desk, martyr_dossier):
     web = client_of(desk)
     response = web.post("/thu-tuc/tiep-nhan/", {"dossier": "QTI/LS-07956/CM", "kind": "trich-luc", "papers": [PAPER],

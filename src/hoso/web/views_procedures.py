@@ -105,7 +105,9 @@ def _find_dossier(request: HttpRequest, form: IntakeForm):
     if found is not None:
         return found, []
     result = search_services.search(actor=request.user, text=text, limit=PICKS)
-    if len(result.hits) == 1 and result.total == 1:
+    # One hit is taken at once only when it matched as typed, on the person's own name: a typo correction or a
+    # relative's name may be someone else, so it is offered to be picked.
+    if len(result.hits) == 1 and result.total == 1 and not result.hits[0].approximate and not result.hits[0].relative:
         number = result.hits[0].dossier_number
         found = archive_selectors.scanned_dossier(actor=request.user, text=number)
         if found is not None:
@@ -116,6 +118,10 @@ def _find_dossier(request: HttpRequest, form: IntakeForm):
         form.add_error("dossier", f"Không tìm thấy hồ sơ «{text}» trong phạm vi của bạn: gõ số hồ sơ hoặc họ tên, "
                                   "năm sinh.")
         return None, []
+    if result.total == 1:
+        form.add_error("dossier", f"Chỉ tìm thấy một hồ sơ khớp gần đúng «{text}»: kiểm tra rồi chọn hồ sơ đó trong "
+                                  "danh sách (phím ↓) hoặc gõ số hồ sơ.")
+        return None, result.hits
     form.add_error("dossier", f"Có {result.total} hồ sơ khớp «{text}»: chọn một hồ sơ trong danh sách (phím ↓) "
                               "hoặc gõ số hồ sơ.")
     return None, result.hits
