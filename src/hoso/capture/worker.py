@@ -1,11 +1,14 @@
 """Running the processing tasks: `hoso worker`, and the workers `hoso ingest` starts on every core.
 
 django-tasks-db claims a task row (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, an exclusive
-transaction on SQLite) and marks it running; if the worker is then killed (kill -9, a power cut) the row
-stays "running" for ever. Before looking for work, and again after every few tasks, a worker therefore
-puts such tasks back in the queue: at once when the worker that held them ran on this machine and its
-process is gone, otherwise when they have been running longer than HOSO_CAPTURE_STALE_SECONDS. The task
-itself is idempotent (capture.services.processing), so the page is processed once more and recorded once.
+transaction on SQLite) and marks it running; if the worker is then killed (kill -9, a power cut, a machine
+that dies) the row stays "running" for ever. Every worker therefore gives a sign of life (capture.WorkerBeat)
+every few seconds from a thread of its own, also while it is busy with a long page; and before looking for
+work, and again after every few tasks, it puts back in the queue the tasks of dead workers: at once when the
+worker that held them ran on this machine and its process is gone, otherwise when that worker has given no
+sign of life for HOSO_CAPTURE_STALE_SECONDS (on any machine: the workers share only the database). A task
+whose worker still beats is never taken from it. The task itself is idempotent (capture.services.processing):
+the page is processed once more and recorded once — a late result of the attempt given up for dead is dropped.
 """
 
 import os
@@ -15,13 +18,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
 import dj_database_url
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection
+from django.db import DatabaseError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -42,6 +46,7 @@ QUEUES = ("capture", "default")
 RECOVER_EVERY = 20  # tasks between two looks for dead workers' tasks
 SCHEDULE_EVERY = 60.0  # seconds between two looks, while idle, at whether scheduled work is due
 BEAT_EVERY = 10.0  # seconds between two signs of life (capture.selectors.worker_state counts 6× this as alive)
+BEATS_PER_LIMIT = 6  # a worker beats at least this often within HOSO_CAPTURE_STALE_SECONDS
 
 
 def new_worker_id() -> str:
@@ -69,17 +74,38 @@ def _owner_gone(owner: str, host: str) -> bool:
     return owner_host == host and pid.isdigit() and _process_gone(int(pid))
 
 
+def beat_interval(stale_after: float) -> float:
+    """Seconds between two signs of life: every BEAT_EVERY, and often enough that a live worker is never
+    silent for stale_after (a short limit, as in tests, beats more often)."""
+    return max(0.2, min(BEAT_EVERY, stale_after / BEATS_PER_LIMIT))
+
+
+def _silent_since(owner: str, beats: dict[str, object], deadline, started_at) -> bool:
+    """A worker on another machine is dead when its last sign of life is older than the deadline, or when it
+    never gave one and the task it holds was claimed before the deadline."""
+    seen = beats.get(owner)
+    if seen is None:
+        return started_at is None or started_at < deadline
+    return seen < deadline
+
+
 def recover_stale(*, stale_after: float | None = None) -> int:
     """Put back in the queue the tasks whose worker died, and pages whose attempt died without its task;
     returns how many."""
     stale_after = settings.HOSO_CAPTURE_STALE_SECONDS if stale_after is None else stale_after
     host, deadline = socket.gethostname()[:40], timezone.now() - timedelta(seconds=stale_after)
     recovered = 0
-    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, queue_name__in=QUEUES):
-        dead = _owner_gone((result.worker_ids or [""])[-1], host)
-        if dead or (result.started_at is not None and result.started_at < deadline):
-            recovered += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.READY, started_at=None)
+    running = list(DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, queue_name__in=QUEUES))
+    owners = {(result.worker_ids or [""])[-1] for result in running}
+    beats = dict(WorkerBeat.objects.filter(worker_id__in=owners).values_list("worker_id", "seen_at"))
+    for result in running:
+        owner = (result.worker_ids or [""])[-1]
+        if _owner_gone(owner, host) or _silent_since(owner, beats, deadline, result.started_at):
+            # Only if nobody claimed it meanwhile (same claim time): another worker may have put it back and a
+            # live one taken it up since this list was read.
+            recovered += DBTaskResult.objects.filter(
+                pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at,
+            ).update(status=TaskResultStatus.READY, started_at=None)
     # A page still "processing" with no task left to finish it (the task was marked failed when the worker
     # was interrupted, say) is queued again.
     pending = DBTaskResult.objects.filter(task_path=process_page.module_path,
@@ -112,6 +138,30 @@ def _beat(worker_id: str, started) -> None:
     except OperationalError as exc:
         if not is_locked_database_exception(exc):
             raise
+
+
+class _Heartbeat(threading.Thread):
+    """Beats from a thread of its own (its own database connection), so that a worker busy with a long page
+    is not given up for dead by the workers of other machines."""
+
+    def __init__(self, worker_id: str, started, every: float) -> None:
+        super().__init__(name="hoso-worker-beat", daemon=True)
+        self.worker_id, self.started, self.every = worker_id, started, every
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(self.every):
+                try:
+                    _beat(self.worker_id, self.started)
+                except DatabaseError:  # the database went away for a moment: try again at the next beat
+                    connection.close()
+        finally:
+            connection.close()  # this thread's connection
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=30)
 
 
 def _seal() -> None:
@@ -178,13 +228,18 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
     started, next_beat = timezone.now(), 0.0
+    every = beat_interval(settings.HOSO_CAPTURE_STALE_SECONDS if stale_after is None else stale_after)
+    heart = None
     try:
         while not stop.requested and (max_tasks is None or done < max_tasks):
             _close_old_connections()
             if time.monotonic() >= next_beat:
                 _beat(worker_id, started)
                 _seal()
-                next_beat = time.monotonic() + BEAT_EVERY
+                next_beat = time.monotonic() + every
+                if heart is None and not connection.in_atomic_block:  # not in-process under a test's transaction
+                    heart = _Heartbeat(worker_id, started, every)
+                    heart.start()
             recovered = 0
             if since_recovery >= RECOVER_EVERY:
                 recovered, since_recovery = recover_stale(stale_after=stale_after), 0
@@ -207,6 +262,8 @@ def run_worker(*, until_empty: bool = False, interval: float = 1.0, stale_after:
             if on_task:
                 on_task()
     finally:
+        if heart is not None:
+            heart.stop()
         _gone(worker_id)
     return done
 

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--max-tasks", type=int, default=None, help="Dừng sau chừng này tác vụ")
         parser.add_argument("--interval", type=float, default=1.0, help="Giây chờ giữa hai lần xem hàng đợi trống")
         parser.add_argument("--stale-after", type=float, default=None,
-                            help="Giây: tác vụ đang chạy lâu hơn thế được coi là của tiến trình đã chết")
+                            help="Giây: tiến trình xử lý (trên máy khác) không báo còn sống lâu hơn thế được coi là "
+                                 "đã chết, trang nó đang làm được giao lại (mặc định HOSO_CAPTURE_STALE_SECONDS)")
         parser.add_argument("--retry-failed", action="store_true", help="Xếp hàng lại các trang bị lỗi trước khi chạy")
         parser.add_argument("--batch-id", type=int, default=None, help="Với --retry-failed: chỉ các trang của đợt này")
         parser.add_argument("--as", dest="as_user", help="Với --retry-failed: thực hiện với tư cách người dùng này")
