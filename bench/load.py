@@ -16,6 +16,11 @@ Data: a database hoso_bench_load_<people> on 127.0.0.1:5432 (user postgres), mad
 HOSO_WEB_THREADS from the environment, else its defaults), the local file store. The clerks run in this process,
 on the same cores as the server and PostgreSQL.
 
+With --import-rows N and --ingest M (both on by default; 0 leaves one out), the office works while the clerks do:
+a register of N generated rows (a Unicode CSV) is imported with `hoso import_register`, and M more dossiers' scans
+(2–3 pages each) are taken in with OCR by `hoso ingest --jobs 1`, both started as the first clerk starts. Their
+report: seconds, rows accounted for (created + updated + unchanged + refused = rows), pages done = pages added.
+
 Prints, per request kind: requests, errors, p50/p95/p99/max in ms (exact, over every response) and requests per
 second; then the check that nothing was lost: the audit events the clerks' requests wrote, per action, against the
 audited requests that succeeded (a sign-in, a search, a dossier, a page image and a list page write one event
@@ -101,13 +106,79 @@ def prepare_child(args) -> None:
     scanned: dict[str, list[int]] = defaultdict(list)
     for number, page_id in Page.objects.filter(state=Page.State.DONE).values_list("dossier__number", "id"):
         scanned[number].append(page_id)
+    register = _write_register(Path(args.workdir) / "so-theo-doi.csv", args.import_rows) if args.import_rows else ""
+    ingest_folder, ingest_pages = "", 0
+    if args.ingest:
+        folder = Path(args.workdir) / "ingest"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        fresh = open_dossiers.exclude(pages__isnull=False).order_by("-number")[:args.ingest]
+        ingest_pages = write_demo_scans(folder, list(fresh), seed=2026)
+        ingest_folder = str(folder)
     secret = set(Dossier.objects.filter(confidentiality=Confidentiality.SECRET).values_list("number", flat=True))
     queries = [[q.text, q.expected] for q in desk_queries(count=300, seed=2025) if q.expected not in secret]
     print("PREPARED " + json.dumps({
         "password": password, "users": users, "queries": queries, "scanned": scanned,
         "categories": sorted(set(open_dossiers.values_list("category__code", flat=True))),  # lists with rows
-        "list_pages": max(1, math.ceil(open_dossiers.count() / 25)), "dossiers": Dossier.objects.count()}),
+        "list_pages": max(1, math.ceil(open_dossiers.count() / 25)), "dossiers": Dossier.objects.count(),
+        "register": str(register), "ingest_folder": ingest_folder, "ingest_pages": ingest_pages}),
         flush=True)
+
+
+def _write_register(path: Path, rows: int) -> Path:
+    """A register as offices keep them (title lines, then a header row), of generated people; some numbers may be
+    dossiers the demo already holds (the import then updates or leaves them)."""
+    import csv
+
+    from hoso.records.demo import ProvinceGenerator
+
+    generator = ProvinceGenerator(people=10**9, seed=2024)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        out = csv.writer(handle)
+        out.writerow(["SỔ THEO DÕI HỒ SƠ NGƯỜI CÓ CÔNG"])
+        out.writerow([])
+        out.writerow(["STT", "Số hồ sơ", "Họ và tên", "Năm sinh", "Giới tính", "Nguyên quán", "Loại đối tượng"])
+        for written in range(rows):
+            seed = generator.dossier(generator.rng.choice(["LS", "AQ", "BM", "HH", "KC", "BB"]))
+            v = seed.subject.values
+            out.writerow([written + 1, seed.number, seed.subject.full_name,
+                          v["birth_date"].display() if v.get("birth_date") else "",
+                          "Nam" if v.get("sex") == "nam" else "Nữ", v.get("hometown_text", ""), seed.category])
+    return path
+
+
+def start_background(args, data: dict, env: dict, workdir: Path, log) -> dict[str, tuple]:
+    """The register import and the ingest, started now in their own processes: name -> (process, output, start).
+    Each writes the time it ended to <name>.end (the clerks hold this process meanwhile; under locust's gevent a
+    waiting thread would not do)."""
+    jobs = {}
+    commands = {"import": ([str(BIN / "hoso"), "import_register", data["register"], "--json"], data["register"]),
+                "ingest": ([str(BIN / "hoso"), "ingest", data["ingest_folder"], "--json", "--jobs", "1"],
+                           data["ingest_folder"])}
+    for name, (command, source) in commands.items():
+        if source:
+            output = (workdir / f"{name}.json").open("w")
+            end = workdir / f"{name}.end"
+            end.unlink(missing_ok=True)
+            wrapped = ["sh", "-c", f'"$@"; code=$?; date +%s.%N > "{end}"; exit $code', "sh", *command]
+            jobs[name] = (subprocess.Popen(wrapped, env=env, stdout=output, stderr=log, cwd=ROOT), output, time.time())
+    return jobs
+
+
+def finish_background(jobs: dict[str, tuple], workdir: Path) -> dict[str, dict]:
+    """Wait for the background work; its JSON report with the seconds it took and its exit code."""
+    done = {}
+    for name, (process, output, started) in jobs.items():
+        process.wait(timeout=7200)
+        end = float((workdir / f"{name}.end").read_text().strip())
+        output.close()
+        text = (workdir / f"{name}.json").read_text(encoding="utf-8").strip()
+        try:
+            result = json.loads(text) if text else {}
+        except json.JSONDecodeError:
+            result = {}
+        done[name] = {"code": process.returncode, "seconds": end - started, **result}
+    return done
 
 
 def prepare(args, env: dict, log) -> dict:
@@ -125,7 +196,8 @@ def prepare(args, env: dict, log) -> dict:
         say(f"loaded in {time.monotonic() - started:.0f} s")
     say(f"{args.users} clerk accounts and {args.scanned} scanned dossiers (hoso ingest --no-ocr)")
     out = subprocess.run([sys.executable, __file__, "--_prepare", "--users", str(args.users), "--scanned",
-                          str(args.scanned), "--workdir", args.workdir], env=env, stdout=subprocess.PIPE,
+                          str(args.scanned), "--workdir", args.workdir, "--import-rows", str(args.import_rows),
+                          "--ingest", str(args.ingest)], env=env, stdout=subprocess.PIPE,
                          stderr=log, text=True, check=True, cwd=ROOT).stdout
     return json.loads(next(line for line in out.splitlines() if line.startswith("PREPARED "))[len("PREPARED "):])
 
@@ -258,7 +330,7 @@ def run_clerks(base: str, data: dict, args) -> tuple[dict[str, list[float]], dic
 
 # ---------------------------------------------------------------------------------------------- report
 def report(args, data: dict, times, failures, seconds: float, written: dict[str, int], verify: dict,
-           machine: str) -> bool:
+           machine: str, background: dict[str, dict]) -> bool:
     print(f"# hoso load test — {args.users} clerks for {seconds:.0f} s against gunicorn + PostgreSQL; {machine}")
     print(f"# data: {args.people:,} people, {data['dossiers']:,} dossiers, {len(data['scanned'])} scanned "
           f"({sum(map(len, data['scanned'].values()))} pages); think time {args.think:g} s ±50 %")
@@ -289,11 +361,41 @@ def report(args, data: dict, times, failures, seconds: float, written: dict[str,
         lost = True
         rows.append((action, "0", f"{got:,}", f"{got:+,}"))
     print(_table(rows))
+    background_ok = _report_background(args, data, background)
     audit = verify.get("audit", {})
     print(f"hoso verify --audit: {'intact' if audit.get('ok') else 'BROKEN'}, {audit.get('checked', 0):,} events "
           f"checked, {audit.get('blocks', 0)} blocks ({audit.get('sealed_now', 0):,} sealed now)")
-    ok = not errors and not lost and bool(audit.get("ok"))
-    print(f"verdict: {'PASS' if ok else 'FAIL'} (0 errors, events = audited requests, chain intact)")
+    ok = not errors and not lost and bool(audit.get("ok")) and background_ok
+    print(f"verdict: {'PASS' if ok else 'FAIL'} (0 errors, events = audited requests, chain intact"
+          f"{', background work complete' if background else ''})")
+    return ok
+
+
+def _report_background(args, data: dict, background: dict[str, dict]) -> bool:
+    """The register import and the ingest that ran during the load: time, and nothing lost."""
+    if not background:
+        return True
+    print("\n# background work during the load (started with the first clerk)")
+    rows, ok = [("work", "seconds", "done", "check")], True
+    if "import" in background:
+        r = background["import"]
+        refused = len({e.get("row") for e in r.get("errors", [])})  # a row may have several errors
+        accounted = sum(r.get(k, 0) for k in ("created", "updated", "unchanged")) + refused
+        good = r["code"] == 0 and accounted == args.import_rows
+        ok &= good
+        rows.append((f"import_register ({args.import_rows:,} rows)", f"{r['seconds']:.0f}",
+                     f"{r.get('created', 0):,} new, {r.get('updated', 0):,} updated, {r.get('unchanged', 0):,} "
+                     f"unchanged, {refused:,} refused",
+                     f"{'ok' if good else 'LOST'}: {accounted:,} of {args.import_rows:,} rows accounted for"))
+    if "ingest" in background:
+        r = background["ingest"]
+        good = r["code"] == 0 and r.get("done", 0) == r.get("pages_added", -1) == data["ingest_pages"]
+        ok &= good
+        rows.append((f"ingest with OCR ({data['ingest_pages']} pages)", f"{r['seconds']:.0f}",
+                     f"{r.get('done', 0)} done, {r.get('failed', 0)} failed",
+                     f"{'ok' if good else 'LOST'}: pages done = pages added = {data['ingest_pages']}"
+                     if good else f"LOST: added {r.get('pages_added')}, done {r.get('done')}"))
+    print(_table(rows))
     return ok
 
 
@@ -314,13 +416,18 @@ def main() -> int:
     parser.add_argument("--scanned", type=int, default=20, help="dossiers with scanned pages")
     parser.add_argument("--workdir", default="/tmp/hoso-bench-load")
     parser.add_argument("--reuse", action="store_true", help="keep the database if it is there")
-    parser.add_argument("--smoke", action="store_true", help="1,500 people, 10 clerks, 60 s, 3 scanned dossiers")
+    parser.add_argument("--import-rows", type=int, default=120_000,
+                        help="rows of the register imported during the load (0: none)")
+    parser.add_argument("--ingest", type=int, default=20, help="dossiers scanned in with OCR during the load (0: none)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="1,500 people, 10 clerks, 60 s, 3 scanned; a 2,000-row import, 2 dossiers ingested")
     parser.add_argument("--_prepare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._prepare:
         return prepare_child(args)
     if args.smoke:
         args.people, args.users, args.seconds, args.scanned = 1500, 10, 60, 3
+        args.import_rows, args.ingest = min(args.import_rows, 2000), min(args.ingest, 2)
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -340,12 +447,16 @@ def main() -> int:
         say(f"gunicorn on port {port}; {args.users} clerks for {args.seconds:.0f} s")
         try:
             cpu_before, own_before = cpu_seconds(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+            jobs = start_background(args, data, env, Path(args.workdir), log)
             times, failures, seconds = run_clerks(f"http://127.0.0.1:{port}", data, args)
             server_cpu = cpu_seconds(server.pid) - cpu_before
             own = resource.getrusage(resource.RUSAGE_SELF)
         finally:
             server.send_signal(signal.SIGTERM)  # graceful: requests under way finish before the count below
             server.wait(timeout=90)
+        if jobs:
+            say("waiting for the background import and ingest to finish")
+        background = finish_background(jobs, Path(args.workdir))
         written = dict(line.split("|") for line in psql(env, (
             "SELECT e.action, count(*) FROM access_auditevent e JOIN access_user u ON u.id = e.actor_id "
             f"WHERE e.id > {first_event} AND u.username LIKE '{CLERK}%' GROUP BY e.action")).splitlines() if line)
@@ -360,7 +471,8 @@ def main() -> int:
                f"{os.getloadavg()[0]:.1f} after); gunicorn {'×'.join(gunicorn)} (workers × threads) used "
                f"{server_cpu:.0f} CPU s, the clerks (locust, same machine) {own_cpu:.0f} CPU s; "
                f"PostgreSQL {psql(env, 'SHOW server_version')}")
-    ok = report(args, data, times, failures, seconds, {k: int(v) for k, v in written.items()}, verify, machine)
+    ok = report(args, data, times, failures, seconds, {k: int(v) for k, v in written.items()}, verify, machine,
+                background)
     return 0 if ok else 1
 
 
