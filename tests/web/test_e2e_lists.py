@@ -1,6 +1,6 @@
-"""End-to-end at 1366×768 and on a phone at 390×844 (Debian's Chromium driven by Playwright): an archivist sorts the dossier list, ticks the
-dossiers of a page with «chọn tất cả», moves them into a box after a confirmation page, then saves the list as a
-view, opens it again from elsewhere and deletes it.
+"""End-to-end at 1366×768 and on a phone at 390×844 (Debian's Chromium driven by Playwright): an archivist sorts
+the dossier list, ticks the dossiers of a page with «chọn tất cả», moves them into a box after a confirmation page,
+then saves the list as a view, opens it again from elsewhere and deletes it.
 
 Skipped when /usr/bin/chromium is absent, unless HOSO_REQUIRE_BROWSER=1 (then it fails instead)."""
 
