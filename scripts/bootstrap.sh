@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 profile="${1:-run}"
 
 # OCR and PDF/A of scanned pages (the demo digitises a few dossiers too): tesseract with Vietnamese, qpdf,
-# Ghostscript (OCRmyPDF's PDF/A fallback), unpaper.
-packages=(python3-venv fonts-noto-core tesseract-ocr tesseract-ocr-vie ghostscript unpaper qpdf)
+# Ghostscript (OCRmyPDF's PDF/A fallback), unpaper. GNU gettext: the English catalogue of the interface is compiled
+# here (msgfmt), never committed as a .mo.
+packages=(python3-venv fonts-noto-core tesseract-ocr tesseract-ocr-vie ghostscript unpaper qpdf gettext)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$profile" = test ]; then
   packages+=(chromium)
@@ -46,3 +47,18 @@ if [ ! -f "$vendor/htmx.min.js" ] || [ package-lock.json -nt "$vendor/htmx.min.j
   mkdir -p "$vendor"
   cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
 fi
+
+# The interface's translations (src/hoso/locale/*/LC_MESSAGES/*.po → .mo, which is never committed), whenever a
+# catalogue changed. Run from the locale folder: compilemessages also compiles every folder named "locale" below the
+# working directory (the virtual environment's included).
+for po in src/hoso/locale/*/LC_MESSAGES/*.po; do
+  if [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+    if command -v msgfmt >/dev/null 2>&1; then
+      data_dir="${HOSO_DATA_DIR:-$PWD/data}"  # settings make their folders there, not in the locale folder
+      (cd src/hoso/locale && HOSO_DATA_DIR="$data_dir" ../../../.venv/bin/hoso compilemessages >/dev/null)
+    else
+      echo "Thiếu msgfmt (gói gettext): giao diện chỉ có tiếng Việt." >&2
+    fi
+    break
+  fi
+done

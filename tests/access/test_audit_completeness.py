@@ -47,6 +47,7 @@ NOT_PERSONAL_READS = {
     "dossier_create": "a form", "package_import": "an upload form",
     "login": "sign-in", "logout": "sign-out", "password_change": "own account", "otp_verify": "own account",
     "otp_setup": "own account", "user_list": "staff accounts (administration)", "user_create": "a form",
+    "javascript_catalog": "the texts of the interface's scripts in the user's language",
     "user_edit": "staff accounts (administration)", "audit_list": "the audit trail itself",
     "audit_export": "the audit trail itself (the export is audited)", "api-schema": "the API's schema",
     "api-root": "links", "api-capture-upload": "an upload (POST) endpoint",
@@ -72,6 +73,7 @@ WRITES = {
     "case_original_request", "case_file_upload", "case_register_dossier", "procedure_calendar_clear",
     "dossier_bulk",  # bulk actions: each dossier through its service; the confirmation page is a list read
     "saved_view_create", "saved_view_delete",  # the user's own saved list views (save_list_view, delete_list_view)
+    "language_set",  # the user's own interface language (set_language)
 }
 
 

@@ -436,6 +436,7 @@ UNSCOPED_WRITES: dict[str, str] = {
     "procedure_calendar_clear": "the working-day calendar (a day given back to the public calendar)",
     "saved_view_create": "the user's own saved view of the dossier list (filters and sort), seen by nobody else",
     "saved_view_delete": "deletes one of the user's own saved views",
+    "language_set": "the user's own interface language (audited as set_language)",
 }
 
 READ_ONLY: dict[str, str] = {
@@ -461,6 +462,7 @@ READ_ONLY: dict[str, str] = {
                      "are counted, to slow guessing)",
     "reports_dashboard": "statistics", "reports_export": "statistics (Excel)", "reports_mau100": "the yearly report",
     "reports_benefits": "statistics",
+    "javascript_catalog": "the texts of the interface's scripts in the user's language",
 }
 
 # --- commands with --as USER (`build(world, dossier)` → the command's arguments; "--as USER" is added) -----------

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from .permissions import Permission
@@ -23,7 +24,8 @@ def rule(permission: Permission) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user_can(request.user, permission):
-                raise PermissionDenied(f"Bạn không có quyền: {permission.label}.")
+                raise PermissionDenied(gettext("Bạn không có quyền: %(permission)s.") % {
+                    "permission": permission.label})
             return view(request, *args, **kwargs)
 
         guarded.access_rule = permission
@@ -40,7 +42,7 @@ def public(view: Callable) -> Callable:
 class RulePermission(BasePermission):
     """DRF: the view's `access_rule` must be held by the (authenticated) user."""
 
-    message = "Bạn không có quyền dùng chức năng này."
+    message = gettext_lazy("Bạn không có quyền dùng chức năng này.")
 
     def has_permission(self, request, view) -> bool:
         permission = getattr(view, "access_rule", None)

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .rules import needs_second_factor
 
-OPEN_VIEWS = frozenset({"logout", "login"})
+OPEN_VIEWS = frozenset({"logout", "login", "javascript_catalog"})  # the catalogue: the scripts' texts, no data
 SECOND_FACTOR_VIEWS = frozenset({"otp_setup", "otp_verify"})
 AFTER_SIGN_IN = "hoso_after_sign_in"
 """Session key: the page asked for when the second-factor gate stopped the request (the code page leads on to it,
@@ -102,3 +104,45 @@ class NotFoundPageMiddleware:
         if settings.DEBUG and isinstance(exception, Http404) and not request.path.startswith("/api/"):
             return render(request, "404.html", status=404)
         return None
+
+
+LANGUAGE_COOKIE = "hoso_language"
+LANGUAGE_PARAMETER = "ngon-ngu"
+"""`?ngon-ngu=en` on a page seen before sign-in (the sign-in page offers it) chooses the language of this browser
+until someone signs in; a signed-in user's pages are in the language of their account (access.User.language, set
+from the menu through access.services.set_language, audited)."""
+
+
+class UserLanguageMiddleware:
+    """Activates the language of the request: the signed-in user's, else the one this browser chose before sign-in,
+    else Vietnamese (settings.LANGUAGE_CODE). The language is active only while the request is answered, so nothing
+    that runs after it in the same thread (a task, a test) inherits it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        else:
+            chosen = request.GET.get(LANGUAGE_PARAMETER)
+            if chosen not in _languages():
+                chosen = None
+            language = chosen or request.COOKIES.get(LANGUAGE_COOKIE, "")
+        if language not in _languages():
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        if chosen:
+            response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=settings.SESSION_COOKIE_SECURE, httponly=True)
+        response.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+def _languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}

@@ -8,6 +8,13 @@ from hoso.gazetteer.models import AdminUnit
 from .permissions import Role
 
 
+class Language(models.TextChoices):
+    """The languages of the interface (settings.LANGUAGES); Vietnamese is the source language of every text."""
+
+    VIETNAMESE = "vi", "Tiếng Việt"
+    ENGLISH = "en", "English"
+
+
 class User(AbstractUser):
     """A person who signs in. What they may do comes from `role`; what they may see, from the scope
     (`scope_all` or `scope_units`) and `secret_clearance`. See access/permissions.py."""
@@ -20,6 +27,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("phải đổi mật khẩu khi đăng nhập", default=False)
     password_set_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                         verbose_name="mật khẩu do quản trị viên này đặt")
+    language = models.CharField("ngôn ngữ giao diện", max_length=5, choices=Language.choices,
+                                default=Language.VIETNAMESE)
 
     class Meta:
         verbose_name = "người dùng"

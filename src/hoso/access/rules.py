@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from hoso.gazetteer.services import expand_units
 
@@ -23,7 +24,7 @@ def user_can(user: User | None, permission: Permission) -> bool:
 def require(user: User | None, permission: Permission) -> None:
     """For services: `None` is the system acting internally; anyone else must hold the permission."""
     if user is not None and not user_can(user, permission):
-        raise PermissionDenied(f"Bạn không có quyền: {permission.label}.")
+        raise PermissionDenied(gettext("Bạn không có quyền: %(permission)s.") % {"permission": permission.label})
 
 
 def needs_second_factor(user: User) -> bool:

@@ -18,7 +18,7 @@ from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.gazetteer.models import AdminUnit
 
-from .models import FailedSignIns, User
+from .models import FailedSignIns, Language, User
 from .permissions import MANAGE_USERS, Role
 from .rules import needs_second_factor, require
 
@@ -178,6 +178,22 @@ def change_own_password(*, user: User, current_password: str, new_password: str)
         record_event(actor=user, action=AuditAction.PASSWORD_CHANGE_FAILED, obj=user, summary=user.username)
         raise ValidationError({"current_password": "Mật khẩu hiện tại không đúng."})
     set_password(actor=user, user=user, password=new_password)
+
+
+def set_language(*, user: User, language: str) -> User:
+    """A user chooses the language of their own interface (Vietnamese or English); the change is audited like every
+    other change to an account. Choosing the language already set writes nothing."""
+    if language not in Language.values:
+        raise ValidationError({"language": f"Ngôn ngữ không có: {language}"})
+    if user.language == language:
+        return user
+    with transaction.atomic():
+        before = user.language
+        user.language = language
+        user.save(update_fields=["language"])
+        record_event(actor=user, action=AuditAction.SET_LANGUAGE, obj=user, summary=user.username,
+                     before={"language": before}, after={"language": language})
+    return user
 
 
 @receiver(user_logged_in)

@@ -18,6 +18,7 @@ DATA_DIR = get_path("HOSO_DATA_DIR", Path.cwd() / "data")
 HOSO_DEVELOPMENT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = get_list("HOSO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = get_list("HOSO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "hoso.web.views_access.csrf_failure"  # the product's 403 page, in the user's language
 # Reverse proxies (nginx) in front of the WSGI server: from these addresses only, the client's address is taken from
 # X-Real-IP (hoso.core.proxies, applied in hoso.wsgi), so sign-in lockouts and the audit trail see the clerk's machine,
 # not the proxy; gunicorn trusts their X-Forwarded-Proto (deploy/gunicorn.conf.py). Empty: REMOTE_ADDR as it comes.
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "hoso.access.middleware.UserLanguageMiddleware",  # the signed-in user's language (access.User.language)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hoso.access.middleware.SecurityGateMiddleware",
@@ -81,6 +83,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoso.web.context_processors.access",
@@ -194,6 +197,9 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 
+# Vietnamese is the source language of every text (gettext msgids); src/hoso/locale holds the English catalogue
+# (compiled by `hoso compilemessages`, which scripts/bootstrap.sh runs). Each user picks theirs (access.User.language,
+# activated by access.middleware.UserLanguageMiddleware); Django's own messages come from its `vi` catalogue.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -244,7 +250,7 @@ HOSO_S3_ENDPOINT_URL = get_str("HOSO_S3_ENDPOINT_URL", "")
 HOSO_S3_REGION = get_str("HOSO_S3_REGION", "")
 HOSO_OCR_LANGUAGE = get_str("HOSO_OCR_LANGUAGE", "vie")
 HOSO_OCR_TIMEOUT = get_int("HOSO_OCR_TIMEOUT", 180, minimum=1)  # seconds per page
-# A claimed task older than this is requeued.
+# A claimed task whose worker has not beaten for this long (capture/worker.py) is taken up again.
 HOSO_CAPTURE_STALE_SECONDS = get_int("HOSO_CAPTURE_STALE_SECONDS", 1800, minimum=1)
 # Fixity (hoso verify --fixity): read rate limit in MB/s (0 = unlimited) so daytime work is not slowed, and
 # how many days after the last complete run an idle `hoso worker` starts the next one (0 = never).

@@ -4,6 +4,8 @@ attributes and classes styled by static/hoso/reports.css. Every bar is a link to
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 
 def vn_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
@@ -54,7 +56,7 @@ class Chart:
     label_width: int = 0
     ticks: tuple[tuple[float, str], ...] = ()
     title: str = ""
-    unit: str = "hồ sơ"  # what a value counts, in the bars' titles
+    unit: str = gettext_lazy("hồ sơ")  # what a value counts, in the bars' titles
 
     @property
     def empty(self) -> bool:
@@ -102,7 +104,7 @@ def columns(items: list[tuple[str, int, str]], *, title: str = "", width: int = 
 
 
 def duration_bars(items: list[tuple[str, float, int, str]], *, title: str = "", width: int = 1000,
-                  label_width: int = 330, row: int = 24, unit: str = "ngày làm việc") -> Chart:
+                  label_width: int = 330, row: int = 24, unit: str = gettext_lazy("ngày làm việc")) -> Chart:
     """One bar per (label, mean, 90th percentile, caption): the bar is as long as the mean, a tick marks the 90th
     percentile; both on one scale, the longest percentile reaching the width left after labels and captions."""
     top = max((max(m, p) for _, m, p, _ in items), default=0) or 1

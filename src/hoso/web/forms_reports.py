@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from hoso.gazetteer.models import AdminUnit
 from hoso.records.models import Category
@@ -33,22 +34,26 @@ def _check_day(day: dt.date | None, label: str) -> None:
         return
     today = timezone.localdate()
     if day > today:
-        raise forms.ValidationError(f"{label} {day:%d/%m/%Y} chưa đến: hãy chọn một ngày đến hôm nay "
-                                    f"({today:%d/%m/%Y}).")
+        raise forms.ValidationError(gettext("%(label)s %(day)s chưa đến: hãy chọn một ngày đến hôm nay "
+                                            "(%(today)s).") % {"label": label, "day": f"{day:%d/%m/%Y}",
+                                                               "today": f"{today:%d/%m/%Y}"})
     if day.year < FIRST_YEAR:
-        raise forms.ValidationError(f"{label}: không có số liệu trước năm {FIRST_YEAR}.")
+        raise forms.ValidationError(gettext("%(label)s: không có số liệu trước năm %(FIRST_YEAR)s.") % {
+                                            "label": label,
+                                            "FIRST_YEAR": FIRST_YEAR})
 
 
 class StatisticsFilterForm(forms.Form):
-    since = forms.DateField(label="Từ ngày", required=False, widget=DATE, error_messages=BAD_DATE,
-                            help_text="Đầu kỳ của số liệu theo thời gian (số hóa, thủ tục)")
-    until = forms.DateField(label="Đến ngày", required=False, widget=DATE, error_messages=BAD_DATE,
-                            help_text="Số hồ sơ tính đến ngày này")
-    commune = forms.ChoiceField(label="Xã, phường (hiện nay)", required=False, error_messages={
-        "invalid_choice": "Không có xã, phường này trong địa bàn bạn được xem."})
-    category = forms.ModelChoiceField(label="Diện", queryset=Category.objects.all(), to_field_name="code",
-                                      required=False, empty_label="Tất cả các diện", error_messages={
-                                          "invalid_choice": "Không có diện đối tượng này trong danh mục."})
+    since = forms.DateField(label=gettext_lazy("Từ ngày"), required=False, widget=DATE, error_messages=BAD_DATE,
+                            help_text=gettext_lazy("Đầu kỳ của số liệu theo thời gian (số hóa, thủ tục)"))
+    until = forms.DateField(label=gettext_lazy("Đến ngày"), required=False, widget=DATE, error_messages=BAD_DATE,
+                            help_text=gettext_lazy("Số hồ sơ tính đến ngày này"))
+    commune = forms.ChoiceField(label=gettext_lazy("Xã, phường (hiện nay)"), required=False, error_messages={
+        "invalid_choice": gettext_lazy("Không có xã, phường này trong địa bàn bạn được xem.")})
+    category = forms.ModelChoiceField(label=gettext_lazy("Diện"), queryset=Category.objects.all(), to_field_name="code",
+                                      required=False, empty_label=gettext_lazy("Tất cả các diện"), error_messages={
+                                          "invalid_choice": gettext_lazy("Không có diện đối tượng này trong danh "
+                                                                         "mục.")})
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +70,7 @@ class StatisticsFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("«Từ ngày» phải trước «Đến ngày».")
+            raise forms.ValidationError(gettext("«Từ ngày» phải trước «Đến ngày»."))
         return data
 
     def period(self) -> tuple[dt.date, dt.date]:
@@ -92,10 +97,11 @@ class DossierSliceForm(forms.Form):
 
     commune = forms.CharField(required=False)
     sex = forms.ChoiceField(required=False, choices=SEX_CHOICES,
-                            error_messages={"invalid_choice": "Giới tính chỉ là nam, nu hoặc khong_ro."})
+                            error_messages={"invalid_choice": gettext_lazy("Giới tính chỉ là nam, nu hoặc khong_ro.")})
     decade = forms.CharField(required=False)
     alive = forms.ChoiceField(required=False, choices=ALIVE_CHOICES,
-                              error_messages={"invalid_choice": "Còn sống / đã mất chỉ là con_song hoặc da_mat."})
+                              error_messages={"invalid_choice": gettext_lazy("Còn sống / đã mất chỉ là con_song "
+                                                                             "hoặc da_mat.")})
     at = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=BAD_DATE)
 
     FIELDS = ("commune", "sex", "decade", "alive", "at")
@@ -103,13 +109,13 @@ class DossierSliceForm(forms.Form):
     def clean_commune(self):
         value = self.cleaned_data["commune"].strip()
         if value and value != UNKNOWN and (not value.isdigit() or int(value) not in gazetteer().current):
-            raise forms.ValidationError("Không có xã, phường này trong danh mục đơn vị hành chính hiện nay.")
+            raise forms.ValidationError(gettext("Không có xã, phường này trong danh mục đơn vị hành chính hiện nay."))
         return value
 
     def clean_decade(self):
         value = self.cleaned_data["decade"].strip()
         if value and value != UNKNOWN and not (value.isdigit() and int(value) % 10 == 0 and 1800 <= int(value) <= 2100):
-            raise forms.ValidationError("Thập niên sinh phải là một năm tròn chục, ví dụ 1940.")
+            raise forms.ValidationError(gettext("Thập niên sinh phải là một năm tròn chục, ví dụ 1940."))
         return value
 
     def clean_at(self):

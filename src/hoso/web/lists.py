@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 SORT_PARAM = "sap_xep"
 
@@ -79,7 +80,8 @@ class Sorting:
             flip = current and not descending
             query = base.copy()
             query[SORT_PARAM] = f"-{sort_key}" if flip else sort_key
-            hint = f"Sắp xếp theo {label.lower()}, {'giảm dần' if flip else 'tăng dần'}"
+            hint = (gettext("Sắp xếp theo %(column)s, giảm dần") if flip
+                    else gettext("Sắp xếp theo %(column)s, tăng dần")) % {"column": label.lower()}
             out.append(Header(label, query=query.urlencode(),
                               aria_sort=("descending" if descending else "ascending") if current else "",
                               hint=hint, css="sorted" if current else "sortable"))

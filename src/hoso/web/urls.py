@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from hoso.access.decorators import public, rule
 from hoso.access.permissions import SIGNED_IN
@@ -11,6 +12,9 @@ urlpatterns = [
     path("dang-nhap/", public(auth_views.LoginView.as_view(redirect_authenticated_user=True)), name="login"),
     path("dang-xuat/", rule(SIGNED_IN)(auth_views.LogoutView.as_view()), name="logout"),
     path("doi-mat-khau/", views_access.password_change, name="password_change"),
+    path("ngon-ngu/", views_access.language_set, name="language_set"),
+    # The scripts' texts in the user's language (src/hoso/locale/*/LC_MESSAGES/djangojs.po).
+    path("jsi18n/", rule(SIGNED_IN)(JavaScriptCatalog.as_view(domain="djangojs")), name="javascript_catalog"),
     path("xac-thuc/", views_access.otp_verify, name="otp_verify"),
     path("xac-thuc/cai-dat/", views_access.otp_setup, name="otp_setup"),
     path("quan-tri/nguoi-dung/", views_access.user_list, name="user_list"),

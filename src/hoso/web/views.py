@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -75,28 +76,29 @@ def _work_list(actor) -> list[WorkItem]:
     statuses = selectors.status_counts(actor=actor) if user_can(actor, VIEW_DOSSIER) else {}
     if user_can(actor, CAPTURE):
         pages = selectors.page_state_counts(actor=actor)
-        items += [WorkItem("Trang xử lý lỗi, cần quét lại hoặc thử lại", pages.get(Page.State.FAILED, 0),
+        items += [WorkItem(gettext("Trang xử lý lỗi, cần quét lại hoặc thử lại"), pages.get(Page.State.FAILED, 0),
                            reverse("batch_list"), urgent=True),
-                  WorkItem("Trang đang chờ xử lý", sum(pages.get(state, 0) for state in Page.PENDING),
+                  WorkItem(gettext("Trang đang chờ xử lý"), sum(pages.get(state, 0) for state in Page.PENDING),
                            reverse("batch_list"))]
     if user_can(actor, EDIT_DOSSIER):
-        items.append(WorkItem("Hồ sơ đã quét, chờ nhập liệu", statuses.get(Dossier.Status.SCANNED, 0),
+        items.append(WorkItem(gettext("Hồ sơ đã quét, chờ nhập liệu"), statuses.get(Dossier.Status.SCANNED, 0),
                               f"{dossiers}?status={Dossier.Status.SCANNED}"))
     if user_can(actor, VERIFY_DOSSIER):
-        items.append(WorkItem("Hồ sơ đã nhập liệu, chờ kiểm tra", statuses.get(Dossier.Status.ENTERED, 0),
+        items.append(WorkItem(gettext("Hồ sơ đã nhập liệu, chờ kiểm tra"), statuses.get(Dossier.Status.ENTERED, 0),
                               f"{dossiers}?status={Dossier.Status.ENTERED}"))
     if user_can(actor, MANAGE_ARCHIVE):
         loans = reverse("loan_list")
         reminders = archive_selectors.reminders(actor=actor)
-        items += [WorkItem("Hồ sơ đã kiểm tra, chờ đưa vào kho", statuses.get(Dossier.Status.VERIFIED, 0),
+        items += [WorkItem(gettext("Hồ sơ đã kiểm tra, chờ đưa vào kho"), statuses.get(Dossier.Status.VERIFIED, 0),
                            f"{dossiers}?status={Dossier.Status.VERIFIED}"),
-                  WorkItem("Đề nghị mượn chờ duyệt", reminders.waiting_approval, f"{loans}?state=requested"),
-                  WorkItem("Phiếu mượn đã duyệt, chờ giao", reminders.waiting_checkout, f"{loans}?state=approved"),
-                  WorkItem("Hồ sơ gốc quá hạn trả", archive_selectors.overdue_loans(actor=actor).count(),
+                  WorkItem(gettext("Đề nghị mượn chờ duyệt"), reminders.waiting_approval, f"{loans}?state=requested"),
+                  WorkItem(gettext("Phiếu mượn đã duyệt, chờ giao"), reminders.waiting_checkout,
+                           f"{loans}?state=approved"),
+                  WorkItem(gettext("Hồ sơ gốc quá hạn trả"), archive_selectors.overdue_loans(actor=actor).count(),
                            f"{loans}?state=overdue", urgent=True)]
     if user_can(actor, VIEW_AUDIT):
         since = timezone.now() - timedelta(days=7)
-        items.append(WorkItem("Lần đăng nhập sai trong 7 ngày (gộp theo phút)",
+        items.append(WorkItem(gettext("Lần đăng nhập sai trong 7 ngày (gộp theo phút)"),
                               audit_reports.failed_sign_in_windows_since(since),
                               f"{reverse('audit_list')}?action={AuditAction.LOGIN_FAILED}"
                               f"&since={timezone.localtime(since):%d/%m/%Y}"))
@@ -106,15 +108,15 @@ def _work_list(actor) -> list[WorkItem]:
         def case_item(label: str, bucket: str, urgent: bool = False) -> WorkItem:
             return WorkItem(label, buckets[bucket].count(), f"{queue}?hang={bucket}", urgent=urgent)
 
-        items.append(case_item("Hồ sơ thủ tục quá hạn", "overdue", urgent=True))
+        items.append(case_item(gettext("Hồ sơ thủ tục quá hạn"), "overdue", urgent=True))
         if user_can(actor, DECIDE_CASE):
-            items += [case_item("Hồ sơ thủ tục chờ duyệt", "to_decide"),
-                      case_item("Bước thủ tục quá hạn, cần đôn đốc", "escalated", urgent=True)]
+            items += [case_item(gettext("Hồ sơ thủ tục chờ duyệt"), "to_decide"),
+                      case_item(gettext("Bước thủ tục quá hạn, cần đôn đốc"), "escalated", urgent=True)]
         if user_can(actor, PROCESS_CASE):
-            items += [case_item("Hồ sơ thủ tục mới tiếp nhận, chờ thụ lý", "received"),
-                      case_item("Hồ sơ thủ tục tôi đang thụ lý", "mine")]
+            items += [case_item(gettext("Hồ sơ thủ tục mới tiếp nhận, chờ thụ lý"), "received"),
+                      case_item(gettext("Hồ sơ thủ tục tôi đang thụ lý"), "mine")]
         if user_can(actor, RECEIVE_CASE):
-            items.append(case_item("Hồ sơ thủ tục có kết quả, chờ trả", "result_ready"))
+            items.append(case_item(gettext("Hồ sơ thủ tục có kết quả, chờ trả"), "result_ready"))
     return items
 
 
@@ -173,7 +175,7 @@ def _drill(request: HttpRequest) -> _Drill:
     if not form.given():
         return _Drill()
     if not form.is_valid():
-        messages.error(request, "Điều kiện lọc theo số liệu thống kê không hợp lệ, đã bỏ qua: " + "; ".join(
+        messages.error(request, gettext("Điều kiện lọc theo số liệu thống kê không hợp lệ, đã bỏ qua: ") + "; ".join(
             e for errors in form.errors.values() for e in errors))
         return _Drill()
     where, at = form.slice()
@@ -229,7 +231,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     """All visible dossiers in Vietnamese name order, with filters; a typed name or number is searched."""
     form, data, filters = _list_filters(request)
     if form.is_bound and not form.is_valid():
-        messages.error(request, "Điều kiện lọc không hợp lệ, đã bỏ qua: " + "; ".join(
+        messages.error(request, gettext("Điều kiện lọc không hợp lệ, đã bỏ qua: ") + "; ".join(
             f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items()))
     drill = _drill(request)
     context = {"form": form, "query": query_without_page(request), "drill": drill,
@@ -315,7 +317,7 @@ def _int(value: str | None) -> int | None:
 def _get_visible(request: HttpRequest, number: str, purpose: str = AuditAction.VIEW) -> Dossier:
     dossier = services.open_dossier(actor=request.user, number=number, purpose=purpose)
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
     return dossier
 
 
@@ -376,8 +378,8 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
         else:
             given = services.NUMBER_WITHOUT_SERIAL.match(form.cleaned_data["number"]) is not None
-            messages.success(request, f"Đã đăng ký hồ sơ {dossier.number}" + (
-                " — số thứ tự do hệ thống cấp tiếp theo." if given else "."))
+            messages.success(request, gettext("Đã đăng ký hồ sơ %(number)s") % {"number": dossier.number} + (
+                gettext(" — số thứ tự do hệ thống cấp tiếp theo.") if given else "."))
             return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/dossier_form.html", {"form": form, "creating": True})
 
@@ -400,8 +402,9 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 if settled and not form.cleaned_data["edit_reason"].strip():
-                    raise ValidationError({"edit_reason": f"Hồ sơ «{dossier.get_status_display()}»: hãy ghi lý do "
-                                                          "sửa; hồ sơ sẽ trở về «Đã nhập liệu» để kiểm tra lại."})
+                    raise ValidationError({"edit_reason": gettext(
+                        "Hồ sơ «%(status)s»: hãy ghi lý do sửa; hồ sơ sẽ trở về «Đã nhập liệu» để kiểm tra "
+                        "lại.") % {"status": dossier.get_status_display()}})
                 dossier = _save_dossier(request, form, dossier)
                 if settled:
                     dossier = services.reopen_after_edit(actor=request.user, dossier=dossier,
@@ -409,8 +412,8 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu hồ sơ {dossier.number}." + (
-                " Hồ sơ trở về «Đã nhập liệu», chờ người khác kiểm tra lại." if settled else ""))
+            messages.success(request, gettext("Đã lưu hồ sơ %(number)s.") % {"number": dossier.number} + (
+                gettext(" Hồ sơ trở về «Đã nhập liệu», chờ người khác kiểm tra lại.") if settled else ""))
             return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/dossier_form.html", {"form": form, "creating": False, "dossier": dossier,
                                                      "settled": settled})
@@ -434,7 +437,7 @@ def relative_add(request: HttpRequest, number: str) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"Đã thêm thân nhân {person.full_name}.")
+            messages.success(request, gettext("Đã thêm thân nhân %(full_name)s.") % {"full_name": person.full_name})
     else:
         for field, errors in form.errors.items():
             for message in errors:
@@ -446,7 +449,7 @@ def _relative_link(request: HttpRequest, number: str, link_id: int):
     dossier = _get_visible(request, number, purpose=AuditAction.VIEW_FOR_EDIT)
     link = dossier.relative_links.select_related("person").filter(pk=link_id).first()
     if link is None:
-        raise Http404("Không có thân nhân này trong hồ sơ.")
+        raise Http404(gettext("Không có thân nhân này trong hồ sơ."))
     return dossier, link
 
 
@@ -470,7 +473,7 @@ def relative_edit(request: HttpRequest, number: str, link_id: int) -> HttpRespon
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu thân nhân {person.full_name}.")
+            messages.success(request, gettext("Đã lưu thân nhân %(full_name)s.") % {"full_name": person.full_name})
             return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/relative_form.html", {"form": form, "dossier": dossier, "link": link})
 
@@ -487,6 +490,7 @@ def relative_remove(request: HttpRequest, number: str, link_id: int) -> HttpResp
             for message in getattr(exc, "messages", [str(exc)]):
                 messages.error(request, message)
         else:
-            messages.success(request, f"Đã bỏ {link.person.full_name} khỏi danh sách thân nhân của hồ sơ.")
+            messages.success(request, gettext("Đã bỏ %(full_name)s khỏi danh sách thân nhân của hồ sơ.") % {
+                                              "full_name": link.person.full_name})
         return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/relative_remove.html", {"dossier": dossier, "link": link})

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -32,7 +33,7 @@ class PasswordChangeForm(SetPasswordForm):
     """The new password twice (the password rules apply), and the current one: a session left open or stolen
     cannot set a password that its holder does not know."""
 
-    current_password = forms.CharField(label="Mật khẩu hiện tại", strip=False, widget=forms.PasswordInput(
+    current_password = forms.CharField(label=gettext_lazy("Mật khẩu hiện tại"), strip=False, widget=forms.PasswordInput(
         attrs={"autocomplete": "current-password", "autofocus": True}))
     field_order = ["current_password", "new_password1", "new_password2"]
 
@@ -60,13 +61,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 request.session[WRONG_CURRENT_PASSWORDS] = tries
                 if tries >= settings.AXES_FAILURE_LIMIT:
                     logout(request)
-                    messages.error(request, "Nhập sai mật khẩu hiện tại quá nhiều lần: đã đăng xuất. Hãy đăng nhập "
-                                            "lại.")
+                    messages.error(request, gettext("Nhập sai mật khẩu hiện tại quá nhiều lần: đã đăng xuất. Hãy "
+                                                    "đăng nhập lại."))
                     return redirect(settings.LOGIN_URL)
         else:
             request.session.pop(WRONG_CURRENT_PASSWORDS, None)
             update_session_auth_hash(request, request.user)
-            messages.success(request, "Đã đổi mật khẩu.")
+            messages.success(request, gettext("Đã đổi mật khẩu."))
             return redirect(_next_page(request))
     return render(request, "access/password_change.html", {"form": form})
 
@@ -83,7 +84,7 @@ def _next_page(request: HttpRequest) -> str:
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label="Mã 6 số trong ứng dụng xác thực", max_length=8,
+    token = forms.CharField(label=gettext_lazy("Mã 6 số trong ứng dụng xác thực"), max_length=8,
                             widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric",
                                                           "autocomplete": "one-time-code"}))
 
@@ -99,7 +100,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if access_services.check_totp(user=request.user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next_page(request))
-        form.add_error("token", "Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng.")
+        form.add_error("token", gettext("Mã không đúng hoặc đã hết hạn. Hãy nhập mã đang hiện trong ứng dụng."))
     return render(request, "access/otp_verify.html", {"form": form})
 
 
@@ -112,9 +113,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if access_services.confirm_totp(user=request.user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            messages.success(request, "Đã bật xác thực hai lớp.")
+            messages.success(request, gettext("Đã bật xác thực hai lớp."))
             return redirect(_next_page(request))
-        form.add_error("token", "Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")
+        form.add_error("token", gettext("Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại."))
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     secret = b32encode(device.bin_key).decode()
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
@@ -123,22 +124,22 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 class UserForm(forms.Form):
-    username = forms.RegexField(label="Tên đăng nhập", max_length=150, regex=r"^[\w.@+-]+$",
-                                error_messages={"invalid": "Chỉ dùng chữ không dấu, số và . @ + - _"})
-    first_name = forms.CharField(label="Họ và tên", max_length=150, required=False)
-    role = forms.ChoiceField(label="Vai trò", choices=ASSIGNABLE_ROLES)
-    scope_all = forms.BooleanField(label="Phạm vi toàn tỉnh", required=False)
+    username = forms.RegexField(label=gettext_lazy("Tên đăng nhập"), max_length=150, regex=r"^[\w.@+-]+$",
+                                error_messages={"invalid": gettext_lazy("Chỉ dùng chữ không dấu, số và . @ + - _")})
+    first_name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=150, required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=ASSIGNABLE_ROLES)
+    scope_all = forms.BooleanField(label=gettext_lazy("Phạm vi toàn tỉnh"), required=False)
     scope_units = forms.ModelMultipleChoiceField(
-        label="Hoặc chỉ các xã/phường (đơn vị hiện hành)", required=False,
+        label=gettext_lazy("Hoặc chỉ các xã/phường (đơn vị hiện hành)"), required=False,
         queryset=AdminUnit.objects.filter(valid_to__isnull=True).exclude(level=AdminUnit.Level.PROVINCE)
         .order_by("level", "name"), widget=forms.SelectMultiple(attrs={"size": 8}))
-    secret_clearance = forms.BooleanField(label="Được xem hồ sơ, tài liệu Mật", required=False)
-    is_active = forms.BooleanField(label="Đang hoạt động", required=False, initial=True)
+    secret_clearance = forms.BooleanField(label=gettext_lazy("Được xem hồ sơ, tài liệu Mật"), required=False)
+    is_active = forms.BooleanField(label=gettext_lazy("Đang hoạt động"), required=False, initial=True)
 
     def clean(self):
         data = super().clean()
         if not data.get("scope_all") and not data.get("scope_units") and data.get("role") not in {"auditor", "admin"}:
-            raise ValidationError("Hãy chọn phạm vi: toàn tỉnh hoặc ít nhất một xã/phường.")
+            raise ValidationError(gettext("Hãy chọn phạm vi: toàn tỉnh hoặc ít nhất một xã/phường."))
         return data
 
 
@@ -177,10 +178,12 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
                 form.add_error(None, message)
         else:
             if temporary:
-                messages.success(request, f"Đã tạo «{user.username}». Mật khẩu tạm (chỉ hiện một lần, "
-                                          f"phải đổi khi đăng nhập): {temporary}")
+                messages.success(request, gettext("Đã tạo «%(username)s». Mật khẩu tạm (chỉ hiện một lần, phải "
+                                                  "đổi khi đăng nhập): %(temporary)s") % {
+                                                  "username": user.username,
+                                                  "temporary": temporary})
             else:
-                messages.success(request, f"Đã lưu «{user.username}».")
+                messages.success(request, gettext("Đã lưu «%(username)s».") % {"username": user.username})
             return redirect("user_list")
     return render(request, "access/user_form.html", {"form": form, "edited": user})
 
@@ -191,16 +194,42 @@ def user_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(User.objects.exclude(role="system"), pk=user_id)
     if request.POST.get("what") == "totp":
         access_services.reset_totp(actor=request.user, user=user)
-        messages.success(request, f"Đã gỡ xác thực hai lớp của «{user.username}»; lần đăng nhập sau sẽ cài lại.")
+        messages.success(request, gettext("Đã gỡ xác thực hai lớp của «%(username)s»; lần đăng nhập sau sẽ cài "
+                                          "lại.") % {"username": user.username})
     else:
         temporary = _temporary_password()
         cleared = user.secret_clearance
         access_services.set_password(actor=request.user, user=user, password=temporary)
-        messages.success(request, f"Mật khẩu tạm của «{user.username}» (chỉ hiện một lần): {temporary}")
+        messages.success(request, gettext("Mật khẩu tạm của «%(username)s» (chỉ hiện một lần): %(temporary)s") % {
+                                          "username": user.username,
+                                          "temporary": temporary})
         if cleared:
-            messages.warning(request, f"Quyền xem hồ sơ Mật của «{user.username}» đã tạm gỡ vì bạn biết mật khẩu "
-                                      "tạm: một quản trị viên khác cấp lại.")
+            messages.warning(request, gettext("Quyền xem hồ sơ Mật của «%(username)s» đã tạm gỡ vì bạn biết mật "
+                                              "khẩu tạm: một quản trị viên khác cấp lại.") % {
+                                              "username": user.username})
     return redirect("user_list")
+
+
+@rule(SIGNED_IN)
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The user switches the language of their own interface (the menu's button); back to the page they were on."""
+    try:
+        access_services.set_language(user=request.user, language=request.POST.get("language", ""))
+    except ValidationError:
+        messages.error(request, gettext("Không có ngôn ngữ này."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("home")
+    return redirect(back)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent from a page kept open too long (or from elsewhere) is refused with the
+    product's page in the user's language, not Django's English one."""
+    return render(request, "403.html", {"exception": gettext(
+        "Biểu mẫu đã cũ hoặc không gửi từ trang của hệ thống nên không được nhận: hãy tải lại trang rồi làm lại.")},
+        status=403)
 
 
 def _temporary_password() -> str:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -27,7 +28,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 def _location(pk: int) -> Location:
     location = Location.objects.filter(pk=pk).first()
     if location is None:
-        raise Http404("Không có vị trí này.")
+        raise Http404(gettext("Không có vị trí này."))
     return location
 
 
@@ -46,7 +47,7 @@ def location_create(request: HttpRequest) -> HttpResponse:
     """Add a store (no parent) or the next level under a location."""
     raw = request.POST.get("parent", "")
     if raw and not raw.isdigit():
-        raise Http404("Không có vị trí này.")
+        raise Http404(gettext("Không có vị trí này."))
     parent = _location(int(raw)) if raw else None
     kind = CHILD_KIND.get(parent.kind, "") if parent else Location.Kind.STORE
     form = LocationForm(request.POST)
@@ -66,9 +67,12 @@ def location_create(request: HttpRequest) -> HttpResponse:
         _errors(request, exc)
         return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
     if len(made) == 1:
-        messages.success(request, f"Đã thêm {made[0].label} ({made[0].code}).")
+        messages.success(request, gettext("Đã thêm %(label)s (%(code)s).") % {
+                                          "label": made[0].label,
+                                          "code": made[0].code})
         return redirect("archive_location", pk=made[0].pk)
-    messages.success(request, f"Đã thêm {len(made):,} vị trí: {made[0].code} … {made[-1].code}.".replace(",", "."))
+    messages.success(request, gettext("Đã thêm %(count)s vị trí: %(first)s … %(last)s.") % {
+        "count": f"{len(made):,}".replace(",", "."), "first": made[0].code, "last": made[-1].code})
     return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
 
 
@@ -84,7 +88,7 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _errors(request, exc)
             else:
-                messages.success(request, f"Đã lưu {location.code}.")
+                messages.success(request, gettext("Đã lưu %(code)s.") % {"code": location.code})
                 return redirect("archive_location", pk=location.pk)
     edit = LocationForm(prefix="edit", initial={"name": location.name, "capacity": location.capacity})
     children = location.children.annotate(n_children=Count("children"), n_placed=Count("placements"))
@@ -117,19 +121,23 @@ def move(request: HttpRequest) -> HttpResponse:
         dossiers, unknown = _dossiers_from_scans(request, form.cleaned_data["scans"])
         box = form.cleaned_data["box"]
         if unknown:
-            form.add_error("scans", "Không nhận ra hoặc không được xem: " + ", ".join(unknown[:20]))
+            form.add_error("scans", gettext("Không nhận ra hoặc không được xem: ") + ", ".join(unknown[:20]))
         elif not dossiers:
-            form.add_error("scans", "Chưa quét hồ sơ nào.")
+            form.add_error("scans", gettext("Chưa quét hồ sơ nào."))
         else:
             try:
                 result = services.move_dossiers(actor=request.user, dossiers=dossiers, box=box)
             except ValidationError as exc:
                 form.add_error(None, exc.messages[0])
             else:
-                messages.success(request, f"Đã chuyển {len(result.moved)} hồ sơ vào {box.label} ({box.code})."
-                                 + (f" {len(result.unchanged)} hồ sơ đã ở sẵn trong hộp." if result.unchanged else ""))
+                moved = gettext("Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s).") % {
+                    "count": len(result.moved), "label": box.label, "code": box.code}
+                if result.unchanged:
+                    moved += gettext(" %(count)s hồ sơ đã ở sẵn trong hộp.") % {"count": len(result.unchanged)}
+                messages.success(request, moved)
                 if result.lent:
-                    messages.warning(request, "Đang cho mượn (đã đổi hộp nơi trả về): " + ", ".join(result.lent))
+                    messages.warning(request, gettext("Đang cho mượn (đã đổi hộp nơi trả về): ")
+                                     + ", ".join(result.lent))
                 return redirect("archive_location", pk=box.pk)
     return render(request, "archive/move.html", {"form": form, "boxes": selectors.box_choices()})
 
@@ -154,7 +162,7 @@ def inventory_new(request: HttpRequest) -> HttpResponse:
 def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = InventoryCheck.objects.select_related("location", "checked_by", "applied_by").filter(pk=pk).first()
     if check is None:
-        raise Http404("Không có đợt kiểm kê này.")
+        raise Http404(gettext("Không có đợt kiểm kê này."))
     groups = [(key, TITLES[key], check.results.get(key, [])) for key in KEYS]
     return render(request, "archive/inventory.html", {
         "check": check, "groups": groups, "path": selectors.path_label(check.location)})
@@ -165,17 +173,19 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inventory_apply(request: HttpRequest, pk: int) -> HttpResponse:
     check = InventoryCheck.objects.filter(pk=pk).first()
     if check is None:
-        raise Http404("Không có đợt kiểm kê này.")
+        raise Http404(gettext("Không có đợt kiểm kê này."))
     try:
         result = services.apply_inventory(actor=request.user, check=check)
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"Đã cập nhật vị trí của {len(result.moved)} hồ sơ theo kết quả kiểm kê.")
+        messages.success(request, gettext("Đã cập nhật vị trí của %(count)s hồ sơ theo kết quả kiểm kê.") % {
+                                          "count": len(result.moved)})
         if result.beyond_reach:
-            messages.warning(request, f"{result.beyond_reach} hồ sơ tìm thấy ở đây nằm ngoài phạm vi của bạn nên "
-                                      f"chưa được cập nhật; đợt kiểm kê vẫn mở để người có phạm vi phù hợp cập nhật "
-                                      f"tiếp.")
+            messages.warning(request, gettext("%(beyond_reach)s hồ sơ tìm thấy ở đây nằm ngoài phạm vi của bạn "
+                                              "nên chưa được cập nhật; đợt kiểm kê vẫn mở để người có phạm vi "
+                                              "phù hợp cập nhật tiếp.") % {
+                                              "beyond_reach": result.beyond_reach})
     return redirect("archive_inventory", pk=pk)
 
 
@@ -219,7 +229,8 @@ def label_sheets(request: HttpRequest) -> HttpResponse:
                     dossiers += [d for d in selectors.placed_dossiers(actor=request.user, location=data["location"])
                                  if d not in dossiers]
                 if unknown:
-                    messages.warning(request, "Bỏ qua (không nhận ra hoặc không được xem): " + ", ".join(unknown[:20]))
+                    messages.warning(request, gettext("Bỏ qua (không nhận ra hoặc không được xem): ")
+                                     + ", ".join(unknown[:20]))
                 items = _cover_labels(dossiers)
                 pdf = labels.cover_labels_pdf(items, layout=labels.COVER_LAYOUTS[data["cover_layout"]],
                                               skip=data["skip"] or 0)
@@ -227,7 +238,7 @@ def label_sheets(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             if not items:
-                form.add_error(None, "Không có nhãn nào để in.")
+                form.add_error(None, gettext("Không có nhãn nào để in."))
             else:
                 services.record_labels_printed(actor=request.user, box_labels=data["kind"] == "box",
                                                codes=[getattr(i, "number", None) or i.code for i in items])

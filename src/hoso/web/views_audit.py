@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -25,13 +26,13 @@ from .templatetags.hoso import vn_number
 
 
 class AuditFilterForm(forms.Form):
-    user = forms.CharField(label="Người dùng", required=False, max_length=150)
-    dossier = forms.CharField(label="Số hồ sơ / mã đối tượng", required=False, max_length=64)
-    action = forms.ChoiceField(label="Hành động", required=False,
-                               choices=[("", "— mọi hành động —"), *AuditAction.choices])
-    since = forms.CharField(label="Từ ngày", required=False, max_length=10, widget=forms.TextInput(
+    user = forms.CharField(label=gettext_lazy("Người dùng"), required=False, max_length=150)
+    dossier = forms.CharField(label=gettext_lazy("Số hồ sơ / mã đối tượng"), required=False, max_length=64)
+    action = forms.ChoiceField(label=gettext_lazy("Hành động"), required=False,
+                               choices=[("", gettext_lazy("— mọi hành động —")), *AuditAction.choices])
+    since = forms.CharField(label=gettext_lazy("Từ ngày"), required=False, max_length=10, widget=forms.TextInput(
         attrs={"placeholder": "dd/mm/yyyy"}))
-    until = forms.CharField(label="Đến ngày", required=False, max_length=10, widget=forms.TextInput(
+    until = forms.CharField(label=gettext_lazy("Đến ngày"), required=False, max_length=10, widget=forms.TextInput(
         attrs={"placeholder": "dd/mm/yyyy"}))
 
     def _day(self, name: str):
@@ -43,7 +44,7 @@ class AuditFilterForm(forms.Form):
         except InvalidPartialDate as exc:
             raise ValidationError(str(exc)) from exc
         if date.day is None:
-            raise ValidationError("Nhập đủ ngày/tháng/năm, ví dụ 25/11/2026.")
+            raise ValidationError(gettext("Nhập đủ ngày/tháng/năm, ví dụ 25/11/2026."))
         return date.earliest()
 
     def clean_since(self):
@@ -88,10 +89,13 @@ def audit_check(request: HttpRequest) -> HttpResponse:
     """«Kiểm tra chuỗi nhật ký»: the same check as `hoso verify --audit`, from the auditor's screen."""
     ok, checked, reason = audit.check_chain(actor=request.user)
     if ok:
-        messages.success(request, f"Chuỗi nhật ký toàn vẹn: đã kiểm {vn_number(checked)} sự kiện.")
+        messages.success(request, gettext("Chuỗi nhật ký toàn vẹn: đã kiểm %(vn_number)s sự kiện.") % {
+                                          "vn_number": vn_number(checked)})
     else:
-        messages.error(request, f"Chuỗi nhật ký KHÔNG toàn vẹn sau {vn_number(checked)} sự kiện: {reason}. "
-                                "Hãy báo ngay cho quản trị viên và giữ nguyên bản sao lưu.")
+        messages.error(request, gettext("Chuỗi nhật ký KHÔNG toàn vẹn sau %(vn_number)s sự kiện: %(reason)s. Hãy "
+                                        "báo ngay cho quản trị viên và giữ nguyên bản sao lưu.") % {
+                                        "vn_number": vn_number(checked),
+                                        "reason": reason})
     return redirect("audit_list")
 
 

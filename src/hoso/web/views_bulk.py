@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -75,7 +76,7 @@ def _one_by_one(request: HttpRequest, action: str, data: dict) -> Callable[[Doss
 def _reason(exc: ValidationError | PermissionDenied) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(exc.messages)
-    return str(exc) or "Bạn không có quyền."
+    return str(exc) or gettext("Bạn không có quyền.")
 
 
 def _report(request: HttpRequest, done: int, refused: list[str], hidden: int) -> None:
@@ -83,15 +84,20 @@ def _report(request: HttpRequest, done: int, refused: list[str], hidden: int) ->
     the others only counted."""
     failed = len(refused) + hidden
     if done:
-        messages.success(request, f"Đã xử lý {done} hồ sơ." if not failed else
-                         f"Đã xử lý {done} hồ sơ; {failed} hồ sơ không thực hiện được (xem bên dưới).")
+        messages.success(request, gettext("Đã xử lý %(done)s hồ sơ.") % {"done": done} if not failed else
+                         gettext("Đã xử lý %(done)s hồ sơ; %(failed)s hồ sơ không thực hiện được (xem bên dưới).") % {
+                                 "done": done,
+                                 "failed": failed})
     if refused:
         shown = refused[:SHOWN_REFUSALS]
-        more = f"; và {len(refused) - len(shown)} hồ sơ khác" if len(refused) > len(shown) else ""
-        messages.error(request, f"{len(refused)} hồ sơ không thực hiện được: " + "; ".join(shown) + more + ".")
+        more = (gettext("; và %(count)s hồ sơ khác") % {"count": len(refused) - len(shown)}
+                if len(refused) > len(shown) else "")
+        messages.error(request, gettext("%(count)s hồ sơ không thực hiện được: ") % {"count": len(refused)}
+                       + "; ".join(shown) + more + ".")
     if hidden:
-        messages.error(request, f"{hidden} hồ sơ không thực hiện được: không tìm thấy hoặc nằm ngoài phạm vi bạn "
-                                "được giao.")
+        messages.error(request, gettext("%(hidden)s hồ sơ không thực hiện được: không tìm thấy hoặc nằm ngoài "
+                                        "phạm vi bạn được giao.") % {
+                                        "hidden": hidden})
 
 
 @rule(VIEW_DOSSIER)
@@ -103,10 +109,10 @@ def dossier_bulk(request: HttpRequest) -> HttpResponse:
     back = list_url(request.POST.get("tro_ve", ""))
     numbers = form.numbers()
     if not form.is_valid():
-        messages.error(request, "Hãy chọn một thao tác bạn được phép làm.")
+        messages.error(request, gettext("Hãy chọn một thao tác bạn được phép làm."))
         return redirect(back)
     if not numbers:
-        messages.error(request, "Chưa chọn hồ sơ nào: hãy đánh dấu các hồ sơ trong danh sách trước.")
+        messages.error(request, gettext("Chưa chọn hồ sơ nào: hãy đánh dấu các hồ sơ trong danh sách trước."))
         return redirect(back)
     action = form.cleaned_data["action"]
     dossiers, hidden = _selected(request, numbers)
@@ -154,14 +160,14 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
     query = saved_query(QueryDict(request.POST.get("query", "")), SAVED_PARAMETERS)
     if not form.is_valid():
-        messages.error(request, "Hãy đặt tên cho bộ lọc (tối đa 80 ký tự).")
+        messages.error(request, gettext("Hãy đặt tên cho bộ lọc (tối đa 80 ký tự)."))
         return redirect(list_url(query))
     try:
         view = services.save_list_view(actor=request.user, name=form.cleaned_data["name"], query=query)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, f"Đã lưu bộ lọc «{view.name}».")
+        messages.success(request, gettext("Đã lưu bộ lọc «%(name)s».") % {"name": view.name})
     return redirect(list_url(query))
 
 
@@ -170,25 +176,26 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
 def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     view = SavedView.objects.filter(pk=pk, owner=request.user).first()
     if view is None:
-        raise Http404("Không có bộ lọc này trong các bộ lọc bạn đã lưu.")
+        raise Http404(gettext("Không có bộ lọc này trong các bộ lọc bạn đã lưu."))
     name = view.name
     services.delete_list_view(actor=request.user, view=view)
-    messages.success(request, f"Đã xóa bộ lọc «{name}».")
+    messages.success(request, gettext("Đã xóa bộ lọc «%(name)s».") % {"name": name})
     return redirect(list_url(request.POST.get("tro_ve", "")))
 
 
 # --- the list's tools: sortable headers, bulk actions, saved views -------------------------------------------
 
 DOSSIER_SORTING = Sorting(default="ten", columns={
-    "ten": Column("Họ và tên", ("subject__sort_key", "number")),  # Vietnamese order: tên, họ, đệm (vntext.names)
-    "so": Column("Số hồ sơ", ("number",)),
-    "dien": Column("Diện", ("category__sort_order", "subject__sort_key", "number")),
-    "sinh": Column("Ngày sinh", ("subject__birth_date", "subject__sort_key", "number")),
-    "tinh_trang": Column("Tình trạng", ("status_rank", "subject__sort_key", "number"),
+    "ten": Column(gettext_lazy("Họ và tên"), ("subject__sort_key", "number")),  # Vietnamese order: tên, họ, đệm
+    "so": Column(gettext_lazy("Số hồ sơ"), ("number",)),
+    "dien": Column(gettext_lazy("Diện"), ("category__sort_order", "subject__sort_key", "number")),
+    "sinh": Column(gettext_lazy("Ngày sinh"), ("subject__birth_date", "subject__sort_key", "number")),
+    "tinh_trang": Column(gettext_lazy("Tình trạng"), ("status_rank", "subject__sort_key", "number"),
                          annotate={"status_rank": status_rank(records_services.WORKFLOW)}),
 })
-DOSSIER_COLUMNS = (("Họ và tên", "ten"), ("Số hồ sơ", "so"), ("Diện", "dien"), ("Ngày sinh", "sinh"),
-                   ("Nguyên quán", None), ("Tình trạng", "tinh_trang"))
+DOSSIER_COLUMNS = ((gettext_lazy("Họ và tên"), "ten"), (gettext_lazy("Số hồ sơ"), "so"), (gettext_lazy("Diện"), "dien"),
+                   (gettext_lazy("Ngày sinh"), "sinh"), (gettext_lazy("Nguyên quán"), None),
+                   (gettext_lazy("Tình trạng"), "tinh_trang"))
 
 
 def sorted_dossiers(queryset, request: HttpRequest):

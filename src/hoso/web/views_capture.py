@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -94,8 +95,8 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
         try:
             files = request.FILES.getlist("files")  # parses the whole body (fields too)
         except TooManyFilesSent:
-            message = (f"Mỗi lần gửi tối đa {settings.DATA_UPLOAD_MAX_NUMBER_FILES} tệp. Hãy kéo thả tệp vào ô "
-                       "tải lên (gửi lần lượt từng tệp) hoặc chia thành nhiều lần.")
+            message = gettext("Mỗi lần gửi tối đa %(count)s tệp. Hãy kéo thả tệp vào ô tải lên (gửi lần lượt từng "
+                              "tệp) hoặc chia thành nhiều lần.") % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
             if wants_json:
                 return JsonResponse({"error": message}, status=400)
             messages.error(request, message)
@@ -103,7 +104,7 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
     form = UploadForm(request.POST if request.method == "POST" else None, initial={"run_ocr": True})
     if request.method == "POST":
         if not files or not form.is_valid():
-            message = "Hãy chọn ít nhất một tệp ảnh trang (JPEG, PNG, TIFF hoặc PDF)."
+            message = gettext("Hãy chọn ít nhất một tệp ảnh trang (JPEG, PNG, TIFF hoặc PDF).")
             if wants_json:
                 return JsonResponse({"error": message}, status=400)
             messages.error(request, message)
@@ -119,7 +120,10 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
                                      "items": [_item_json(i) for i in items]})
             added = sum(1 for i in items if i.outcome == BatchItem.Outcome.ADDED)
             refused = sum(1 for i in items if i.outcome in (BatchItem.Outcome.REFUSED, BatchItem.Outcome.QUARANTINED))
-            messages.success(request, f"Đã nhận {added} trang; {refused} tệp không nhận (xem lý do bên dưới).")
+            messages.success(request, gettext("Đã nhận %(added)s trang; %(refused)s tệp không nhận (xem lý do "
+                                              "bên dưới).") % {
+                                              "added": added,
+                                              "refused": refused})
             return redirect("batch_detail", pk=batch.pk)
     return render(request, "capture/upload.html", {"dossier": dossier, "form": form})
 
@@ -139,7 +143,7 @@ def shot_preview(request: HttpRequest) -> JsonResponse:
     """One shot (`shot`) found and flattened on a reduced copy, for the capture page; nothing is stored."""
     upload_file = request.FILES.get("shot")
     if upload_file is None:
-        return JsonResponse({"error": "Không có ảnh chụp."}, status=400)
+        return JsonResponse({"error": gettext("Không có ảnh chụp.")}, status=400)
     name = Path(upload_file.name or "").name or "anh.jpg"
     try:
         with saved_upload(upload_file) as path:
@@ -150,7 +154,7 @@ def shot_preview(request: HttpRequest) -> JsonResponse:
 
 def _check_stats(user: User) -> None:
     if not (user_can(user, CAPTURE) or user_can(user, VIEW_STATISTICS)):
-        raise PermissionDenied("Bạn không có quyền xem số liệu số hóa.")
+        raise PermissionDenied(gettext("Bạn không có quyền xem số liệu số hóa."))
 
 
 def _stage_q(stage: str) -> Q:
@@ -185,7 +189,7 @@ def _stage_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
 def _batch(request: HttpRequest, pk: int) -> Batch:
     batch = capture_selectors.visible_batches(actor=request.user).select_related("operator").filter(pk=pk).first()
     if batch is None:
-        raise Http404("Không tìm thấy đợt số hóa.")
+        raise Http404(gettext("Không tìm thấy đợt số hóa."))
     return batch
 
 
@@ -241,6 +245,6 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, f"Đã xếp lại {count} trang lỗi vào hàng chờ xử lý." if count
-                         else "Đợt này không có trang lỗi nào.")
+        messages.success(request, gettext("Đã xếp lại %(count)s trang lỗi vào hàng chờ xử lý.") % {"count": count}
+                         if count else gettext("Đợt này không có trang lỗi nào."))
     return redirect("batch_detail", pk=batch.pk)

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import EXPORT, VIEW_FILES
@@ -32,9 +33,9 @@ from hoso.records import selectors
 from hoso.records import services as records_services
 from hoso.records.models import Page
 
-NOT_FOUND = "Không tìm thấy trang hoặc bạn không có quyền xem."
-MISSING = ("Tệp của trang bị thiếu trong kho lưu trữ. Hãy báo quản trị viên chạy kiểm tra toàn vẹn "
-           "(hoso verify --fixity) và phục hồi từ bản sao lưu.")
+NOT_FOUND = gettext_lazy("Không tìm thấy trang hoặc bạn không có quyền xem.")
+MISSING = gettext_lazy("Tệp của trang bị thiếu trong kho lưu trữ. Hãy báo quản trị viên chạy kiểm tra toàn vẹn "
+                       "(hoso verify --fixity) và phục hồi từ bản sao lưu.")
 SCREEN_WIDTH = 1400
 
 PURPOSES = [
@@ -48,15 +49,17 @@ PURPOSES = [
 
 
 class PurposeForm(forms.Form):
-    purpose = forms.ChoiceField(label="Mục đích", choices=[("", "— chọn mục đích —"), *PURPOSES],
-                                error_messages={"required": "Hãy chọn mục đích tải hoặc in hồ sơ."})
-    detail = forms.CharField(label="Ghi rõ", max_length=200, required=False, strip=True)
-    action = forms.ChoiceField(choices=[("download", "Tải về"), ("print", "In")], required=False)
+    purpose = forms.ChoiceField(label=gettext_lazy("Mục đích"),
+                                choices=[("", gettext_lazy("— chọn mục đích —")), *PURPOSES],
+                                error_messages={"required": gettext_lazy("Hãy chọn mục đích tải hoặc in hồ sơ.")})
+    detail = forms.CharField(label=gettext_lazy("Ghi rõ"), max_length=200, required=False, strip=True)
+    action = forms.ChoiceField(choices=[("download", gettext_lazy("Tải về")), ("print", gettext_lazy("In"))],
+                               required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("purpose") == "khac" and not data.get("detail"):
-            self.add_error("detail", "Hãy ghi rõ mục đích.")
+            self.add_error("detail", gettext("Hãy ghi rõ mục đích."))
         return data
 
     def purpose_text(self) -> str:
@@ -90,7 +93,7 @@ def page_thumbnail(request: HttpRequest, page_id: int) -> HttpResponse:
     """The page's small WebP image (not audited one by one: a strip of thumbnails is not a reading)."""
     page = _visible_page(request, page_id)
     if not page.thumbnail_sha256:
-        return _problem(request, "Trang chưa có ảnh thu nhỏ: trang chưa xử lý xong.", 409)
+        return _problem(request, gettext("Trang chưa có ảnh thu nhỏ: trang chưa xử lý xong."), 409)
     try:
         data = blob_store().read_bytes(page.thumbnail_sha256)
     except BlobNotFound:
@@ -105,8 +108,8 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
     """The page as read on screen (the access copy, upright and level), with the viewer named at its foot."""
     page = _visible_page(request, page_id)
     if not page.access_sha256:
-        return _problem(request, "Trang chưa xử lý xong; hãy xem lại sau." if page.state != Page.State.FAILED
-                        else f"Trang xử lý lỗi: {page.error}", 409)
+        return _problem(request, gettext("Trang chưa xử lý xong; hãy xem lại sau.") if page.state != Page.State.FAILED
+                        else gettext("Trang xử lý lỗi: %(error)s") % {"error": page.error}, 409)
     try:
         pdf = blob_store().read_bytes(page.access_sha256)
     except BlobNotFound:
@@ -117,7 +120,7 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
         width = SCREEN_WIDTH
     view = request.GET.get("xem", "")
     if view and view not in READABLE_MODES:
-        return _problem(request, "Kiểu xem không có.", 400)
+        return _problem(request, gettext("Kiểu xem không có."), 400)
     image = render_for_screen(pdf, width=width)
     if view:  # the readability view, computed now from the page's image and never stored
         image = readable(image, view)
@@ -136,7 +139,7 @@ def dossier_pdf(request: HttpRequest, number: str) -> HttpResponse:
     Taking a copy out (download, print) needs EXPORT besides VIEW_FILES."""
     dossier = selectors.visible_dossiers(actor=request.user).filter(number=number).first()
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
     pages = list(selectors.visible_pages(actor=request.user).filter(dossier=dossier, state=Page.State.DONE)
                  .exclude(access_sha256="").order_by("sequence"))
     withheld = Page.objects.filter(dossier=dossier).count() - len(pages)
@@ -144,17 +147,18 @@ def dossier_pdf(request: HttpRequest, number: str) -> HttpResponse:
         records_services.record_read(actor=request.user, obj=dossier, summary=f"{dossier.number} (bản PDF)")
     may_export = user_can(request.user, EXPORT)
     if request.method == "POST" and not may_export:
-        raise PermissionDenied("Vai trò của bạn được xem trang hồ sơ nhưng không được tải về hay in.")
+        raise PermissionDenied(gettext("Vai trò của bạn được xem trang hồ sơ nhưng không được tải về hay in."))
     form = PurposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not pages:
-            form.add_error(None, "Hồ sơ chưa có trang nào số hóa xong để tải về.")
+            form.add_error(None, gettext("Hồ sơ chưa có trang nào số hóa xong để tải về."))
         else:
             try:
                 return _pdf_response(request, dossier, pages, form)
             except (WatermarkError, BlobNotFound) as exc:
-                form.add_error(None, f"Không tạo được bản PDF: {exc}. Tệp gốc không bị ảnh hưởng; "
-                                     "hãy báo quản trị viên.")
+                form.add_error(None, gettext("Không tạo được bản PDF: %(exc)s. Tệp gốc không bị ảnh hưởng; hãy "
+                                             "báo quản trị viên.") % {
+                                             "exc": exc})
     status = 400 if request.method == "POST" else 200
     return render(request, "web/dossier_pdf.html",
                   {"dossier": dossier, "form": form, "pages": len(pages), "withheld": withheld,

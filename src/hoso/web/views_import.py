@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -37,22 +38,26 @@ from hoso.records import services as records_services
 
 MAX_COLUMNS = 200
 WARNINGS_SHOWN = 200  # on the report page; the xlsx report has every one
-FIELD_CHOICES = [("", "— không nhập cột này —"), *FIELD_LABELS.items()]
+FIELD_CHOICES = [("", gettext_lazy("— không nhập cột này —")), *FIELD_LABELS.items()]
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp sổ theo dõi (Excel, CSV hoặc bảng trong văn bản Word)",
+    file = forms.FileField(label=gettext_lazy("Tệp sổ theo dõi (Excel, CSV hoặc bảng trong văn bản Word)"),
                            allow_empty_file=True,  # our message says why
-                           help_text="Nhận .xlsx, .xls, .csv, .docx (và .doc, .odt, .ods khi máy chủ có LibreOffice). "
-                                     "Sổ gõ bằng TCVN3 (ABC), VNI, VISCII, VIQR, CP1258 hay Unicode đều được, kể cả "
-                                     "dòng tiêu đề; tệp gốc được lưu nguyên vẹn.",
+                           help_text=gettext_lazy("Nhận .xlsx, .xls, .csv, .docx (và .doc, .odt, .ods khi máy "
+                                                  "chủ có LibreOffice). Sổ gõ bằng TCVN3 (ABC), VNI, VISCII, "
+                                                  "VIQR, CP1258 hay Unicode đều được, kể cả dòng tiêu đề; tệp "
+                                                  "gốc được lưu nguyên vẹn."),
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUFFIXES), "autofocus": True}))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > max_upload_bytes():
-            raise ValidationError(f"Tệp {upload.name} lớn {upload.size / 2**20:.0f} MB, quá giới hạn "
-                                  f"{max_upload_bytes() / 2**20:.0f} MB. Hãy chia sổ thành nhiều tệp.")
+            raise ValidationError(gettext("Tệp %(name)s lớn %(value)s MB, quá giới hạn %(value2)s MB. Hãy chia "
+                                          "sổ thành nhiều tệp.") % {
+                                          "name": upload.name,
+                                          "value": f'{upload.size / 2 ** 20:.0f}',
+                                          "value2": f'{max_upload_bytes() / 2 ** 20:.0f}'})
         return upload
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -32,19 +33,21 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 def _loan(request: HttpRequest, pk: int) -> Loan:
     loan = selectors.loan_for(actor=request.user, pk=pk)
     if loan is None:
-        raise Http404("Không có phiếu mượn này hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không có phiếu mượn này hoặc bạn không có quyền xem."))
     return loan
 
 
 LOAN_SORTING = Sorting(default="", columns={  # default: the register's own order (overdue: the most overdue first)
-    "phieu": Column("Số phiếu", ("id",)),
-    "so": Column("Số hồ sơ", ("dossier__number", "id")),
-    "ten": Column("Họ và tên", ("dossier__subject__sort_key", "dossier__number", "id")),  # Vietnamese name order
-    "giao": Column("Ngày giao", ("checked_out_at", "id")),
-    "han": Column("Hạn trả", ("due_on", "id")),
+    "phieu": Column(gettext_lazy("Số phiếu"), ("id",)),
+    "so": Column(gettext_lazy("Số hồ sơ"), ("dossier__number", "id")),
+    "ten": Column(gettext_lazy("Họ và tên"), ("dossier__subject__sort_key", "dossier__number", "id")),  # name order
+    "giao": Column(gettext_lazy("Ngày giao"), ("checked_out_at", "id")),
+    "han": Column(gettext_lazy("Hạn trả"), ("due_on", "id")),
 })
-LOAN_COLUMNS = (("Số phiếu", "phieu"), ("Số hồ sơ", "so"), ("Họ và tên", "ten"), ("Người mượn", None),
-                ("Mục đích", None), ("Trạng thái", None), ("Ngày giao", "giao"), ("Hạn trả", "han"))
+LOAN_COLUMNS = ((gettext_lazy("Số phiếu"), "phieu"), (gettext_lazy("Số hồ sơ"), "so"),
+                (gettext_lazy("Họ và tên"), "ten"), (gettext_lazy("Người mượn"), None),
+                (gettext_lazy("Mục đích"), None), (gettext_lazy("Trạng thái"), None),
+                (gettext_lazy("Ngày giao"), "giao"), (gettext_lazy("Hạn trả"), "han"))
 
 
 @rule(VIEW_DOSSIER)
@@ -70,7 +73,7 @@ def loan_request(request: HttpRequest, number: str) -> HttpResponse:
     the paper is needed."""
     dossier = records_services.open_dossier(actor=request.user, number=number, purpose=AuditAction.VIEW_FOR_LOAN)
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
     digitised = selectors.is_digitised(dossier)
     current = selectors.open_loan(dossier=dossier)
     form = LoanRequestForm(request.POST or None, digitised=digitised)
@@ -82,8 +85,10 @@ def loan_request(request: HttpRequest, number: str) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Đã gửi đề nghị mượn hồ sơ {dossier.number} (phiếu số {loan.pk}). "
-                                      "Lưu trữ viên sẽ duyệt và báo khi giao.")
+            messages.success(request, gettext("Đã gửi đề nghị mượn hồ sơ %(number)s (phiếu số %(pk)s). Lưu trữ "
+                                              "viên sẽ duyệt và báo khi giao.") % {
+                                              "number": dossier.number,
+                                              "pk": loan.pk})
             return redirect("loan_detail", pk=loan.pk)
     return render(request, "archive/loan_request.html", {
         "dossier": dossier, "form": form, "digitised": digitised, "current": current,
@@ -131,7 +136,7 @@ def _act(request: HttpRequest, pk: int, action, done: str, form_class=None, pref
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, done.format(number=loan.dossier.number, holder=loan.holder))
+        messages.success(request, gettext(done).format(number=loan.dossier.number, holder=loan.holder))
     return redirect("loan_detail", pk=pk)
 
 
@@ -139,7 +144,7 @@ def _act(request: HttpRequest, pk: int, action, done: str, form_class=None, pref
 @require_POST
 def loan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda loan: services.approve_loan(actor=request.user, loan=loan),
-                "Đã duyệt cho mượn hồ sơ {number}.")
+                gettext_noop("Đã duyệt cho mượn hồ sơ {number}."))
 
 
 @rule(MANAGE_ARCHIVE)
@@ -147,7 +152,7 @@ def loan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda loan, reason: services.refuse_loan(actor=request.user, loan=loan,
                                                                        reason=reason),
-                "Đã từ chối đề nghị mượn hồ sơ {number}.", ReasonForm)
+                gettext_noop("Đã từ chối đề nghị mượn hồ sơ {number}."), ReasonForm)
 
 
 @rule(VIEW_DOSSIER)
@@ -159,7 +164,7 @@ def loan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise ValidationError(str(exc)) from exc
 
-    return _act(request, pk, cancel, "Đã hủy đề nghị mượn hồ sơ {number}.")
+    return _act(request, pk, cancel, gettext_noop("Đã hủy đề nghị mượn hồ sơ {number}."))
 
 
 @rule(MANAGE_ARCHIVE)
@@ -167,7 +172,7 @@ def loan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_check_out(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda loan, due_on, condition: services.check_out_dossier(
         actor=request.user, loan=loan, due_on=due_on, condition=condition),
-        "Đã giao hồ sơ {number} cho {holder}.", CheckOutForm, "out")
+        gettext_noop("Đã giao hồ sơ {number} cho {holder}."), CheckOutForm, "out")
 
 
 @rule(MANAGE_ARCHIVE)
@@ -175,14 +180,14 @@ def loan_check_out(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda loan, condition, complete, note: services.return_dossier(
         actor=request.user, dossier=loan.dossier, condition=condition, complete=complete, note=note),
-        "Đã nhận lại hồ sơ {number}; phiếu mượn đã đóng.", ReturnForm, "back")
+        gettext_noop("Đã nhận lại hồ sơ {number}; phiếu mượn đã đóng."), ReturnForm, "back")
 
 
 @rule(MANAGE_ARCHIVE)
 @require_POST
 def loan_remind(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, lambda loan: services.remind_borrower(actor=request.user, loan=loan),
-                "Đã nhắc {holder} trả hồ sơ {number}.")
+                gettext_noop("Đã nhắc {holder} trả hồ sơ {number}."))
 
 
 @rule(MANAGE_ARCHIVE)
@@ -195,11 +200,13 @@ def loan_return_scan(request: HttpRequest) -> HttpResponse:
         found = selectors.match_numbers(actor=request.user, numbers=[read.value]) if read.kind == "dossier" else {}
         dossier = found.get(read.value)
         if dossier is None:
-            messages.error(request, f"Không nhận ra hồ sơ «{scan}» (hoặc bạn không được xem).")
+            messages.error(request, gettext("Không nhận ra hồ sơ «%(scan)s» (hoặc bạn không được xem).") % {
+                                            "scan": scan})
         else:
             loan = selectors.open_loan(dossier=dossier)
             if loan is None or loan.state != Loan.State.CHECKED_OUT:
-                messages.error(request, f"Hồ sơ {dossier.number} không được cho mượn: không có gì để nhận trả.")
+                messages.error(request, gettext("Hồ sơ %(number)s không được cho mượn: không có gì để nhận trả.") % {
+                                                "number": dossier.number})
             else:
                 return redirect(reverse("loan_detail", args=[loan.pk]) + "#nhan-tra")
     return redirect("loan_list")

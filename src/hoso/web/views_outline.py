@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from PIL import Image
 
@@ -58,7 +59,7 @@ def page_photo(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _visible_page(request, page_id)
     item = capture_selectors.photo_item(page=page)
     if item is None:
-        raise Http404("Trang này không phải ảnh chụp.")
+        raise Http404(gettext("Trang này không phải ảnh chụp."))
     try:
         with blob_store().local_path(page.master_sha256) as master:
             image = load_page(master, kind=item.kind, frame=item.frame).image
@@ -80,7 +81,7 @@ def _corners(request: HttpRequest) -> list[list[float]]:
     for x_name, y_name in CORNER_FIELDS:
         values = [str(request.POST.get(name, "")).strip() for name in (x_name, y_name)]
         if not all(NUMBER.match(v) for v in values):
-            raise ValidationError("Tọa độ các góc phải là số (điểm ảnh của ảnh chụp).")
+            raise ValidationError(gettext("Tọa độ các góc phải là số (điểm ảnh của ảnh chụp)."))
         corners.append([float(v.replace(",", ".")) for v in values])
     return corners
 
@@ -95,10 +96,11 @@ def page_outline(request: HttpRequest, page_id: int) -> HttpResponse:
     try:
         services.set_page_outline(actor=request.user, page=page, corners=_corners(request))
     except ValidationError as exc:
-        messages.error(request, "Chưa lưu khung trang: " + "; ".join(exc.messages))
+        messages.error(request, gettext("Chưa lưu khung trang: ") + "; ".join(exc.messages))
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "Bạn không có quyền chỉnh khung trang này.")
+        messages.error(request, str(exc) or gettext("Bạn không có quyền chỉnh khung trang này."))
     else:
-        messages.success(request, f"Đã lưu khung trang của trang {page.sequence}; trang đang được nắn phẳng lại từ "
-                                  "ảnh gốc (ảnh gốc không bị thay đổi).")
+        messages.success(request, gettext("Đã lưu khung trang của trang %(sequence)s; trang đang được nắn phẳng "
+                                          "lại từ ảnh gốc (ảnh gốc không bị thay đổi).") % {
+                                          "sequence": page.sequence})
     return redirect(back)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -34,7 +35,7 @@ def visible_dossier(request: HttpRequest, number: str) -> Dossier:
     dossier = (selectors.visible_dossiers(actor=request.user).select_related("subject", "category")
                .filter(number=number).first())
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
     return dossier
 
 
@@ -156,13 +157,13 @@ def reorder(request: HttpRequest, number: str) -> HttpResponse:
             page = (selectors.visible_pages(actor=request.user).filter(dossier=dossier, pk=request.POST.get("page"))
                     .first() if str(request.POST.get("page", "")).isdigit() else None)
             if page is None:
-                raise ValidationError("Không tìm thấy trang cần di chuyển.")
+                raise ValidationError(gettext("Không tìm thấy trang cần di chuyển."))
             to = int(request.POST.get("to") or 0) or (page.sequence - 1 if request.POST.get("dir") == "up"
                                                         else page.sequence + 1)
             services.move_page(actor=request.user, page=page, to=to)
             moved = Page.objects.get(pk=page.pk).sequence
     except (ValueError, ValidationError) as exc:
-        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "Thứ tự trang không hợp lệ."
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else gettext("Thứ tự trang không hợp lệ.")
         if wants_json:
             return JsonResponse({"error": message}, status=400)
         messages.error(request, message)
@@ -170,7 +171,7 @@ def reorder(request: HttpRequest, number: str) -> HttpResponse:
     if wants_json:
         return JsonResponse({"ok": True})
     if moved:
-        messages.success(request, f"Đã chuyển trang tới vị trí {moved}.")
+        messages.success(request, gettext("Đã chuyển trang tới vị trí %(moved)s.") % {"moved": moved})
     return redirect(_viewer_url(dossier, moved or _int(request.POST.get("p"))))
 
 
@@ -193,7 +194,7 @@ def document_save(request: HttpRequest, number: str) -> HttpResponse:
             document = visible_documents(actor=request.user).filter(dossier=dossier,
                                                                     pk=form.cleaned_data["document"]).first()
             if document is None:
-                raise Http404("Không tìm thấy văn bản.")
+                raise Http404(gettext("Không tìm thấy văn bản."))
         try:
             document = services.group_pages(actor=request.user, dossier=dossier, document=document,
                                             page_from=form.cleaned_data["page_from"],
@@ -201,8 +202,12 @@ def document_save(request: HttpRequest, number: str) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Đã lưu văn bản số {document.sequence} ({document.doc_type}), trang "
-                                      f"{document.page_from}–{document.page_to}.")
+            messages.success(request, gettext("Đã lưu văn bản số %(sequence)s (%(doc_type)s), trang "
+                                              "%(page_from)s–%(page_to)s.") % {
+                                              "sequence": document.sequence,
+                                              "doc_type": document.doc_type,
+                                              "page_from": document.page_from,
+                                              "page_to": document.page_to})
             return redirect(_viewer_url(dossier, document.page_to + 1) + "#nhap")  # data entry goes on
     # Show the viewer again with what was typed and the reasons, nothing lost.
     pages = _pages(request, dossier)
@@ -217,18 +222,20 @@ def dossier_status(request: HttpRequest, number: str) -> HttpResponse:
     dossier = visible_dossier(request, number)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Tình trạng số hóa không hợp lệ.")
+        messages.error(request, gettext("Tình trạng số hóa không hợp lệ."))
     else:
         try:
             dossier = records_services.set_dossier_status(actor=request.user, dossier=dossier,
                                                   status=form.cleaned_data["status"], note=form.cleaned_data["note"])
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or "Bạn không có quyền chuyển tình trạng này.")
+            messages.error(request, str(exc) or gettext("Bạn không có quyền chuyển tình trạng này."))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"Hồ sơ {dossier.number} đã chuyển sang «{dossier.get_status_display()}».")
+            messages.success(request, gettext("Hồ sơ %(number)s đã chuyển sang «%(get_status_display)s».") % {
+                                              "number": dossier.number,
+                                              "get_status_display": dossier.get_status_display()})
     return _back(request, _viewer_url(dossier))
 
 
@@ -238,12 +245,13 @@ def page_retry(request: HttpRequest, page_id: int) -> HttpResponse:
     """Queue a failed page again ("Thử lại")."""
     page = selectors.visible_pages(actor=request.user).select_related("dossier").filter(pk=page_id).first()
     if page is None:
-        raise Http404("Không tìm thấy trang hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không tìm thấy trang hoặc bạn không có quyền xem."))
     try:
         services.retry_page(actor=request.user, page=page)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, f"Đã xếp trang {page.sequence} vào hàng chờ xử lý lại.")
+        messages.success(request, gettext("Đã xếp trang %(sequence)s vào hàng chờ xử lý lại.") % {
+                                          "sequence": page.sequence})
     return _back(request, _viewer_url(page.dossier, page.sequence))
 

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -115,15 +116,19 @@ def _find_dossier(request: HttpRequest, form: IntakeForm):
             form.data["dossier"] = number  # shown again as the number, should another field be wrong
             return found, []
     if not result.hits:
-        form.add_error("dossier", f"Không tìm thấy hồ sơ «{text}» trong phạm vi của bạn: gõ số hồ sơ hoặc họ tên, "
-                                  "năm sinh.")
+        form.add_error("dossier", gettext("Không tìm thấy hồ sơ «%(text)s» trong phạm vi của bạn: gõ số hồ sơ "
+                                          "hoặc họ tên, năm sinh.") % {
+                                          "text": text})
         return None, []
     if result.total == 1:
-        form.add_error("dossier", f"Chỉ tìm thấy một hồ sơ khớp gần đúng «{text}»: kiểm tra rồi chọn hồ sơ đó trong "
-                                  "danh sách (phím ↓) hoặc gõ số hồ sơ.")
+        form.add_error("dossier", gettext("Chỉ tìm thấy một hồ sơ khớp gần đúng «%(text)s»: kiểm tra rồi chọn hồ "
+                                          "sơ đó trong danh sách (phím ↓) hoặc gõ số hồ sơ.") % {
+                                          "text": text})
         return None, result.hits
-    form.add_error("dossier", f"Có {result.total} hồ sơ khớp «{text}»: chọn một hồ sơ trong danh sách (phím ↓) "
-                              "hoặc gõ số hồ sơ.")
+    form.add_error("dossier", gettext("Có %(total)s hồ sơ khớp «%(text)s»: chọn một hồ sơ trong danh sách (phím "
+                                      "↓) hoặc gõ số hồ sơ.") % {
+                                      "total": result.total,
+                                      "text": text})
     return None, result.hits
 
 
@@ -178,12 +183,15 @@ def _received(request: HttpRequest, case: Case) -> HttpResponse:
     try:
         receipt = cases.make_document(actor=request.user, case=case, kind=CaseDocument.Kind.RECEIPT)
     except (ValidationError, PermissionDenied, OSError) as exc:
-        messages.error(request, "Đã tiếp nhận nhưng chưa lập được phiếu tiếp nhận: " + "; ".join(
-            getattr(exc, "messages", [str(exc)])) + " Hãy lập lại ở mục Giấy tờ.")
+        messages.error(request, gettext("Đã tiếp nhận nhưng chưa lập được phiếu tiếp nhận: ") + "; ".join(
+            getattr(exc, "messages", [str(exc)])) + gettext(" Hãy lập lại ở mục Giấy tờ."))
     else:
         url += f"?phieu={receipt.pk}"
-    messages.success(request, f"Đã tiếp nhận hồ sơ {case.number} (mã tra cứu {case.tracking_code}). Hẹn trả kết quả "
-                              f"ngày {case.due_on:%d/%m/%Y}.")
+    messages.success(request, gettext("Đã tiếp nhận hồ sơ %(number)s (mã tra cứu %(tracking_code)s). Hẹn trả kết "
+                                      "quả ngày %(due_on)s.") % {
+                                      "number": case.number,
+                                      "tracking_code": case.tracking_code,
+                                      "due_on": f'{case.due_on:%d/%m/%Y}'})
     return redirect(url)
 
 
@@ -426,7 +434,7 @@ def case_document_make(request: HttpRequest, number: str) -> HttpResponse:
     case = _for_write(request, number)
     form = DocumentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Chọn loại giấy tờ và định dạng.")
+        messages.error(request, gettext("Chọn loại giấy tờ và định dạng."))
         return redirect("case_detail", number=case.number)
     try:
         document = cases.make_document(actor=request.user, case=case, kind=form.cleaned_data["kind"],
@@ -435,7 +443,9 @@ def case_document_make(request: HttpRequest, number: str) -> HttpResponse:
         for message in getattr(exc, "messages", None) or [str(exc)]:
             messages.error(request, message)
         return redirect("case_detail", number=case.number)
-    messages.success(request, f"Đã lập {document.get_kind_display().lower()} ({document.format.upper()}).")
+    messages.success(request, gettext("Đã lập %(lower)s (%(upper)s).") % {
+                                      "lower": document.get_kind_display().lower(),
+                                      "upper": document.format.upper()})
     return redirect(f"{reverse('case_detail', args=[case.number])}?phieu={document.pk}")
 
 

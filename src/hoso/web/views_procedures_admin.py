@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import public, rule
@@ -51,8 +52,9 @@ def procedure_kind(request: HttpRequest, code: str) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             _say(request, exc, form)
         else:
-            messages.success(request, f"Đã lưu phiên bản {version.number} của thủ tục «{version.name}»: hồ sơ tiếp "
-                                      "nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản cũ.")
+            messages.success(request, gettext("Đã lưu phiên bản %(number)s của thủ tục «%(name)s»: hồ sơ tiếp "
+                                              "nhận từ nay theo phiên bản này; hồ sơ đã tiếp nhận giữ phiên bản "
+                                              "cũ.") % {"number": version.number, "name": version.name})
             return redirect("procedure_kind", code=kind.code)
     return render(request, "procedures/kind.html", {"kind": kind, "current": current, "history": history,
                                                     "form": form})
@@ -72,8 +74,10 @@ def procedure_calendar(request: HttpRequest) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             _say(request, exc, form)
         else:
-            messages.success(request, f"Đã đặt ngày {row.date:%d/%m/%Y}: {row.get_kind_display().lower()}. Hạn của "
-                                      "hồ sơ tính lại khi hồ sơ chuyển bước.")
+            messages.success(request, gettext("Đã đặt ngày %(date)s: %(lower)s. Hạn của hồ sơ tính lại khi hồ sơ "
+                                              "chuyển bước.") % {
+                                              "date": f'{row.date:%d/%m/%Y}',
+                                              "lower": row.get_kind_display().lower()})
             return redirect(f"{reverse('procedure_calendar')}?nam={row.date.year}")
     return render(request, "procedures/calendar.html", {
         "year": year, "rows": procedure_selectors.calendar_rows(year), "form": form,
@@ -85,7 +89,7 @@ def procedure_calendar(request: HttpRequest) -> HttpResponse:
 def procedure_calendar_clear(request: HttpRequest) -> HttpResponse:
     form = CalendarClearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Ngày không hợp lệ.")
+        messages.error(request, gettext("Ngày không hợp lệ."))
         return redirect("procedure_calendar")
     day = form.cleaned_data["day"]
     try:
@@ -93,7 +97,7 @@ def procedure_calendar_clear(request: HttpRequest) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         _say(request, exc)
     else:
-        messages.success(request, f"Ngày {day:%d/%m/%Y} trở lại theo lịch chung.")
+        messages.success(request, gettext("Ngày %(day)s trở lại theo lịch chung.") % {"day": f'{day:%d/%m/%Y}'})
     return redirect(f"{reverse('procedure_calendar')}?nam={day.year}")
 
 
@@ -111,8 +115,8 @@ def case_tracking(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             if found is None:
-                form.add_error("code", "Không có hồ sơ nào mang mã tra cứu này. Hãy kiểm tra lại mã in trên phiếu "
-                                       "tiếp nhận (8 ký tự, không có chữ O, I và số 0, 1).")
+                form.add_error("code", gettext("Không có hồ sơ nào mang mã tra cứu này. Hãy kiểm tra lại mã in "
+                                               "trên phiếu tiếp nhận (8 ký tự, không có chữ O, I và số 0, 1)."))
     response = render(request, "procedures/tracking.html", {"form": form, "found": found}, status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"

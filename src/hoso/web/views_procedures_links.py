@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -68,8 +69,11 @@ def case_file_upload(request: HttpRequest, number: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, f"Đã lưu «{attached.title}» ({attached.pages} trang) vào hồ sơ {case.number}"
-                                  + (" và ghi nhận giấy tờ đã nhận." if paper else "."))
+        messages.success(request, gettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s") % {
+                                          "title": attached.title,
+                                          "pages": attached.pages,
+                                          "number": case.number}
+                                  + (gettext(" và ghi nhận giấy tờ đã nhận.") if paper else "."))
     return redirect(f"{reverse('case_detail', args=[case.number])}#case-files")
 
 
@@ -113,6 +117,8 @@ def case_register_dossier(request: HttpRequest, number: str) -> HttpResponse:
         else:
             _errors(request, exc)
         return redirect(f"{reverse('case_detail', args=[case.number])}#register")
-    messages.success(request, f"Đã lập hồ sơ {dossier.number} và gắn vào hồ sơ thủ tục {case.number}.")
+    messages.success(request, gettext("Đã lập hồ sơ %(number)s và gắn vào hồ sơ thủ tục %(number2)s.") % {
+                                      "number": dossier.number,
+                                      "number2": case.number})
     return redirect("case_detail", number=case.number)
 

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -56,7 +57,8 @@ def _decided_candidates(user):
 @require_POST
 def duplicate_scan(request: HttpRequest) -> HttpResponse:
     count = find_candidates(actor=request.user)
-    messages.success(request, f"Đã tìm thấy {count} cặp có thể trùng mới." if count else "Không có cặp trùng mới.")
+    messages.success(request, gettext("Đã tìm thấy %(count)s cặp có thể trùng mới.") % {"count": count} if count
+                     else gettext("Không có cặp trùng mới."))
     return redirect("duplicate_list")
 
 
@@ -66,7 +68,7 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """«Không phải một người» at once; «Gộp» after a confirmation page that shows what moves and asks why."""
     candidate = _visible_candidates(request.user).filter(pk=pk).first()
     if candidate is None:
-        raise Http404("Không có cặp này, hoặc đã được xử lý.")
+        raise Http404(gettext("Không có cặp này, hoặc đã được xử lý."))
     action = request.POST.get("action")
     reason = request.POST.get("reason", "").strip()
     if action in {"keep_first", "keep_second"} and not request.POST.get("confirm"):
@@ -79,13 +81,13 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if action in {"keep_first", "keep_second"}:
             decide(actor=request.user, candidate=candidate, merge=True, keep_first=action == "keep_first",
                    reason=reason)
-            messages.success(request, "Đã gộp hai bản ghi; bản bị gộp vẫn được giữ để tra lịch sử. "
-                                      "Có thể hoàn tác ở mục «Quyết định gần đây».")
+            messages.success(request, gettext("Đã gộp hai bản ghi; bản bị gộp vẫn được giữ để tra lịch sử. Có "
+                                              "thể hoàn tác ở mục «Quyết định gần đây»."))
         elif action == "dismiss":
             decide(actor=request.user, candidate=candidate, merge=False, reason=reason)
-            messages.success(request, "Đã ghi nhận: hai người khác nhau.")
+            messages.success(request, gettext("Đã ghi nhận: hai người khác nhau."))
         else:
-            messages.error(request, "Không rõ thao tác.")
+            messages.error(request, gettext("Không rõ thao tác."))
     except (ValidationError, PermissionDenied) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
@@ -97,13 +99,14 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def duplicate_undo(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _decided_candidates(request.user).filter(pk=pk).first()
     if candidate is None:
-        raise Http404("Không có quyết định này, hoặc đã quá 30 ngày.")
+        raise Http404(gettext("Không có quyết định này, hoặc đã quá 30 ngày."))
     try:
         undo(actor=request.user, candidate=candidate, reason=request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã hoàn tác: cặp {candidate.first.full_name} / {candidate.second.full_name} "
-                                  "lại chờ xem xét.")
+        messages.success(request, gettext("Đã hoàn tác: cặp %(full_name)s / %(full_name2)s lại chờ xem xét.") % {
+                                          "full_name": candidate.first.full_name,
+                                          "full_name2": candidate.second.full_name})
     return redirect("duplicate_list")

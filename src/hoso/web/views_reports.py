@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_STATISTICS, Role
@@ -124,7 +125,7 @@ def _alive_rows(table: CountTable) -> list[AliveRow]:
 def _filters(request: HttpRequest) -> tuple[StatisticsFilterForm, dt.date, dt.date, dt.date | None, Slice]:
     form = StatisticsFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
-        messages.error(request, "Điều kiện lọc không dùng được, đã bỏ qua: " + "; ".join(
+        messages.error(request, gettext("Điều kiện lọc không dùng được, đã bỏ qua: ") + "; ".join(
             str(e) for errors in form.errors.values() for e in errors))
     since, until = form.period()
     at = None if until == timezone.localdate() else until

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -37,7 +38,7 @@ def _messages(exc: ValidationError) -> list[str]:
 def _transfer(request: HttpRequest, pk: int) -> Transfer:
     transfer = transfers.transfer_for(actor=request.user, pk=pk)
     if transfer is None:
-        raise Http404("Không có phiếu di chuyển này hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không có phiếu di chuyển này hoặc bạn không có quyền xem."))
     return transfer
 
 
@@ -45,10 +46,10 @@ def _dossier(request: HttpRequest, number: str, purpose: str):
     try:
         number = canonical_dossier_number(number)
     except ValidationError as exc:
-        raise Http404("Số hồ sơ không hợp lệ.") from exc
+        raise Http404(gettext("Số hồ sơ không hợp lệ.")) from exc
     dossier = records_services.open_dossier(actor=request.user, number=number, purpose=purpose)
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
     return dossier
 
 
@@ -79,8 +80,9 @@ def transfer_create(request: HttpRequest, number: str) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"Đã lập phiếu {transfer.number}. In phiếu báo (Mẫu 93), rồi đánh dấu "
-                                      "«Đã gửi» khi gửi hồ sơ đi.")
+            messages.success(request, gettext("Đã lập phiếu %(number)s. In phiếu báo (Mẫu 93), rồi đánh dấu «Đã "
+                                              "gửi» khi gửi hồ sơ đi.") % {
+                                              "number": transfer.number})
             return redirect("transfer_detail", pk=transfer.pk)
     return render(request, "transfers/create.html", {"dossier": dossier, "form": form, "stay": stay,
                                                      "current": current})
@@ -121,8 +123,10 @@ def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
     def send(transfer, data):
         transfer = transfers.mark_sent(actor=request.user, transfer=transfer, sent_on=data["sent_on"],
                                        attach_package=data["attach_package"])
-        return f"Đã ghi nhận gửi hồ sơ ngày {transfer.sent_on:%d/%m/%Y}" + (
-            " kèm gói hồ sơ điện tử." if transfer.package_sha256 else ".")
+        if transfer.package_sha256:
+            return gettext("Đã ghi nhận gửi hồ sơ ngày %(date)s kèm gói hồ sơ điện tử.") % {
+                "date": f"{transfer.sent_on:%d/%m/%Y}"}
+        return gettext("Đã ghi nhận gửi hồ sơ ngày %(date)s.") % {"date": f"{transfer.sent_on:%d/%m/%Y}"}
     return _act(request, pk, SendForm, send)
 
 
@@ -131,7 +135,8 @@ def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_received(request: HttpRequest, pk: int) -> HttpResponse:
     def receive(transfer, data):
         transfer = transfers.mark_received(actor=request.user, transfer=transfer, received_on=data["received_on"])
-        return f"Đã ghi nhận {transfer.to_province} tiếp nhận hồ sơ ngày {transfer.received_on:%d/%m/%Y}."
+        return gettext("Đã ghi nhận %(province)s tiếp nhận hồ sơ ngày %(date)s.") % {
+            "province": transfer.to_province, "date": f"{transfer.received_on:%d/%m/%Y}"}
     return _act(request, pk, ReceivedForm, receive)
 
 
@@ -141,7 +146,7 @@ def transfer_returned(request: HttpRequest, pk: int) -> HttpResponse:
     def give_back(transfer, data):
         transfers.mark_returned(actor=request.user, transfer=transfer, reason=data["reason"],
                                 returned_on=data["returned_on"])
-        return "Đã ghi nhận hồ sơ bị trả lại."
+        return gettext("Đã ghi nhận hồ sơ bị trả lại.")
     return _act(request, pk, ReturnedForm, give_back)
 
 
@@ -177,7 +182,7 @@ def package_export(request: HttpRequest, number: str) -> HttpResponse:
     try:
         number = canonical_dossier_number(number)
     except ValidationError as exc:
-        raise Http404("Số hồ sơ không hợp lệ.") from exc
+        raise Http404(gettext("Số hồ sơ không hợp lệ.")) from exc
     handle, name = tempfile.mkstemp(prefix="hoso-export-", suffix=".zip")
     os.close(handle)
     try:

@@ -5,6 +5,7 @@ this tag only formats: template tags never query the database."""
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -16,5 +17,6 @@ def loan_badge(loans: dict, number: str) -> str:
         return ""
     since = timezone.localtime(loan.checked_out_at).strftime("%d/%m/%Y") if loan.checked_out_at else ""
     css = "badge loan overdue" if loan.overdue else "badge loan"
-    return format_html('<span class="{}" title="Bản gốc đang được mượn{}">Đang mượn: {} từ {}</span>', css,
-                       ", quá hạn trả" if loan.overdue else "", loan.holder, since)
+    title = gettext("Bản gốc đang được mượn, quá hạn trả") if loan.overdue else gettext("Bản gốc đang được mượn")
+    return format_html('<span class="{}" title="{}">{}</span>', css, title,
+                       gettext("Đang mượn: %(holder)s từ %(since)s") % {"holder": loan.holder, "since": since})

@@ -125,7 +125,7 @@ class Command(BaseCommand):
             else:
                 set_password(actor=None, user=user, password=password)
             where = commune.name if role == Role.COMMUNE_OFFICER else ("" if role == Role.AUDITOR else "toàn tỉnh")
-            made.append((username, password, ", ".join(x for x in (Role(role).label, where) if x)))
+            made.append((username, password, ", ".join(x for x in (str(Role(role).label), where) if x)))
         return made
 
 

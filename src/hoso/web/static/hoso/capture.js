@@ -3,6 +3,9 @@
 // JavaScript the same form posts every picked file at once.
 (function () {
   "use strict";
+  // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
+  const gettext = window.gettext || function (text) { return text; };
+  function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const form = document.getElementById("upload-form");
   if (!form || !window.FormData || !window.XMLHttpRequest) return;
   const zone = document.getElementById("dropzone");
@@ -57,7 +60,7 @@
     name.textContent = entry.path + " ";
     const bar = document.createElement("progress");
     bar.max = 100; bar.value = 0;
-    bar.setAttribute("aria-label", "Tải lên " + entry.path);
+    bar.setAttribute("aria-label", fill(gettext("Tải lên %(path)s"), {path: entry.path}));
     const result = document.createElement("span");
     result.className = "result";
     li.append(name, bar, " ", result);
@@ -98,25 +101,25 @@
           const skipped = answer.items.filter(function (i) { return i.outcome === "skipped"; });
           const bad = answer.items.filter(function (i) { return i.outcome === "refused" || i.outcome === "quarantined"; });
           const parts = [];
-          if (added.length) parts.push("Đã nhận " + added.length + " trang (trang " + added.map(function (i) { return i.sequence; }).join(", ") + ")");
-          if (skipped.length) parts.push(skipped.length + " trang đã có, bỏ qua");
-          if (bad.length) parts.push("Không nhận");
+          if (added.length) parts.push(fill(gettext("Đã nhận %(count)s trang (trang %(pages)s)"), {count: added.length, pages: added.map(function (i) { return i.sequence; }).join(", ")}));
+          if (skipped.length) parts.push(fill(gettext("%(count)s trang đã có, bỏ qua"), {count: skipped.length}));
+          if (bad.length) parts.push(gettext("Không nhận"));
           ui.result.textContent = parts.join("; ");
           ui.result.className = "result " + (bad.length ? "bad" : "ok");
           bad.forEach(function (i) { refuse(i.file, i.reason || i.outcome_label); });
           resolve(answer);
         } else {
-          const reason = (answer && answer.error) || ("Máy chủ trả lời lỗi " + xhr.status + "; tệp chưa được nhận, hãy thử lại.");
-          ui.result.textContent = "Lỗi: " + reason;
+          const reason = (answer && answer.error) || fill(gettext("Máy chủ trả lời lỗi %(status)s; tệp chưa được nhận, hãy thử lại."), {status: xhr.status});
+          ui.result.textContent = fill(gettext("Lỗi: %(reason)s"), {reason: reason});
           ui.result.className = "result bad";
           refuse(entry.path, reason);
           resolve(null);
         }
       };
       xhr.onerror = function () {
-        ui.result.textContent = "Lỗi: mất kết nối tới máy chủ.";
+        ui.result.textContent = gettext("Lỗi: mất kết nối tới máy chủ.");
         ui.result.className = "result bad";
-        refuse(entry.path, "Mất kết nối tới máy chủ; tệp chưa được nhận, hãy thử lại.");
+        refuse(entry.path, gettext("Mất kết nối tới máy chủ; tệp chưa được nhận, hãy thử lại."));
         resolve(null);
       };
       xhr.send(data);
@@ -131,7 +134,7 @@
     box.hidden = false;
     list.innerHTML = ""; refused.innerHTML = "";
     overall.value = 0;
-    overallText.textContent = "0/" + entries.length + " tệp";
+    overallText.textContent = fill(gettext("%(done)s/%(total)s tệp"), {done: 0, total: entries.length});
     document.getElementById("refused-box").hidden = true;
     document.getElementById("upload-done").hidden = true;
     const total = entries.reduce(function (n, e) { return n + (e.file.size || 1); }, 0);
@@ -146,10 +149,10 @@
       });
       sent += size;
       overall.value = 100 * sent / total;
-      overallText.textContent = (i + 1) + "/" + entries.length + " tệp";
+      overallText.textContent = fill(gettext("%(done)s/%(total)s tệp"), {done: i + 1, total: entries.length});
       if (answer && answer.batch) { batch = answer.batch; batchUrl = answer.batch_url; }
     }
-    overallText.textContent = "Xong: " + entries.length + " tệp đã gửi.";
+    overallText.textContent = fill(gettext("Xong: %(count)s tệp đã gửi."), {count: entries.length});
     if (batchUrl) {
       const link = document.getElementById("batch-link");
       link.href = batchUrl;
@@ -165,7 +168,7 @@
     event.preventDefault();
     let entries = fromFileList(picker.files);
     if (folderPicker) entries = entries.concat(fromFileList(folderPicker.files));
-    if (!entries.length) { alert("Hãy chọn ít nhất một tệp ảnh trang."); return; }
+    if (!entries.length) { alert(gettext("Hãy chọn ít nhất một tệp ảnh trang.")); return; }
     upload(entries);
   });
   if (folderPicker) folderPicker.addEventListener("change", function () { upload(fromFileList(folderPicker.files)); });

@@ -2,6 +2,9 @@
 // script, which is the only thing it would do), and a live count says how many rows are ticked.
 (function () {
   "use strict";
+  // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
+  const gettext = window.gettext || function (text) { return text; };
+  function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const form = document.getElementById("bulk");
   if (!form) return;
   const all = form.querySelector("input[data-pick-all]");
@@ -14,7 +17,7 @@
       all.checked = ticked > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
     }
-    if (count) count.textContent = ticked ? "Đã chọn " + ticked + " hồ sơ" : "";
+    if (count) count.textContent = ticked ? fill(gettext("Đã chọn %(count)s hồ sơ"), {count: ticked}) : "";
   }
   if (all) {
     all.hidden = false;
@@ -29,7 +32,7 @@
   form.addEventListener("submit", function (event) {
     if (!rows().some(function (b) { return b.checked; })) {
       event.preventDefault();
-      if (count) count.textContent = "Chưa chọn hồ sơ nào: hãy đánh dấu các hồ sơ trước.";
+      if (count) count.textContent = gettext("Chưa chọn hồ sơ nào: hãy đánh dấu các hồ sơ trước.");
     }
   });
   update();

@@ -4,6 +4,9 @@
 // move the corners too, and are what is saved: without JavaScript the form alone does the job.
 (function () {
   "use strict";
+  // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
+  const gettext = window.gettext || function (text) { return text; };
+  function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const box = document.getElementById("khung-trang");
   if (!box) return;
   const W = parseFloat(box.dataset.width), H = parseFloat(box.dataset.height);
@@ -14,7 +17,7 @@
   const inputs = [1, 2, 3, 4].map(function (n) {
     return [document.getElementById("outline-x" + n), document.getElementById("outline-y" + n)];
   });
-  const names = ["trên trái", "trên phải", "dưới phải", "dưới trái"];
+  const names = [gettext("trên trái"), gettext("trên phải"), gettext("dưới phải"), gettext("dưới trái")];
   let corners = inputs.map(function (pair) { return [parseFloat(pair[0].value), parseFloat(pair[1].value)]; });
   const initial = corners.map(function (c) { return c.slice(); });
   let selected = 0;
@@ -33,8 +36,8 @@
       handle.style.top = (100 * corners[i][1] / H) + "%";
       handle.classList.toggle("selected", i === selected);
       handle.setAttribute("aria-pressed", i === selected ? "true" : "false");
-      handle.setAttribute("aria-label", "Góc " + (i + 1) + ": " + names[i] + " (x " + Math.round(corners[i][0]) +
-        ", y " + Math.round(corners[i][1]) + ")");
+      handle.setAttribute("aria-label", fill(gettext("Góc %(number)s: %(name)s (x %(x)s, y %(y)s)"), {
+        number: i + 1, name: names[i], x: Math.round(corners[i][0]), y: Math.round(corners[i][1])}));
     });
     if (!fromInputs) {
       inputs.forEach(function (pair, i) { pair[0].value = tenth(corners[i][0]); pair[1].value = tenth(corners[i][1]); });
@@ -60,7 +63,7 @@
   photo.addEventListener("error", function () {
     const note = document.createElement("p");
     note.className = "error";
-    note.textContent = "Không tải được ảnh chụp gốc; vẫn có thể nhập tọa độ các góc bên dưới.";
+    note.textContent = gettext("Không tải được ảnh chụp gốc; vẫn có thể nhập tọa độ các góc bên dưới.");
     figure.after(note);
   });
 

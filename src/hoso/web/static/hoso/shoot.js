@@ -2,6 +2,9 @@
    to the dossier's upload (a photo batch), one file per request so the pages keep the shooting order. */
 (function () {
   "use strict";
+  // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
+  const gettext = window.gettext || function (text) { return text; };
+  function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const form = document.getElementById("shoot-form");
   if (!form) return;
   const picker = document.getElementById("id_shots");
@@ -18,7 +21,7 @@
   function look(shot) {
     const img = shot.li.querySelector("img");
     const note = shot.li.querySelector(".reason");
-    note.textContent = "Đang nắn phẳng…";
+    note.textContent = gettext("Đang nắn phẳng…");
     const data = new FormData();
     data.append("csrfmiddlewaretoken", csrf);
     data.append("shot", shot.file, shot.file.name || "anh.jpg");
@@ -27,21 +30,22 @@
       .then(function (answer) {
         if (answer.error) { note.textContent = answer.error; return; }
         img.src = answer.preview;
-        img.alt = "Trang " + (shots.indexOf(shot) + 1) + " sau khi nắn phẳng";
+        img.alt = fill(gettext("Trang %(number)s sau khi nắn phẳng"), {number: shots.indexOf(shot) + 1});
         note.textContent = answer.found ? "" : answer.reason;
       })
-      .catch(function () { note.textContent = "Không xem trước được (vẫn có thể thêm ảnh)."; });
+      .catch(function () { note.textContent = gettext("Không xem trước được (vẫn có thể thêm ảnh)."); });
   }
 
   function renumber() {
-    shots.forEach(function (shot, i) { shot.li.querySelector(".number").textContent = "Trang " + (i + 1); });
-    document.getElementById("shoot-submit").textContent = "Thêm " + shots.length + " trang vào hồ sơ";
+    shots.forEach(function (shot, i) { shot.li.querySelector(".number").textContent = fill(gettext("Trang %(number)s"), {number: i + 1}); });
+    document.getElementById("shoot-submit").textContent = fill(gettext("Thêm %(count)s trang vào hồ sơ"), {count: shots.length});
   }
 
   function add(file) {
     const li = document.createElement("li");
     li.innerHTML = '<strong class="number"></strong><img alt=""><p class="reason"></p>' +
-      '<button type="button" class="retake">Chụp lại</button><button type="button" class="remove">Bỏ</button>';
+      '<button type="button" class="retake">' + gettext("Chụp lại") + '</button><button type="button" class="remove">' + gettext("Bỏ") +
+      '</button>';
     const shot = { file: file, li: li };
     li.querySelector(".retake").addEventListener("click", function () { retaking = shot; retake.click(); });
     li.querySelector(".remove").addEventListener("click", function () {
@@ -65,14 +69,14 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!shots.length) { status.textContent = "Chưa có ảnh nào."; return; }
+    if (!shots.length) { status.textContent = gettext("Chưa có ảnh nào."); return; }
     let batch = "";
     let index = 0;
     const button = document.getElementById("shoot-submit");
     button.disabled = true;
     function next() {
       if (index >= shots.length) {
-        status.textContent = "Đã thêm " + shots.length + " trang; đang xử lý.";
+        status.textContent = fill(gettext("Đã thêm %(count)s trang; đang xử lý."), {count: shots.length});
         shots.splice(0).forEach(function (shot) { shot.li.remove(); });
         button.disabled = false;
         renumber();
@@ -88,7 +92,7 @@
       data.append("run_ocr", "on");
       data.append("batch_name", "");
       if (batch) data.append("batch", batch);
-      status.textContent = "Đang gửi trang " + (index + 1) + "/" + shots.length + "…";
+      status.textContent = fill(gettext("Đang gửi trang %(number)s/%(total)s…"), {number: index + 1, total: shots.length});
       fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (answer) {
@@ -99,7 +103,7 @@
           index += 1;
           next();
         })
-        .catch(function (error) { status.textContent = "Lỗi khi gửi trang " + (index + 1) + ": " + error.message; button.disabled = false; });
+        .catch(function (error) { status.textContent = fill(gettext("Lỗi khi gửi trang %(number)s: %(error)s"), {number: index + 1, error: error.message}); button.disabled = false; });
     }
     next();
   });

@@ -6,6 +6,9 @@
 // also works with the buttons and links alone.
 (function () {
   "use strict";
+  // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
+  const gettext = window.gettext || function (text) { return text; };
+  function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const viewer = document.getElementById("viewer");
   if (!viewer) return;
   const key = "hoso-viewer-" + viewer.dataset.dossier;
@@ -82,7 +85,7 @@
             : x.value !== x.defaultValue;
         });
         event.preventDefault();
-        if (!dirty || window.confirm("Bỏ những gì vừa gõ và chuyển trang?")) go(event.key === "PageUp" ? "prev-page" : "next-page");
+        if (!dirty || window.confirm(gettext("Bỏ những gì vừa gõ và chuyển trang?"))) go(event.key === "PageUp" ? "prev-page" : "next-page");
         return;
       }
       if (event.key === "Escape") {
@@ -156,17 +159,17 @@
       headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
     }).then(function (response) {
       return response.json().then(function (data) {
-        if (!response.ok) alert(data.error || "Không lưu được thứ tự trang.");
+        if (!response.ok) alert(data.error || gettext("Không lưu được thứ tự trang."));
         window.location.reload();
       });
-    }).catch(function () { alert("Không kết nối được máy chủ; thứ tự trang chưa được lưu."); window.location.reload(); });
+    }).catch(function () { alert(gettext("Không kết nối được máy chủ; thứ tự trang chưa được lưu.")); window.location.reload(); });
   });
 
   apply();
   const image = document.getElementById("page-image");
   if (image) image.addEventListener("error", function () {
     image.replaceWith(Object.assign(document.createElement("p"), {
-      className: "placeholder error", textContent: "Không tải được ảnh trang này (tệp thiếu hoặc chưa xử lý xong)." }));
+      className: "placeholder error", textContent: gettext("Không tải được ảnh trang này (tệp thiếu hoặc chưa xử lý xong).") }));
   });
   // On opening: a field the server sent back with an error gets the focus; otherwise the image, scrolled into view.
   // Right after a document was saved («#nhap»), data entry goes on in the form of the next page.
