@@ -53,3 +53,30 @@ def test_insert_objects_sets_ids_in_row_order(actor):
     insert_objects(aliases, returning=False)
     assert Alias.objects.filter(person__in=people).count() == 700
     assert all(a.person_id == int(a.name[1:]) for a in Alias.objects.filter(person__in=people))
+
+
+def test_upsert_rows_inserts_new_rows_and_updates_those_already_there(db):
+    from django.db import transaction
+
+    from hoso.records.bulk import upsert_rows
+    from hoso.records.models import Category
+
+    before = Category.objects.get(code="LS")
+    with transaction.atomic():
+        upsert_rows(Category, ["code", "name", "clause", "sort_order"],
+                    [("LS", "Liệt sĩ (đổi)", "zz", 99), ("QQ", "Mới", "", 5)], unique=["code"], update=["name"])
+    after = Category.objects.get(code="LS")
+    assert (after.pk, after.name, after.clause, after.sort_order) == (before.pk, "Liệt sĩ (đổi)", before.clause,
+                                                                      before.sort_order)
+    assert Category.objects.filter(code="QQ", name="Mới", sort_order=5).exists()
+
+
+def test_upsert_rows_raises_djangos_errors(db):
+    from django.db import IntegrityError, transaction
+
+    from hoso.records.bulk import upsert_rows
+    from hoso.records.models import Category
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        upsert_rows(Category, ["code", "name", "clause", "sort_order"], [("QQ", None, "", 5)], unique=["code"],
+                    update=["name"])

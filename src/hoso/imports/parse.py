@@ -63,6 +63,21 @@ class ParsedRow:
 
 
 @lru_cache(maxsize=50_000)
+def _read_date(text: str) -> tuple[Any, str | None]:
+    """(date or None, the error's message or None) of a date as written; cached: registers repeat the same years
+    and dates thousands of times (a PartialDate is immutable, so one can serve every row)."""
+    if is_unknown_date(text):  # «không rõ», «(?)»: the register says it is not known
+        return None, None
+    try:
+        return parse_partial_date(text), None
+    except InvalidPartialDate as exc:
+        return None, str(exc)
+
+
+_fold = lru_cache(maxsize=4096)(fold)  # for the short words of a register (sex, category)
+
+
+@lru_cache(maxsize=50_000)
 def _convert(text: str, font: str | None, prefer: legacy.Encoding | None) -> tuple[str, str]:
     """Cached: registers repeat the same places, years, categories thousands of times."""
     converted, detection = legacy.convert(text, font=font, prefer=prefer)
@@ -245,7 +260,7 @@ class RowParser:
             if key in t and target not in v:
                 v[target] = self._date(row, key, t[key])
         if "sex" in t:
-            sex = SEX_WORDS.get(fold(t["sex"]))
+            sex = SEX_WORDS.get(_fold(t["sex"]))
             if sex is None:
                 row.warnings.append(Issue(row.row, FIELD_LABELS["sex"], t["sex"], "Không hiểu giới tính; để trống."))
             v["sex"] = sex or ""
@@ -267,13 +282,10 @@ class RowParser:
         if len(text) > 40:
             self._error(row, key, text[:40] + "…", "Ngày tháng quá dài, không hiểu được.")
             return None
-        if is_unknown_date(text):  # «không rõ», «(?)»: the register says it is not known
-            return None
-        try:
-            return parse_partial_date(text)
-        except InvalidPartialDate as exc:
-            self._error(row, key, text, str(exc))
-            return None
+        value, error = _read_date(text)
+        if error is not None:
+            self._error(row, key, text, error)
+        return value
 
     def _dossier(self, row: ParsedRow, t: dict[str, str]) -> None:
         v = row.values
@@ -316,7 +328,7 @@ class RowParser:
                         f"binh, Bà mẹ VNAH) hoặc dùng một mã có trong danh mục: {self.codes}.")
 
     def _category(self, text: str) -> str:
-        key = fold(text)
+        key = _fold(text)
         if key.upper() in self.categories:
             return key.upper()
         if key in CATEGORY_WORDS:

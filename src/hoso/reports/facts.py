@@ -10,10 +10,11 @@ fills in what is missing after `migrate` (an install that had dossiers before th
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from hoso.records.bulk import upsert_rows
 from hoso.records.models import BenefitDecision, Dossier
 from hoso.vntext.dates import PartialDate
 
@@ -81,9 +82,12 @@ def refresh_facts(dossier_ids: Iterable[int]) -> int:
     returns how many facts."""
     ids = sorted(set(dossier_ids))
     facts = facts_for(ids)
-    for start in range(0, len(facts), CHUNK):
-        DossierFact.objects.bulk_create(facts[start:start + CHUNK], update_conflicts=True, unique_fields=["dossier"],
-                                        update_fields=FIELDS)
+    # Plain multi-row upserts (records/bulk.py), as bulk_create(update_conflicts=True) writes them: compiling every
+    # value of every row through the ORM cost more than the database's work when a big register is imported.
+    date = connection.ops.adapt_datefield_value
+    upsert_rows(DossierFact, ["dossier", *FIELDS], [
+        (f.dossier_id, f.category_id, f.residence_unit_id, f.hometown_unit_id, f.sex, f.decade, f.death_year, f.status,
+         f.confidentiality, date(f.managed_from)) for f in facts], unique=["dossier"], update=FIELDS)
     for start in range(0, len(ids), CHUNK):
         BenefitSpell.objects.filter(dossier_id__in=ids[start:start + CHUNK]).delete()
     spells = spells_for(facts)

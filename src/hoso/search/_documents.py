@@ -9,6 +9,7 @@ Restricted text (records/visibility.py decides who reads what; the index only so
 Each restricted field is matched, and ranked like `other`, only for an actor allowed to read it (selectors).
 """
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -19,7 +20,15 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import successors
 from hoso.records.models import Alias, Document, Dossier, DossierRelative, Page
 from hoso.records.visibility import is_health_document, needs_clearance
-from hoso.vntext import InvalidDossierNumber, PartialDate, fold, nfc, normalize_tones, parse_dossier_number
+from hoso.vntext import (
+    PERIOD_CODES,
+    InvalidDossierNumber,
+    PartialDate,
+    fold,
+    nfc,
+    normalize_tones,
+    parse_dossier_number,
+)
 
 from ._query import year_words
 
@@ -47,10 +56,21 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _fold_ascii(word: str) -> str:
+    """`fold` of ASCII text (which has no accents, compatibility forms nor invisible characters to drop): lower
+    case, every other character a word break."""
+    return _NOT_ALNUM.sub(" ", word.lower()).strip()
+
+
 def fold_words(text: str) -> str:
     """`fold(text)`, word by word through a cache (fold maps characters and breaks words at whitespace, so the
-    two are equal; names and places repeat the same few thousand words)."""
-    return " ".join(folded for folded in map(_fold_word, text.split()) if folded)
+    two are equal; names and places repeat the same few thousand words). ASCII words (numbers, codes: one of a
+    kind, they would only push the names' words out of the cache) are folded directly."""
+    return " ".join(folded for folded in (_fold_ascii(w) if w.isascii() else _fold_word(w) for w in text.split())
+                    if folded)
 
 
 # Level words that open a place name ("xã Triệu Long", "huyện Triệu Phong"). Every record's places hold them, so
@@ -86,8 +106,16 @@ def place_words(text: str) -> str:
     return " ".join(out)
 
 
+# The canonical form of a dossier number (str() of a parsed one, as every stored number is): its type code and
+# serial read straight off it, as parsing it again would give them.
+_CANONICAL_NUMBER = re.compile(r"(?:CA-)?[A-Z]{3}/([A-Z]{2,3})-([0-9]{1,8})(?:/(?:" + "|".join(PERIOD_CODES) + "))?")
+
+
 def number_key(number: str) -> str:
     """"QTI/LS-07956/CM" → "ls7956": type code and serial without leading zeros."""
+    canonical = _CANONICAL_NUMBER.fullmatch(number)
+    if canonical is not None:
+        return f"{canonical[1].lower()}{int(canonical[2])}"
     try:
         parsed = parse_dossier_number(number, default_province="XXX")
     except InvalidDossierNumber:
@@ -164,9 +192,12 @@ def page_words(dossier: Dossier) -> dict[str, list[str]]:
     """The OCR words of a dossier's pages (prefetched as `ocr_pages`) by index field. A restricted field leaves
     out words its readers find elsewhere already (in "other"; for `secret_health`, also in `secret` and `health`,
     which anyone reading it reads too); never the words of another restricted field they might not read."""
+    read = getattr(dossier, "ocr_pages", ())
+    if not read:  # most dossiers (every one a register has just loaded)
+        return {"other": [], SECRET: [], HEALTH: [], SECRET_HEALTH: []}
     pages: dict[str, list[Page]] = {"other": [], SECRET: [], HEALTH: [], SECRET_HEALTH: []}
-    documents = {d.pk: d for d in dossier.documents.all()}
-    for page in getattr(dossier, "ocr_pages", ()):
+    documents = {d.pk: d for d in _related(dossier, "documents")}
+    for page in read:
         pages[text_field(documents.get(page.document_id))].append(page)
     out = {"other": ocr_words(pages["other"])}
     public = frozenset(out["other"])
@@ -176,16 +207,25 @@ def page_words(dossier: Dossier) -> dict[str, list[str]]:
     return out
 
 
+def _related(obj: Any, name: str) -> Any:
+    """`getattr(obj, name).all()` of a to-many relation: its prefetched objects when there are (what `.all()` would
+    return, without making a related manager each time), else the query."""
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    if cache is not None and name in cache:
+        return cache[name]
+    return getattr(obj, name).all()
+
+
 def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     """The SearchEntry field values for one dossier (prefetched as in `dossiers_for_indexing`)."""
     person = dossier.subject
-    aliases = [a.name for a in person.aliases.all()]
+    aliases = [a.name for a in _related(person, "aliases")]
     relatives = []  # folded: each relative's name, then each of their aliases, each with the relative's years
-    for link in dossier.relative_links.all():
+    for link in _related(dossier, "relative_links"):
         relative = link.person
         birth = relative.birth_date.year if relative.birth_date else None
         death = relative.death_date.year if relative.death_date else None
-        for name in (relative.full_name, *(a.name for a in relative.aliases.all())):
+        for name in (relative.full_name, *(a.name for a in _related(relative, "aliases"))):
             words = fold_words(name)
             relatives.append(" ".join([words, *year_words(birth, death, words.rpartition(" ")[2])]))
     home_names, home_unit = unit_names(person.hometown_unit_id)
@@ -198,7 +238,7 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
     # dossier); a category is searched as a filter (_categories.py).
     other = [dossier.number, key]
     secret = []
-    for document in dossier.documents.all():
+    for document in _related(dossier, "documents"):
         if document.number or document.symbol:
             (secret if needs_clearance(document) else other).append(f"{document.number} {document.symbol}")
     martyr = getattr(dossier, "martyr", None) if hasattr(dossier, "martyr") else None

@@ -1,14 +1,16 @@
 """Searching as a user (the audited entry point) and keeping the index current: index or drop dossiers, rebuild
 everything in bounded memory."""
 
+from collections import namedtuple
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from django.db import transaction
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
-from hoso.records.bulk import insert_objects
+from hoso.records.bulk import insert_rows
 from hoso.records.models import Dossier
 
 from ._backend import backend
@@ -23,9 +25,14 @@ VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")
 def _vocabulary(values: dict) -> set[str]:
     words: set[str] = set()
     for field in VOCABULARY_FIELDS:
-        # letters only: not numbers, nor a relative's year words ("ns1949")
-        words.update(w for w in values[field].replace("|", " ").split() if 2 < len(w) <= 40 and w.isalpha())
+        words.update(_vocabulary_of(values[field]))
     return words
+
+
+@lru_cache(maxsize=65_536)  # places (and many names) repeat from dossier to dossier
+def _vocabulary_of(text: str) -> frozenset[str]:
+    # letters only: not numbers, nor a relative's year words ("ns1949")
+    return frozenset(w for w in text.replace("|", " ").split() if 2 < len(w) <= 40 and w.isalpha())
 
 
 def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None = None,
@@ -36,12 +43,14 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
     load has just written them); they are indexed as they are instead of being read back."""
     ids = list(dict.fromkeys(dossier_ids))
     ready = {d.pk: d for d in loaded}
+    if known_terms is None:  # the terms this call adds, not added again by its next chunks (same transaction)
+        known_terms = set()
     unit_names = unit_names or UnitNames()
     engine = backend()
     done = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        existing = {e.dossier_id: e for e in SearchEntry.objects.filter(dossier_id__in=chunk)}
+        existing = _existing_entries(chunk)
         new, changed, words = [], [], set()
         rest = [i for i in chunk if i not in ready]
         for dossier in [*(ready[i] for i in chunk if i in ready), *(dossiers_for_indexing(rest) if rest else ())]:
@@ -49,24 +58,40 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
             words |= _vocabulary(values)
             entry = existing.get(dossier.id)
             if entry is None:
-                new.append(SearchEntry(dossier=dossier, **values))
+                new.append((dossier.id, *(values[f] for f in _FIELDS)))
             else:
                 for key, value in values.items():
                     setattr(entry, key, value)
                 changed.append(entry)
-        insert_objects(new)  # plain multi-row inserts: the ORM's per-value work cost more than the database's
+        # New entries as rows of plain values, in plain multi-row inserts: the ORM's per-value work (and making
+        # the model instances) cost more than the database's.
+        written = [_NewEntry(i, *row) for i, row in zip(insert_rows(SearchEntry, _COLUMNS, new), new, strict=True)]
         if changed:
             _update_entries(changed)
             engine.write(changed)
-        engine.write(new, fresh=True)
+        engine.write(written, fresh=True)
         _add_terms(words, known_terms)
         done += len(new) + len(changed)
     return done
 
 
+def _existing_entries(dossier_ids: list[int]) -> dict[int, SearchEntry]:
+    """The entries of these dossiers, by dossier id. Ids close together (a bulk load's, a reindex's) are looked up
+    as one range, which the database answers as fast and Django compiles far faster than a long IN list."""
+    low, high = min(dossier_ids), max(dossier_ids)
+    if high - low < 2 * len(dossier_ids):
+        wanted = set(dossier_ids)
+        found = SearchEntry.objects.filter(dossier_id__gte=low, dossier_id__lte=high)
+        return {e.dossier_id: e for e in found if e.dossier_id in wanted}
+    return {e.dossier_id: e for e in SearchEntry.objects.filter(dossier_id__in=dossier_ids)}
+
+
 _FIELDS = ["name", "aliases", "relatives", "places", "other", "secret", "health", "secret_health", "name_exact",
            "aliases_exact", "birth_year", "death_year", "birth_from", "birth_to",
            "death_from", "death_to", "number_key", "number", "category_code", "unit_id", "sort_key"]
+_COLUMNS = ["dossier", *_FIELDS]
+# A new entry as written, for the index backend (which reads `id` and the text fields).
+_NewEntry = namedtuple("_NewEntry", ["id", "dossier_id", *_FIELDS])
 
 
 def _update_entries(entries: list[SearchEntry]) -> None:

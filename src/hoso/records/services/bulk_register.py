@@ -1,6 +1,9 @@
 """Registering many dossiers at once (demo data, big registers) with plain multi-row inserts."""
 
+import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -8,7 +11,7 @@ from django.db import models, transaction
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
-from hoso.records.bulk import insert_objects, insert_rows
+from hoso.records.bulk import NewInstances, insert_objects, insert_rows, validate_fields
 from hoso.records.models import (
     Alias,
     BenefitDecision,
@@ -22,22 +25,37 @@ from hoso.records.models import (
 from hoso.records.seeds import DossierSeed, PersonSeed
 from hoso.records.services._common import (
     _DOSSIER_FIELD_NAMES,
-    _clean_text,
     _fill_person,
     _notify,
-    _validate,
     canonical_dossier_number,
 )
 from hoso.records.services.dossiers import _default_title
 from hoso.vntext import (
+    PERIOD_CODES,
     fold,
     nfc,
 )
 
+# A number already in the canonical form (what str() of a parsed number gives, as registers are imported): parsing
+# it again gives it back unchanged, so it is kept as it is. Any other text is parsed.
+CANONICAL_NUMBER = re.compile(r"(?:CA-)?[A-Z]{3}/[A-Z]{2,3}-[0-9]{5,8}(?:/(?:" + "|".join(PERIOD_CODES) + "))?")
 
-def _person_from_seed(seed: PersonSeed) -> Person:
-    person = Person()
-    _fill_person(person, _clean_text({"full_name": seed.full_name, **seed.values}), check_relations=False)
+# NFC of the texts of a bulk load, cached: registers repeat the same places, notes and years thousands of times.
+_nfc = lru_cache(maxsize=65_536)(nfc)
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    """`_clean_text`, through the cache."""
+    return {k: (_nfc(v) if type(v) is str else nfc(v) if isinstance(v, str) else v) for k, v in values.items()}
+
+
+def _canonical_number(text: str) -> str:
+    return text if CANONICAL_NUMBER.fullmatch(text) else canonical_dossier_number(text)
+
+
+def _person_from_seed(seed: PersonSeed, new: Callable[..., Person] = Person) -> Person:
+    person = new()
+    _fill_person(person, _clean({"full_name": seed.full_name, **seed.values}), check_relations=False)
     return person
 
 
@@ -75,15 +93,17 @@ def bulk_register_dossiers(*, actor: User | None, seeds: Iterable[DossierSeed], 
 
 
 def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> list[Dossier]:
+    new_person, new_alias, new_dossier = NewInstances(Person), NewInstances(Alias), NewInstances(Dossier)
     people: list[Person] = []
     person_seeds: list[PersonSeed] = []
     for seed in seeds:
         for p in (seed.subject, *(r.person for r in seed.relatives)):
-            people.append(_person_from_seed(p))
+            people.append(_person_from_seed(p, new_person))
             person_seeds.append(p)
     insert_objects(people)
     by_seed = {id(s): p for s, p in zip(person_seeds, people, strict=True)}
-    aliases = [Alias(person=by_seed[id(s)], name=nfc(a), name_folded=fold(a)) for s in person_seeds for a in s.aliases]
+    aliases = [new_alias(person=by_seed[id(s)], name=nfc(a), name_folded=fold(a))
+               for s in person_seeds for a in s.aliases]
     insert_objects(aliases)
     through = Person.categories.through
     links = {(by_seed[id(s)].pk, categories[c].pk) for s in person_seeds for c in s.categories}
@@ -97,13 +117,12 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
         if category is None:
             raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {seed.category}"})
         subject = by_seed[id(seed.subject)]
-        dossier = Dossier(number=canonical_dossier_number(seed.number), category=category, subject=subject,
-                          **_clean_text(seed.values))
+        dossier = new_dossier(number=_canonical_number(seed.number), category=category, subject=subject,
+                              **_clean(seed.values))
         dossier.title = dossier.title or _default_title(category, subject)
         # Category and subject were set just above from rows already loaded; the fields not given hold their
         # defaults: only what the seed sets is checked.
-        _validate(dossier, exclude=[n for n in _DOSSIER_FIELD_NAMES if n not in seed.values and n not in {
-            "number", "title"}])
+        validate_fields(dossier, _dossier_checked(frozenset(seed.values)))
         dossiers.append(dossier)
     numbers = [d.number for d in dossiers]
     clash = list(Dossier.objects.filter(number__in=numbers).values_list("number", flat=True)[:5])
@@ -113,21 +132,35 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
 
     children: dict[type[models.Model], list[models.Model]] = {
         MartyrRecord: [], InjuryAssessment: [], BenefitDecision: [], DossierRelative: []}
+    new_martyr = NewInstances(MartyrRecord)
     for seed, dossier in zip(seeds, dossiers, strict=True):
         if seed.martyr:
-            children[MartyrRecord].append(MartyrRecord(dossier=dossier, **_clean_text(seed.martyr)))
+            children[MartyrRecord].append(new_martyr(dossier=dossier, **_clean(seed.martyr)))
         children[InjuryAssessment] += [InjuryAssessment(dossier=dossier, **a) for a in seed.assessments]
         children[BenefitDecision] += [BenefitDecision(dossier=dossier, **d) for d in seed.decisions]
         children[DossierRelative] += [
             DossierRelative(dossier=dossier, person=by_seed[id(r.person)], relationship=r.relationship,
                             receives_benefit=r.receives_benefit, keeps_worship=r.keeps_worship)
             for r in seed.relatives]
-    for objs in children.values():
+    for model, objs in children.items():
+        checked = _children_checked(model)
         for obj in objs:
-            _validate(obj, exclude=["dossier", "person", "beneficiary"])
+            validate_fields(obj, checked)
         insert_objects(objs)
     _cache_written(people, aliases, dossiers, children[MartyrRecord], children[DossierRelative])
     return dossiers
+
+
+@lru_cache(maxsize=256)
+def _dossier_checked(given: frozenset[str]) -> frozenset[str]:
+    """The fields checked on a new dossier given these values: those the seed sets, and number and title."""
+    return frozenset(n for n in _DOSSIER_FIELD_NAMES if n in given or n in {"number", "title"})
+
+
+@lru_cache(maxsize=16)
+def _children_checked(model: type[models.Model]) -> frozenset[str]:
+    """Every field of a dossier's record but the links to the dossier and people (set from rows just written)."""
+    return frozenset(f.name for f in model._meta.fields if f.name not in {"dossier", "person", "beneficiary"})
 
 
 def _cache_written(people: list[Person], aliases: list[Alias], dossiers: list[Dossier],
