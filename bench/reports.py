@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search import HOURS, PG, login, request, run_child, say  # noqa: E402  (the search bench's helpers)
+from search import HOURS, bench_database, login, request, run_child, say  # noqa: E402  (the search bench's helpers)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -201,18 +201,10 @@ def prepare(args, backend: str, people: int) -> dict[str, str]:
         shutil.rmtree(data, ignore_errors=True)
     env["HOSO_DATA_DIR"] = str(data)
     if backend == "postgres":
-        name = f"hoso_bench_reports_{people}"
-        if not args.reuse:
-            subprocess.run(["dropdb", *PG, "--if-exists", name], check=True)
-        exists = subprocess.run(["psql", *PG, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-                                check=True, capture_output=True, text=True).stdout.strip()
-        if not exists:
-            subprocess.run(["createdb", *PG, name], check=True)
         # The production recipe's memory for sorts and hashes (deploy/postgresql-hoso.conf), not the server default
         # of 4 MB, with which grouping 580,000 facts spills to disk (the dashboard's read: 946 ms p95 instead of
         # ~300 ms at 1.2 M people).
-        subprocess.run(["psql", *PG, "-qc", f"ALTER DATABASE {name} SET work_mem = '{args.work_mem}'"], check=True)
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        env["DATABASE_URL"] = bench_database(f"hoso_bench_reports_{people}", reuse=args.reuse, work_mem=args.work_mem)
     return env
 
 

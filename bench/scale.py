@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search import HOURS, PG, login, pct, request, run_child, say  # noqa: E402  (the search bench's helpers)
+from search import HOURS, bench_database, login, pct, request, run_child, say  # noqa: E402  (the search bench's helpers)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -177,15 +177,7 @@ def summary(times: list[float]) -> dict:
 def prepare(args, people: int) -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hoso.settings", "PYTHONUNBUFFERED": "1",
            "HOSO_DATA_DIR": str(Path(args.workdir) / f"scale-{people}"), "HOSO_LOG_LEVEL": "ERROR"}
-    name = f"hoso_bench_scale_{people}"
-    if not args.reuse:
-        subprocess.run(["dropdb", *PG, "--if-exists", "--force", name], check=True)
-    exists = subprocess.run(["psql", *PG, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-                            check=True, capture_output=True, text=True).stdout.strip()
-    if not exists:
-        subprocess.run(["createdb", *PG, name], check=True)
-    subprocess.run(["psql", *PG, "-qc", f"ALTER DATABASE {name} SET work_mem = '{args.work_mem}'"], check=True)
-    env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    env["DATABASE_URL"] = bench_database(f"hoso_bench_scale_{people}", reuse=args.reuse, work_mem=args.work_mem)
     return env
 
 

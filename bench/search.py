@@ -255,15 +255,22 @@ def prepare(args, backend: str, people: int) -> dict[str, str]:
         shutil.rmtree(data, ignore_errors=True)
     env["HOSO_DATA_DIR"] = str(data)
     if backend == "postgres":
-        name = f"hoso_bench_{people}"
-        if not args.reuse:
-            subprocess.run(["dropdb", *PG, "--if-exists", name], check=True)
-        exists = subprocess.run(["psql", *PG, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-                                check=True, capture_output=True, text=True).stdout.strip()
-        if not exists:
-            subprocess.run(["createdb", *PG, name], check=True)
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        env["DATABASE_URL"] = bench_database(f"hoso_bench_{people}", reuse=args.reuse)
     return env
+
+
+def bench_database(name: str, *, reuse: bool, work_mem: str = "") -> str:
+    """A PostgreSQL database for a bench on 127.0.0.1:5432, dropped and made again unless `reuse` (kept when it is
+    there); `work_mem` as the production recipe sets it (deploy/postgresql-hoso.conf). Returns its URL."""
+    if not reuse:
+        subprocess.run(["dropdb", *PG, "--if-exists", "--force", name], check=True)
+    exists = subprocess.run(["psql", *PG, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", *PG, name], check=True)
+    if work_mem:
+        subprocess.run(["psql", *PG, "-qc", f"ALTER DATABASE {name} SET work_mem = '{work_mem}'"], check=True)
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def table(results: list[dict]) -> str:
