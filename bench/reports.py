@@ -23,14 +23,13 @@ import math
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search import HOURS, bench_database, login, request, run_child, say  # noqa: E402  (the search bench's helpers)
+from search import HOURS, bench_database, login, request, run_child, say, serve  # noqa: E402  (the search bench's helpers)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -151,20 +150,7 @@ def worker(args) -> None:
 def http_bench_paths(username: str, password: str, paths: list[str], log) -> list[float]:
     """Time GETs of `paths` against the product served by waitress on a free local port, signed in as `username`
     (the first request, which warms templates and caches, is not counted)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "waitress-serve"), "--threads=4", f"--listen=127.0.0.1:{port}",
-                               "hoso.wsgi:application"], stdout=log, stderr=log, cwd=ROOT)
-    try:
-        for _ in range(300):  # up to 60 s for the server to listen
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("waitress exited; see the log") from None
-                time.sleep(0.2)
+    with serve(log) as port:
         cookie = login(port, username, password)
         request(port, paths[0], cookie)
         times = []
@@ -175,13 +161,6 @@ def http_bench_paths(username: str, password: str, paths: list[str], log) -> lis
             if status != 200:
                 raise RuntimeError(f"HTTP {status} for {path}")
         return times
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def rebuild_child() -> None:

@@ -23,16 +23,14 @@ import json
 import os
 import random
 import secrets
-import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search import HOURS, bench_database, login, pct, request, run_child, say  # noqa: E402  (the search bench's helpers)
+from search import HOURS, bench_database, login, pct, request, run_child, say, serve  # noqa: E402  (the search bench's helpers)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -127,34 +125,6 @@ def worker(args) -> None:
         result["http_list"] = timed(port, officer_cookie, pages)
         result["http_stats"] = timed(port, leader_cookie, ["/thong-ke/"] * args.http)
     print("RESULT " + json.dumps(result), flush=True)
-
-
-@contextmanager
-def serve(log):
-    """The product served by waitress (4 threads, as bench/search.py) on a free local port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "waitress-serve"), "--threads=4", f"--listen=127.0.0.1:{port}",
-                               "hoso.wsgi:application"], stdout=log, stderr=log, cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("waitress did not start; see the log") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def timed(port: int, cookie: str, paths: list[str], ok: tuple[int, ...] = (200,)) -> dict:

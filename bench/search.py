@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from inspect import signature
 from pathlib import Path
@@ -165,27 +166,43 @@ def index_size(connection) -> int:
             return Path(connection.settings_dict["NAME"]).stat().st_size
 
 
-def http_bench(username: str, password: str, queries: list[tuple[str, str]], log) -> tuple[list[float], int]:
-    """Time GET /tim-kiem/?q=... against the product served by waitress on a free local port, as `username`;
-    also count the pages that show the expected dossier number."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    # waitress, as the product is served (runserver starts a thread, so a cold database connection, per request)
+@contextmanager
+def serve(log):
+    """The product served by waitress (4 threads, as in production's embedded default) on a free local port: yields
+    the port once it listens, stops the server after. (runserver would start a thread, so a cold database
+    connection, per request.)"""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     server = subprocess.Popen([str(BIN / "waitress-serve"), "--threads=4", f"--listen=127.0.0.1:{port}",
                                "hoso.wsgi:application"], stdout=log, stderr=log, cwd=ROOT)
     try:
-        for _ in range(300):  # up to 60 s for the server to listen
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("runserver exited; see the log") from None
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("waitress did not start; see the log") from None
                 time.sleep(0.2)
         time.sleep(1)
         if server.poll() is not None:  # e.g. the port was taken meanwhile: we would be timing another server
-            raise RuntimeError("runserver exited; see the log")
+            raise RuntimeError("waitress exited; see the log")
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def http_bench(username: str, password: str, queries: list[tuple[str, str]], log) -> tuple[list[float], int]:
+    """Time GET /tim-kiem/?q=... against the product served by waitress, as `username`; also count the pages that
+    show the expected dossier number."""
+    with serve(log) as port:
         cookie = login(port, username, password)
         request(port, "/tim-kiem/?" + urlencode({"q": queries[0][0]}), cookie)  # warm-up: typo index, templates
         times, found = [], 0
@@ -197,13 +214,6 @@ def http_bench(username: str, password: str, queries: list[tuple[str, str]], log
                 raise RuntimeError(f"HTTP {status} for {text!r}")
             found += expected in page
         return times, found
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def request(port: int, path: str, cookie: str = "", body: str | None = None, headers=None):
