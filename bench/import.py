@@ -322,7 +322,7 @@ def _time_phases() -> dict[str, float]:
 
         setattr(owner, attr, timed)
 
-    wrap_iter(reader.Register, "_xlsx_rows", "read cells (openpyxl, with fonts)")
+    wrap_iter(reader.Register, "_xlsx_rows", "read cells (with fonts)")
     wrap(parse.RowParser, "parse", "convert + parse rows")
     wrap(registers, "_flush", "write batches (all database work)")
     wrap(registers, "_update", "  update known dossiers (upsert)")

@@ -1,6 +1,6 @@
 """Reading and parsing a big register in a second process while this one writes to the database.
 
-Reading cells (openpyxl), converting legacy encodings and parsing rows take about as much CPU as the writes
+Reading cells, converting legacy encodings and parsing rows take about as much CPU as the writes
 and the search index: on a 2-core machine the import runs twice as fast when the two halves overlap. The
 reader is a forked child that opens the register, finds its header and parses the rows with a parser whose
 gazetteer was loaded before the fork (the child never touches the database). It sends the layout, then each

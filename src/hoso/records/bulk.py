@@ -33,6 +33,15 @@ PLAIN_FIELDS = frozenset({models.CharField, models.TextField, models.IntegerFiel
                           models.BooleanField})
 
 
+def ids_q(field: str, ids: Sequence[int]) -> models.Q:
+    """`field` among these ids, as one range when they run without a gap (the ids a bulk load has just written):
+    the database answers it as fast as an IN list, which Django compiles value by value (seconds per 100,000)."""
+    unique = sorted(set(ids))
+    if unique and unique[-1] - unique[0] + 1 == len(unique):
+        return models.Q(**{f"{field}__gte": unique[0], f"{field}__lte": unique[-1]})
+    return models.Q(**{f"{field}__in": unique})
+
+
 def _identity(value: Any) -> Any:
     return value
 

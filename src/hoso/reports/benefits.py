@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 
 from hoso.access.models import User
+from hoso.records.bulk import ids_q
 from hoso.records.models import BenefitDecision, Category
 from hoso.records.visibility import dossier_copy_q
 from hoso.vntext.dates import PartialDate
@@ -97,7 +98,7 @@ def spells(decisions: Iterable[Decision]) -> list[Spell]:
 
 def decision_rows(dossier_ids: list[int]) -> list[Decision]:
     """The decisions that make spells, of these dossiers (one query; the caller chunks)."""
-    rows = (BenefitDecision.objects.filter(dossier_id__in=dossier_ids, kind__in=SETTING_KINDS).order_by()
+    rows = (BenefitDecision.objects.filter(ids_q("dossier_id", dossier_ids), kind__in=SETTING_KINDS).order_by()
             .values_list("id", "dossier_id", "beneficiary_id", "kind", "starts_on", "ends_on", "monthly_amount"))
     return [Decision(id=i, dossier_id=dossier, beneficiary_id=who, kind=kind, starts_on=iso_of(starts),
                      ends_on=iso_of(ends), monthly_amount=amount)

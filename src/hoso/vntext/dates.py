@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .normalize import nfc
 
@@ -82,6 +83,11 @@ class PartialDate:
                 raise InvalidPartialDate(
                     f"Ngày không tồn tại: {self.day:02d}/{self.month:02d}/{self.year}"
                 ) from None
+
+    def __reduce__(self) -> tuple:
+        """Pickled as its four parts, rebuilt through a cache (a register's rows, sent between processes, repeat
+        the same dates): loading one is a lookup, not an instance filled in field by field."""
+        return _partial_date, (self.year, self.month, self.day, self.qualifier)
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -173,6 +179,11 @@ class PartialDate:
         if month == 12:
             return date(self.year, 12, 31)
         return date(self.year, month + 1, 1) - timedelta(days=1)
+
+
+@lru_cache(maxsize=8192)
+def _partial_date(year: int, month: int | None, day: int | None, qualifier: str) -> PartialDate:
+    return PartialDate(year, month, day, qualifier)
 
 
 def _from_groups(year: str, month: str | None, day: str | None, qualifier: str = "") -> PartialDate:

@@ -20,6 +20,7 @@ from django.db import transaction
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
+from hoso.core.memory import fewer_collections
 from hoso.imports.parse import Issue, Layout, ParsedRow, RowParser, UnitIndex, find_layout
 from hoso.imports.pipeline import ParallelReader, parsed_rows, should_parallelise
 from hoso.imports.reader import Cell, Register, RegisterFileError
@@ -134,7 +135,7 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
         return open_register(Path(path), sheet, mapping, columns)
 
     if parallel:
-        with ParallelReader(opened, make_parser, units) as reader:
+        with fewer_collections(), ParallelReader(opened, make_parser, units) as reader:
             report.sheet = reader.sheet_name
             _describe(report, reader.layout)
             _run(actor, reader.rows(), report, progress, dry_run, batch_size or BATCH)
@@ -143,7 +144,7 @@ def import_register(*, actor: User | None, path: Path, sheet: str | None = None,
         try:
             report.sheet = register.sheet_name
             _describe(report, layout)
-            with closing(parsed_rows(make_parser(layout), data)) as parsed:
+            with fewer_collections(), closing(parsed_rows(make_parser(layout), data)) as parsed:
                 _run(actor, parsed, report, progress, dry_run, batch_size or BATCH)
         finally:
             register.close()

@@ -15,6 +15,7 @@ from hoso.access.models import User
 from hoso.access.permissions import Role
 from hoso.access.services import create_user, set_password, system_user
 from hoso.capture.demo import digitise_demo
+from hoso.core.memory import fewer_collections
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import load_unit_file
 from hoso.procedures.demo import demo_cases
@@ -83,7 +84,7 @@ class Command(BaseCommand):
     def _generate(self, actor, people: int, seed: int) -> None:
 
         generator = ProvinceGenerator(people=people, seed=seed, province_code=settings.HOSO_PROVINCE_CODE)
-        with tqdm(total=people, desc="Tạo dữ liệu mẫu", unit=" người", mininterval=2) as bar:
+        with fewer_collections(), tqdm(total=people, desc="Tạo dữ liệu mẫu", unit=" người", mininterval=2) as bar:
             def advance(seeds_in_batch: int) -> None:
                 bar.n = min(people, generator.made)
                 bar.refresh()
