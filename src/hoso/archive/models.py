@@ -9,6 +9,7 @@ Only `archive.services` writes these models.
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hoso.access.models import User
 from hoso.records.models import Dossier, PhysicalCondition
@@ -19,24 +20,24 @@ class Location(models.Model):
     inventory checks, and the descendants of a location are the codes that start with its code and "-"."""
 
     class Kind(models.TextChoices):
-        STORE = "kho", "Kho"
-        RACK = "gia", "Giá"
-        SHELF = "tang", "Tầng / ngăn"
-        BOX = "hop", "Hộp"
+        STORE = "kho", _("Kho")
+        RACK = "gia", _("Giá")
+        SHELF = "tang", _("Tầng / ngăn")
+        BOX = "hop", _("Hộp")
 
-    kind = models.CharField("loại", max_length=4, choices=Kind.choices)
+    kind = models.CharField(_("loại"), max_length=4, choices=Kind.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    code = models.CharField("mã vị trí", max_length=40, unique=True)
-    name = models.CharField("tên", max_length=120, blank=True)
+    code = models.CharField(_("mã vị trí"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=120, blank=True)
     capacity = models.PositiveIntegerField(
-        "sức chứa", null=True, blank=True,
-        help_text="Hộp: số hồ sơ tối đa; kho, giá, tầng: số vị trí con tối đa. Để trống: không giới hạn.")
+        _("sức chứa"), null=True, blank=True,
+        help_text=_("Hộp: số hồ sơ tối đa; kho, giá, tầng: số vị trí con tối đa. Để trống: không giới hạn."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "vị trí lưu trữ"
-        verbose_name_plural = "vị trí lưu trữ"
+        verbose_name = _("vị trí lưu trữ")
+        verbose_name_plural = _("vị trí lưu trữ")
 
     def __str__(self) -> str:
         return self.label
@@ -62,7 +63,7 @@ class Placement(models.Model):
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="placement")
     box = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="placements")
-    placed_at = models.DateTimeField("đặt vào từ")
+    placed_at = models.DateTimeField(_("đặt vào từ"))
     placed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -73,8 +74,8 @@ class Movement(models.Model):
     """One move of a dossier between boxes (history of where it was; the audit trail has the same)."""
 
     class Reason(models.TextChoices):
-        MOVE = "move", "Chuyển hộp"
-        INVENTORY = "inventory", "Cập nhật theo kiểm kê"
+        MOVE = "move", _("Chuyển hộp")
+        INVENTORY = "inventory", _("Cập nhật theo kiểm kê")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="movements")
     from_box = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -91,40 +92,40 @@ class Loan(models.Model):
     """Phiếu mượn hồ sơ: one loan of a paper original, from request to return."""
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Chờ duyệt"
-        APPROVED = "approved", "Đã duyệt, chờ giao"
-        CHECKED_OUT = "checked_out", "Đang mượn"
-        RETURNED = "returned", "Đã trả"
-        REFUSED = "refused", "Bị từ chối"
-        CANCELLED = "cancelled", "Đã hủy"
+        REQUESTED = "requested", _("Chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt, chờ giao")
+        CHECKED_OUT = "checked_out", _("Đang mượn")
+        RETURNED = "returned", _("Đã trả")
+        REFUSED = "refused", _("Bị từ chối")
+        CANCELLED = "cancelled", _("Đã hủy")
 
     OPEN_STATES = (State.REQUESTED, State.APPROVED, State.CHECKED_OUT)
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="loans")
     borrower = models.ForeignKey(User, on_delete=models.PROTECT, related_name="archive_loans",
-                                 verbose_name="người mượn")
-    purpose = models.CharField("mục đích mượn", max_length=300)
-    procedure = models.CharField("phục vụ thủ tục", max_length=200, blank=True)
-    digitised = models.BooleanField("hồ sơ đã số hóa khi đề nghị", default=False)
-    paper_reason = models.CharField("lý do cần bản giấy", max_length=500, blank=True)
-    state = models.CharField("trạng thái", max_length=12, choices=State.choices, default=State.REQUESTED,
+                                 verbose_name=_("người mượn"))
+    purpose = models.CharField(_("mục đích mượn"), max_length=300)
+    procedure = models.CharField(_("phục vụ thủ tục"), max_length=200, blank=True)
+    digitised = models.BooleanField(_("hồ sơ đã số hóa khi đề nghị"), default=False)
+    paper_reason = models.CharField(_("lý do cần bản giấy"), max_length=500, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.REQUESTED,
                              db_index=True)
-    requested_at = models.DateTimeField("ngày đề nghị")
+    requested_at = models.DateTimeField(_("ngày đề nghị"))
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField("ghi chú duyệt / lý do từ chối, hủy", max_length=300, blank=True)
+    decision_note = models.CharField(_("ghi chú duyệt / lý do từ chối, hủy"), max_length=300, blank=True)
     checked_out_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    checked_out_at = models.DateTimeField("ngày giao", null=True, blank=True)
-    due_on = models.DateField("hạn trả", null=True, blank=True)
-    condition_out = models.CharField("tình trạng khi giao", max_length=20, choices=PhysicalCondition.choices,
+    checked_out_at = models.DateTimeField(_("ngày giao"), null=True, blank=True)
+    due_on = models.DateField(_("hạn trả"), null=True, blank=True)
+    condition_out = models.CharField(_("tình trạng khi giao"), max_length=20, choices=PhysicalCondition.choices,
                                      blank=True)
-    reminded_at = models.DateTimeField("đã nhắc trả lúc", null=True, blank=True)
+    reminded_at = models.DateTimeField(_("đã nhắc trả lúc"), null=True, blank=True)
     returned_to = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    returned_at = models.DateTimeField("ngày trả", null=True, blank=True)
-    condition_back = models.CharField("tình trạng khi trả", max_length=20, choices=PhysicalCondition.choices,
+    returned_at = models.DateTimeField(_("ngày trả"), null=True, blank=True)
+    condition_back = models.CharField(_("tình trạng khi trả"), max_length=20, choices=PhysicalCondition.choices,
                                       blank=True)
-    complete_back = models.BooleanField("trả đủ số tờ", null=True, blank=True)
-    return_note = models.CharField("ghi chú khi trả", max_length=300, blank=True)
+    complete_back = models.BooleanField(_("trả đủ số tờ"), null=True, blank=True)
+    return_note = models.CharField(_("ghi chú khi trả"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -132,8 +133,8 @@ class Loan(models.Model):
             models.UniqueConstraint(fields=["dossier"], condition=Q(state__in=["requested", "approved", "checked_out"]),
                                     name="archive_one_open_loan_per_dossier"),
         ]
-        verbose_name = "phiếu mượn hồ sơ"
-        verbose_name_plural = "phiếu mượn hồ sơ"
+        verbose_name = _("phiếu mượn hồ sơ")
+        verbose_name_plural = _("phiếu mượn hồ sơ")
 
     def __str__(self) -> str:
         return f"Phiếu mượn số {self.pk}"
@@ -159,18 +160,18 @@ class InventoryCheck(models.Model):
 
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="inventory_checks")
     checked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    checked_at = models.DateTimeField("ngày kiểm kê")
+    checked_at = models.DateTimeField(_("ngày kiểm kê"))
     scanned = models.JSONField(default=list)
     results = models.JSONField(default=dict)
     moves = models.JSONField(default=list)
-    note = models.CharField("ghi chú", max_length=300, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     applied_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    applied_at = models.DateTimeField("đã cập nhật vị trí lúc", null=True, blank=True)
+    applied_at = models.DateTimeField(_("đã cập nhật vị trí lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["-checked_at", "-id"]
-        verbose_name = "đợt kiểm kê"
-        verbose_name_plural = "kiểm kê"
+        verbose_name = _("đợt kiểm kê")
+        verbose_name_plural = _("kiểm kê")
 
     def count(self, key: str) -> int:
         return len(self.results.get(key, []))

@@ -18,6 +18,7 @@ from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_DOSSIER
 from hoso.access.rules import require
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
+from hoso.core.i18n import in_vietnamese
 from hoso.records import services as records_services
 from hoso.records.models import Dossier, PhysicalCondition
 from hoso.records.selectors import visible_dossiers
@@ -56,8 +57,9 @@ def create_location(*, actor: User | None, kind: str, parent: Location | None = 
                             code=f"{parent.code}-{segment}" if parent else segment)
         location.full_clean()
         location.save()
-        record_event(actor=actor, action=AuditAction.ARCHIVE_LOCATION_CREATE, obj=location,
-                     summary=f"{location.code} {location.label}",
+        with in_vietnamese():
+            summary = f"{location.code} {location.label}"
+        record_event(actor=actor, action=AuditAction.ARCHIVE_LOCATION_CREATE, obj=location, summary=summary,
                      after={"code": location.code, "name": location.name, "capacity": capacity})
     return location
 

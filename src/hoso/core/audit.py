@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hoso.core.events import AuditAction
+from hoso.core.i18n import in_vietnamese
 from hoso.core.models import AuditBlock, AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -62,9 +63,12 @@ def record_event(*, actor: AbstractBaseUser | None, action: str, obj: Any = None
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(obj.pk)
-    # Round-trip through JSON so the stored value hashes the same when read back.
-    before = json.loads(json.dumps(before, ensure_ascii=False, default=str)) if before is not None else None
-    after = json.loads(json.dumps(after, ensure_ascii=False, default=str)) if after is not None else None
+    # Round-trip through JSON so the stored value hashes the same when read back; a label in it (a lazy text) is
+    # written in Vietnamese whatever the language of the user who caused the event.
+    with in_vietnamese():
+        summary = str(summary)
+        before = json.loads(json.dumps(before, ensure_ascii=False, default=str)) if before is not None else None
+        after = json.loads(json.dumps(after, ensure_ascii=False, default=str)) if after is not None else None
     event = AuditEvent(
         at=timezone.now(), actor=actor if actor and actor.pk else None,
         actor_name=(actor.get_username() if actor and actor.pk else "system"),

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
+from hoso.core.i18n import vietnamese
 from hoso.core.models import CalendarDay
 
 WORKING, CALENDAR = "working", "calendar"
@@ -66,7 +67,7 @@ class Calendar:
         if self.is_working_day(day):
             return ""
         if day in self.days_off:
-            return CalendarDay.Kind.DAY_OFF.label
+            return str(CalendarDay.Kind.DAY_OFF.label)
         return _public(day.year).get(day) or ("Thứ Bảy" if day.weekday() == 5 else "Chủ nhật")
 
     def next_working_day(self, day: dt.date) -> dt.date:
@@ -144,7 +145,7 @@ def set_day(*, actor: AbstractBaseUser | None, day: dt.date, kind: str, note: st
         before = {"kind": existing.kind, "note": existing.note} if existing else None
         row, _ = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "note": note.strip()[:300]})
         record_event(actor=actor, action=AuditAction.CALENDAR_DAY_SET, obj=row,
-                     summary=f"{day:%d/%m/%Y}: {row.get_kind_display()}", before=before,
+                     summary=f"{day:%d/%m/%Y}: {vietnamese(CalendarDay.Kind(row.kind).label)}", before=before,
                      after={"date": day.isoformat(), "kind": row.kind, "note": row.note})
     return row
 

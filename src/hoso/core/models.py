@@ -8,6 +8,7 @@ upgrade) stay in their per-event hash chain, and the first block links to its la
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -32,8 +33,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "sự kiện nhật ký"
-        verbose_name_plural = "nhật ký"
+        verbose_name = _("sự kiện nhật ký")
+        verbose_name_plural = _("nhật ký")
         db_table = "access_auditevent"  # kept from before the re-cut (the model moved from access)
 
     def __str__(self) -> str:
@@ -65,8 +66,8 @@ class AuditBlock(models.Model):
 
     class Meta:
         ordering = ["number"]
-        verbose_name = "khối nhật ký đã niêm phong"
-        verbose_name_plural = "khối nhật ký đã niêm phong"
+        verbose_name = _("khối nhật ký đã niêm phong")
+        verbose_name_plural = _("khối nhật ký đã niêm phong")
 
 
 class CalendarDay(models.Model):
@@ -75,17 +76,17 @@ class CalendarDay(models.Model):
     bù). Only `core.calendar.set_day` / `clear_day` write it, each change audited."""
 
     class Kind(models.TextChoices):
-        DAY_OFF = "day_off", "Ngày nghỉ"
-        WORKING_DAY = "working_day", "Ngày làm việc (làm bù)"
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc (làm bù)")
 
-    date = models.DateField("ngày", unique=True)
-    kind = models.CharField("loại ngày", max_length=12, choices=Kind.choices)
-    note = models.CharField("ghi chú (căn cứ)", max_length=300, blank=True)
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("ghi chú (căn cứ)"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = "ngày đặt riêng trong lịch"
-        verbose_name_plural = "lịch ngày nghỉ, ngày làm bù"
+        verbose_name = _("ngày đặt riêng trong lịch")
+        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y}: {self.get_kind_display()}"

@@ -7,18 +7,19 @@ predecessor), so a unit is identified by (level, code, valid_from), never by a b
 import datetime
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AdminUnit(models.Model):
     class Level(models.TextChoices):
-        PROVINCE = "province", "Tỉnh/thành phố"
-        DISTRICT = "district", "Quận/huyện"
-        COMMUNE = "commune", "Xã/phường/đặc khu"
+        PROVINCE = "province", _("Tỉnh/thành phố")
+        DISTRICT = "district", _("Quận/huyện")
+        COMMUNE = "commune", _("Xã/phường/đặc khu")
 
     code = models.CharField(max_length=10, db_index=True)
     name = models.CharField(max_length=120)
     name_folded = models.CharField(max_length=120, db_index=True)
-    kind = models.CharField(max_length=40, blank=True, help_text="Xã, Phường, Thị trấn, Huyện, Tỉnh …")
+    kind = models.CharField(max_length=40, blank=True, help_text=_("Xã, Phường, Thị trấn, Huyện, Tỉnh …"))
     level = models.CharField(max_length=10, choices=Level.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     valid_from = models.DateField(null=True, blank=True)
@@ -30,8 +31,8 @@ class AdminUnit(models.Model):
             models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_unique_code_period"),
         ]
         ordering = ["level", "name"]
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -56,5 +57,5 @@ class UnitMapping(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["old", "new"], name="mapping_unique_pair")]
-        verbose_name = "chuyển đổi đơn vị"
-        verbose_name_plural = "chuyển đổi đơn vị"
+        verbose_name = _("chuyển đổi đơn vị")
+        verbose_name_plural = _("chuyển đổi đơn vị")

@@ -2,6 +2,7 @@
 that arrived as transfer packages (BagIt). Written only by preservation.services."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hoso.access.models import User
 from hoso.records.models import Dossier
@@ -11,24 +12,24 @@ class PackageImport(models.Model):
     """A transfer package taken in: the dossier it registered and where it came from."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="package_imports")
-    bag_sha256 = models.CharField("mã kiểm tra gói (SHA-256 của manifest)", max_length=64, unique=True)
-    zip_sha256 = models.CharField("SHA-256 của tệp gói", max_length=64, blank=True)
-    source_province = models.CharField("tỉnh gửi", max_length=120, blank=True)
-    source_province_code = models.CharField("mã tỉnh gửi", max_length=3, blank=True)
-    source_agency = models.CharField("cơ quan gửi", max_length=200, blank=True)
-    slip_number = models.CharField("số phiếu báo di chuyển", max_length=30, blank=True)
-    slip_date = models.DateField("ngày phiếu", null=True, blank=True)
-    exported_at = models.DateTimeField("thời điểm xuất gói", null=True, blank=True)
-    imported_at = models.DateTimeField("thời điểm nhập")
+    bag_sha256 = models.CharField(_("mã kiểm tra gói (SHA-256 của manifest)"), max_length=64, unique=True)
+    zip_sha256 = models.CharField(_("SHA-256 của tệp gói"), max_length=64, blank=True)
+    source_province = models.CharField(_("tỉnh gửi"), max_length=120, blank=True)
+    source_province_code = models.CharField(_("mã tỉnh gửi"), max_length=3, blank=True)
+    source_agency = models.CharField(_("cơ quan gửi"), max_length=200, blank=True)
+    slip_number = models.CharField(_("số phiếu báo di chuyển"), max_length=30, blank=True)
+    slip_date = models.DateField(_("ngày phiếu"), null=True, blank=True)
+    exported_at = models.DateTimeField(_("thời điểm xuất gói"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("thời điểm nhập"))
     imported_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     file_count = models.PositiveIntegerField(default=0)
     size = models.BigIntegerField(default=0)
-    source_events = models.JSONField("sự kiện bảo quản từ nơi gửi (PREMIS)", default=list, blank=True)
+    source_events = models.JSONField(_("sự kiện bảo quản từ nơi gửi (PREMIS)"), default=list, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-id"]
-        verbose_name = "gói hồ sơ đã nhập"
-        verbose_name_plural = "gói hồ sơ đã nhập"
+        verbose_name = _("gói hồ sơ đã nhập")
+        verbose_name_plural = _("gói hồ sơ đã nhập")
         db_table = "archive_packageimport"  # kept from before the re-cut (the model moved from archive)
 
 
@@ -39,27 +40,27 @@ class FixityRun(models.Model):
     interrupted run resumes after it. Written only by preservation.services.fixity."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Đang chạy"
-        INTERRUPTED = "interrupted", "Bị ngắt, sẽ chạy tiếp"
-        OK = "ok", "Toàn vẹn"
-        PROBLEMS = "problems", "Có tệp thiếu hoặc bị thay đổi"
-        ABANDONED = "abandoned", "Đã bỏ, chạy lại từ đầu"
+        RUNNING = "running", _("Đang chạy")
+        INTERRUPTED = "interrupted", _("Bị ngắt, sẽ chạy tiếp")
+        OK = "ok", _("Toàn vẹn")
+        PROBLEMS = "problems", _("Có tệp thiếu hoặc bị thay đổi")
+        ABANDONED = "abandoned", _("Đã bỏ, chạy lại từ đầu")
 
-    status = models.CharField("kết quả", max_length=12, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(_("kết quả"), max_length=12, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)  # last checkpoint: a run saved lately is alive
     owner = models.CharField(max_length=100, blank=True)  # "host:pid" of the process running it
-    checked = models.PositiveIntegerField("số tệp đã kiểm", default=0)
-    bytes = models.BigIntegerField("số byte đã đọc", default=0)
-    missing = models.JSONField("tệp thiếu", default=list)
-    changed = models.JSONField("tệp bị thay đổi", default=list)
+    checked = models.PositiveIntegerField(_("số tệp đã kiểm"), default=0)
+    bytes = models.BigIntegerField(_("số byte đã đọc"), default=0)
+    missing = models.JSONField(_("tệp thiếu"), default=list)
+    changed = models.JSONField(_("tệp bị thay đổi"), default=list)
     position = models.CharField(max_length=64, blank=True)
-    rate_mb = models.FloatField("giới hạn MB/giây", default=0)
-    resumed = models.PositiveSmallIntegerField("số lần chạy tiếp", default=0)
+    rate_mb = models.FloatField(_("giới hạn MB/giây"), default=0)
+    resumed = models.PositiveSmallIntegerField(_("số lần chạy tiếp"), default=0)
     trigger = models.CharField(max_length=20, default="command")
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        verbose_name = "lần kiểm tra toàn vẹn tệp"
+        verbose_name = _("lần kiểm tra toàn vẹn tệp")
         db_table = "capture_fixityrun"  # kept from before the re-cut (the model moved from capture)

@@ -28,6 +28,7 @@ from hoso.core import calendar
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.i18n import in_vietnamese, vietnamese
 from hoso.records.models import Dossier
 from hoso.records.visibility import dossier_q, visible_dossiers, whole_province
 
@@ -261,7 +262,7 @@ def _move(*, actor: User | None, case: Case, move: str, action: str, on: dt.date
         after = {"state": target, "step": case.step, "due_on": case.due_on.isoformat(), "note": note or None}
         after.update({name: str(value) if value is not None else None for name, value in changes.items()})
         record_event(actor=actor, action=action, obj=case,
-                     summary=f"{case.number}: {State(target).label}"[:300], before=before, after=after)
+                     summary=f"{case.number}: {vietnamese(State(target).label)}"[:300], before=before, after=after)
     return case
 
 
@@ -439,34 +440,36 @@ def make_document(*, actor: User | None, case: Case, kind: str, format: str = Ca
     if format == CaseDocument.Format.DOCX and kind not in DOCX_KINDS:
         raise ValidationError({"format": "Giấy tờ này chỉ lập dạng PDF."})
     on, by = on or today(), _real(actor)
-    if kind == CaseDocument.Kind.EXTRACT:
-        dossiers = visible_dossiers(actor=actor).filter(cases=case).select_related("subject", "category")
-        dossier = dossiers.filter(pk=dossier.pk).first() if dossier is not None else dossiers.order_by("number").first()
-        if dossier is None:
-            raise ValidationError({"dossier": "Hồ sơ thủ tục không có hồ sơ người có công để trích lục."})
-        sheet = papers.extract_sheet(case, dossier, on=on, actor=actor, by=by)
-    elif kind == CaseDocument.Kind.RECEIPT:
-        sheet = papers.receipt_sheet(case, on=on)
-    elif kind == CaseDocument.Kind.SUPPLEMENT:
-        last = case.history.filter(state=State.WAITING_PAPERS).order_by("-id").first()
-        sheet = papers.supplement_sheet(case, on=on, note=last.note if last else "", by=by)
-    elif kind == CaseDocument.Kind.REFUSAL:
-        if case.state != State.REFUSED:
-            raise ValidationError({"kind": "Chỉ lập phiếu từ chối cho hồ sơ đã bị từ chối (có lý do)."})
-        sheet = papers.refusal_sheet(case, on=on, by=by)
-    elif kind == CaseDocument.Kind.HANDOVER:
-        sheet = papers.handover_sheet(case, on=on, by=by)
-    else:
-        raise ValidationError({"kind": "Loại giấy tờ không có."})
-    data = papers.sheet_docx(sheet) if format == CaseDocument.Format.DOCX else papers.sheet_pdf(sheet)
+    with in_vietnamese():  # the papers are drawn in Vietnamese, whatever the language of the clerk's screen
+        if kind == CaseDocument.Kind.EXTRACT:
+            dossiers = visible_dossiers(actor=actor).filter(cases=case).select_related("subject", "category")
+            dossier = (dossiers.filter(pk=dossier.pk) if dossier is not None else dossiers.order_by("number")).first()
+            if dossier is None:
+                raise ValidationError({"dossier": "Hồ sơ thủ tục không có hồ sơ người có công để trích lục."})
+            sheet = papers.extract_sheet(case, dossier, on=on, actor=actor, by=by)
+        elif kind == CaseDocument.Kind.RECEIPT:
+            sheet = papers.receipt_sheet(case, on=on)
+        elif kind == CaseDocument.Kind.SUPPLEMENT:
+            last = case.history.filter(state=State.WAITING_PAPERS).order_by("-id").first()
+            sheet = papers.supplement_sheet(case, on=on, note=last.note if last else "", by=by)
+        elif kind == CaseDocument.Kind.REFUSAL:
+            if case.state != State.REFUSED:
+                raise ValidationError({"kind": "Chỉ lập phiếu từ chối cho hồ sơ đã bị từ chối (có lý do)."})
+            sheet = papers.refusal_sheet(case, on=on, by=by)
+        elif kind == CaseDocument.Kind.HANDOVER:
+            sheet = papers.handover_sheet(case, on=on, by=by)
+        else:
+            raise ValidationError({"kind": "Loại giấy tờ không có."})
+        data = papers.sheet_docx(sheet) if format == CaseDocument.Format.DOCX else papers.sheet_pdf(sheet)
     blob = blob_store().put_bytes(data)
     with transaction.atomic():
         document = CaseDocument.objects.create(case=case, kind=kind, format=format, sha256=blob.sha256,
                                                size=blob.size, created_by=by,
                                                dossier=dossier if kind == CaseDocument.Kind.EXTRACT else None)
+        name = vietnamese(CaseDocument.Kind(kind).label)
         record_event(actor=actor, action=AuditAction.CASE_DOCUMENT, obj=case,
-                     summary=f"{case.number}: {document.get_kind_display()} ({format.upper()})"[:300],
-                     after={"document": document.get_kind_display(), "format": format, "sha256": blob.sha256,
+                     summary=f"{case.number}: {name} ({format.upper()})"[:300],
+                     after={"document": name, "format": format, "sha256": blob.sha256,
                             "size": blob.size, "numbers": [dossier.number] if document.dossier_id else None})
     return document
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from hoso.access.models import User
+from hoso.core.i18n import in_vietnamese
 from hoso.records import services as records
 from hoso.records.models import BenefitDecision, Dossier, DossierRelative
 from hoso.vntext import PartialDate
@@ -116,7 +117,13 @@ def merge(case: Case, dossier: Dossier, item: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe(change: dict[str, Any]) -> list[str]:
-    """The change in words, for the case page and the audit trail."""
+    """The change in words, for the case page and the audit trail — in Vietnamese, as it is stored (the notes of a
+    decision), whatever the language of the user's screen."""
+    with in_vietnamese():
+        return _describe(change)
+
+
+def _describe(change: dict[str, Any]) -> list[str]:
     kind, lines = change.get("kind"), []
     if kind == ADD_RELATIVES:
         lines = [f"Bổ sung thân nhân: {r['full_name']} ({RELATIONSHIPS.get(r['relationship'], '')})"

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from hoso.access.models import User
 from hoso.archive.labels import BOLD, REGULAR, _draw_qr, _register_fonts
+from hoso.core.i18n import vietnamese_display
 from hoso.records.models import Dossier
 from hoso.records.visibility import document_visible, sees_health
 
@@ -157,13 +158,13 @@ def extract_sheet(case: Case, dossier: Dossier, *, on: dt.date, actor: User | No
                    ("Cấp bậc, chức vụ:", ", ".join(x for x in (martyr.rank, martyr.position) if x) or BLANK),
                    ("Cơ quan, đơn vị khi hy sinh:", martyr.unit or BLANK),
                    ("Bằng Tổ quốc ghi công số:", martyr.certificate_number or BLANK),
-                   ("Nơi an táng:", grave or martyr.get_grave_status_display() or BLANK)]
-    relatives = [f"{link.person.full_name} ({link.get_relationship_display().lower()})"
+                   ("Nơi an táng:", grave or vietnamese_display(martyr, "grave_status") or BLANK)]
+    relatives = [f"{link.person.full_name} ({vietnamese_display(link, 'relationship').lower()})"
                  + (", đang hưởng trợ cấp" if link.receives_benefit else "")
                  for link in dossier.relative_links.select_related("person").order_by("id")]
     decisions = []
     for d in dossier.decisions.order_by("id"):
-        text = f"{d.get_kind_display()}: quyết định số {d.number}"
+        text = f"{vietnamese_display(d, 'kind')}: quyết định số {d.number}"
         if d.signed_on:
             text += f" ngày {d.signed_on.display()}"
         if d.monthly_amount and sees_health(actor):

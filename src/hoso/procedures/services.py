@@ -30,6 +30,7 @@ from hoso.core import calendar
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.i18n import vietnamese_display
 from hoso.preservation.services.packages import PackageError, check_may_pack, export_package
 from hoso.procedures.models import Transfer
 from hoso.records.models import BenefitDecision, Dossier
@@ -64,7 +65,7 @@ def stay_reasons(dossier: Dossier) -> list[str]:
             drawing.add(decision.beneficiary_id)
     for link in links:
         if link.person_id in drawing:
-            reasons.append(f"{link.person.full_name} ({link.get_relationship_display().lower()}) đang hưởng "
+            reasons.append(f"{link.person.full_name} ({vietnamese_display(link, 'relationship').lower()}) đang hưởng "
                            "trợ cấp tại tỉnh")
     return reasons
 

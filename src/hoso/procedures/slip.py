@@ -15,6 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from hoso.archive.labels import BOLD, REGULAR, _register_fonts
+from hoso.core.i18n import vietnamese_display
 from hoso.procedures.models import Transfer
 from hoso.records.models import BenefitDecision
 
@@ -62,7 +63,7 @@ def slip_data(transfer: Transfer) -> SlipData:
     benefit = ""
     if decision is not None:
         who = decision.beneficiary.full_name if decision.beneficiary_id else person.full_name
-        benefit = (f"{decision.get_kind_display()} {_money(decision.monthly_amount)} đồng/tháng ({who}), "
+        benefit = (f"{vietnamese_display(decision, 'kind')} {_money(decision.monthly_amount)} đồng/tháng ({who}), "
                    f"theo quyết định số {decision.number}"
                    + (f" ngày {decision.signed_on.display()}" if decision.signed_on else ""))
     package = ""
@@ -75,7 +76,8 @@ def slip_data(transfer: Transfer) -> SlipData:
         full_name=person.full_name, birth=person.birth_date.display() if person.birth_date else "",
         hometown=person.hometown_text, residence=person.residence_text, new_address=transfer.new_address,
         category=dossier.category.name, dossier_number=dossier.number, contents=contents, benefit=benefit,
-        reason=transfer.reason, kind=transfer.get_kind_display(), kind_reason=transfer.kind_reason, package=package)
+        reason=transfer.reason, kind=vietnamese_display(transfer, "kind"), kind_reason=transfer.kind_reason,
+        package=package)
 
 
 class _Writer:

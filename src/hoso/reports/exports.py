@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 
 from hoso.core.cells import safe_cell
+from hoso.core.i18n import vietnamese_display
 from hoso.core.xlsx import YEAR_FORMAT, Formatted, append_row
 from hoso.records.models import Dossier
 from hoso.vntext import PartialDate
@@ -22,9 +23,9 @@ def dossier_rows(dossiers: Iterable[Dossier]) -> Iterable[list[int | str]]:
         if index > MAX_ROWS:
             break
         p = d.subject
-        yield [index, d.number, p.full_name, "; ".join(a.name for a in p.aliases.all()), p.get_sex_display(),
+        yield [index, d.number, p.full_name, "; ".join(a.name for a in p.aliases.all()), vietnamese_display(p, "sex"),
                date_cell(p.birth_date), date_cell(p.death_date),
-               p.hometown_text, p.residence_text, d.category.name, d.get_status_display()]
+               p.hometown_text, p.residence_text, d.category.name, vietnamese_display(d, "status")]
 
 
 def date_cell(value: PartialDate | None) -> object:

@@ -8,6 +8,7 @@ dossier. Only reports/facts.py writes them.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hoso.gazetteer.models import AdminUnit
 from hoso.records.models import Category, Dossier
@@ -24,16 +25,16 @@ class DossierFact(models.Model):
     hometown_unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                       db_index=False)
     sex = models.CharField(max_length=3, blank=True)
-    decade = models.SmallIntegerField(null=True, blank=True, help_text="thập niên sinh: 1940 cho 1940–1949")
+    decade = models.SmallIntegerField(null=True, blank=True, help_text=_("thập niên sinh: 1940 cho 1940–1949"))
     death_year = models.SmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=12)
     confidentiality = models.CharField(max_length=6)
     managed_from = models.DateField(
-        help_text="quản lý từ ngày: quyết định công nhận sớm nhất đã ghi, hoặc ngày đăng ký hồ sơ vào hoso")
+        help_text=_("quản lý từ ngày: quyết định công nhận sớm nhất đã ghi, hoặc ngày đăng ký hồ sơ vào hoso"))
 
     class Meta:
-        verbose_name = "số liệu thống kê của hồ sơ"
-        verbose_name_plural = "số liệu thống kê của hồ sơ"
+        verbose_name = _("số liệu thống kê của hồ sơ")
+        verbose_name_plural = _("số liệu thống kê của hồ sơ")
         indexes = [
             # Column order = the order statistics group by (statistics.GROUP_ORDER): any count groups by a prefix
             # of it and reads this index only, in order (no sort on SQLite).
@@ -64,8 +65,8 @@ class BenefitSpell(models.Model):
     monthly_amount = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "thời gian hưởng trợ cấp hằng tháng"
-        verbose_name_plural = "thời gian hưởng trợ cấp hằng tháng"
+        verbose_name = _("thời gian hưởng trợ cấp hằng tháng")
+        verbose_name_plural = _("thời gian hưởng trợ cấp hằng tháng")
         indexes = [
             # Grouped by category in index order, filtered on the dates and the visibility copies, summed: one read
             # of this index and nothing else (no sort, no table rows).

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction, label
+from hoso.core.i18n import in_vietnamese
 from hoso.core.models import AuditEvent
 from hoso.core.xlsx import append_row
 from hoso.reports import mau100
@@ -35,14 +36,15 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
     append_row(sheet, ["Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động", "Đối tượng", "Mã", "Tóm tắt",
                        "Trước", "Sau", "Thay đổi"], bold=True)
     count = 0
-    for e in events:
-        append_row(sheet, (  # typed: the number a number, the time a date-time (core/xlsx.py), text made safe
-            e.id, e.at, e.actor_name, label(e.action), e.action,
-            e.object_type, e.object_id, e.summary, _json(e.before), _json(e.after),
-            "; ".join(f"{c.field}: {c.before} → {c.after}" for c in changes(e))))
-        count += 1
-        if count >= AUDIT_EXPORT_MAX_ROWS:
-            break
+    with in_vietnamese():  # the labels of actions and fields as the file's headings are: in Vietnamese
+        for e in events:
+            append_row(sheet, (  # typed: the number a number, the time a date-time (core/xlsx.py), text made safe
+                e.id, e.at, e.actor_name, label(e.action), e.action,
+                e.object_type, e.object_id, e.summary, _json(e.before), _json(e.after),
+                "; ".join(f"{c.field}: {c.before} → {c.after}" for c in changes(e))))
+            count += 1
+            if count >= AUDIT_EXPORT_MAX_ROWS:
+                break
     buffer = io.BytesIO()
     book.save(buffer)
     record_event(actor=actor, action=AuditAction.EXPORT, object_type="audit", summary=f"{count} sự kiện",
@@ -85,8 +87,9 @@ def make_mau_100(*, actor: User, year: int, fmt: str) -> tuple[mau100.Report, by
     """Mẫu 100 for `year` as the actor may count it, as .xlsx or .pdf; the report is in the trail."""
     if fmt not in ("xlsx", "pdf"):
         raise BadQuestion(f"Định dạng «{fmt}» không lập được: chỉ .xlsx hoặc .pdf.")
-    report = mau100.mau_100(actor=actor, year=year)
-    data = mau100.to_xlsx(report) if fmt == "xlsx" else mau100.to_pdf(report)
+    with in_vietnamese():  # the report is in Vietnamese, whatever the language of the screen it was asked from
+        report = mau100.mau_100(actor=actor, year=year)
+        data = mau100.to_xlsx(report) if fmt == "xlsx" else mau100.to_pdf(report)
     record_event(actor=actor, action=AuditAction.EXPORT_REPORT, object_type="mau_100", object_id=str(year),
                  summary=f"Mẫu 100 năm {year}: {report.total('end')} hồ sơ", after={
                      "format": fmt, "total": report.total("end"), "size": len(data)})

@@ -100,7 +100,7 @@ class Labels:
         if dimension == "sex":
             return SEX_LABELS.get(value, str(value))
         if dimension == "status":
-            return Dossier.Status(value).label if value in STATUS_ORDER else str(value)
+            return str(Dossier.Status(value).label) if value in STATUS_ORDER else str(value)
         if dimension == "decade":
             return "Không rõ năm sinh" if value == UNKNOWN else f"{value}–{value + 9}"
         if dimension == "alive":

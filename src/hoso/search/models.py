@@ -9,6 +9,7 @@ only for an actor allowed to read them, and never shown.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from hoso.records.models import Dossier
 
@@ -22,9 +23,9 @@ class SearchEntry(models.Model):
     places = models.TextField(blank=True)
     other = models.TextField(blank=True)
     # Restricted text: matched only for those who may read it (search/selectors.py asks records/visibility.py).
-    secret = models.TextField(blank=True, help_text='"mật" documents: number, symbol, page words')
-    health = models.TextField(blank=True, help_text="page words of health documents (giám định, tổn thương …)")
-    secret_health = models.TextField(blank=True, help_text='page words of "mật" health documents')
+    secret = models.TextField(blank=True, help_text=_('"mật" documents: number, symbol, page words'))
+    health = models.TextField(blank=True, help_text=_("page words of health documents (giám định, tổn thương …)"))
+    secret_health = models.TextField(blank=True, help_text=_('page words of "mật" health documents'))
     # As written (NFC, lower case, one tone placement): to rank exact-accent matches first.
     name_exact = models.CharField(max_length=200)
     aliases_exact = models.TextField(blank=True)
@@ -37,10 +38,10 @@ class SearchEntry(models.Model):
     birth_to = models.SmallIntegerField(null=True)
     death_from = models.SmallIntegerField(null=True, db_index=True)
     death_to = models.SmallIntegerField(null=True)
-    number_key = models.CharField(max_length=20, db_index=True, help_text="type code + serial, e.g. ls7956")
+    number_key = models.CharField(max_length=20, db_index=True, help_text=_("type code + serial, e.g. ls7956"))
     number = models.CharField(max_length=40, db_index=True)
     category_code = models.CharField(max_length=3)
-    unit_id = models.BigIntegerField(null=True, help_text="the hometown's current commune, for facets")
+    unit_id = models.BigIntegerField(null=True, help_text=_("the hometown's current commune, for facets"))
     sort_key = models.CharField(max_length=1000)
     # On PostgreSQL the table also has generated tsvector columns, computed by the database from the fields above
     # (not model fields): name_vector and all_vector (migration 0002) over the text everyone who sees the dossier

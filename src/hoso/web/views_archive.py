@@ -15,6 +15,7 @@ from hoso.archive import labels, selectors, services
 from hoso.archive.inventory import KEYS, TITLES
 from hoso.archive.models import CHILD_KIND, InventoryCheck, Location
 from hoso.archive.scan import split_scans
+from hoso.core.i18n import in_vietnamese
 from hoso.records import services as records_services
 
 from .forms_archive import InventoryForm, LabelForm, LocationForm, MoveForm
@@ -200,12 +201,15 @@ def _cover_labels(dossiers) -> list[labels.CoverLabel]:
 
 
 def _box_labels(request: HttpRequest, location: Location) -> list[labels.BoxLabel]:
+    """The labels stuck on the boxes are printed in Vietnamese ("Hộp 012"), whatever the language of the screen."""
     out = []
     for box in selectors.boxes_under(location).order_by("code"):
         numbers = list(selectors.placed_dossiers(actor=request.user, location=box).values_list("number", flat=True))
         contents = f"{len(numbers)} hồ sơ" + (f": {numbers[0]} … {numbers[-1]}" if numbers else "")
-        path = " › ".join(a.label for a in selectors.ancestors(box)[:-1])
-        out.append(labels.BoxLabel(code=box.code, title=box.label, path=path, contents=contents,
+        with in_vietnamese():
+            path = " › ".join(a.label for a in selectors.ancestors(box)[:-1])
+            title = box.label
+        out.append(labels.BoxLabel(code=box.code, title=title, path=path, contents=contents,
                                    link=selectors.location_link(box)))
     return out
 

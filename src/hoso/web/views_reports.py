@@ -22,6 +22,7 @@ from hoso.access.decorators import rule
 from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_STATISTICS, Role
 from hoso.access.rules import user_can
 from hoso.archive.labels import LabelFontMissing
+from hoso.core.i18n import in_vietnamese
 from hoso.records.visibility import sees_no_area
 from hoso.reports import casework, figures
 from hoso.reports import services as reports_services
@@ -224,30 +225,31 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     """One table of the dashboard, as filtered, to Excel (audited)."""
     if table not in EXPORTS:
         raise Http404("Không có bảng thống kê này.")
-    actor = request.user
-    form, since, until, at, where = _filters(request)
-    title, dims = EXPORTS[table]
-    notes = [f"Tính đến ngày {until:%d/%m/%Y}" if dims else f"Từ ngày {since:%d/%m/%Y} đến ngày {until:%d/%m/%Y}"]
-    notes += [f"{form.fields[k].label}: {dict(form.fields[k].choices).get(v, v)}"
-              for k, v in request.GET.items() if k in ("commune",) and v and form.is_valid()]
-    if where.category:
-        notes.append(f"Diện: {where.category}")
-    if dims:
-        counted = Cube(actor, dimensions=dims, at=at, where=where).table(list(dims))
-        headers = [*counted.headers, "Số hồ sơ"]
-        rows: list[list[str | int]] = [[*labels, n] for labels, n, _ in counted.labelled()]
-        totals: list[str | int] = ["Tổng cộng", *[""] * (len(dims) - 1), counted.total]
-    elif table == "pages":
-        work = figures.digitisation(actor=actor, since=since, until=until)
-        headers = ["Ngày", "Trang nhận vào", "Trang xử lý xong"]
-        rows = [[d, n, done] for d, n, done in work.per_day]  # dates typed as dates in the file
-        totals = ["Tổng cộng", sum(r[1] for r in rows), sum(r[2] for r in rows)]
-    else:
-        headers, rows, totals = procedure_tables(actor, since, until, table)
-        notes.append("Thời gian tính bằng ngày làm việc (không tính ngày nghỉ, ngày lễ và thời gian chờ bổ sung giấy "
-                     "tờ); 90%: 9 trên 10 bước (hồ sơ) xong trong số ngày này.")
-    data = reports_services.statistics_workbook(actor=actor, title=title, headers=headers, rows=rows, totals=totals,
-                                                notes=notes, filters={"table": table, **request.GET.dict()})
+    with in_vietnamese():  # the file is in Vietnamese, whatever the language of the screen it came from
+        actor = request.user
+        form, since, until, at, where = _filters(request)
+        title, dims = EXPORTS[table]
+        notes = [f"Tính đến ngày {until:%d/%m/%Y}" if dims else f"Từ ngày {since:%d/%m/%Y} đến ngày {until:%d/%m/%Y}"]
+        notes += [f"{form.fields[k].label}: {dict(form.fields[k].choices).get(v, v)}"
+                  for k, v in request.GET.items() if k in ("commune",) and v and form.is_valid()]
+        if where.category:
+            notes.append(f"Diện: {where.category}")
+        if dims:
+            counted = Cube(actor, dimensions=dims, at=at, where=where).table(list(dims))
+            headers = [*counted.headers, "Số hồ sơ"]
+            rows: list[list[str | int]] = [[*labels, n] for labels, n, _ in counted.labelled()]
+            totals: list[str | int] = ["Tổng cộng", *[""] * (len(dims) - 1), counted.total]
+        elif table == "pages":
+            work = figures.digitisation(actor=actor, since=since, until=until)
+            headers = ["Ngày", "Trang nhận vào", "Trang xử lý xong"]
+            rows = [[d, n, done] for d, n, done in work.per_day]  # dates typed as dates in the file
+            totals = ["Tổng cộng", sum(r[1] for r in rows), sum(r[2] for r in rows)]
+        else:
+            headers, rows, totals = procedure_tables(actor, since, until, table)
+            notes.append("Thời gian tính bằng ngày làm việc (không tính ngày nghỉ, ngày lễ và thời gian chờ bổ sung "
+                         "giấy tờ); 90%: 9 trên 10 bước (hồ sơ) xong trong số ngày này.")
+        data = reports_services.statistics_workbook(actor=actor, title=title, headers=headers, rows=rows, totals=totals,
+                                                    notes=notes, filters={"table": table, **request.GET.dict()})
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="thong-ke-{table}.xlsx"'
     return response

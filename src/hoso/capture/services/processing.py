@@ -24,6 +24,7 @@ from hoso.capture.models import AccessCopy, BatchItem
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.i18n import vietnamese
 from hoso.imaging.checks import Rejected
 from hoso.imaging.ocr import OcrFailed
 from hoso.imaging.pdfa import assemble
@@ -90,7 +91,7 @@ def _settle(claim: Claim, *, state: str, error: str = "", fields: dict[str, Any]
         item.save(update_fields=["claim", "finished_at"])
         note = photo_note(details.get("photo"))
         record_event(actor=system_user(), action=AuditAction.PROCESS_PAGE, obj=page,
-                     summary=f"{page.dossier.number} trang {page.sequence}: {page.get_state_display()}"
+                     summary=f"{page.dossier.number} trang {page.sequence}: {vietnamese(Page.State(page.state).label)}"
                              + (f"; {note}" if note else ""),
                      before={"state": Page.State.PROCESSING},
                      after={"state": state, "error": error or None, "attempt": item.attempts, **details})

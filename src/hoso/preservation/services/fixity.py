@@ -30,6 +30,7 @@ from hoso.capture.models import AccessCopy, BatchItem
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.i18n import vietnamese_display
 from hoso.preservation.models import FixityRun
 from hoso.preservation.selectors import UNFINISHED, last_run
 from hoso.records.models import Page
@@ -104,7 +105,7 @@ def where(sha256: str) -> list[dict]:
     if not found:
         for item in BatchItem.objects.filter(master_sha256=sha256).select_related("dossier", "batch")[:5]:
             found.append({"dossier": item.dossier.number if item.dossier else None, "page": None,
-                          "file": f"batch_item:{item.get_outcome_display()}", "name": item.source_name,
+                          "file": f"batch_item:{vietnamese_display(item, 'outcome')}", "name": item.source_name,
                           "batch": item.batch.name})
     return found
 

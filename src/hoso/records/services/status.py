@@ -8,6 +8,7 @@ from hoso.access.permissions import CAPTURE, EDIT_DOSSIER, MANAGE_ARCHIVE, VERIF
 from hoso.access.rules import user_can
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
+from hoso.core.i18n import vietnamese
 from hoso.core.models import AuditEvent
 from hoso.records.models import Dossier, Page
 from hoso.records.services.dossiers import update_dossier
@@ -81,7 +82,8 @@ def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str 
                                   "đối chiếu dữ liệu với ảnh trang.")
         before = dossier.status
         update_dossier(actor=actor, dossier=dossier, status=status)
-        record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier, summary=f"{dossier.number}: {label}",
+        record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier,
+                     summary=f"{dossier.number}: {vietnamese(label)}",
                      before={"status": before}, after={"status": status, "note": note or None})
     return dossier
 
@@ -99,6 +101,6 @@ def reopen_after_edit(*, actor: User | None, dossier: Dossier, reason: str) -> D
         before = dossier.status
         update_dossier(actor=actor, dossier=dossier, status=Dossier.Status.ENTERED)
         record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier,
-                     summary=f"{dossier.number}: {Dossier.Status.ENTERED.label} (sửa sau kiểm tra)",
+                     summary=f"{dossier.number}: {vietnamese(Dossier.Status.ENTERED.label)} (sửa sau kiểm tra)",
                      before={"status": before}, after={"status": Dossier.Status.ENTERED, "note": reason})
     return dossier
