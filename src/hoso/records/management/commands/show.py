@@ -8,6 +8,9 @@ from hoso.records.as_json import dossier_to_dict
 
 
 class Command(BaseCommand):
+    # A question, not a change: Django's system checks (they import every view to check the URLs, 1.4 s of
+    # each call) run with migrate, the server and `hoso check`.
+    requires_system_checks: list[str] = []
     help = "Hiển thị một hồ sơ theo số hồ sơ (--json: một tài liệu JSON)."
 
     def add_arguments(self, parser):

@@ -24,7 +24,6 @@ from hoso.access.permissions import VIEW_STATISTICS
 from hoso.access.rules import user_can
 from hoso.access.services import resolve_actor
 from hoso.records.visibility import sees_no_area
-from hoso.reports import casework, figures
 from hoso.reports.services import record_statistics_read
 from hoso.reports.statistics import CLI_DIMENSIONS, DIMENSIONS, BadQuestion, check_date, dossier_counts
 
@@ -55,6 +54,9 @@ def vn(number: int) -> str:
 
 
 class Command(BaseCommand):
+    # A question, not a change: Django's system checks (they import every view to check the URLs, 1.4 s of
+    # each call) run with migrate, the server and `hoso check`.
+    requires_system_checks: list[str] = []
     help = ("Thống kê hồ sơ người dùng được xem: theo diện (category), xã/phường hiện nay (commune), giới tính (sex), "
             "tình trạng số hóa (status), thập niên sinh (decade); --at: tính đến ngày.")
 
@@ -85,6 +87,8 @@ class Command(BaseCommand):
         filters = {"by": by, "at": day.isoformat() if day else None}
         found = times = None
         if period is not None:
+            from hoso.reports import casework, figures  # with --procedures only: they load the one-stop rooms
+
             found = figures.procedures(actor=actor, since=period[0], until=period[1])
             times = casework.case_times(actor=actor, since=period[0], until=period[1])
             filters.update(procedures=True, since=period[0].isoformat(), until=period[1].isoformat())
@@ -92,6 +96,8 @@ class Command(BaseCommand):
         if json:
             data = table.as_json()
             if period is not None:
+                from hoso.reports import casework
+
                 data["procedures"] = casework.as_json(times, found.rows if found else ())
             self.stdout.write(_dumps(data))
             return
