@@ -4,19 +4,21 @@ through these functions."""
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Any
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction, label
 from hoso.core.i18n import in_vietnamese
 from hoso.core.models import AuditEvent
-from hoso.core.xlsx import append_row
-from hoso.reports import mau100
 from hoso.reports.audit import changes
 from hoso.reports.statistics import BadQuestion
+
+if TYPE_CHECKING:
+    from hoso.reports import mau100
+
+# openpyxl (with numpy) and reportlab are imported by the functions that write files, not with this module: a
+# `hoso stats` call, which only audits its read here, starts half a second sooner.
 
 AUDIT_EXPORT_MAX_ROWS = 100_000
 
@@ -31,6 +33,10 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
     """The audit trail as shown (at most AUDIT_EXPORT_MAX_ROWS events) as an .xlsx; the export is itself
     audited. Every cell goes through the one cell rule: user names typed at sign-in, summaries and the
     before/after values (as JSON) are user text."""
+    from openpyxl import Workbook
+
+    from hoso.core.xlsx import append_row
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Nhật ký")
     append_row(sheet, ["Số", "Thời gian", "Người dùng", "Hành động", "Mã hành động", "Đối tượng", "Mã", "Tóm tắt",
@@ -67,6 +73,10 @@ def record_statistics_read(*, actor: User, what: str, total: int, filters: dict[
 def statistics_workbook(*, actor: User, title: str, headers: list[str], rows: list[list[str | int]],
                         totals: list[str | int], notes: list[str], filters: dict[str, Any]) -> bytes:
     """A table of figures as an .xlsx — counts as numbers, labels as text through the cell rule — audited."""
+    from openpyxl import Workbook
+
+    from hoso.core.xlsx import append_row
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Thống kê")
     for line in (title, *notes):
@@ -83,8 +93,10 @@ def statistics_workbook(*, actor: User, title: str, headers: list[str], rows: li
     return buffer.getvalue()
 
 
-def make_mau_100(*, actor: User, year: int, fmt: str) -> tuple[mau100.Report, bytes]:
+def make_mau_100(*, actor: User, year: int, fmt: str) -> tuple["mau100.Report", bytes]:
     """Mẫu 100 for `year` as the actor may count it, as .xlsx or .pdf; the report is in the trail."""
+    from hoso.reports import mau100
+
     if fmt not in ("xlsx", "pdf"):
         raise BadQuestion(f"Định dạng «{fmt}» không lập được: chỉ .xlsx hoặc .pdf.")
     with in_vietnamese():  # the report is in Vietnamese, whatever the language of the screen it was asked from
