@@ -15,7 +15,7 @@ from hoso.reports.audit import changes
 from hoso.reports.statistics import BadQuestion
 
 if TYPE_CHECKING:
-    from hoso.reports import mau100
+    from hoso.reports import mau100  # lazy: for the annotation only
 
 # openpyxl (with numpy) and reportlab are imported by the functions that write files, not with this module: a
 # `hoso stats` call, which only audits its read here, starts half a second sooner.
@@ -35,7 +35,7 @@ def audit_workbook(*, actor: User, events: Iterable[AuditEvent], filters: dict[s
     before/after values (as JSON) are user text."""
     from openpyxl import Workbook
 
-    from hoso.core.xlsx import append_row
+    from hoso.core.xlsx import append_row  # lazy: openpyxl and numpy (0.35 s), only when a file is written
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Nhật ký")
@@ -75,7 +75,7 @@ def statistics_workbook(*, actor: User, title: str, headers: list[str], rows: li
     """A table of figures as an .xlsx — counts as numbers, labels as text through the cell rule — audited."""
     from openpyxl import Workbook
 
-    from hoso.core.xlsx import append_row
+    from hoso.core.xlsx import append_row  # lazy: openpyxl and numpy (0.35 s), only when a file is written
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Thống kê")
@@ -95,7 +95,7 @@ def statistics_workbook(*, actor: User, title: str, headers: list[str], rows: li
 
 def make_mau_100(*, actor: User, year: int, fmt: str) -> tuple["mau100.Report", bytes]:
     """Mẫu 100 for `year` as the actor may count it, as .xlsx or .pdf; the report is in the trail."""
-    from hoso.reports import mau100
+    from hoso.reports import mau100  # lazy: reportlab and openpyxl (0.5 s), only when a report is made
 
     if fmt not in ("xlsx", "pdf"):
         raise BadQuestion(f"Định dạng «{fmt}» không lập được: chỉ .xlsx hoặc .pdf.")

@@ -87,7 +87,7 @@ class Command(BaseCommand):
         filters = {"by": by, "at": day.isoformat() if day else None}
         found = times = None
         if period is not None:
-            from hoso.reports import casework, figures  # with --procedures only: they load the one-stop rooms
+            from hoso.reports import casework, figures  # lazy: the one-stop rooms (0.5 s), for --procedures
 
             found = figures.procedures(actor=actor, since=period[0], until=period[1])
             times = casework.case_times(actor=actor, since=period[0], until=period[1])
@@ -96,7 +96,7 @@ class Command(BaseCommand):
         if json:
             data = table.as_json()
             if period is not None:
-                from hoso.reports import casework
+                from hoso.reports import casework  # lazy: as above
 
                 data["procedures"] = casework.as_json(times, found.rows if found else ())
             self.stdout.write(_dumps(data))
