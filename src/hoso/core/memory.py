@@ -13,7 +13,7 @@ def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
     A bulk load makes millions of short-lived objects (rows, model instances, query parameters) that reference
     counting frees at once; the collector still walks the young ones every 700 allocations and the older ones every
     ten and hundred of those walks, which cost a sixth of the writer's CPU when a 120,000-row register was
-    imported (bench/import.py: writer 56.7 → 48.0 CPU s). Memory stays bounded: what has no cycles is freed as
+    imported (bench/import.py --phases: writer 56.7 → 50.5 CPU s). Memory stays bounded: what has no cycles is freed as
     before, and cycles are still collected, later. A forked child (the register reader) inherits the setting."""
     old = gc.get_threshold()
     gc.set_threshold(max(threshold, old[0]), *old[1:])
