@@ -57,10 +57,14 @@
     preview(shot);
   }
 
-  picker.addEventListener("change", function () {
+  function takeChosen() {
     Array.from(picker.files).forEach(add);
     picker.value = "";
-  });
+  }
+  picker.addEventListener("change", takeChosen);
+  // Shots chosen before this script ran (a quick hand on a slow tablet, or the browser restoring the form)
+  // are taken now rather than lost.
+  if (picker.files.length) { takeChosen(); }
   retake.addEventListener("change", function () {
     if (retaking && retake.files.length) { retaking.file = retake.files[0]; preview(retaking); }
     retaking = null;
