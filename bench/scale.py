@@ -5,8 +5,9 @@
     .venv/bin/python bench/scale.py --people 1200000 --people 3000000   # two points, for a projection
 
 Each size runs in its own worker process on a fresh database hoso_bench_scale_<people> on 127.0.0.1:5432 (dropped
-and created again unless --reuse), with the production settings (DATABASE_URL) and the work_mem of
-deploy/postgresql-hoso.conf. The worker:
+and created again unless --reuse), with the production settings (DATABASE_URL) and the settings of
+deploy/postgresql-hoso.conf that PostgreSQL takes per database (planner costs, jit, statistics; shared_buffers is the
+server's own, printed with the table). The worker:
   1. loads the people with `hoso demo --no-serve --no-scans --people N` (the demo generator through
      records.services.bulk_register_dossiers, the loader bench/search.py and bench/reports.py use): load time;
   2. measures the database: size in total and per million people, the largest tables;
@@ -66,6 +67,8 @@ def worker(args) -> None:
 
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum would make shortly after loading
         cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SHOW shared_buffers")
+        result["shared_buffers"] = cursor.fetchone()[0]
         cursor.execute("SELECT pg_database_size(current_database())")
         size = cursor.fetchone()[0]
         cursor.execute("""SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c
@@ -194,7 +197,7 @@ def main() -> int:
     print(table(results))
     for r in results:
         print(f"\n{r['people']:,} people: largest tables (MB) {r['tables']}; load peak {r['load_peak_mb']:.0f} MB, "
-              f"index build peak {r['reindex_peak_mb']:.0f} MB")
+              f"index build peak {r['reindex_peak_mb']:.0f} MB; the server's shared_buffers {r.get('shared_buffers')}")
         for kind in ("search", "stats", "http_search", "http_dossier", "http_list", "http_stats"):
             t = r[kind]
             print(f"  {kind:13} n={t['n']:<4} p50 {t['p50']:7.1f} ms  p95 {t['p95']:7.1f} ms  max {t['max']:7.1f} ms")

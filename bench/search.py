@@ -269,9 +269,26 @@ def prepare(args, backend: str, people: int) -> dict[str, str]:
     return env
 
 
+# The settings of the production recipe that PostgreSQL takes per database (the others, shared_buffers first, need
+# the server's configuration: the bench runs on the machine's server as it is and says so).
+PER_DATABASE = ("work_mem", "random_page_cost", "effective_cache_size", "effective_io_concurrency", "jit",
+                "default_statistics_target")
+
+
+def recipe_settings() -> dict[str, str]:
+    """Those settings as deploy/postgresql-hoso.conf writes them."""
+    out = {}
+    for line in (ROOT / "deploy" / "postgresql-hoso.conf").read_text(encoding="utf-8").splitlines():
+        key, _, value = line.split("#", 1)[0].partition("=")
+        if key.strip() in PER_DATABASE and value.strip():
+            out[key.strip()] = value.strip().strip("'")
+    return out
+
+
 def bench_database(name: str, *, reuse: bool, work_mem: str = "") -> str:
     """A PostgreSQL database for a bench on 127.0.0.1:5432, dropped and made again unless `reuse` (kept when it is
-    there); `work_mem` as the production recipe sets it (deploy/postgresql-hoso.conf). Returns its URL."""
+    there); with `work_mem`, also the production recipe's per-database settings (deploy/postgresql-hoso.conf:
+    planner costs, jit, statistics), work_mem as given. Returns its URL."""
     if not reuse:
         subprocess.run(["dropdb", *PG, "--if-exists", "--force", name], check=True)
     exists = subprocess.run(["psql", *PG, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
@@ -279,7 +296,8 @@ def bench_database(name: str, *, reuse: bool, work_mem: str = "") -> str:
     if not exists:
         subprocess.run(["createdb", *PG, name], check=True)
     if work_mem:
-        subprocess.run(["psql", *PG, "-qc", f"ALTER DATABASE {name} SET work_mem = '{work_mem}'"], check=True)
+        for key, value in {**recipe_settings(), "work_mem": work_mem}.items():
+            subprocess.run(["psql", *PG, "-qc", f"ALTER DATABASE {name} SET {key} = '{value}'"], check=True)
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
