@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -155,40 +157,157 @@ def test_a_signed_in_user_language_wins_over_the_browser_choice(officer):
     assert ">Đăng xuất</button>" in _page(client, "/")
 
 
+def test_the_apps_are_named_in_the_user_language():
+    configs = [c for c in apps.get_app_configs() if c.name.startswith("hoso.")]
+    with translation.override("en"):
+        names = {c.name: str(c.verbose_name) for c in configs}
+    assert names["hoso.records"] == "Dossiers of people with meritorious services"
+    assert names["hoso.capture"] == "Digitisation" and len(names) >= 13
+    assert [name for name in names.values() if VIETNAMESE.search(name)] == []
+    with translation.override("vi"):
+        assert str(apps.get_app_config("records").verbose_name) == "Hồ sơ người có công"
+
+
+def test_a_count_reads_in_the_singular_and_the_plural(make_user, officer, martyr_dossier, make_dossier):
+    english = _signed_in(set_language(user=make_user("policy_officer", username="english"), language=Language.ENGLISH))
+    assert '<p class="count">1 dossier</p>' in _page(english, "/ho-so/")
+    assert "All the dossiers you may see: <strong>1</strong> dossier." in _page(english, "/")
+    vietnamese = _signed_in(officer)
+    assert '<p class="count">1 hồ sơ</p>' in _page(vietnamese, "/ho-so/")
+    make_dossier("Trần Văn Bình")
+    assert '<p class="count">2 dossiers</p>' in _page(english, "/ho-so/")
+    assert "All the dossiers you may see: <strong>2</strong> dossiers." in _page(english, "/")
+    assert '<p class="count">2 hồ sơ</p>' in _page(vietnamese, "/ho-so/")
+
+
+def test_a_count_keeps_the_vietnamese_number_format_in_english():
+    template = Template('{% load i18n hoso %}{% blocktranslate count counter=n with shown=n|vn_number %}'
+                        '{{ shown }} hồ sơ{% plural %}{{ shown }} hồ sơ{% endblocktranslate %}')
+    with translation.override("en"):
+        assert template.render(Context({"n": 1464})) == "1.464 dossiers"
+        assert template.render(Context({"n": 1})) == "1 dossier"
+    with translation.override("vi"):
+        assert template.render(Context({"n": 1464})) == "1.464 hồ sơ"
+
+
+def test_the_categories_read_in_the_user_language_while_the_export_stays_vietnamese(make_user, officer,
+                                                                                       martyr_dossier):
+    client = _signed_in(set_language(user=make_user("policy_officer", username="english"), language=Language.ENGLISH))
+    assert '<p class="lead">Martyr · ' in _page(client, "/ho-so/QTI/LS-07956/CM/")
+    martyr_option = re.compile(r'<option value="LS"[^>]*>Martyr</option>')
+    assert martyr_option.search(_page(client, "/ho-so/"))  # the list's filter
+    assert martyr_option.search(_page(client, "/ho-so/moi/"))  # the registration form
+    assert re.search(r'<option value="BM"[^>]*>Heroic Vietnamese Mother</option>', _page(client, "/ho-so/"))
+    found = _page(client, "/tim-kiem/?q=nguyen+van+duc")
+    assert "<span>Martyr</span>" in found and "&amp;category=LS\">Martyr</a>" in found  # the hit and the facet
+    assert "Liệt sĩ" not in found
+    export = client.get("/ho-so/xuat/?format=csv").content.decode("utf-8-sig")
+    assert "Liệt sĩ" in export and "Martyr" not in export  # what is written down stays as stored
+    assert re.search(r'<option value="LS"[^>]*>Liệt sĩ</option>', _page(_signed_in(officer), "/ho-so/"))
+    assert '<p class="lead">Liệt sĩ · ' in _page(_signed_in(officer), "/ho-so/QTI/LS-07956/CM/")
+
+
 # ------------------------------------------------------------------------------------------------ the catalogue
 def catalogue_entries(path: Path) -> list[dict]:
-    """The entries of a .po file: msgctxt, msgid, msgstr, flags and references (a small reader for what
-    makemessages writes here: no plural forms)."""
+    """The entries of a .po file: msgctxt, msgid, msgstr, flags and references, and for an entry with plural forms
+    its msgid_plural and every msgstr[n] in `plurals` (msgstr is then msgstr[0]) — a small reader for what
+    makemessages writes here."""
     entries, current, field = [], None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        if not line.strip() or (line.startswith("#") and current and field == "msgstr"):
+        if not line.strip() or (line.startswith("#") and current and field and field.startswith("msgstr")):
             if current is not None:
                 entries.append(current)
             current, field = None, None
             if not line.strip():
                 continue
         if current is None:
-            current = {"msgctxt": "", "msgid": "", "msgstr": "", "flags": set(), "references": []}
+            current = {"msgctxt": "", "msgid": "", "msgid_plural": "", "msgstr": "", "plurals": {}, "flags": set(),
+                       "references": []}
         if line.startswith("#:"):
             current["references"] += line[2:].split()
         elif line.startswith("#,"):
             current["flags"] |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
             field, _, literal = line.partition(" ")
             current[field] = ast.literal_eval(literal)
         elif line.startswith('"'):
             current[field] += ast.literal_eval(line)
-    return [e for e in entries if e["msgid"]]
+    entries = [e for e in entries if e["msgid"]]
+    for entry in entries:
+        forms = sorted((k for k in entry if k.startswith("msgstr[")), key=lambda k: int(k[7:-1]))
+        entry["plurals"] = {int(k[7:-1]): entry.pop(k) for k in forms}
+        if entry["plurals"]:
+            entry["msgstr"] = entry["plurals"][0]
+    return entries
+
+
+def translations(entry: dict) -> list[tuple[str, str]]:
+    """(source text, translation) of each form of an entry: one for a plain entry; for an entry with plural forms the
+    singular msgid against msgstr[0], the msgid_plural against each further msgstr[n] — and against an empty text
+    when the catalogue lacks a form English needs (singular and plural)."""
+    if not entry["msgid_plural"]:
+        return [(entry["msgid"], entry["msgstr"])]
+    plurals = entry["plurals"]
+    return [(entry["msgid"] if n == 0 else entry["msgid_plural"], plurals.get(n, ""))
+            for n in range(max(2, len(plurals)))]
+
+
+def untranslated(entries: list[dict]) -> list[str]:
+    return [e["msgid"] for e in entries
+            if "fuzzy" in e["flags"] or any(not text.strip() for _, text in translations(e))]
 
 
 @pytest.mark.parametrize("catalogue", [CATALOGUE, SCRIPT_CATALOGUE], ids=lambda p: p.name)
 def test_every_text_of_the_interface_has_an_english_translation(catalogue):
     interface = catalogue_entries(catalogue)
     assert len(interface) > (1000 if catalogue == CATALOGUE else 30)
-    untranslated = [e["msgid"] for e in interface if not e["msgstr"].strip() or "fuzzy" in e["flags"]]
-    assert untranslated == []
-    still_vietnamese = [e["msgid"] for e in interface if VIETNAMESE.search(_outside_examples(e["msgstr"]))]
+    assert any(e["msgid_plural"] for e in interface)  # the counts ("1 dossier", "2 dossiers") are read too
+    assert untranslated(interface) == []
+    still_vietnamese = [e["msgid"] for e in interface
+                        if any(VIETNAMESE.search(_outside_examples(text)) for _, text in translations(e))]
     assert still_vietnamese == []
+
+
+def test_the_catalogue_reader_reads_plural_forms(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text('''msgid ""
+msgstr ""
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+#: web/templates/web/home.html
+msgid "%(shown)s hồ sơ"
+msgid_plural "%(shown)s hồ sơ"
+msgstr[0] "%(shown)s dossier"
+msgstr[1] "%(shown)s dossiers"
+
+#: web/templates/archive/home.html
+msgid "%(used)s hộp"
+msgid_plural "%(used)s hộp"
+msgstr[0] "%(used)s box"
+msgstr[1] ""
+
+#, fuzzy
+msgid "%(count)s trang"
+msgid_plural "%(count)s trang"
+msgstr[0] "%(count)s page"
+msgstr[1] "%(count)s pages"
+
+msgid "%(count)s tệp"
+msgid_plural "%(count)s tệp"
+msgstr[0] "%(count)s file"
+
+msgid "Đóng"
+msgstr "Close"
+''', encoding="utf-8")
+    entries = catalogue_entries(po)
+    dossiers = entries[0]
+    assert dossiers["msgid_plural"] == "%(shown)s hồ sơ" and dossiers["plurals"] == {0: "%(shown)s dossier",
+                                                                                     1: "%(shown)s dossiers"}
+    assert translations(dossiers) == [("%(shown)s hồ sơ", "%(shown)s dossier"),
+                                      ("%(shown)s hồ sơ", "%(shown)s dossiers")]
+    assert dossiers["references"] == ["web/templates/web/home.html"]
+    assert untranslated(entries) == ["%(used)s hộp", "%(count)s trang", "%(count)s tệp"]  # a form missing or empty
+    assert translations(entries[-1]) == [("Đóng", "Close")]
 
 
 def _outside_examples(text: str) -> str:
@@ -211,9 +330,10 @@ def _tags(text: str) -> list[str]:
 @pytest.mark.parametrize("catalogue", [CATALOGUE, SCRIPT_CATALOGUE], ids=lambda p: p.name)
 def test_translations_keep_the_placeholders_and_the_markup(catalogue):
     for entry in catalogue_entries(catalogue):
-        if entry["msgstr"]:
-            assert _placeholders(entry["msgstr"]) == _placeholders(entry["msgid"]), entry["msgid"]
-            assert _tags(entry["msgstr"]) == _tags(entry["msgid"]), entry["msgid"]
+        for source, text in translations(entry):  # each plural form too
+            if text:
+                assert _placeholders(text) == _placeholders(source), entry["msgid"]
+                assert _tags(text) == _tags(source), entry["msgid"]
 
 
 def test_no_translated_attribute_holds_a_double_quote():

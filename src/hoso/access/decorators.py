@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission
 from .permissions import Permission
 from .rules import needs_second_factor, user_can
 
-PUBLIC = Permission("public", "Ai cũng dùng được (trang đăng nhập)")
+PUBLIC = Permission("public", gettext_lazy("Ai cũng dùng được (trang đăng nhập)"))
 
 
 def rule(permission: Permission) -> Callable:

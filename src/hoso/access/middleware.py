@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from .rules import needs_second_factor
 
@@ -28,7 +29,7 @@ class SecurityGateMiddleware:
             target = self._gate(request, user)
             if target is not None:
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "Hãy hoàn tất đăng nhập (đổi mật khẩu, mã xác thực) trên web."},
+                    return JsonResponse({"detail": _("Hãy hoàn tất đăng nhập (đổi mật khẩu, mã xác thực) trên web.")},
                                         status=403)
                 return redirect(target)
         return self.get_response(request)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -61,12 +62,14 @@ def create_user(*, actor: User | None, username: str, password: str, full_name: 
     """Create a user. `password` must pass the password rules; set `must_change_password` for an initial one."""
     require(actor, MANAGE_USERS)
     if role and role not in Role.values:
-        raise ValidationError({"role": f"Vai trò không có: {role}"})
+        raise ValidationError({"role": _("Vai trò không có: %(role)s") % {"role": role}})
     if _knows_passwords(actor) and (secret_clearance or role == Role.ADMIN):
-        raise ValidationError(f"Bạn đặt mật khẩu cho tài khoản mới nên không thể đồng thời cấp cho nó quyền xem "
-                              f"hồ sơ Mật hay vai trò quản trị: hãy tạo tài khoản trước, {ANOTHER_ADMIN}.")
+        raise ValidationError(_("Bạn đặt mật khẩu cho tài khoản mới nên không thể đồng thời cấp cho nó quyền xem "
+                                "hồ sơ Mật hay vai trò quản trị: hãy tạo tài khoản trước, một quản trị viên khác phải "
+                                "làm việc này."))
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"Tên đăng nhập «{username}» đã có người dùng."})
+        raise ValidationError({"username": _("Tên đăng nhập «%(username)s» đã có người dùng.") % {
+            "username": username}})
     with transaction.atomic():
         user = User(username=username, first_name=full_name, role=role, scope_all=scope_all,
                     secret_clearance=secret_clearance, must_change_password=must_change_password,
@@ -92,8 +95,9 @@ def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUn
     if actor is not None and user.pk == actor.pk:
         _refuse_self_escalation(user, changes, scope_units)
     elif _knows_passwords(actor) and user.password_set_by_id == actor.pk and _grants(user, changes):
-        raise ValidationError(f"Bạn đã đặt mật khẩu cho «{user.username}» nên không thể cấp cho tài khoản này quyền "
-                              f"xem hồ sơ Mật hay vai trò quản trị: {ANOTHER_ADMIN}.")
+        raise ValidationError(_("Bạn đã đặt mật khẩu cho «%(username)s» nên không thể cấp cho tài khoản này quyền "
+                                "xem hồ sơ Mật hay vai trò quản trị: một quản trị viên khác phải làm việc này.")
+                              % {"username": user.username})
     with transaction.atomic():
         before = _snapshot(user)
         for key, value in changes.items():
@@ -108,9 +112,6 @@ def update_user(*, actor: User | None, user: User, scope_units: Iterable[AdminUn
             record_event(actor=actor, action=AuditAction.UPDATE, obj=user, summary=user.username,
                          before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return user
-
-
-ANOTHER_ADMIN = "một quản trị viên khác phải làm việc này"
 
 
 def _knows_passwords(actor: User | None) -> bool:
@@ -128,16 +129,18 @@ def _refuse_self_escalation(user: User, changes: dict, scope_units: list[AdminUn
     """Nobody locks themselves out, changes their own role or widens their own rights: granting clearance, the
     administrator role or a wider scope needs a second administrator (hai người, hai khóa)."""
     if changes.get("is_active") is False:
-        raise ValidationError("Không thể tự khóa tài khoản của chính mình.")
+        raise ValidationError(_("Không thể tự khóa tài khoản của chính mình."))
     if changes.get("role", user.role) != user.role:
-        raise ValidationError(f"Không thể tự đổi vai trò của chính mình: {ANOTHER_ADMIN}.")
+        raise ValidationError(_("Không thể tự đổi vai trò của chính mình: một quản trị viên khác phải làm việc này."))
     if changes.get("secret_clearance") and not user.secret_clearance:
-        raise ValidationError(f"Không thể tự cấp quyền xem hồ sơ, tài liệu Mật cho chính mình: {ANOTHER_ADMIN}.")
+        raise ValidationError(_("Không thể tự cấp quyền xem hồ sơ, tài liệu Mật cho chính mình: một quản trị viên khác "
+                                "phải làm việc này."))
     widened = changes.get("scope_all") and not user.scope_all
     if scope_units is not None and not user.scope_all and not changes.get("scope_all"):
         widened = widened or bool({u.pk for u in scope_units} - set(user.scope_units.values_list("pk", flat=True)))
     if widened:
-        raise ValidationError(f"Không thể tự mở rộng phạm vi của chính mình: {ANOTHER_ADMIN}.")
+        raise ValidationError(_("Không thể tự mở rộng phạm vi của chính mình: một quản trị viên khác phải làm việc "
+                                "này."))
 
 
 def set_password(*, actor: User | None, user: User, password: str, must_change: bool = False) -> None:
@@ -163,7 +166,7 @@ def set_password(*, actor: User | None, user: User, password: str, must_change: 
             user.secret_clearance = False
             fields.append("secret_clearance")
         user.save(update_fields=fields)
-        revoked, _ = Token.objects.filter(user=user).delete()
+        revoked, _by_model = Token.objects.filter(user=user).delete()
         record_event(actor=actor, action=AuditAction.SET_PASSWORD, obj=user, summary=user.username,
                      after={"api_tokens_revoked": revoked, **({"secret_clearance": False} if cleared_off else {})})
 
@@ -173,10 +176,10 @@ def change_own_password(*, user: User, current_password: str, new_password: str)
     factor — only once a confirmed TOTP device exists (the web asks for its code first). A wrong current password
     is audited and changes nothing."""
     if needs_second_factor(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValidationError("Hãy cài đặt xác thực hai lớp trước khi đổi mật khẩu.")
+        raise ValidationError(_("Hãy cài đặt xác thực hai lớp trước khi đổi mật khẩu."))
     if not user.check_password(current_password):
         record_event(actor=user, action=AuditAction.PASSWORD_CHANGE_FAILED, obj=user, summary=user.username)
-        raise ValidationError({"current_password": "Mật khẩu hiện tại không đúng."})
+        raise ValidationError({"current_password": _("Mật khẩu hiện tại không đúng.")})
     set_password(actor=user, user=user, password=new_password)
 
 
@@ -184,7 +187,7 @@ def set_language(*, user: User, language: str) -> User:
     """A user chooses the language of their own interface (Vietnamese or English); the change is audited like every
     other change to an account. Choosing the language already set writes nothing."""
     if language not in Language.values:
-        raise ValidationError({"language": f"Ngôn ngữ không có: {language}"})
+        raise ValidationError({"language": _("Ngôn ngữ không có: %(language)s") % {"language": language}})
     if user.language == language:
         return user
     with transaction.atomic():

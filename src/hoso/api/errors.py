@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -14,15 +15,17 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-# The framework's messages that its Vietnamese catalogue leaves in English.
-FRAMEWORK_MESSAGES: dict[type[exceptions.APIException], str] = {
-    exceptions.NotAuthenticated: "Bạn chưa đăng nhập.",
-    exceptions.AuthenticationFailed: "Thông tin đăng nhập không đúng hoặc mã truy cập không hợp lệ.",
-    exceptions.ParseError: "Dữ liệu gửi lên không đọc được (cần JSON hợp lệ, mã hóa UTF-8).",
-    exceptions.UnsupportedMediaType: "Kiểu dữ liệu gửi lên không được hỗ trợ: hãy gửi application/json.",
-    exceptions.NotAcceptable: "Không trả được dữ liệu theo kiểu yêu cầu trong tiêu đề Accept (hãy nhận JSON).",
+# The framework's messages that its Vietnamese catalogue leaves in English (ours, through gettext).
+FRAMEWORK_MESSAGES: dict[type[exceptions.APIException], Any] = {
+    exceptions.NotAuthenticated: gettext_lazy("Bạn chưa đăng nhập."),
+    exceptions.AuthenticationFailed: gettext_lazy("Thông tin đăng nhập không đúng hoặc mã truy cập không hợp lệ."),
+    exceptions.ParseError: gettext_lazy("Dữ liệu gửi lên không đọc được (cần JSON hợp lệ, mã hóa UTF-8)."),
+    exceptions.UnsupportedMediaType: gettext_lazy("Kiểu dữ liệu gửi lên không được hỗ trợ: hãy gửi "
+                                                  "application/json."),
+    exceptions.NotAcceptable: gettext_lazy("Không trả được dữ liệu theo kiểu yêu cầu trong tiêu đề Accept "
+                                           "(hãy nhận JSON)."),
 }
-NOT_FOUND = "Không tìm thấy hoặc bạn không có quyền xem."
+NOT_FOUND = gettext_lazy("Không tìm thấy hoặc bạn không có quyền xem.")
 
 
 def service_error(exc: DjangoValidationError, *, prefix: str | None = None) -> exceptions.ValidationError:
@@ -61,7 +64,7 @@ def records_exception_handler(exc: Exception, context: dict[str, Any]):
 class RecordsPagination(PageNumberPagination):
     """The configured page-number pagination (PAGE_SIZE), with a Vietnamese message for a page that is not there."""
 
-    invalid_page_message = "Trang không tồn tại."
+    invalid_page_message = gettext_lazy("Trang không tồn tại.")
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,9 +1,10 @@
-"""Serializer fields of the records API with Vietnamese validation messages (the framework's Vietnamese
-catalogue is incomplete), and the partial-date field: "1947", "5/1972", "12/05/1972" in, ISO out."""
+"""Serializer fields of the records API with their own validation messages, through gettext (the framework's
+Vietnamese catalogue is incomplete), and the partial-date field: "1947", "5/1972", "12/05/1972" in, ISO out."""
 
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -13,23 +14,23 @@ from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_dat
 
 MAX_INT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
 COMMON_MESSAGES = {
-    "required": "Trường này là bắt buộc.",
-    "null": "Trường này không được để trống (null).",
-    "blank": "Trường này không được bỏ trống.",
-    "max_length": "Dài quá {max_length} ký tự.",
-    "min_length": "Cần ít nhất {min_length} ký tự.",
-    "max_value": "Giá trị phải nhỏ hơn hoặc bằng {max_value}.",
-    "min_value": "Giá trị phải lớn hơn hoặc bằng {min_value}.",
-    "max_string_length": "Số quá lớn.",
-    "invalid_choice": "«{input}» không phải là lựa chọn hợp lệ.",
-    "not_a_list": "Cần một danh sách, nhận được kiểu {input_type}.",
-    "empty": "Danh sách không được rỗng.",
-    "does_not_exist": "Không tìm thấy mã «{pk_value}».",
-    "incorrect_type": "Cần một mã số, nhận được kiểu {data_type}.",
+    "required": gettext_lazy("Trường này là bắt buộc."),
+    "null": gettext_lazy("Trường này không được để trống (null)."),
+    "blank": gettext_lazy("Trường này không được bỏ trống."),
+    "max_length": gettext_lazy("Dài quá {max_length} ký tự."),
+    "min_length": gettext_lazy("Cần ít nhất {min_length} ký tự."),
+    "max_value": gettext_lazy("Giá trị phải nhỏ hơn hoặc bằng {max_value}."),
+    "min_value": gettext_lazy("Giá trị phải lớn hơn hoặc bằng {min_value}."),
+    "max_string_length": gettext_lazy("Số quá lớn."),
+    "invalid_choice": gettext_lazy("«{input}» không phải là lựa chọn hợp lệ."),
+    "not_a_list": gettext_lazy("Cần một danh sách, nhận được kiểu {input_type}."),
+    "empty": gettext_lazy("Danh sách không được rỗng."),
+    "does_not_exist": gettext_lazy("Không tìm thấy mã «{pk_value}»."),
+    "incorrect_type": gettext_lazy("Cần một mã số, nhận được kiểu {data_type}."),
 }
 
 
-NO_NUL = "Không được chứa ký tự NUL (\\x00)."
+NO_NUL = gettext_lazy("Không được chứa ký tự NUL (\\x00).")
 
 
 class VietnameseMessages:
@@ -39,7 +40,7 @@ class VietnameseMessages:
 
 
 class _NoSurrogate(ProhibitSurrogateCharactersValidator):
-    message = "Không được chứa ký tự không hợp lệ U+{code_point:X}."
+    message = gettext_lazy("Không được chứa ký tự không hợp lệ U+{code_point:X}.")
 
 
 def _vietnamese(validator: Any) -> Any:
@@ -51,7 +52,7 @@ def _vietnamese(validator: Any) -> Any:
 
 
 class Text(VietnameseMessages, serializers.CharField):
-    default_error_messages = {"invalid": "Cần một chuỗi ký tự."}
+    default_error_messages = {"invalid": gettext_lazy("Cần một chuỗi ký tự.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -67,7 +68,7 @@ class Text(VietnameseMessages, serializers.CharField):
 
 
 class Integer(VietnameseMessages, serializers.IntegerField):
-    default_error_messages = {"invalid": "Cần một số nguyên."}
+    default_error_messages = {"invalid": gettext_lazy("Cần một số nguyên.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -84,7 +85,7 @@ class Integer(VietnameseMessages, serializers.IntegerField):
 
 
 class Boolean(VietnameseMessages, serializers.BooleanField):
-    default_error_messages = {"invalid": "Cần giá trị đúng/sai (true/false)."}
+    default_error_messages = {"invalid": gettext_lazy("Cần giá trị đúng/sai (true/false).")}
 
 
 class Choice(VietnameseMessages, serializers.ChoiceField):
@@ -115,8 +116,8 @@ PARTIAL_DATE_IN = {
 class PartialDateInput(VietnameseMessages, serializers.Field):
     """A date typed the Vietnamese way, possibly partial; read back as ISO text ("1972-05")."""
 
-    default_error_messages = {"invalid": "Ngày tháng phải là chuỗi ký tự, ví dụ 12/05/1972.",
-                              "max_length": "Dài quá 40 ký tự."}
+    default_error_messages = {"invalid": gettext_lazy("Ngày tháng phải là chuỗi ký tự, ví dụ 12/05/1972."),
+                              "max_length": gettext_lazy("Dài quá 40 ký tự.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -140,4 +141,5 @@ class PartialDateInput(VietnameseMessages, serializers.Field):
 
 
 class VietnameseSerializer(VietnameseMessages, serializers.Serializer):
-    default_error_messages = {"invalid": "Dữ liệu không hợp lệ: cần một đối tượng JSON, nhận được {datatype}."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Dữ liệu không hợp lệ: cần một đối tượng JSON, nhận được {datatype}.")}

@@ -4,6 +4,7 @@ Write serializers only check shapes (lengths, choices, dates); records.services 
 the writing. Messages are Vietnamese.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -183,7 +184,7 @@ class DossierWriteSerializer(VietnameseSerializer):
     def validate(self, attrs):
         start, end = attrs.get("start_date"), attrs.get("end_date")
         if start and end and end.latest() < start.earliest():
-            raise serializers.ValidationError({"end_date": "Thời gian kết thúc không thể trước thời gian bắt đầu."})
+            raise serializers.ValidationError({"end_date": _("Thời gian kết thúc không thể trước thời gian bắt đầu.")})
         return attrs
 
 
@@ -197,7 +198,7 @@ class DossierCreateSerializer(DossierWriteSerializer):
         attrs = super().validate(attrs)
         if ("subject_id" in attrs) == ("subject" in attrs):
             raise serializers.ValidationError(
-                {"subject": "Cần đúng một trong hai: subject_id (người đã có) hoặc subject (người mới)."})
+                {"subject": _("Cần đúng một trong hai: subject_id (người đã có) hoặc subject (người mới).")})
         return attrs
 
 
@@ -235,11 +236,12 @@ class DocumentWriteSerializer(VietnameseSerializer):
         first = attrs.get("page_from", document.page_from if document else None)
         last = attrs.get("page_to", document.page_to if document else None)
         if first and last and last < first:
-            raise serializers.ValidationError({"page_to": "Trang cuối không thể trước trang đầu."})
+            raise serializers.ValidationError({"page_to": _("Trang cuối không thể trước trang đầu.")})
         sequence = attrs.get("sequence")
         if document and sequence and sequence != document.sequence and (
                 Document.objects.filter(dossier_id=document.dossier_id, sequence=sequence).exists()):
-            raise serializers.ValidationError({"sequence": f"Đã có văn bản số thứ tự {sequence} trong hồ sơ."})
+            raise serializers.ValidationError({"sequence": _("Đã có văn bản số thứ tự %(sequence)s trong hồ sơ.") % {
+                "sequence": sequence}})
         return attrs
 
 

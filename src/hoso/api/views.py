@@ -1,5 +1,6 @@
 """Read-only API over dossiers; every list and item passes through the access selector."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -30,7 +31,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         dossier = services.open_dossier(actor=self.request.user, number=self.kwargs["number"])
         if dossier is None:
-            raise NotFound("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+            raise NotFound(_("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
         return dossier
 
 

@@ -7,6 +7,7 @@ batch report (what was taken in, skipped, refused or quarantined, and why). Need
 
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -52,7 +53,7 @@ class PageUploadView(APIView):
             raise NotFound(NOT_FOUND)
         files = request.FILES.getlist("files")
         if not files:
-            raise ValidationError({"files": ["Hãy gửi ít nhất một tệp ảnh trang."]})
+            raise ValidationError({"files": [_("Hãy gửi ít nhất một tệp ảnh trang.")]})
         batch = capture_services.start_batch(actor=request.user, source=Batch.Source.UPLOAD,
                                              name=str(request.data.get("batch_name", ""))[:200]
                                              or f"Tải lên {number}",

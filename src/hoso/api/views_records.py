@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Exists
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
@@ -41,7 +43,8 @@ from .serializers_records import (
 )
 
 WRITES = ("create", "update", "partial_update")
-PERSON_NEVER_DELETED = "Không thể xóa người: thông tin về người có công và thân nhân được lưu giữ vĩnh viễn."
+PERSON_NEVER_DELETED = gettext_lazy("Không thể xóa người: thông tin về người có công và thân nhân được lưu giữ vĩnh "
+                                    "viễn.")
 
 
 class EscapedJSONRenderer(JSONRenderer):
@@ -120,8 +123,8 @@ DOSSIER_EXAMPLE = _example("Hồ sơ liệt sĩ", {
                 "aliases": ["Ba Bình"]},
     "martyr": {"place_of_sacrifice": "Thành cổ Quảng Trị", "unit": "Trung đoàn 48"},
 })
-NEW_STATUS = ("Hồ sơ mới đăng ký ở tình trạng «Chưa số hóa»; tình trạng số hóa đổi theo từng bước của quy trình "
-              "(đã quét → đã nhập liệu → đã kiểm tra bởi người thứ hai → đã lưu trữ).")
+NEW_STATUS = gettext_lazy("Hồ sơ mới đăng ký ở tình trạng «Chưa số hóa»; tình trạng số hóa đổi theo từng bước của "
+                          "quy trình (đã quét → đã nhập liệu → đã kiểm tra bởi người thứ hai → đã lưu trữ).")
 DOSSIER_CHANGE = _example("Sửa ngày kết thúc", {"end_date": "31/12/1975"})
 PERSON_EXAMPLE = _example("Thân nhân", {"full_name": "Trần Thị Lan", "sex": "nu", "birth_date": "12/05/1925",
                                         "categories": ["TN"]})
@@ -157,7 +160,7 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
             actor=self.request.user, number=_lenient_number(number),
             purpose=AuditAction.VIEW if self.action == "retrieve" else AuditAction.VIEW_FOR_EDIT)
         if dossier is None:
-            raise NotFound("Không tìm thấy hồ sơ hoặc bạn không có quyền xem.")
+            raise NotFound(_("Không tìm thấy hồ sơ hoặc bạn không có quyền xem."))
         return dossier
 
     def _reloaded(self, dossier: Dossier) -> Dossier:
@@ -178,14 +181,14 @@ class DossierRecordViewSet(RecordsAPI, views.DossierViewSet):
             person = (Person.objects.filter(pk=person_id, merged_into=None, dossiers=None, relative_links=None)
                       .filter(Exists(created_by_actor)).first())
         if person is None:
-            raise ValidationError({"subject_id": "Không tìm thấy người này hoặc bạn không có quyền."})
+            raise ValidationError({"subject_id": _("Không tìm thấy người này hoặc bạn không có quyền.")})
         return person
 
     def _martyr(self, dossier: Dossier, facts: dict[str, Any] | None) -> None:
         if not facts:
             return
         if dossier.category.code != "LS":
-            raise ValidationError({"martyr": "Chỉ hồ sơ liệt sĩ (diện LS) mới có thông tin hy sinh."})
+            raise ValidationError({"martyr": _("Chỉ hồ sơ liệt sĩ (diện LS) mới có thông tin hy sinh.")})
         with service_errors(prefix="martyr"):
             services.set_martyr_facts(actor=self.request.user, dossier=dossier, **facts)
 
@@ -268,7 +271,8 @@ class PersonViewSet(RecordViewSet):
     def http_method_not_allowed(self, request, *args, **kwargs):
         if request.method == "DELETE":
             raise MethodNotAllowed("DELETE", detail=PERSON_NEVER_DELETED)
-        raise MethodNotAllowed(request.method, detail=f"Phương thức {request.method} không được hỗ trợ ở đây.")
+        raise MethodNotAllowed(request.method, detail=_("Phương thức %(method)s không được hỗ trợ ở đây.") % {
+            "method": request.method})
 
     def _reloaded(self, person: Person) -> Person:
         return Person.objects.prefetch_related("aliases", "categories").get(pk=person.pk)
@@ -334,7 +338,7 @@ class DocumentViewSet(mixins.DestroyModelMixin, RecordViewSet):
         number = _lenient_number(data.pop("dossier"))
         dossier = selectors.visible_dossiers(actor=request.user).filter(number=number).first()
         if dossier is None:
-            raise ValidationError({"dossier": "Không tìm thấy hồ sơ này hoặc bạn không có quyền."})
+            raise ValidationError({"dossier": _("Không tìm thấy hồ sơ này hoặc bạn không có quyền.")})
         with service_errors():
             document = services.add_document(actor=request.user, dossier=dossier, **data)
         return Response(DocumentRecordSerializer(document).data, status=status.HTTP_201_CREATED)

@@ -1,12 +1,16 @@
 """The inventory diff (kiểm kê): what the records say is under a location against what the scanner saw.
-Pure Python: the service resolves the scans against the database and calls `diff`."""
+Pure Python (only the titles are marked for translation): the service resolves the scans against the database and
+calls `diff`. The details of each entry are kept with the check (InventoryCheck.results), so they stay Vietnamese."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 FOUND, MISSING, MISPLACED, UNEXPECTED, ON_LOAN = "found", "missing", "misplaced", "unexpected", "on_loan"
 KEYS = (MISSING, MISPLACED, UNEXPECTED, ON_LOAN, FOUND)
-TITLES = {MISSING: "Thiếu (có trong sổ, không thấy)", MISPLACED: "Sai vị trí",
-          UNEXPECTED: "Không có trong sổ của vị trí này", ON_LOAN: "Vắng vì đang cho mượn", FOUND: "Đúng vị trí"}
+TITLES = {MISSING: _("Thiếu (có trong sổ, không thấy)"), MISPLACED: _("Sai vị trí"),
+          UNEXPECTED: _("Không có trong sổ của vị trí này"), ON_LOAN: _("Vắng vì đang cho mượn"),
+          FOUND: _("Đúng vị trí")}
 
 
 @dataclass(frozen=True)

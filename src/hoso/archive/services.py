@@ -2,7 +2,8 @@
 
 Each function checks the actor's permission, validates, writes and appends the audit event in one
 transaction. Requesting a loan needs VIEW_DOSSIER on a dossier the actor may see; everything else needs
-MANAGE_ARCHIVE (the archivist). Messages raised to users are Vietnamese (`ValidationError`).
+MANAGE_ARCHIVE (the archivist). Messages raised to users (`ValidationError`) go through gettext: they read in the
+user's language; audit summaries stay Vietnamese.
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE, VIEW_DOSSIER
@@ -35,21 +37,26 @@ def create_location(*, actor: User | None, kind: str, parent: Location | None = 
     """Add a store (no parent), or a rack / shelf / box under the level above it; the code follows the path."""
     require(actor, MANAGE_ARCHIVE)
     if kind not in Location.Kind.values:
-        raise ValidationError({"kind": f"Loại vị trí không có: {kind}"})
+        raise ValidationError({"kind": _("Loại vị trí không có: %(kind)s") % {"kind": kind}})
     if parent is None and kind != Location.Kind.STORE:
-        raise ValidationError({"parent": "Giá, tầng và hộp phải nằm trong một vị trí cấp trên."})
+        raise ValidationError({"parent": _("Giá, tầng và hộp phải nằm trong một vị trí cấp trên.")})
     if parent is not None and CHILD_KIND.get(parent.kind) != kind:
         below = CHILD_KIND.get(parent.kind)
-        raise ValidationError({"kind": f"Trong {parent.label} chỉ đặt được "
-                                       f"{Location.Kind(below).label.lower() if below else 'hồ sơ'}."})
+        if below:
+            message = _("Trong %(place)s chỉ đặt được %(kind)s.") % {
+                "place": parent.label, "kind": Location.Kind(below).label.lower()}
+        else:
+            message = _("Trong %(place)s chỉ đặt được hồ sơ.") % {"place": parent.label}
+        raise ValidationError({"kind": message})
     if capacity is not None and capacity < 1:
-        raise ValidationError({"capacity": "Sức chứa phải từ 1 trở lên (để trống nếu không giới hạn)."})
+        raise ValidationError({"capacity": _("Sức chứa phải từ 1 trở lên (để trống nếu không giới hạn).")})
     with transaction.atomic():
         siblings = Location.objects.filter(parent=parent, kind=kind)
         if parent is not None:
             parent = Location.objects.select_for_update().get(pk=parent.pk)
             if parent.capacity is not None and siblings.count() >= parent.capacity:
-                raise ValidationError(f"{parent.label} đã đủ {parent.capacity} vị trí con, không thêm được nữa.")
+                raise ValidationError(_("%(place)s đã đủ %(capacity)s vị trí con, không thêm được nữa.") % {
+                    "place": parent.label, "capacity": parent.capacity})
         used = [int(code.rsplit("-", 1)[-1][1:]) for code in siblings.values_list("code", flat=True)]
         number = max(used, default=0) + 1
         segment = f"{CODE_LETTER[kind]}{number:0{3 if kind == Location.Kind.BOX else 2}d}"
@@ -73,18 +80,19 @@ def create_location_run(*, actor: User | None, kind: str, parent: Location | Non
     the level below, and so on («3 × 5 × 40» under a store: 3 racks of 5 shelves of 40 boxes). `capacity` is given
     to the deepest level. All or nothing; each place is audited as one made by hand."""
     if not counts or any(n < 1 for n in counts):
-        raise ValidationError({"count": "Số lượng mỗi cấp phải từ 1 trở lên."})
+        raise ValidationError({"count": _("Số lượng mỗi cấp phải từ 1 trở lên.")})
     total, product = 0, 1
     for n in counts:
         product *= n
         total += product
     if total > RUN_LIMIT:
         asked, limit = (f"{n:,}".replace(",", ".") for n in (total, RUN_LIMIT))
-        raise ValidationError({"count": f"Một lần tạo tối đa {limit} vị trí (yêu cầu {asked})."})
+        raise ValidationError({"count": _("Một lần tạo tối đa %(limit)s vị trí (yêu cầu %(asked)s).") % {
+            "limit": limit, "asked": asked}})
     made: list[Location] = []
     with transaction.atomic():
         def make(level_kind: str, under: Location | None, rest: list[int]) -> None:
-            for _ in range(rest[0]):
+            for _index in range(rest[0]):
                 deepest = len(rest) == 1
                 location = create_location(actor=actor, kind=level_kind, parent=under,
                                            capacity=capacity if deepest else None)
@@ -92,7 +100,7 @@ def create_location_run(*, actor: User | None, kind: str, parent: Location | Non
                 if not deepest:
                     below = CHILD_KIND.get(level_kind)
                     if below is None:
-                        raise ValidationError({"count": "Hộp là cấp cuối: không đặt được vị trí nào bên trong hộp."})
+                        raise ValidationError({"count": _("Hộp là cấp cuối: không đặt được vị trí nào bên trong hộp.")})
                     make(below, location, rest[1:])
 
         make(kind, parent, counts)
@@ -105,7 +113,8 @@ def update_location(*, actor: User | None, location: Location, name: str, capaci
         location = Location.objects.select_for_update().get(pk=location.pk)
         used = location.placements.count() if location.is_box else location.children.count()
         if capacity is not None and capacity < max(used, 1):
-            raise ValidationError({"capacity": f"Sức chứa không được nhỏ hơn số đang chứa ({used})."})
+            raise ValidationError({"capacity": _("Sức chứa không được nhỏ hơn số đang chứa (%(used)s).") % {
+                "used": used}})
         before = {"name": location.name, "capacity": location.capacity}
         location.name, location.capacity = name.strip(), capacity
         location.save(update_fields=["name", "capacity"])
@@ -128,7 +137,7 @@ def move_dossiers(*, actor: User | None, dossiers: Iterable[Dossier], box: Locat
     hold more than its capacity. Each moved dossier gets a Movement row and an audit event."""
     require(actor, MANAGE_ARCHIVE)
     if not box.is_box:
-        raise ValidationError({"box": f"{box.label} không phải là hộp: hồ sơ chỉ xếp vào hộp."})
+        raise ValidationError({"box": _("%(place)s không phải là hộp: hồ sơ chỉ xếp vào hộp.") % {"place": box.label}})
     dossiers = list({d.pk: d for d in dossiers}.values())
     result = MoveResult()
     now = timezone.now()
@@ -141,9 +150,10 @@ def move_dossiers(*, actor: User | None, dossiers: Iterable[Dossier], box: Locat
             held = box.placements.count()
             if held + len(incoming) > box.capacity:
                 raise ValidationError(
-                    f"{box.label} ({box.code}) chỉ chứa được {box.capacity} hồ sơ: đang có {held}, thêm "
-                    f"{len(incoming)} sẽ vượt {held + len(incoming) - box.capacity}. Hãy chọn hộp khác "
-                    "hoặc chuyển bớt.")
+                    _("%(place)s (%(code)s) chỉ chứa được %(capacity)s hồ sơ: đang có %(held)s, thêm %(adding)s sẽ "
+                      "vượt %(over)s. Hãy chọn hộp khác hoặc chuyển bớt.")
+                    % {"place": box.label, "code": box.code, "capacity": box.capacity, "held": held,
+                       "adding": len(incoming), "over": held + len(incoming) - box.capacity})
         lent = set(Loan.objects.filter(dossier__in=incoming, state=Loan.State.CHECKED_OUT)
                    .values_list("dossier_id", flat=True))
         for dossier in incoming:
@@ -187,9 +197,17 @@ def _locked(loan: Loan) -> Loan:
 
 
 def _expect(loan: Loan, *states: str, doing: str) -> None:
+    """Refuse a step the loan's state does not allow; `doing` names the step (approve, refuse, cancel, check_out,
+    remind)."""
     if loan.state not in states:
-        raise ValidationError(f"Không thể {doing}: phiếu mượn số {loan.pk} đang ở trạng thái "
-                              f"«{loan.get_state_display()}».")
+        refusals = {
+            "approve": _("Không thể duyệt: phiếu mượn số %(number)s đang ở trạng thái «%(state)s»."),
+            "refuse": _("Không thể từ chối: phiếu mượn số %(number)s đang ở trạng thái «%(state)s»."),
+            "cancel": _("Không thể hủy: phiếu mượn số %(number)s đang ở trạng thái «%(state)s»."),
+            "check_out": _("Không thể giao hồ sơ: phiếu mượn số %(number)s đang ở trạng thái «%(state)s»."),
+            "remind": _("Không thể nhắc trả: phiếu mượn số %(number)s đang ở trạng thái «%(state)s»."),
+        }
+        raise ValidationError(refusals[doing] % {"number": loan.pk, "state": loan.get_state_display()})
 
 
 def _event(actor: User | None, action: str, loan: Loan, text: str, before: dict | None = None) -> None:
@@ -203,14 +221,14 @@ def request_loan(*, actor: User, dossier: Dossier, purpose: str, procedure: str 
     needs a reason. Refused while another loan of the dossier is open."""
     require(actor, VIEW_DOSSIER)
     if not visible_dossiers(actor=actor).filter(pk=dossier.pk).exists():
-        raise PermissionDenied("Bạn không có quyền xem hồ sơ này nên không thể đề nghị mượn.")
+        raise PermissionDenied(_("Bạn không có quyền xem hồ sơ này nên không thể đề nghị mượn."))
     purpose, procedure, paper_reason = purpose.strip(), procedure.strip(), paper_reason.strip()
     if not purpose:
-        raise ValidationError({"purpose": "Hãy ghi mục đích mượn hồ sơ."})
+        raise ValidationError({"purpose": _("Hãy ghi mục đích mượn hồ sơ.")})
     digitised = selectors.is_digitised(dossier)
     if digitised and not paper_reason:
-        raise ValidationError({"paper_reason": "Hồ sơ đã được số hóa: hãy dùng bản số, hoặc ghi rõ vì sao cần "
-                                               "bản giấy (ví dụ: đối chiếu bút tích, dấu gốc)."})
+        raise ValidationError({"paper_reason": _("Hồ sơ đã được số hóa: hãy dùng bản số, hoặc ghi rõ vì sao cần "
+                                                 "bản giấy (ví dụ: đối chiếu bút tích, dấu gốc).")})
     with transaction.atomic():
         Dossier.objects.select_for_update().filter(pk=dossier.pk).first()  # one request at a time per dossier
         _refuse_if_open(dossier)
@@ -220,7 +238,7 @@ def request_loan(*, actor: User, dossier: Dossier, purpose: str, procedure: str 
             with transaction.atomic():
                 loan.save()
         except IntegrityError as exc:  # a concurrent request won the race: the constraint says no
-            raise ValidationError(f"Hồ sơ {dossier.number} vừa có đề nghị mượn khác.") from exc
+            raise ValidationError(_("Hồ sơ %(number)s vừa có đề nghị mượn khác.") % {"number": dossier.number}) from exc
         _event(actor, AuditAction.LOAN_REQUEST, loan, f"đề nghị mượn — {purpose[:120]}")
     return loan
 
@@ -231,17 +249,17 @@ def _refuse_if_open(dossier: Dossier) -> None:
         return
     who = current.borrower.get_full_name() or current.borrower.get_username()
     if current.state == Loan.State.CHECKED_OUT:
-        raise ValidationError(f"Hồ sơ {dossier.number} đang được mượn: {who} giữ từ ngày "
-                              f"{_date(current.checked_out_at)}.")
-    raise ValidationError(f"Hồ sơ {dossier.number} đã có phiếu mượn số {current.pk} của {who} "
-                          f"({current.get_state_display().lower()}).")
+        raise ValidationError(_("Hồ sơ %(number)s đang được mượn: %(who)s giữ từ ngày %(date)s.") % {
+            "number": dossier.number, "who": who, "date": _date(current.checked_out_at)})
+    raise ValidationError(_("Hồ sơ %(number)s đã có phiếu mượn số %(loan)s của %(who)s (%(state)s).") % {
+        "number": dossier.number, "loan": current.pk, "who": who, "state": current.get_state_display().lower()})
 
 
 def approve_loan(*, actor: User | None, loan: Loan, note: str = "") -> Loan:
     require(actor, MANAGE_ARCHIVE)
     with transaction.atomic():
         loan = _locked(loan)
-        _expect(loan, Loan.State.REQUESTED, doing="duyệt")
+        _expect(loan, Loan.State.REQUESTED, doing="approve")
         loan.state, loan.decided_by, loan.decided_at = Loan.State.APPROVED, _real(actor), timezone.now()
         loan.decision_note = note.strip()[:300]
         loan.save()
@@ -252,10 +270,10 @@ def approve_loan(*, actor: User | None, loan: Loan, note: str = "") -> Loan:
 def refuse_loan(*, actor: User | None, loan: Loan, reason: str) -> Loan:
     require(actor, MANAGE_ARCHIVE)
     if not reason.strip():
-        raise ValidationError({"reason": "Hãy ghi lý do từ chối để người đề nghị biết."})
+        raise ValidationError({"reason": _("Hãy ghi lý do từ chối để người đề nghị biết.")})
     with transaction.atomic():
         loan = _locked(loan)
-        _expect(loan, Loan.State.REQUESTED, Loan.State.APPROVED, doing="từ chối")
+        _expect(loan, Loan.State.REQUESTED, Loan.State.APPROVED, doing="refuse")
         loan.state, loan.decided_by, loan.decided_at = Loan.State.REFUSED, _real(actor), timezone.now()
         loan.decision_note = reason.strip()[:300]
         loan.save()
@@ -269,7 +287,7 @@ def cancel_loan(*, actor: User, loan: Loan, reason: str = "") -> Loan:
         require(actor, MANAGE_ARCHIVE)
     with transaction.atomic():
         loan = _locked(loan)
-        _expect(loan, Loan.State.REQUESTED, Loan.State.APPROVED, doing="hủy")
+        _expect(loan, Loan.State.REQUESTED, Loan.State.APPROVED, doing="cancel")
         loan.state, loan.decided_by, loan.decided_at = Loan.State.CANCELLED, _real(actor), timezone.now()
         loan.decision_note = reason.strip()[:300]
         loan.save()
@@ -283,12 +301,12 @@ def check_out_dossier(*, actor: User | None, loan: Loan, due_on: dt.date | None 
     require(actor, MANAGE_ARCHIVE)
     due_on = due_on or selectors.default_due_date()
     if due_on < selectors.today():
-        raise ValidationError({"due_on": "Hạn trả không được trước ngày hôm nay."})
+        raise ValidationError({"due_on": _("Hạn trả không được trước ngày hôm nay.")})
     if condition and condition not in PhysicalCondition.values:
-        raise ValidationError({"condition": f"Tình trạng không hợp lệ: {condition}"})
+        raise ValidationError({"condition": _("Tình trạng không hợp lệ: %(condition)s") % {"condition": condition}})
     with transaction.atomic():
         loan = _locked(loan)
-        _expect(loan, Loan.State.APPROVED, doing="giao hồ sơ")
+        _expect(loan, Loan.State.APPROVED, doing="check_out")
         loan.state, loan.checked_out_by, loan.checked_out_at = (Loan.State.CHECKED_OUT, _real(actor),
                                                                 timezone.now())
         loan.due_on, loan.condition_out = due_on, condition or loan.dossier.physical_condition
@@ -304,14 +322,15 @@ def return_dossier(*, actor: User | None, dossier: Dossier, condition: str, comp
     to the dossier (through records.services); pages missing must be explained in the note."""
     require(actor, MANAGE_ARCHIVE)
     if condition not in PhysicalCondition.values:
-        raise ValidationError({"condition": "Hãy chọn tình trạng hồ sơ khi nhận lại."})
+        raise ValidationError({"condition": _("Hãy chọn tình trạng hồ sơ khi nhận lại.")})
     if not complete and not note.strip():
-        raise ValidationError({"note": "Hồ sơ trả không đủ số tờ: hãy ghi rõ thiếu gì."})
+        raise ValidationError({"note": _("Hồ sơ trả không đủ số tờ: hãy ghi rõ thiếu gì.")})
     with transaction.atomic():
         loan = (Loan.objects.select_for_update().select_related("dossier", "borrower")
                 .filter(dossier=dossier, state=Loan.State.CHECKED_OUT).first())
         if loan is None:
-            raise ValidationError(f"Hồ sơ {dossier.number} không được cho mượn: không có gì để nhận trả.")
+            raise ValidationError(_("Hồ sơ %(number)s không được cho mượn: không có gì để nhận trả.") % {
+                "number": dossier.number})
         loan.state, loan.returned_to, loan.returned_at = Loan.State.RETURNED, _real(actor), timezone.now()
         loan.condition_back, loan.complete_back, loan.return_note = condition, complete, note.strip()[:300]
         loan.save()
@@ -326,7 +345,7 @@ def remind_borrower(*, actor: User | None, loan: Loan) -> Loan:
     require(actor, MANAGE_ARCHIVE)
     with transaction.atomic():
         loan = _locked(loan)
-        _expect(loan, Loan.State.CHECKED_OUT, doing="nhắc trả")
+        _expect(loan, Loan.State.CHECKED_OUT, doing="remind")
         loan.reminded_at = timezone.now()
         loan.save(update_fields=["reminded_at"])
         _event(actor, AuditAction.LOAN_REMIND, loan, f"nhắc trả (hạn {loan.due_on:%d/%m/%Y})")
@@ -342,7 +361,7 @@ def record_inventory(*, actor: User, location: Location, scans: Iterable[str], n
     require(actor, MANAGE_ARCHIVE)
     lines = [s.strip() for s in scans if s.strip()]
     if not lines:
-        raise ValidationError({"scans": "Chưa quét hồ sơ nào."})
+        raise ValidationError({"scans": _("Chưa quét hồ sơ nào.")})
     read = selectors.read_scans(lines)
     found = selectors.match_numbers(actor=actor, numbers=[s.value for s in read if s.kind == "dossier"])
     boxes = {b.code: b for b in Location.objects.filter(code__in=[s.value for s in read if s.kind == "location"])}
@@ -370,7 +389,7 @@ def record_inventory(*, actor: User, location: Location, scans: Iterable[str], n
     numbers_lent = {d.number: lent_ids[d.pk] for d in placed if d.pk in lent_ids}
     result = diff(scope=location.code, expected=expected, seen=seen, unknown=unknown, lent=numbers_lent)
     by_number = {d.number: d.pk for d in found.values()}
-    box_ids = dict(Location.objects.filter(code__in={code for _, code in result.moves}).values_list("code", "pk"))
+    box_ids = dict(Location.objects.filter(code__in={code for _number, code in result.moves}).values_list("code", "pk"))
     with transaction.atomic():
         check = InventoryCheck.objects.create(
             location=location, checked_by=_real(actor), checked_at=timezone.now(), scanned=lines,
@@ -394,9 +413,9 @@ def apply_inventory(*, actor: User, check: InventoryCheck) -> MoveResult:
     with transaction.atomic():
         check = InventoryCheck.objects.select_for_update().get(pk=check.pk)
         if check.applied_at is not None:
-            raise ValidationError("Kết quả kiểm kê này đã được cập nhật vào vị trí rồi.")
+            raise ValidationError(_("Kết quả kiểm kê này đã được cập nhật vào vị trí rồi."))
         seen = visible_dossiers(actor=actor)
-        for box in Location.objects.filter(pk__in={box_id for _, box_id in check.moves}):
+        for box in Location.objects.filter(pk__in={box_id for _dossier, box_id in check.moves}):
             ids = [d for d, b in check.moves if b == box.pk]
             reachable = seen.filter(pk__in=ids)
             result.beyond_reach += len(set(ids)) - reachable.count()

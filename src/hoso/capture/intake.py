@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 
 from hoso.access.models import User
+from hoso.core.i18n import in_vietnamese
 from hoso.imaging.checks import is_system_file
 from hoso.records import selectors as record_selectors
 from hoso.records.models import Dossier
@@ -25,6 +26,7 @@ from hoso.records.services import canonical_dossier_number
 
 from . import services
 from .models import Batch
+from .reasons import vietnamese_reason
 
 
 def natural_key(name: str) -> list:
@@ -59,6 +61,13 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _refuse(actor: User, batch: Batch, source_name: str, code: str, *, dossier=None, original_name: str = "",
+            **params) -> None:
+    """A folder or file not taken in: the reason written down in Vietnamese, with its code for screens."""
+    services.refuse(actor=actor, batch=batch, source_name=source_name, dossier=dossier, original_name=original_name,
+                    reason=vietnamese_reason(code, params), code=code, params=params)
+
+
 def count_files(root: Path) -> int:
     return sum(len(e.files) if isinstance(e, FolderEntry) else 1 for e in dossier_folders(root))
 
@@ -69,40 +78,34 @@ def ingest_folder(*, actor: User, root: Path, batch: Batch, progress: Callable[[
     root = Path(root)
     for entry in dossier_folders(root, names):
         if not isinstance(entry, FolderEntry):
-            services.refuse(actor=actor, batch=batch, source_name=entry.name,
-                            reason=f"«{entry.name}» nằm ngoài thư mục hồ sơ: mỗi hồ sơ là một thư mục con "
-                                   "mang số hồ sơ.")
+            _refuse(actor, batch, entry.name, "outside_folder", name=entry.name)
             _tick(progress)
             continue
         label = f"{entry.folder.name}/"
         try:
             number = canonical_dossier_number(entry.folder.name)
         except ValidationError as exc:
-            services.refuse(actor=actor, batch=batch, source_name=label,
-                            reason=f"Tên thư mục «{entry.folder.name}» không phải số hồ sơ ({'; '.join(exc.messages)})"
-                                   f": {len(entry.files)} tệp chưa được nhận.")
+            with in_vietnamese():  # records' reason, written down with the item
+                why = "; ".join(exc.messages)
+            _refuse(actor, batch, label, "not_number", folder=entry.folder.name, error=why, count=len(entry.files))
             _tick(progress, len(entry.files))
             continue
         dossier, others = _find_dossier(actor, number)
         if dossier is None:
-            reason = (f"Số {number} ứng với nhiều hồ sơ ({', '.join(others)}): hãy đặt tên thư mục kèm mã thời kỳ"
-                      if others else f"Không có hồ sơ số {number} trong hệ thống (hoặc bạn không có quyền với hồ "
-                                     f"sơ này)")
-            services.refuse(actor=actor, batch=batch, source_name=label,
-                            reason=f"{reason}: {len(entry.files)} tệp chưa được nhận."
-                                   + ("" if others else " Hãy đăng ký hồ sơ trước."))
+            if others:
+                _refuse(actor, batch, label, "ambiguous", number=number, others=", ".join(others),
+                        count=len(entry.files))
+            else:
+                _refuse(actor, batch, label, "no_dossier", number=number, count=len(entry.files))
             _tick(progress, len(entry.files))
             continue
         for path in entry.files:
             source = f"{entry.folder.name}/{path.name}"
             if path.is_symlink() and not _inside(path, root):
-                services.refuse(actor=actor, batch=batch, dossier=dossier, source_name=source,
-                                original_name=path.name,
-                                reason=f"«{path.name}» là liên kết trỏ ra ngoài thư mục quét: không nhận.")
+                _refuse(actor, batch, source, "outside_link", dossier=dossier, original_name=path.name,
+                        name=path.name)
             elif path.is_dir():
-                services.refuse(actor=actor, batch=batch, dossier=dossier, source_name=source + "/",
-                                reason=f"«{path.name}» là thư mục con trong thư mục hồ sơ: không nhận "
-                                       "(các trang phải nằm ngay trong thư mục hồ sơ).")
+                _refuse(actor, batch, source + "/", "subfolder", dossier=dossier, name=path.name)
             else:
                 services.receive_file(actor=actor, batch=batch, dossier=dossier, path=path, name=path.name,
                                       source_name=source)

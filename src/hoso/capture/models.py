@@ -60,6 +60,10 @@ class BatchItem(models.Model):
     size = models.BigIntegerField(null=True, blank=True)
     outcome = models.CharField(_("kết quả tiếp nhận"), max_length=12, choices=Outcome.choices)
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    # The reason's code and parameters (capture/reasons.py words them in the reader's language); `reason` is the
+    # same in Vietnamese, as written down. Empty for items from before, or a reason without one.
+    reason_code = models.CharField(max_length=40, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     # Khung trang do người đặt: for a photographed page, the page's outline as a person set it in the viewer
     # ({"corners": [[x, y] × 4] in the upright photo's pixels, "by": username, "by_name", "at"}); every later
     # processing of the page flattens it from these corners instead of looking for the page.

@@ -15,6 +15,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, VIEW_STATISTICS
@@ -23,16 +25,18 @@ from hoso.blobstore import BlobNotFound
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
-from hoso.imaging.photo import REASONS as PHOTO_REASONS
 from hoso.imaging.photo import upright_size
 from hoso.records.models import Dossier, Page
 from hoso.records.visibility import dossier_q
 
 from .models import Batch, BatchItem, WorkerBeat
+from .reasons import photo_reason
 
 STAGES = ("queued", "processing", "done", "failed", "skipped", "refused", "quarantined")
-STAGE_LABELS = {"queued": "Chờ xử lý", "processing": "Đang xử lý", "done": "Hoàn tất", "failed": "Lỗi",
-                "skipped": "Đã có, bỏ qua", "refused": "Từ chối", "quarantined": "Cách ly"}
+STAGE_LABELS = {"queued": gettext_lazy("Chờ xử lý"), "processing": gettext_lazy("Đang xử lý"),
+                "done": gettext_lazy("Hoàn tất"), "failed": gettext_lazy("Lỗi"),
+                "skipped": gettext_lazy("Đã có, bỏ qua"), "refused": pgettext_lazy("model", "Từ chối"),
+                "quarantined": gettext_lazy("Cách ly")}
 
 
 def _stage(outcome: str, state: str | None) -> str:
@@ -41,7 +45,7 @@ def _stage(outcome: str, state: str | None) -> str:
 
 def _check(actor: User | None) -> None:
     if actor is not None and not (user_can(actor, CAPTURE) or user_can(actor, VIEW_STATISTICS)):
-        raise PermissionDenied("Bạn không có quyền xem số liệu số hóa.")
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu số hóa."))
 
 
 def visible_batches(*, actor: User | None) -> QuerySet[Batch]:
@@ -194,7 +198,8 @@ def batch_waiting_since(*, batch: Batch) -> datetime | None:
 # --- a photographed page's outline (kiểm tra khung trang) ------------------------------------------------------
 
 PROPOSED_INSET = 0.05  # no page found: four corners this share inside the photo's edges, for the person to move
-CORNER_NAMES = ("trên trái", "trên phải", "dưới phải", "dưới trái")
+CORNER_NAMES = (gettext_lazy("trên trái"), gettext_lazy("trên phải"), gettext_lazy("dưới phải"),
+                gettext_lazy("dưới trái"))
 HISTORY_LOOKBACK = 20  # processing events of a page looked at for the last one of its photo
 
 
@@ -267,4 +272,4 @@ def photo_outline(*, actor: User | None, page: Page) -> PhotoOutline | None:
     return PhotoOutline(size=(width, height), source="proposed",
                         corners=[[dx, dy], [width - 1 - dx, dy], [width - 1 - dx, height - 1 - dy],
                                  [dx, height - 1 - dy]],
-                        reason=PHOTO_REASONS.get(history.get("reason") or "", ""))
+                        reason=photo_reason(history.get("reason") or ""))

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.core.events import AuditAction
 from hoso.core.i18n import in_vietnamese
@@ -110,7 +111,7 @@ def seal_pending(*, limit: int = SEAL_LIMIT) -> int:
                            last_id=members[-1][0], root=_root(members), prev_hash=head.last_hash)
         block.hash = _block_digest(block)
         block.save()
-        AuditEvent.objects.filter(pk__in=[pk for pk, _ in members], block__isnull=True).update(block=block)
+        AuditEvent.objects.filter(pk__in=[pk for pk, _digest in members], block__isnull=True).update(block=block)
         head.last_hash = block.hash
         head.save(update_fields=["last_hash"])
     return len(members)
@@ -140,34 +141,38 @@ def verify_chain() -> ChainReport:
     prev, checked = GENESIS, 0
     for event in AuditEvent.objects.exclude(prev_hash="").order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != prev:
-            return ChainReport(checked, False, event.id, "liên kết với sự kiện trước bị đứt (bị xoá hoặc đổi thứ tự)")
+            return ChainReport(checked, False, event.id,
+                               _("liên kết với sự kiện trước bị đứt (bị xoá hoặc đổi thứ tự)"))
         if _event_digest(event) != event.hash:
-            return ChainReport(checked, False, event.id, "nội dung sự kiện đã bị sửa")
+            return ChainReport(checked, False, event.id, _("nội dung sự kiện đã bị sửa"))
         prev = event.hash
         checked += 1
     blocks = 0
     for block in AuditBlock.objects.order_by("number").iterator(chunk_size=200):
-        where = f"khối niêm phong số {block.number} (sự kiện #{block.first_id}–#{block.last_id})"
+        where = {"block": block.number, "first": block.first_id, "last": block.last_id}
         if block.prev_hash != prev or block.number != blocks + 1:
-            return ChainReport(checked, False, None, f"{where}: liên kết với khối trước bị đứt", blocks)
+            return ChainReport(checked, False, None, _("khối niêm phong số %(block)s (sự kiện #%(first)s–#%(last)s): "
+                                                       "liên kết với khối trước bị đứt") % where, blocks)
         if _block_digest(block) != block.hash:
-            return ChainReport(checked, False, None, f"{where}: khối đã bị sửa", blocks)
+            return ChainReport(checked, False, None, _("khối niêm phong số %(block)s (sự kiện #%(first)s–#%(last)s): "
+                                                       "khối đã bị sửa") % where, blocks)
         members = []
         for event in AuditEvent.objects.filter(block=block).order_by("id").iterator(chunk_size=2000):
             if _event_digest(event) != event.hash:
-                return ChainReport(checked, False, event.id, "nội dung sự kiện đã bị sửa", blocks)
+                return ChainReport(checked, False, event.id, _("nội dung sự kiện đã bị sửa"), blocks)
             members.append((event.id, event.hash))
         if len(members) != block.count or _root(members) != block.root:
-            return ChainReport(checked, False, None, f"{where}: sự kiện bị xoá, thêm hoặc chuyển chỗ", blocks)
+            return ChainReport(checked, False, None, _("khối niêm phong số %(block)s (sự kiện #%(first)s–#%(last)s): "
+                                                       "sự kiện bị xoá, thêm hoặc chuyển chỗ") % where, blocks)
         checked += len(members)
         prev = block.hash
         blocks += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return ChainReport(checked, False, None, "các sự kiện hoặc khối cuối chuỗi đã bị xoá", blocks)
+        return ChainReport(checked, False, None, _("các sự kiện hoặc khối cuối chuỗi đã bị xoá"), blocks)
     unsealed = 0
     for event in AuditEvent.objects.filter(block__isnull=True, prev_hash="").order_by("id").iterator(chunk_size=2000):
         if _event_digest(event) != event.hash:
-            return ChainReport(checked, False, event.id, "nội dung sự kiện đã bị sửa", blocks, unsealed)
+            return ChainReport(checked, False, event.id, _("nội dung sự kiện đã bị sửa"), blocks, unsealed)
         unsealed += 1
     return ChainReport(checked + unsealed, True, blocks=blocks, unsealed=unsealed)

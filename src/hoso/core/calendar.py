@@ -20,6 +20,8 @@ import holidays
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
@@ -34,8 +36,9 @@ Pause = tuple[dt.date, dt.date]  # (the clock stopped on, restarted on)
 
 
 @lru_cache(maxsize=32)
-def _public(year: int) -> holidays.HolidayBase:
-    return holidays.VN(years=year, language="vi")
+def _public(year: int, language: str = "vi") -> holidays.HolidayBase:
+    """Vietnam's public holidays of `year`, named in `language` ("vi", or "en_US" for the English interface)."""
+    return holidays.VN(years=year, language=language)
 
 
 def _paused_days(pauses: Iterable[Pause]) -> frozenset[dt.date]:
@@ -68,7 +71,8 @@ class Calendar:
             return ""
         if day in self.days_off:
             return str(CalendarDay.Kind.DAY_OFF.label)
-        return _public(day.year).get(day) or ("Thứ Bảy" if day.weekday() == 5 else "Chủ nhật")
+        names = _public(day.year, "en_US" if get_language() == "en" else "vi")
+        return names.get(day) or (_("Thứ Bảy") if day.weekday() == 5 else _("Chủ nhật"))
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """`day` itself if it is a working day, else the first working day after it."""
@@ -139,11 +143,12 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 def set_day(*, actor: AbstractBaseUser | None, day: dt.date, kind: str, note: str = "") -> CalendarDay:
     """Make `day` a day off or a working day whatever the public calendar says (a late announcement, a swap)."""
     if kind not in CalendarDay.Kind.values:
-        raise ValidationError({"kind": "Loại ngày phải là ngày nghỉ hoặc ngày làm việc."})
+        raise ValidationError({"kind": _("Loại ngày phải là ngày nghỉ hoặc ngày làm việc.")})
     with transaction.atomic():
         existing = CalendarDay.objects.select_for_update().filter(date=day).first()
         before = {"kind": existing.kind, "note": existing.note} if existing else None
-        row, _ = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "note": note.strip()[:300]})
+        row, _created = CalendarDay.objects.update_or_create(date=day,
+                                                             defaults={"kind": kind, "note": note.strip()[:300]})
         record_event(actor=actor, action=AuditAction.CALENDAR_DAY_SET, obj=row,
                      summary=f"{day:%d/%m/%Y}: {vietnamese(CalendarDay.Kind(row.kind).label)}", before=before,
                      after={"date": day.isoformat(), "kind": row.kind, "note": row.note})

@@ -1,5 +1,7 @@
 """Which register column holds what: Vietnamese header names and their common variants, as data."""
 
+from django.utils.translation import gettext_noop
+
 from hoso.vntext import fold
 
 # Field → folded header spellings seen in registers. Matching is on the folded header, exact first, then
@@ -36,14 +38,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "notes": ("ghi chu",),
     "order": ("stt", "tt", "so tt", "so thu tu"),
 }
+# Vietnamese (written in reports and issues); marked for the catalogue: screens show gettext(label).
 FIELD_LABELS = {
-    "number": "Số hồ sơ", "full_name": "Họ và tên", "family_name": "Họ", "given_name": "Tên", "middle_name": "Chữ đệm",
-    "aliases": "Bí danh", "birth_year": "Năm sinh", "birth_date": "Ngày sinh", "sex": "Giới tính",
-    "ethnicity": "Dân tộc", "hometown": "Nguyên quán", "residence": "Trú quán", "category": "Loại đối tượng",
-    "death_date": "Ngày hy sinh / mất", "place_of_sacrifice": "Nơi hy sinh", "unit": "Đơn vị",
-    "enlisted": "Nhập ngũ", "rank": "Cấp bậc", "position": "Chức vụ", "rate": "Tỷ lệ thương tật",
-    "decision_number": "Số quyết định", "decision_date": "Ngày quyết định", "certificate_number": "Số Bằng TQGC",
-    "cemetery": "Nghĩa trang", "national_id": "Số định danh", "notes": "Ghi chú", "order": "STT",
+    "number": gettext_noop("Số hồ sơ"), "full_name": gettext_noop("Họ và tên"), "family_name": gettext_noop("Họ"),
+    "given_name": gettext_noop("Tên"), "middle_name": gettext_noop("Chữ đệm"), "aliases": gettext_noop("Bí danh"),
+    "birth_year": gettext_noop("Năm sinh"), "birth_date": gettext_noop("Ngày sinh"), "sex": gettext_noop("Giới tính"),
+    "ethnicity": gettext_noop("Dân tộc"), "hometown": gettext_noop("Nguyên quán"),
+    "residence": gettext_noop("Trú quán"), "category": gettext_noop("Loại đối tượng"),
+    "death_date": gettext_noop("Ngày hy sinh / mất"), "place_of_sacrifice": gettext_noop("Nơi hy sinh"),
+    "unit": gettext_noop("Đơn vị"), "enlisted": gettext_noop("Nhập ngũ"), "rank": gettext_noop("Cấp bậc"),
+    "position": gettext_noop("Chức vụ"), "rate": gettext_noop("Tỷ lệ thương tật"),
+    "decision_number": gettext_noop("Số quyết định"), "decision_date": gettext_noop("Ngày quyết định"),
+    "certificate_number": gettext_noop("Số Bằng TQGC"), "cemetery": gettext_noop("Nghĩa trang"),
+    "national_id": gettext_noop("Số định danh"), "notes": gettext_noop("Ghi chú"), "order": gettext_noop("STT"),
 }
 _EXACT = {spelling: field for field, spellings in HEADERS.items() for spelling in spellings}
 

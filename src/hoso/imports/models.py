@@ -1,6 +1,8 @@
 """The review queue of possible duplicate people (the same person entered twice)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hoso.access.models import User
 from hoso.records.models import Person
@@ -8,13 +10,13 @@ from hoso.records.models import Person
 
 class DuplicateCandidate(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Chờ xem xét"
-        MERGED = "merged", "Đã gộp"
-        DISMISSED = "dismissed", "Không trùng"
+        OPEN = "open", _("Chờ xem xét")
+        MERGED = "merged", _("Đã gộp")
+        DISMISSED = "dismissed", _("Không trùng")
 
     first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(help_text="0–100: how alike the two records are")
+    score = models.PositiveSmallIntegerField(help_text=_("0–100: how alike the two records are"))
     reasons = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -31,23 +33,23 @@ class ImportRun(models.Model):
     store), the confirmed column mapping, the state and progress, and the outcome for the report page."""
 
     class State(models.TextChoices):
-        UPLOADED = "uploaded", "Chờ xác nhận cách ghép cột"
-        QUEUED = "queued", "Đang chờ chạy"
-        RUNNING = "running", "Đang nhập"
-        DONE = "done", "Đã xong"
-        FAILED = "failed", "Không nhập được"
+        UPLOADED = "uploaded", _("Chờ xác nhận cách ghép cột")
+        QUEUED = "queued", _("Đang chờ chạy")
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Không nhập được")
 
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="người nhập")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("người nhập"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    file_name = models.CharField("tên tệp", max_length=255)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     file_size = models.BigIntegerField(default=0)
-    sheet = models.CharField("trang", max_length=200, blank=True)
-    columns = models.JSONField("cách ghép cột", default=dict, help_text='{"column index": "field"}')
-    dry_run = models.BooleanField("chạy thử", default=False)
+    sheet = models.CharField(pgettext_lazy("sheet of a workbook", "trang"), max_length=200, blank=True)
+    columns = models.JSONField(_("cách ghép cột"), default=dict, help_text=_('{"column index": "field"}'))
+    dry_run = models.BooleanField(_("chạy thử"), default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED, db_index=True)
-    rows_total = models.PositiveIntegerField("số dòng (ước tính)", default=0)
-    rows_done = models.PositiveIntegerField("số dòng đã đọc", default=0)
+    rows_total = models.PositiveIntegerField(_("số dòng (ước tính)"), default=0)
+    rows_done = models.PositiveIntegerField(_("số dòng đã đọc"), default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
@@ -55,19 +57,19 @@ class ImportRun(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     encodings = models.JSONField(default=dict)
-    errors = models.JSONField(default=list, help_text="the first errors, for the report page (all are in the xlsx)")
-    warnings = models.JSONField(default=list, help_text="the first warnings, for the report page")
+    errors = models.JSONField(default=list, help_text=_("the first errors, for the report page (all are in the xlsx)"))
+    warnings = models.JSONField(default=list, help_text=_("the first warnings, for the report page"))
     from_dry_run = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="real_runs", verbose_name="nhập thật từ lần chạy thử")
+                                     related_name="real_runs", verbose_name=_("nhập thật từ lần chạy thử"))
     report_sha256 = models.CharField(max_length=64, blank=True)
-    message = models.TextField("lý do lỗi", blank=True)
+    message = models.TextField(_("lý do lỗi"), blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "lần nhập sổ"
-        verbose_name_plural = "lần nhập sổ"
+        verbose_name = _("lần nhập sổ")
+        verbose_name_plural = _("lần nhập sổ")
         db_table = "registers_importrun"  # the app was `registers` before the re-cut
 
     def __str__(self) -> str:

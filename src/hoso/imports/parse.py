@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from hoso.gazetteer.models import AdminUnit
 from hoso.imports.cells import Cell
 from hoso.imports.columns import FIELD_LABELS, map_headers
@@ -43,16 +45,32 @@ UNIT_PREFIXES = ("xa ", "phuong ", "thi tran ", "tt ", "p ", "x ", "dac khu ")
 
 @dataclass
 class Issue:
+    """A row's error or warning. `message` is Vietnamese (written down: the report, the run); `template` (its msgid,
+    marked with gettext_noop) and `params` let the review page word it again in the reader's language
+    (imports/issues.py); a message from elsewhere (records services, vntext) has no template."""
+
     row: int
     column: str
     value: str
     message: str
+    template: str = ""
+    params: dict[str, Any] | None = None
+
+    @classmethod
+    def worded(cls, row: int, column: str, value: str, template: str, /, **params: Any) -> "Issue":
+        return cls(row, column, value, template % params if params else template, template, params or None)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
 
+    def stored(self) -> dict[str, Any]:
+        """As kept with the run for the review page: `as_dict` and, when it has one, how to word it again."""
+        if not self.template:
+            return self.as_dict()
+        return {**self.as_dict(), "template": self.template, "params": self.params or {}}
+
     def __reduce__(self) -> tuple:  # a call with the fields: loads six times faster than the default (pipeline.py)
-        return Issue, (self.row, self.column, self.value, self.message)
+        return Issue, (self.row, self.column, self.value, self.message, self.template, self.params)
 
 
 @dataclass
@@ -230,15 +248,15 @@ class RowParser:
         for index, name in self.columns.items():
             cell = cells[index] if index < len(cells) else Cell("")
             if cell.formula_without_value:
-                row.errors.append(Issue(number, FIELD_LABELS[name], "(công thức)",
-                                        "Ô là công thức chưa có giá trị đã tính: mở tệp bằng Excel, lưu lại rồi nhập "
-                                        "lại (hoặc chép rồi dán dạng giá trị)."))
+                row.errors.append(Issue.worded(number, FIELD_LABELS[name], "(công thức)", gettext_noop(
+                    "Ô là công thức chưa có giá trị đã tính: mở tệp bằng Excel, lưu lại rồi nhập lại (hoặc chép rồi "
+                    "dán dạng giá trị).")))
                 continue
             if not cell.text:
                 continue
             if len(cell.text) > MAX_CELL:
-                row.errors.append(Issue(number, FIELD_LABELS[name], cell.text[:60] + "…",
-                                        f"Ô dài quá {MAX_CELL} ký tự."))
+                row.errors.append(Issue.worded(number, FIELD_LABELS[name], cell.text[:60] + "…",
+                                               gettext_noop("Ô dài quá %(count)s ký tự."), count=MAX_CELL))
                 continue
             text, encoding = decoded[index]
             row.encodings[encoding] = row.encodings.get(encoding, 0) + 1
@@ -250,7 +268,12 @@ class RowParser:
         self._facts(row, texts)
         return row
 
-    def _error(self, row: ParsedRow, name: str, value: str, message: str) -> None:
+    def _error(self, row: ParsedRow, name: str, value: str, message: str, /, **params: Any) -> None:
+        """An error of the row: `message` a template marked gettext_noop (worded with `params`), or ready words."""
+        row.errors.append(Issue.worded(row.row, FIELD_LABELS[name], value, message, **params))
+
+    def _raw_error(self, row: ParsedRow, name: str, value: str, message: str) -> None:
+        """An error whose message comes worded from elsewhere (vntext: Vietnamese only)."""
         row.errors.append(Issue(row.row, FIELD_LABELS[name], value, message))
 
     def _person(self, row: ParsedRow, t: dict[str, str]) -> None:
@@ -258,7 +281,7 @@ class RowParser:
         name = t.get("full_name") or " ".join(x for x in (t.get("family_name"), t.get("middle_name"),
                                                           t.get("given_name")) if x)
         if not name:
-            self._error(row, "full_name", "", "Thiếu họ và tên.")
+            self._error(row, "full_name", "", gettext_noop("Thiếu họ và tên."))
         v["full_name"] = name
         v["aliases"] = [a.strip() for a in re.split(r"[;,/]", t.get("aliases", "")) if a.strip()]
         for key, target in (("birth_date", "birth_date"), ("birth_year", "birth_date"), ("death_date", "death_date"),
@@ -268,41 +291,43 @@ class RowParser:
         if "sex" in t:
             sex = SEX_WORDS.get(_fold(t["sex"]))
             if sex is None:
-                row.warnings.append(Issue(row.row, FIELD_LABELS["sex"], t["sex"], "Không hiểu giới tính; để trống."))
+                row.warnings.append(Issue.worded(row.row, FIELD_LABELS["sex"], t["sex"],
+                                                 gettext_noop("Không hiểu giới tính; để trống.")))
             v["sex"] = sex or ""
         for key in ("ethnicity", "notes", "national_id"):
             if key in t:
                 v[key] = t[key]
         if v.get("national_id") and not re.fullmatch(r"\d{9}|\d{12}", v["national_id"]):
-            self._error(row, "national_id", v["national_id"], "Số định danh phải gồm 12 chữ số (CMND cũ: 9).")
+            self._error(row, "national_id", v["national_id"],
+                        gettext_noop("Số định danh phải gồm 12 chữ số (CMND cũ: 9)."))
         for key in ("hometown", "residence"):
             if key in t:
                 v[f"{key}_text"] = t[key]
                 unit = self.units.match(t[key])
                 v[f"{key}_unit"] = unit
                 if unit is None:
-                    row.warnings.append(Issue(row.row, FIELD_LABELS[key], t[key],
-                                              "Chưa xác định được xã/phường: giữ nguyên như ghi."))
+                    row.warnings.append(Issue.worded(row.row, FIELD_LABELS[key], t[key],
+                                                     gettext_noop("Chưa xác định được xã/phường: giữ nguyên như ghi.")))
 
     def _date(self, row: ParsedRow, key: str, text: str):
         if len(text) > 40:
-            self._error(row, key, text[:40] + "…", "Ngày tháng quá dài, không hiểu được.")
+            self._error(row, key, text[:40] + "…", gettext_noop("Ngày tháng quá dài, không hiểu được."))
             return None
         value, error = _read_date(text)
         if error is not None:
-            self._error(row, key, text, error)
+            self._raw_error(row, key, text, error)
         return value
 
     def _dossier(self, row: ParsedRow, t: dict[str, str]) -> None:
         v = row.values
         raw = t.get("number", "")
         if not raw:
-            self._error(row, "number", "", "Thiếu số hồ sơ.")
+            self._error(row, "number", "", gettext_noop("Thiếu số hồ sơ."))
             return
         try:
             parsed = parse_dossier_number(raw, default_province=self.province)
         except InvalidDossierNumber as exc:
-            self._error(row, "number", raw, str(exc))
+            self._raw_error(row, "number", raw, str(exc))
             return
         v["number"] = str(parsed)
         code = parsed.type_code
@@ -311,27 +336,37 @@ class RowParser:
         if code in self.categories:  # the number's code decides (records refuse a dossier whose code says otherwise)
             v["category"] = code
             if named and named not in self.categories:
-                row.warnings.append(Issue(row.row, FIELD_LABELS["category"], written,
-                                          f"Không nhận ra loại đối tượng «{written}»: đã nhập theo mã loại {code} "
-                                          f"trong số hồ sơ {v['number']}."))
+                row.warnings.append(Issue.worded(
+                    row.row, FIELD_LABELS["category"], written,
+                    gettext_noop("Không nhận ra loại đối tượng «%(written)s»: đã nhập theo mã loại %(code)s trong số "
+                                 "hồ sơ %(number)s."), written=written, code=code, number=v["number"]))
             elif named and named != code and (CATEGORY_GROUPS.get(named) is None
                                               or CATEGORY_GROUPS.get(named) != CATEGORY_GROUPS.get(code)):
-                row.warnings.append(Issue(row.row, FIELD_LABELS["category"], written,
-                                          f"Loại đối tượng «{written}» ({named}) trái với mã loại {code} trong số hồ "
-                                          f"sơ {v['number']}: đã nhập theo mã trong số hồ sơ ({code}), hãy kiểm tra "
-                                          "lại."))
+                row.warnings.append(Issue.worded(
+                    row.row, FIELD_LABELS["category"], written,
+                    gettext_noop("Loại đối tượng «%(written)s» (%(named)s) trái với mã loại %(code)s trong số hồ sơ "
+                                 "%(number)s: đã nhập theo mã trong số hồ sơ (%(code)s), hãy kiểm tra lại."),
+                    written=written, named=named, code=code, number=v["number"]))
         elif named in self.categories:
             v["category"] = named
-            row.warnings.append(Issue(row.row, FIELD_LABELS["number"], raw,
-                                      f"Mã loại «{code}» trong số hồ sơ không có trong danh mục (các mã có: "
-                                      f"{self.codes}); đã nhập theo loại đối tượng «{written}» ({named})."))
+            row.warnings.append(Issue.worded(
+                row.row, FIELD_LABELS["number"], raw,
+                gettext_noop("Mã loại «%(code)s» trong số hồ sơ không có trong danh mục (các mã có: %(codes)s); đã "
+                             "nhập theo loại đối tượng «%(written)s» (%(named)s)."), code=code, codes=self.codes,
+                written=written,
+                named=named))
         else:
             v["category"] = named or code
-            what = (f"không nhận ra loại đối tượng «{written}»" if written
-                    else f"mã loại «{code}» trong số hồ sơ không có trong danh mục")
-            self._error(row, "category", written or code,
-                        f"Không xác định được loại đối tượng: {what}. Ghi loại đối tượng (ví dụ: Liệt sĩ, Thương "
-                        f"binh, Bà mẹ VNAH) hoặc dùng một mã có trong danh mục: {self.codes}.")
+            if written:
+                self._error(row, "category", written, gettext_noop(
+                    "Không xác định được loại đối tượng: không nhận ra loại đối tượng «%(written)s». Ghi loại đối "
+                    "tượng (ví dụ: Liệt sĩ, Thương binh, Bà mẹ VNAH) hoặc dùng một mã có trong danh mục: %(codes)s."),
+                    written=written, codes=self.codes)
+            else:
+                self._error(row, "category", code, gettext_noop(
+                    "Không xác định được loại đối tượng: mã loại «%(code)s» trong số hồ sơ không có trong danh mục. "
+                    "Ghi loại đối tượng (ví dụ: Liệt sĩ, Thương binh, Bà mẹ VNAH) hoặc dùng một mã có trong danh "
+                    "mục: %(codes)s."), code=code, codes=self.codes)
 
     def _category(self, text: str) -> str:
         key = _fold(text)
@@ -354,7 +389,7 @@ class RowParser:
         if "rate" in t:
             match = re.fullmatch(r"(\d{1,3})(?:[.,]\d+)?\s*%?", t["rate"])
             if not match or int(match.group(1)) > 100:
-                self._error(row, "rate", t["rate"], "Tỷ lệ thương tật phải là số từ 0 đến 100 (%).")
+                self._error(row, "rate", t["rate"], gettext_noop("Tỷ lệ thương tật phải là số từ 0 đến 100 (%)."))
             else:
                 v["rate"] = int(match.group(1))
         if "decision_number" in t:

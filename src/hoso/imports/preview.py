@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.parse import decode
 from hoso.imports.services.registers import column_letter, open_register
@@ -25,7 +27,7 @@ class Column:
 
     @property
     def field_label(self) -> str:
-        return FIELD_LABELS.get(self.field, "")
+        return gettext(FIELD_LABELS[self.field]) if self.field in FIELD_LABELS else ""
 
 
 @dataclass

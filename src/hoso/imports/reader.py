@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
 from lxml import etree
 
 from hoso.imports import office, word
@@ -57,27 +58,31 @@ def sniff(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise RegisterFileError(f"Không đọc được tệp {path.name}: {exc.strerror}.") from exc
+        raise RegisterFileError(gettext("Không đọc được tệp %(name)s: %(error)s.") % {
+            "name": path.name, "error": exc.strerror}) from exc
     if path.stat().st_size == 0:
-        raise RegisterFileError(f"Tệp {path.name} rỗng (0 byte).")
+        raise RegisterFileError(gettext("Tệp %(name)s rỗng (0 byte).") % {"name": path.name})
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
                 mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
         except zipfile.BadZipFile as exc:
-            raise RegisterFileError(f"Tệp {path.name} bị hỏng (không mở được như tệp Excel).") from exc
+            raise RegisterFileError(gettext("Tệp %(name)s bị hỏng (không mở được như tệp Excel).") % {
+                "name": path.name}) from exc
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
         if mimetype in ODF_KINDS:
             return ODF_KINDS[mimetype]
-        raise RegisterFileError(f"Tệp {path.name} là tệp nén nhưng không phải sổ Excel hay văn bản Word.")
+        raise RegisterFileError(gettext("Tệp %(name)s là tệp nén nhưng không phải sổ Excel hay văn bản Word.") % {
+            "name": path.name})
     if head == OLE_MAGIC:
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data.replace(b"\x00", b""):
-            raise RegisterFileError(f"Tệp {path.name} có mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu rồi nhập lại.")
+            raise RegisterFileError(gettext("Tệp %(name)s có mật khẩu. Hãy mở bằng Excel, bỏ mật khẩu rồi nhập "
+                                            "lại.") % {"name": path.name})
         return "doc" if WORD_STREAM in data else "xls"
     return "csv"
 
@@ -102,7 +107,8 @@ class Register:
         self.chooses_sheet = self.kind == "docx" and sheet is None
         if sheet is not None and sheet not in self.sheet_names:
             self.close()
-            raise RegisterFileError(f"Không có trang «{sheet}» trong tệp. Các trang: {', '.join(self.sheet_names)}.")
+            raise RegisterFileError(gettext("Không có trang «%(sheet)s» trong tệp. Các trang: %(sheets)s.") % {
+                "sheet": sheet, "sheets": ", ".join(self.sheet_names)})
         self.sheet_name = sheet or self.sheet_names[0]
 
     def _open(self) -> None:
@@ -113,8 +119,8 @@ class Register:
         if self.kind == "docx":
             tables = word.read_tables(self.path)
             if not tables:
-                raise RegisterFileError(f"Văn bản {self.name} không có bảng nào: sổ theo dõi trong Word phải là một "
-                                        "bảng, mỗi người một dòng.")
+                raise RegisterFileError(gettext("Văn bản %(name)s không có bảng nào: sổ theo dõi trong Word phải là "
+                                                "một bảng, mỗi người một dòng.") % {"name": self.name})
             self._tables = {f"Bảng {i}": table for i, table in enumerate(tables, start=1)}
             self.sheet_names = list(self._tables)
         elif self.kind == "xlsx":
@@ -124,7 +130,8 @@ class Register:
                 with _sizes_from_sheet_heads():
                     self._book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
             except Exception as exc:  # openpyxl raises many types for broken files
-                raise RegisterFileError(f"Không mở được sổ Excel {self.name}: {exc}") from exc
+                raise RegisterFileError(gettext("Không mở được sổ Excel %(name)s: %(error)s") % {
+                    "name": self.name, "error": exc}) from exc
             self.sheet_names = list(self._book.sheetnames)
         elif self.kind == "xls":
             import xlrd
@@ -132,7 +139,8 @@ class Register:
             try:
                 self._book = xlrd.open_workbook(str(self.path), formatting_info=True, on_demand=True)
             except Exception as exc:  # xlrd too
-                raise RegisterFileError(f"Không mở được sổ Excel 97–2003 {self.name}: {exc}") from exc
+                raise RegisterFileError(gettext("Không mở được sổ Excel 97–2003 %(name)s: %(error)s") % {
+                    "name": self.name, "error": exc}) from exc
             self.sheet_names = self._book.sheet_names()
         else:
             self.sheet_names = [self.path.stem]
@@ -196,7 +204,8 @@ class Register:
         try:
             yield from _SheetCells(self._book, sheet).rows()
         except etree.XMLSyntaxError as exc:
-            raise RegisterFileError(f"Sổ Excel {self.name} bị hỏng (trang «{self.sheet_name}»): {exc}") from exc
+            raise RegisterFileError(gettext("Sổ Excel %(name)s bị hỏng (trang «%(sheet)s»): %(error)s") % {
+                "name": self.name, "sheet": self.sheet_name, "error": exc}) from exc
 
     def _xls_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         import xlrd
@@ -223,7 +232,7 @@ class Register:
     def _csv_rows(self) -> Iterator[tuple[int, list[Cell]]]:
         text = decode_csv(self.path.read_bytes())
         if "\x00" in text:
-            raise RegisterFileError(f"Tệp {self.name} không phải văn bản CSV.")
+            raise RegisterFileError(gettext("Tệp %(name)s không phải văn bản CSV.") % {"name": self.name})
         for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter(text)), start=1):
             yield number, [Cell(value.strip()) for value in row]
 
@@ -327,8 +336,9 @@ class _SheetCells:
             try:
                 return Cell(_text(self.strings[int(value)]), font)
             except (IndexError, ValueError):
-                raise RegisterFileError(f"Sổ Excel hỏng: ô {element.get('r') or ''} trỏ tới chuỗi số {value} "
-                                        "không có trong tệp.") from None
+                raise RegisterFileError(gettext("Sổ Excel hỏng: ô %(cell)s trỏ tới chuỗi số %(value)s không có "
+                                                "trong tệp.") % {"cell": element.get("r") or "",
+                                                                 "value": value}) from None
         if kind == "n":
             return Cell(self._number(value, style), font)
         if kind == "b":
@@ -491,4 +501,4 @@ def _decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
-        raise RegisterFileError("Tệp CSV ghi bằng UTF-16 nhưng bị hỏng (không đọc được hết).") from exc
+        raise RegisterFileError(gettext("Tệp CSV ghi bằng UTF-16 nhưng bị hỏng (không đọc được hết).")) from exc

@@ -12,6 +12,8 @@ repeats its text in the rows below (a commune written once for several people ap
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from hoso.imports.cells import Cell, RegisterFileError, cell_from_runs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,7 +33,8 @@ def read_tables(path: Path) -> list[Table]:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many types for broken files
-        raise RegisterFileError(f"Không mở được văn bản Word {path.name}: tệp bị hỏng hoặc không phải .docx.") from exc
+        raise RegisterFileError(gettext("Không mở được văn bản Word %(name)s: tệp bị hỏng hoặc không phải .docx.")
+                                % {"name": path.name}) from exc
     fonts = _StyleFonts(document.styles.element)
     tables, paragraphs = [], []
     for element in document.element.body.iterchildren(f"{W}tbl", f"{W}p"):

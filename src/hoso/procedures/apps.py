@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProceduresConfig(AppConfig):
     name = "hoso.procedures"
-    verbose_name = "Thủ tục hành chính"
+    verbose_name = _("Thủ tục hành chính")

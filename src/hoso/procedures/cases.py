@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.access.models import User
 from hoso.access.permissions import DECIDE_CASE, PROCESS_CASE, RECEIVE_CASE, Permission
@@ -41,18 +43,29 @@ CASE_PERMISSIONS = (RECEIVE_CASE, PROCESS_CASE, DECIDE_CASE)
 OPEN = Case.OPEN
 
 # The state machine: each move, the states it may start from, the state it leads to (None: back to the state the
-# case was in before it waited for papers) and what the refusal says cannot be done.
+# case was in before it waited for papers) and what the refusal says cannot be done (a whole sentence each, in
+# the user's language: %(number)s the case, %(state)s the state it is in).
 MOVES: dict[str, tuple[tuple[str, ...], str | None, str]] = {
-    "start": ((State.RECEIVED,), State.PROCESSING, "bắt đầu thụ lý"),
-    "advance": ((State.PROCESSING, State.SENT), State.PROCESSING, "chuyển sang bước tiếp theo"),
-    "send": ((State.PROCESSING,), State.SENT, "chuyển đến cơ quan khác"),
+    "start": ((State.RECEIVED,), State.PROCESSING,
+              gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể bắt đầu thụ lý.")),
+    "advance": ((State.PROCESSING, State.SENT), State.PROCESSING,
+                gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể chuyển sang bước tiếp theo.")),
+    "send": ((State.PROCESSING,), State.SENT,
+             gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể chuyển đến cơ quan khác.")),
     "request_papers": ((State.RECEIVED, State.PROCESSING, State.SENT), State.WAITING_PAPERS,
-                       "yêu cầu bổ sung giấy tờ"),
-    "papers_complete": ((State.WAITING_PAPERS,), None, "ghi nhận đủ giấy tờ bổ sung"),
-    "decide": ((State.PROCESSING, State.SENT), State.RESULT_READY, "duyệt kết quả"),
-    "return": ((State.RESULT_READY,), State.RETURNED, "trả kết quả"),
-    "refuse": (OPEN, State.REFUSED, "từ chối giải quyết"),
-    "withdraw": (OPEN, State.WITHDRAWN, "rút hồ sơ"),
+                       gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể yêu cầu bổ sung giấy "
+                                    "tờ.")),
+    "papers_complete": ((State.WAITING_PAPERS,), None,
+                        gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể ghi nhận đủ giấy tờ "
+                                     "bổ sung.")),
+    "decide": ((State.PROCESSING, State.SENT), State.RESULT_READY,
+               gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể duyệt kết quả.")),
+    "return": ((State.RESULT_READY,), State.RETURNED,
+               gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể trả kết quả.")),
+    "refuse": (OPEN, State.REFUSED,
+               gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể từ chối giải quyết.")),
+    "withdraw": (OPEN, State.WITHDRAWN,
+                 gettext_lazy("Hồ sơ %(number)s đang ở trạng thái «%(state)s»: không thể rút hồ sơ.")),
 }
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -137,7 +150,7 @@ def pauses(case: Case, *, on: dt.date) -> list[calendar.Pause]:
 
 def _require_any(actor: User | None, *permissions: Permission) -> None:
     if actor is not None and not any(user_can(actor, p) for p in permissions):
-        raise PermissionDenied(f"Bạn không có quyền: {permissions[0].label}.")
+        raise PermissionDenied(_("Bạn không có quyền: %(permission)s.") % {"permission": permissions[0].label})
 
 
 def _real(actor: User | None) -> User | None:
@@ -177,23 +190,23 @@ def receive_case(*, actor: User | None, kind: ProcedureKind | str, dossiers: Ite
     kind = kind_by_code(kind) if isinstance(kind, str) else kind
     version = kind.current_version()
     if version is None:
-        raise ValidationError({"kind": f"Thủ tục «{kind.code}» chưa có nội dung trong danh mục."})
+        raise ValidationError({"kind": _("Thủ tục «%(code)s» chưa có nội dung trong danh mục.") % {"code": kind.code}})
     dossiers = list({d.pk: d for d in dossiers}.values())
     if not dossiers and version.effect != ProcedureVersion.Effect.OPENS:
-        raise ValidationError({"dossiers": "Cần chọn ít nhất một hồ sơ người có công liên quan."})
+        raise ValidationError({"dossiers": _("Cần chọn ít nhất một hồ sơ người có công liên quan.")})
     seen = set(visible_dossiers(actor=actor).filter(pk__in=[d.pk for d in dossiers]).values_list("pk", flat=True))
     hidden = [d.number for d in dossiers if d.pk not in seen]
     if hidden:
-        raise PermissionDenied(f"Bạn không có quyền với hồ sơ {', '.join(hidden)}.")
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ %(numbers)s.") % {"numbers": ", ".join(hidden)})
     received_on = received_on or today()
     if received_on > today():
-        raise ValidationError({"received_on": "Ngày tiếp nhận không thể sau hôm nay."})
+        raise ValidationError({"received_on": _("Ngày tiếp nhận không thể sau hôm nay.")})
     applicant = Applicant(*(value.strip() for value in (applicant.name, applicant.relationship, applicant.id_number,
                                                          applicant.address, applicant.phone)))
     if applicant.id_number and not (applicant.id_number.isdigit() and len(applicant.id_number) == 12):
-        raise ValidationError({"applicant_id_number": "Số định danh cá nhân gồm 12 chữ số."})
+        raise ValidationError({"applicant_id_number": _("Số định danh cá nhân gồm 12 chữ số.")})
     ticked = {p.strip() for p in papers_received}
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             with transaction.atomic():
                 case = Case.objects.create(
@@ -219,13 +232,13 @@ def receive_case(*, actor: User | None, kind: ProcedureKind | str, dossiers: Ite
             return case
         except IntegrityError:  # two cases numbered at once, or a tracking code drawn twice: draw again
             continue
-    raise ValidationError("Không cấp được số hồ sơ thủ tục, hãy thử lại.")
+    raise ValidationError(_("Không cấp được số hồ sơ thủ tục, hãy thử lại."))
 
 
 def _check_move(case: Case, move: str) -> None:
-    starts, _, verb = MOVES[move]
+    starts, _target, refusal = MOVES[move]
     if case.state not in starts:
-        raise ValidationError(f"Hồ sơ {case.number} đang ở trạng thái «{case.get_state_display()}»: không thể {verb}.")
+        raise ValidationError(str(refusal) % {"number": case.number, "state": case.get_state_display()})
 
 
 def _move(*, actor: User | None, case: Case, move: str, action: str, on: dt.date | None, note: str = "",
@@ -234,15 +247,16 @@ def _move(*, actor: User | None, case: Case, move: str, action: str, on: dt.date
     target = MOVES[move][1]
     with transaction.atomic():
         if not visible_cases(actor=actor).filter(pk=case.pk).exists():
-            raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+            raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
         case = Case.objects.select_for_update().get(pk=case.pk)
         _check_move(case, move)
         last = case.history.order_by("-id").first()
         on = on or today()
         if on > today():
-            raise ValidationError("Ngày thực hiện không thể sau hôm nay.")
+            raise ValidationError(_("Ngày thực hiện không thể sau hôm nay."))
         if last is not None and on < last.on:
-            raise ValidationError(f"Ngày thực hiện không thể trước ngày của bước trước ({last.on:%d/%m/%Y}).")
+            raise ValidationError(_("Ngày thực hiện không thể trước ngày của bước trước (%(date)s).")
+                                  % {"date": f"{last.on:%d/%m/%Y}"})
         if target is None:  # back to where it was before waiting
             target = case.history.exclude(state=State.WAITING_PAPERS).order_by("-id").values_list(
                 "state", flat=True).first() or State.RECEIVED
@@ -272,8 +286,8 @@ def start_processing(*, actor: User | None, case: Case, assignee: User | None = 
     _require_any(actor, PROCESS_CASE)
     assignee = assignee or _real(actor)
     if assignee is not None and not user_can(assignee, PROCESS_CASE):
-        raise ValidationError({"assignee": f"{assignee.get_full_name() or assignee.username} không có quyền thụ lý "
-                                           "hồ sơ thủ tục."})
+        raise ValidationError({"assignee": _("%(name)s không có quyền thụ lý hồ sơ thủ tục.") % {
+            "name": assignee.get_full_name() or assignee.username}})
     case = _move(actor=actor, case=case, move="start", action=AuditAction.CASE_PROCESS, on=on, note=note, step=1,
                  assignee=assignee)
     return _ask_for_originals(actor, case)
@@ -291,7 +305,8 @@ def _next_step(case: Case, move: str) -> int:
     case.refresh_from_db()
     _check_move(case, move)
     if case.step >= case.steps.count():
-        raise ValidationError(f"Hồ sơ {case.number} đã ở bước cuối: trình lãnh đạo duyệt kết quả.")
+        raise ValidationError(_("Hồ sơ %(number)s đã ở bước cuối: trình lãnh đạo duyệt kết quả.")
+                              % {"number": case.number})
     return case.step + 1
 
 
@@ -320,7 +335,7 @@ def request_papers(*, actor: User | None, case: Case, missing: Iterable[str], on
     _require_any(actor, RECEIVE_CASE, PROCESS_CASE)
     missing = [m.strip()[:300] for m in missing if m.strip()]
     if not missing:
-        raise ValidationError({"missing": "Cần ghi giấy tờ phải bổ sung."})
+        raise ValidationError({"missing": _("Cần ghi giấy tờ phải bổ sung.")})
     with transaction.atomic():
         case = _move(actor=actor, case=case, move="request_papers", action=AuditAction.CASE_REQUEST_PAPERS, on=on,
                      note=note or "Bổ sung: " + "; ".join(missing))
@@ -341,7 +356,7 @@ def papers_complete(*, actor: User | None, case: Case, received: Iterable[str] |
             outstanding.filter(name__in=[r.strip() for r in received]).update(received_on=on)
             still = list(outstanding.values_list("name", flat=True))
             if still:
-                raise ValidationError(f"Còn thiếu giấy tờ: {'; '.join(still)}.")
+                raise ValidationError(_("Còn thiếu giấy tờ: %(papers)s.") % {"papers": "; ".join(still)})
         outstanding.update(received_on=on)
         return _move(actor=actor, case=case, move="papers_complete", action=AuditAction.CASE_PAPERS_COMPLETE, on=on,
                      note=note)
@@ -355,9 +370,10 @@ def tick_papers(*, actor: User | None, case: Case, names: Iterable[str], on: dt.
     with transaction.atomic():
         case = visible_cases(actor=actor).filter(pk=case.pk).first()
         if case is None:
-            raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+            raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
         if case.state not in OPEN:
-            raise ValidationError(f"Hồ sơ {case.number} đã kết thúc: không cập nhật được giấy tờ.")
+            raise ValidationError(_("Hồ sơ %(number)s đã kết thúc: không cập nhật được giấy tờ.")
+                                  % {"number": case.number})
         ticked = case.papers.filter(name__in=names, received_on=None).update(received_on=on)
         record_event(actor=actor, action=AuditAction.CASE_PAPERS, obj=case, summary=case.number,
                      after={"papers": names, "count": ticked})
@@ -386,12 +402,13 @@ def propose_change(*, actor: User | None, case: Case, item: dict | None) -> Case
     with transaction.atomic():
         case = visible_cases(actor=actor).select_for_update().filter(pk=case.pk).first()
         if case is None:
-            raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+            raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
         if case.state not in OPEN:
-            raise ValidationError(f"Hồ sơ {case.number} đã kết thúc hoặc đã duyệt: không đề xuất thay đổi được.")
+            raise ValidationError(_("Hồ sơ %(number)s đã kết thúc hoặc đã duyệt: không đề xuất thay đổi được.")
+                                  % {"number": case.number})
         dossier = visible_dossiers(actor=actor).filter(cases=case).select_related("subject").order_by("number").first()
         if dossier is None:
-            raise ValidationError("Hồ sơ thủ tục không có hồ sơ người có công để thay đổi.")
+            raise ValidationError(_("Hồ sơ thủ tục không có hồ sơ người có công để thay đổi."))
         before, case.change = case.change, changes.merge(case, dossier, item) if item is not None else {}
         case.save(update_fields=["change"])
         record_event(actor=actor, action=AuditAction.CASE_PROCESS, obj=case,
@@ -412,7 +429,7 @@ def refuse(*, actor: User | None, case: Case, reasons: str, on: dt.date | None =
     _require_any(actor, DECIDE_CASE)
     reasons = (reasons or "").strip()
     if not reasons:
-        raise ValidationError({"reasons": "Cần ghi rõ lý do từ chối (trả lời bằng văn bản)."})
+        raise ValidationError({"reasons": _("Cần ghi rõ lý do từ chối (trả lời bằng văn bản).")})
     return _move(actor=actor, case=case, move="refuse", action=AuditAction.CASE_REFUSE, on=on, note=reasons,
                  reasons=reasons)
 
@@ -436,16 +453,21 @@ def make_document(*, actor: User | None, case: Case, kind: str, format: str = Ca
     _require_any(actor, *CASE_PERMISSIONS)
     case = visible_cases(actor=actor).filter(pk=case.pk).first()
     if case is None:
-        raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
     if format == CaseDocument.Format.DOCX and kind not in DOCX_KINDS:
-        raise ValidationError({"format": "Giấy tờ này chỉ lập dạng PDF."})
+        raise ValidationError({"format": _("Giấy tờ này chỉ lập dạng PDF.")})
     on, by = on or today(), _real(actor)
+    if kind == CaseDocument.Kind.EXTRACT:
+        dossiers = visible_dossiers(actor=actor).filter(cases=case).select_related("subject", "category")
+        dossier = (dossiers.filter(pk=dossier.pk) if dossier is not None else dossiers.order_by("number")).first()
+        if dossier is None:
+            raise ValidationError({"dossier": _("Hồ sơ thủ tục không có hồ sơ người có công để trích lục.")})
+    elif kind == CaseDocument.Kind.REFUSAL and case.state != State.REFUSED:
+        raise ValidationError({"kind": _("Chỉ lập phiếu từ chối cho hồ sơ đã bị từ chối (có lý do).")})
+    elif kind not in CaseDocument.Kind.values:
+        raise ValidationError({"kind": _("Loại giấy tờ không có.")})
     with in_vietnamese():  # the papers are drawn in Vietnamese, whatever the language of the clerk's screen
         if kind == CaseDocument.Kind.EXTRACT:
-            dossiers = visible_dossiers(actor=actor).filter(cases=case).select_related("subject", "category")
-            dossier = (dossiers.filter(pk=dossier.pk) if dossier is not None else dossiers.order_by("number")).first()
-            if dossier is None:
-                raise ValidationError({"dossier": "Hồ sơ thủ tục không có hồ sơ người có công để trích lục."})
             sheet = papers.extract_sheet(case, dossier, on=on, actor=actor, by=by)
         elif kind == CaseDocument.Kind.RECEIPT:
             sheet = papers.receipt_sheet(case, on=on)
@@ -453,13 +475,9 @@ def make_document(*, actor: User | None, case: Case, kind: str, format: str = Ca
             last = case.history.filter(state=State.WAITING_PAPERS).order_by("-id").first()
             sheet = papers.supplement_sheet(case, on=on, note=last.note if last else "", by=by)
         elif kind == CaseDocument.Kind.REFUSAL:
-            if case.state != State.REFUSED:
-                raise ValidationError({"kind": "Chỉ lập phiếu từ chối cho hồ sơ đã bị từ chối (có lý do)."})
             sheet = papers.refusal_sheet(case, on=on, by=by)
-        elif kind == CaseDocument.Kind.HANDOVER:
+        else:  # the handover slip (the kind was checked above)
             sheet = papers.handover_sheet(case, on=on, by=by)
-        else:
-            raise ValidationError({"kind": "Loại giấy tờ không có."})
         data = papers.sheet_docx(sheet) if format == CaseDocument.Format.DOCX else papers.sheet_pdf(sheet)
     blob = blob_store().put_bytes(data)
     with transaction.atomic():
@@ -477,7 +495,7 @@ def make_document(*, actor: User | None, case: Case, kind: str, format: str = Ca
 def document_bytes(*, actor: User | None, document: CaseDocument) -> bytes:
     """A stored paper of a case the actor may see, read back (audited as a download)."""
     if not visible_cases(actor=actor).filter(pk=document.case_id).exists():
-        raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
     data = blob_store().read_bytes(document.sha256)
     record_event(actor=actor, action=AuditAction.DOWNLOAD, obj=document.case, summary=document.filename,
                  after={"file": document.filename, "sha256": document.sha256})

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_PROCEDURES
@@ -53,7 +54,7 @@ def current_versions() -> list[ProcedureVersion]:
 def kind_by_code(code: str) -> ProcedureKind:
     kind = ProcedureKind.objects.filter(code=code.strip().lower(), active=True).first()
     if kind is None:
-        raise ValidationError({"kind": f"Không có thủ tục mã «{code}» trong danh mục."})
+        raise ValidationError({"kind": _("Không có thủ tục mã «%(code)s» trong danh mục.") % {"code": code}})
     return kind
 
 
@@ -70,15 +71,16 @@ def _snapshot(version: ProcedureVersion) -> dict:
 
 def _clean_steps(steps: list[StepSpec]) -> list[StepSpec]:
     if not steps:
-        raise ValidationError({"steps": "Thủ tục phải có ít nhất một bước."})
+        raise ValidationError({"steps": _("Thủ tục phải có ít nhất một bước.")})
     out = []
     for number, step in enumerate(steps, start=1):
         if not step.actor.strip():
-            raise ValidationError({"steps": f"Bước {number}: cần ghi cơ quan thực hiện."})
+            raise ValidationError({"steps": _("Bước %(number)s: cần ghi cơ quan thực hiện.") % {"number": number}})
         if step.unit not in ProcedureStep.Unit.values:
-            raise ValidationError({"steps": f"Bước {number}: đơn vị thời hạn là ngày làm việc hoặc ngày."})
+            raise ValidationError({"steps": _("Bước %(number)s: đơn vị thời hạn là ngày làm việc hoặc ngày.") % {
+                "number": number}})
         if not 0 <= step.duration <= 365:
-            raise ValidationError({"steps": f"Bước {number}: thời hạn từ 0 đến 365 ngày."})
+            raise ValidationError({"steps": _("Bước %(number)s: thời hạn từ 0 đến 365 ngày.") % {"number": number}})
         out.append(StepSpec(step.actor.strip()[:200], step.duration, step.unit, step.task.strip()[:300],
                             bool(step.needs_original)))
     return out
@@ -91,14 +93,14 @@ def change_procedure(*, actor: User | None, kind: ProcedureKind, note: str, name
     """A new version of `kind` with the given parts changed (the others as in the current version)."""
     require(actor, MANAGE_PROCEDURES)
     if not note.strip():
-        raise ValidationError({"note": "Cần ghi lý do thay đổi (ví dụ: văn bản phân cấp mới)."})
+        raise ValidationError({"note": _("Cần ghi lý do thay đổi (ví dụ: văn bản phân cấp mới).")})
     if effect is not None and effect not in ProcedureVersion.Effect.values:
-        raise ValidationError({"effect": "Tác động đến hồ sơ không hợp lệ."})
+        raise ValidationError({"effect": _("Tác động đến hồ sơ không hợp lệ.")})
     with transaction.atomic():
         kind = ProcedureKind.objects.select_for_update().get(pk=kind.pk)
         current = kind.current_version()
         if current is None:
-            raise ValidationError("Thủ tục chưa có phiên bản nào.")
+            raise ValidationError(_("Thủ tục chưa có phiên bản nào."))
         new_steps = _clean_steps(steps) if steps is not None else [
             StepSpec(s.actor, s.duration, s.unit, s.task, s.needs_original) for s in steps_of(current)]
         version = ProcedureVersion.objects.create(
@@ -110,7 +112,7 @@ def change_procedure(*, actor: User | None, kind: ProcedureKind, note: str, name
                                                else current.result_papers) if p.strip()],
             effect=effect or current.effect, note=note.strip()[:300], created_by=actor if actor and actor.pk else None)
         if not version.name or not version.basis:
-            raise ValidationError("Cần ghi tên thủ tục và căn cứ pháp lý.")
+            raise ValidationError(_("Cần ghi tên thủ tục và căn cứ pháp lý."))
         ProcedureStep.objects.bulk_create(
             ProcedureStep(version=version, position=i, actor=s.actor, task=s.task, duration=s.duration, unit=s.unit,
                           needs_original=s.needs_original)

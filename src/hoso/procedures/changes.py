@@ -20,6 +20,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.access.models import User
 from hoso.core.i18n import in_vietnamese
@@ -34,13 +36,19 @@ from .models import Case
 ADD_RELATIVES, WORSHIP, CORRECT, TRANSFER = "add_relatives", "worship", "correct", "transfer"
 KIND_OF_PROCEDURE = {"bo-sung-than-nhan-liet-si": ADD_RELATIVES, "tro-cap-tho-cung-liet-si": WORSHIP,
                      "dieu-chinh-thong-tin": CORRECT, "di-chuyen-ho-so": TRANSFER}
-TRANSFER_FIELDS = {"to_province": ("Tỉnh, thành phố nơi chuyển đến", 120, True),
-                   "to_province_code": ("Mã tỉnh nơi đến", 3, False),
-                   "recipient_agency": ("Cơ quan nhận hồ sơ", 200, True),
-                   "new_address": ("Nơi cư trú mới", 300, False), "reason": ("Lý do di chuyển", 300, True)}
-CORRECTABLE = {"full_name": "Họ và tên", "sex": "Giới tính", "birth_date": "Ngày sinh",
-               "death_date": "Ngày mất, hy sinh", "ethnicity": "Dân tộc", "hometown_text": "Nguyên quán",
-               "residence_text": "Trú quán", "national_id": "Số định danh cá nhân"}
+TRANSFER_FIELDS = {"to_province": (gettext_lazy("Tỉnh, thành phố nơi chuyển đến"), 120, True),
+                   "to_province_code": (gettext_lazy("Mã tỉnh nơi đến"), 3, False),
+                   "recipient_agency": (gettext_lazy("Cơ quan nhận hồ sơ"), 200, True),
+                   "new_address": (gettext_lazy("Nơi cư trú mới"), 300, False),
+                   "reason": (gettext_lazy("Lý do di chuyển"), 300, True)}
+# What each required field of a transfer says when left empty.
+TRANSFER_MISSING = {"to_province": gettext_lazy("Cần ghi tỉnh, thành phố nơi chuyển đến."),
+                    "recipient_agency": gettext_lazy("Cần ghi cơ quan nhận hồ sơ."),
+                    "reason": gettext_lazy("Cần ghi lý do di chuyển.")}
+CORRECTABLE = {"full_name": gettext_lazy("Họ và tên"), "sex": gettext_lazy("Giới tính"),
+               "birth_date": gettext_lazy("Ngày sinh"), "death_date": gettext_lazy("Ngày mất, hy sinh"),
+               "ethnicity": gettext_lazy("Dân tộc"), "hometown_text": gettext_lazy("Nguyên quán"),
+               "residence_text": gettext_lazy("Trú quán"), "national_id": gettext_lazy("Số định danh cá nhân")}
 DATES = {"birth_date", "death_date"}
 RELATIONSHIPS = dict(DossierRelative.Relationship.choices)
 
@@ -57,16 +65,16 @@ def _date(text: str, field: str) -> str:
     try:
         return parse_partial_date(text).iso()
     except (InvalidPartialDate, ValueError) as exc:
-        raise ValidationError({field: f"Ngày không hợp lệ: {exc}"}) from exc
+        raise ValidationError({field: _("Ngày không hợp lệ: %(error)s") % {"error": exc}}) from exc
 
 
 def _relative(data: dict[str, Any]) -> dict[str, Any]:
     name = " ".join(str(data.get("full_name", "")).split())[:200]
     if not name:
-        raise ValidationError({"full_name": "Cần ghi họ tên thân nhân."})
+        raise ValidationError({"full_name": _("Cần ghi họ tên thân nhân.")})
     relationship = data.get("relationship", "")
     if relationship not in RELATIONSHIPS:
-        raise ValidationError({"relationship": "Quan hệ với liệt sĩ không hợp lệ."})
+        raise ValidationError({"relationship": _("Quan hệ với liệt sĩ không hợp lệ.")})
     return {"full_name": name, "relationship": relationship,
             "birth_date": _date(data.get("birth_date", ""), "birth_date"),
             "receives_benefit": bool(data.get("receives_benefit"))}
@@ -86,33 +94,33 @@ def merge(case: Case, dossier: Dossier, item: dict[str, Any]) -> dict[str, Any]:
         if link:
             found = dossier.relative_links.select_related("person").filter(pk=link).first()
             if found is None:
-                raise ValidationError({"link": "Người này không có trong danh sách thân nhân của hồ sơ."})
+                raise ValidationError({"link": _("Người này không có trong danh sách thân nhân của hồ sơ.")})
             change["keeper"] = {"link": found.pk, "full_name": found.person.full_name}
         else:
             change["keeper"] = _relative(item)
     elif kind == CORRECT:
         field, value = item.get("field", ""), " ".join(str(item.get("value", "")).split())
         if field not in CORRECTABLE:
-            raise ValidationError({"field": "Chọn thông tin cần sửa."})
+            raise ValidationError({"field": _("Chọn thông tin cần sửa.")})
         if field in DATES:
             value = _date(value, "value")
         elif field == "full_name" and not value:
-            raise ValidationError({"value": "Họ và tên không được để trống."})
+            raise ValidationError({"value": _("Họ và tên không được để trống.")})
         elif field == "sex" and value not in ("nam", "nu", ""):
-            raise ValidationError({"value": "Giới tính ghi «nam» hoặc «nu»."})
+            raise ValidationError({"value": _("Giới tính ghi «nam» hoặc «nu».")})
         old = getattr(dossier.subject, field)
         change["fields"] = {**change.get("fields", {}), field: {"from": old.iso() if isinstance(old, PartialDate)
                                                                  else (old or ""), "to": value}}
     elif kind == TRANSFER:
         values = {}
-        for name, (label, length, required) in TRANSFER_FIELDS.items():
+        for name, (_label, length, required) in TRANSFER_FIELDS.items():
             value = " ".join(str(item.get(name, "")).split())[:length]
             if required and not value:
-                raise ValidationError({name: f"Cần ghi {label[0].lower()}{label[1:]}."})
+                raise ValidationError({name: str(TRANSFER_MISSING[name])})
             values[name] = value.upper() if name == "to_province_code" else value
         change["transfer"] = values
     else:
-        raise ValidationError("Thủ tục này không thay đổi hồ sơ người có công.")
+        raise ValidationError(_("Thủ tục này không thay đổi hồ sơ người có công."))
     return change
 
 
@@ -158,11 +166,11 @@ def apply(*, actor: User | None, case: Case, number: str, on: dt.date) -> dict[s
     if kind_for(case) == TRANSFER:
         return _transfer(actor, case, change, number, on)
     if not number:
-        raise ValidationError({"decision_number": "Cần ghi số quyết định: quyết định này thay đổi hồ sơ người có "
-                                                  "công."})
+        raise ValidationError({"decision_number": _("Cần ghi số quyết định: quyết định này thay đổi hồ sơ người "
+                                                    "có công.")})
     dossier = case.dossiers.select_related("subject").filter(pk=change.get("dossier")).first()
     if dossier is None:
-        raise ValidationError("Hồ sơ cần thay đổi không còn thuộc hồ sơ thủ tục này.")
+        raise ValidationError(_("Hồ sơ cần thay đổi không còn thuộc hồ sơ thủ tục này."))
     signed = PartialDate(on.year, on.month, on.day)
     note = f"Theo quyết định số {number} ngày {on:%d/%m/%Y} (hồ sơ thủ tục {case.number})"[:300]
     kind = change.get("kind")
@@ -174,7 +182,7 @@ def apply(*, actor: User | None, case: Case, number: str, on: dt.date) -> dict[s
         if keeper.get("link"):
             link = dossier.relative_links.select_related("person").filter(pk=keeper["link"]).first()
             if link is None:
-                raise ValidationError("Người thờ cúng đề xuất không còn trong danh sách thân nhân của hồ sơ.")
+                raise ValidationError(_("Người thờ cúng đề xuất không còn trong danh sách thân nhân của hồ sơ."))
             records.update_relative(actor=actor, link=link, keeps_worship=True)
         else:
             link = _add(actor, dossier, keeper, note, keeps_worship=True)
@@ -199,10 +207,10 @@ def _transfer(actor: User | None, case: Case, change: dict[str, Any], number: st
     dossier = (case.dossiers.filter(pk=change.get("dossier")).first() if change.get("dossier")
                else case.dossiers.order_by("number").first())
     if dossier is None:
-        raise ValidationError("Hồ sơ thủ tục không có hồ sơ người có công để di chuyển.")
+        raise ValidationError(_("Hồ sơ thủ tục không có hồ sơ người có công để di chuyển."))
     data = change.get("transfer") or {}
     if not data and not dossier.transfers.filter(state__in=("created", "sent")).exists():
-        raise ValidationError("Cần ghi nơi chuyển hồ sơ đến (tỉnh, cơ quan nhận, lý do) trước khi duyệt.")
+        raise ValidationError(_("Cần ghi nơi chuyển hồ sơ đến (tỉnh, cơ quan nhận, lý do) trước khi duyệt."))
     transfer = transfers.transfer_for_case(actor=actor, case=case, dossier=dossier,
                                            to_province=data.get("to_province", ""),
                                            recipient_agency=data.get("recipient_agency", ""),

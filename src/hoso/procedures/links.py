@@ -16,10 +16,13 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.access.models import User
 from hoso.access.permissions import EDIT_DOSSIER, PROCESS_CASE, RECEIVE_CASE
 from hoso.access.rules import require
+from hoso.capture.reasons import rejection_text
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
@@ -40,19 +43,23 @@ CASE_FILE_LIMITS = dataclasses.replace(LIMITS, max_file_bytes=50 * 2**20, max_pa
 OPENS_CATEGORY = {"cong-nhan-liet-si": "LS", "cong-nhan-thuong-binh": "AQ", "chat-doc-hoa-hoc": "HH",
                   "ba-me-viet-nam-anh-hung": "BM"}
 SELF = ("bản thân", "người có công")
+# What `_open` says a closed case refuses (%(number)s: the case).
+CLOSED = {"borrow": gettext_lazy("Hồ sơ %(number)s đã kết thúc hoặc đã có kết quả: không đề nghị mượn bản gốc được."),
+          "attach": gettext_lazy("Hồ sơ %(number)s đã kết thúc hoặc đã có kết quả: không thêm giấy tờ được."),
+          "register": gettext_lazy("Hồ sơ %(number)s đã kết thúc hoặc đã có kết quả: không lập hồ sơ mới được.")}
 
 
 def _case_in_reach(actor: User | None, case: Case, *, lock: bool = False) -> Case:
     qs = visible_cases(actor=actor).filter(pk=case.pk)
     found = (qs.select_for_update(of=("self",)) if lock else qs).first()
     if found is None:
-        raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
     return found
 
 
 def _open(case: Case, doing: str) -> None:
     if case.state not in OPEN:
-        raise ValidationError(f"Hồ sơ {case.number} đã kết thúc hoặc đã có kết quả: không {doing} được.")
+        raise ValidationError(str(CLOSED[doing]) % {"number": case.number})
 
 
 # --- the paper original -------------------------------------------------------------------------------------
@@ -63,10 +70,10 @@ def request_original(*, actor: User | None, case: Case, paper_reason: str = "") 
     its purpose naming the case. Raises ValidationError with the archive's reasons when none could be asked."""
     _require_any(actor, PROCESS_CASE)
     case = _case_in_reach(actor, case)
-    _open(case, "đề nghị mượn bản gốc")
+    _open(case, "borrow")
     outcomes = originals.open_loans(actor=actor, case=case, position=case.step, paper_reason=paper_reason)
     if not outcomes:
-        raise ValidationError("Hồ sơ thủ tục không có hồ sơ người có công nào bạn được xem để mượn bản gốc.")
+        raise ValidationError(_("Hồ sơ thủ tục không có hồ sơ người có công nào bạn được xem để mượn bản gốc."))
     if not any(o.ok for o in outcomes):
         raise ValidationError([o.message for o in outcomes])
     return outcomes
@@ -88,22 +95,24 @@ def attach_file(*, actor: User | None, case: Case, path: Path, name: str, title:
     ValidationError with the reason and stores nothing."""
     _require_any(actor, RECEIVE_CASE, PROCESS_CASE)
     case = _case_in_reach(actor, case)
-    _open(case, "thêm giấy tờ")
+    _open(case, "attach")
     if paper is not None and paper.case_id != case.pk:
-        raise ValidationError({"paper": "Giấy tờ này không thuộc hồ sơ thủ tục."})
+        raise ValidationError({"paper": _("Giấy tờ này không thuộc hồ sơ thủ tục.")})
     try:
         stored_name = safe_name(name)
         info = inspect_file(path, name=stored_name, limits=CASE_FILE_LIMITS)
     except Rejected as exc:
-        reason = exc.reason.replace(": đã cách ly, không xử lý.", ": không nhận vì lý do an toàn.")
-        raise ValidationError({"file": f"{reason} Tệp không được lưu; hãy quét hoặc chụp lại giấy tờ."}) from exc
+        reason = rejection_text(exc, name).replace(": đã cách ly, không xử lý.", ": không nhận vì lý do an toàn.")
+        raise ValidationError({"file": _("%(reason)s Tệp không được lưu; hãy quét hoặc chụp lại giấy tờ.") % {
+            "reason": reason}}) from exc
     except OSError as exc:
-        raise ValidationError({"file": f"Không đọc được tệp «{name[:120]}»: {exc.strerror or exc}"}) from exc
+        raise ValidationError({"file": _("Không đọc được tệp «%(name)s»: %(error)s") % {
+            "name": name[:120], "error": exc.strerror or exc}}) from exc
     title = " ".join((title or (paper.name if paper else "") or stored_name).split())[:300]
     blob = blob_store().put_file(path)  # byte for byte, before the row that names it
     with transaction.atomic():
         case = _case_in_reach(actor, case, lock=True)
-        _open(case, "thêm giấy tờ")
+        _open(case, "attach")
         attached = CaseFile.objects.create(case=case, paper=paper, title=title, original_name=stored_name,
                                            kind=info.kind, pages=info.pages, sha256=blob.sha256, size=blob.size,
                                            uploaded_by=_real(actor))
@@ -122,7 +131,7 @@ def case_file_for(*, actor: User | None, pk: int) -> CaseFile | None:
 
 def file_bytes(*, actor: User | None, attached: CaseFile) -> bytes:
     if not visible_cases(actor=actor).filter(pk=attached.case_id).exists():
-        raise PermissionDenied("Bạn không có quyền với hồ sơ thủ tục này.")
+        raise PermissionDenied(_("Bạn không có quyền với hồ sơ thủ tục này."))
     data = blob_store().read_bytes(attached.sha256)
     record_event(actor=actor, action=AuditAction.DOWNLOAD, obj=attached.case, summary=attached.original_name,
                  after={"file": attached.original_name, "sha256": attached.sha256})
@@ -155,12 +164,12 @@ def register_dossier(*, actor: User | None, case: Case, number: str, category_co
     _require_any(actor, PROCESS_CASE, RECEIVE_CASE)
     require(actor, EDIT_DOSSIER)
     case = _case_in_reach(actor, case)
-    _open(case, "lập hồ sơ mới")
+    _open(case, "register")
     if not opens_dossier(case):
-        raise ValidationError("Thủ tục này không lập hồ sơ người có công mới.")
+        raise ValidationError(_("Thủ tục này không lập hồ sơ người có công mới."))
     full_name = " ".join(full_name.split())
     if not full_name:
-        raise ValidationError({"full_name": "Cần ghi họ tên người có công."})
+        raise ValidationError({"full_name": _("Cần ghi họ tên người có công.")})
     with transaction.atomic():
         case = _case_in_reach(actor, case, lock=True)
         person = records.create_person(actor=actor, full_name=full_name, sex=sex, birth_date=birth_date,

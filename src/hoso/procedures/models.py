@@ -151,7 +151,7 @@ class ProcedureStep(models.Model):
 
     @property
     def duration_text(self) -> str:
-        return f"{self.duration} {self.get_unit_display()}" if self.duration else "không quy định thời hạn"
+        return f"{self.duration} {self.get_unit_display()}" if self.duration else str(_("không quy định thời hạn"))
 
 
 # --- cases ---------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_DOSSIER
@@ -62,8 +63,9 @@ def open_loans(*, actor: User | None, case: Case, position: int, paper_reason: s
     for dossier in visible_dossiers(actor=actor).filter(cases=case).order_by("number"):
         existing = _linked_open(case, dossier)
         if existing is not None:
-            outcomes.append(Outcome(dossier.number, existing, f"Hồ sơ {dossier.number}: đã có phiếu mượn số "
-                                                              f"{existing.pk} ({existing.get_state_display()})."))
+            outcomes.append(Outcome(dossier.number, existing, _("Hồ sơ %(number)s: đã có phiếu mượn số %(loan)s "
+                                                                "(%(state)s).") % {
+                "number": dossier.number, "loan": existing.pk, "state": existing.get_state_display()}))
             continue
         try:
             with transaction.atomic():
@@ -73,11 +75,13 @@ def open_loans(*, actor: User | None, case: Case, position: int, paper_reason: s
                 CaseLoan.objects.create(case=case, loan=loan, step=position)
         except (ValidationError, PermissionDenied) as exc:
             message = "; ".join(getattr(exc, "messages", None) or [str(exc)])
-            outcomes.append(Outcome(dossier.number, None, f"Chưa đề nghị mượn được bản gốc hồ sơ {dossier.number}: "
-                                                          f"{message}"))
+            outcomes.append(Outcome(dossier.number, None, _("Chưa đề nghị mượn được bản gốc hồ sơ %(number)s: "
+                                                            "%(reason)s") % {"number": dossier.number,
+                                                                             "reason": message}))
         else:
-            outcomes.append(Outcome(dossier.number, loan, f"Đã đề nghị mượn bản gốc hồ sơ {dossier.number} "
-                                                          f"(phiếu mượn số {loan.pk}, chờ bộ phận lưu trữ duyệt)."))
+            outcomes.append(Outcome(dossier.number, loan, _("Đã đề nghị mượn bản gốc hồ sơ %(number)s (phiếu mượn "
+                                                            "số %(loan)s, chờ bộ phận lưu trữ duyệt).") % {
+                "number": dossier.number, "loan": loan.pk}))
     return outcomes
 
 

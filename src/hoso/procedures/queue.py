@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from hoso.access.models import User
 from hoso.access.permissions import DECIDE_CASE
@@ -31,10 +32,10 @@ class Queue:
 
 # The lists of the queue, by name, with what the page calls them.
 BUCKETS = {
-    "overdue": "Quá hạn", "today": "Đến hạn hôm nay", "soon": "Sắp đến hạn", "received": "Mới tiếp nhận, chờ thụ lý",
-    "mine": "Tôi đang thụ lý", "to_decide": "Chờ lãnh đạo duyệt", "escalated": "Bước đang làm đã quá hạn",
-    "waiting": "Chờ bổ sung giấy tờ", "result_ready": "Có kết quả, chờ trả", "returned": "Đã trả trong tuần",
-    "open": "Tất cả đang giải quyết",
+    "overdue": _("Quá hạn"), "today": _("Đến hạn hôm nay"), "soon": _("Sắp đến hạn"),
+    "received": _("Mới tiếp nhận, chờ thụ lý"), "mine": _("Tôi đang thụ lý"), "to_decide": _("Chờ lãnh đạo duyệt"),
+    "escalated": _("Bước đang làm đã quá hạn"), "waiting": _("Chờ bổ sung giấy tờ"),
+    "result_ready": _("Có kết quả, chờ trả"), "returned": _("Đã trả trong tuần"), "open": _("Tất cả đang giải quyết"),
 }
 
 

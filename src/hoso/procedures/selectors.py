@@ -5,6 +5,8 @@ a case page's timeline, the catalogue offered at the desk. A case itself is open
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from hoso.access.models import User
 from hoso.archive.models import Loan
 from hoso.core import calendar
@@ -181,10 +183,10 @@ def calendar_rows(year: int) -> list[DayRow]:
     own = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
     cal = calendar.current()
     public = calendar._public(year)
-    rows = {day: DayRow(day, cal.day_off_name(day) or "Ngày làm việc", None) for day in public if day.year == year}
+    rows = {day: DayRow(day, cal.day_off_name(day) or _("Ngày làm việc"), None) for day in public if day.year == year}
     for day in getattr(public, "weekend_workdays", ()):  # a Saturday worked for a bridge day off, as announced
         if day.year == year:
-            rows[day] = DayRow(day, "Ngày làm việc (làm bù)" if cal.is_working_day(day) else cal.day_off_name(day),
+            rows[day] = DayRow(day, _("Ngày làm việc (làm bù)") if cal.is_working_day(day) else cal.day_off_name(day),
                                None)
     for day, row in own.items():
         rows[day] = DayRow(day, row.get_kind_display() + (f" — {row.note}" if row.note else ""), row)

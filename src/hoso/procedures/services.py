@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
@@ -74,7 +76,7 @@ def stay_reasons(dossier: Dossier) -> list[str]:
 class Window:
     """One side's legal time: due date, working days left (negative: overdue), and whether it is over."""
 
-    label: str
+    label: str  # in the reader's language (a lazy text)
     start: dt.date
     due: dt.date
     done_on: dt.date | None
@@ -91,12 +93,16 @@ class Window:
     @property
     def text(self) -> str:
         if self.done_on is not None:
-            return f"xong ngày {self.done_on:%d/%m/%Y}" + (" (quá hạn)" if self.late else " (đúng hạn)")
+            done = f"{self.done_on:%d/%m/%Y}"
+            return (_("xong ngày %(date)s (quá hạn)") if self.late else _("xong ngày %(date)s (đúng hạn)")) % {
+                "date": done}
         if self.days_left < 0:
-            return f"quá hạn {-self.days_left} ngày làm việc"
+            return ngettext("quá hạn %(count)s ngày làm việc", "quá hạn %(count)s ngày làm việc",
+                            -self.days_left) % {"count": -self.days_left}
         if self.days_left == 0:
-            return "hết hạn hôm nay"
-        return f"còn {self.days_left} ngày làm việc"
+            return _("hết hạn hôm nay")
+        return ngettext("còn %(count)s ngày làm việc", "còn %(count)s ngày làm việc", self.days_left) % {
+            "count": self.days_left}
 
 
 def windows(transfer: Transfer, *, on: dt.date | None = None) -> list[Window]:
@@ -105,12 +111,12 @@ def windows(transfer: Transfer, *, on: dt.date | None = None) -> list[Window]:
     cal = calendar.current()
     length = settings.HOSO_TRANSFER_WORKING_DAYS
     due = cal.add(transfer.requested_on, length)
-    out = [Window("Nơi gửi chuyển hồ sơ", transfer.requested_on, due, transfer.sent_on,
+    out = [Window(gettext_lazy("Nơi gửi chuyển hồ sơ"), transfer.requested_on, due, transfer.sent_on,
                   cal.working_days_between(on, due))]
     if transfer.sent_on:
         finished = transfer.received_on or transfer.returned_on
         due = cal.add(transfer.sent_on, length)
-        out.append(Window("Nơi nhận tiếp nhận hoặc trả lại", transfer.sent_on, due, finished,
+        out.append(Window(gettext_lazy("Nơi nhận tiếp nhận hoặc trả lại"), transfer.sent_on, due, finished,
                           cal.working_days_between(on, due)))
     return out
 
@@ -128,11 +134,24 @@ def _next_number(year: int) -> str:
     return f"{used + 1:04d}/{year}/PBDC"
 
 
-def _check_date(value: dt.date, *, after: dt.date | None, what: str, after_what: str) -> None:
+# What each date of a transfer says when it is after today, or before the date it follows (%(date)s).
+DATE_REFUSALS = {
+    "requested_on": (gettext_lazy("Ngày nhận đơn không thể sau hôm nay."), ""),
+    "sent_on": (gettext_lazy("Ngày gửi không thể sau hôm nay."),
+                gettext_lazy("Ngày gửi không thể trước ngày nhận đơn (%(date)s).")),
+    "received_on": (gettext_lazy("Ngày tiếp nhận không thể sau hôm nay."),
+                    gettext_lazy("Ngày tiếp nhận không thể trước ngày gửi (%(date)s).")),
+    "returned_on": (gettext_lazy("Ngày trả lại không thể sau hôm nay."),
+                    gettext_lazy("Ngày trả lại không thể trước ngày gửi (%(date)s).")),
+}
+
+
+def _check_date(value: dt.date, *, after: dt.date | None, which: str) -> None:
+    future, early = DATE_REFUSALS[which]
     if value > today():
-        raise ValidationError(f"{what} không thể sau hôm nay.")
+        raise ValidationError(str(future))
     if after is not None and value < after:
-        raise ValidationError(f"{what} không thể trước {after_what} ({after:%d/%m/%Y}).")
+        raise ValidationError(str(early) % {"date": f"{after:%d/%m/%Y}"})
 
 
 def create_transfer(*, actor: User | None, dossier: Dossier, to_province: str, recipient_agency: str, reason: str,
@@ -152,13 +171,13 @@ def transfer_for_case(*, actor: User | None, case, dossier: Dossier, to_province
     cases.decide, which checked DECIDE_CASE and the case's visibility): the dossier's open transfer if the archive
     already made one (linked to the case), else a new one (its slip, Mẫu 93, then printed and sent by the archive)."""
     if case is None or not case.dossiers.filter(pk=dossier.pk).exists():
-        raise ValidationError("Hồ sơ cần di chuyển không thuộc hồ sơ thủ tục này.")
+        raise ValidationError(_("Hồ sơ cần di chuyển không thuộc hồ sơ thủ tục này."))
     with transaction.atomic():
         current = Transfer.objects.select_for_update().filter(dossier=dossier, state__in=Transfer.OPEN_STATES).first()
         if current is not None:
             if current.case_id not in (None, case.pk):
-                raise ValidationError(f"Hồ sơ {dossier.number} đang có phiếu di chuyển {current.number} của hồ sơ "
-                                      "thủ tục khác.")
+                raise ValidationError(_("Hồ sơ %(number)s đang có phiếu di chuyển %(transfer)s của hồ sơ thủ tục "
+                                        "khác.") % {"number": dossier.number, "transfer": current.number})
             if current.case_id is None:
                 current.case = case
                 current.save(update_fields=["case"])
@@ -178,29 +197,30 @@ def _open_transfer(*, actor: User | None, dossier: Dossier, to_province: str, re
     if actor is not None:
         q = dossier_access_q(actor=actor)
         if q is None or not Dossier.objects.filter(q, pk=dossier.pk).exists():
-            raise ValidationError("Bạn không có quyền với hồ sơ này.")
+            raise ValidationError(_("Bạn không có quyền với hồ sơ này."))
     to_province, recipient_agency, reason = to_province.strip(), recipient_agency.strip(), reason.strip()
     errors = {}
     if not to_province:
-        errors["to_province"] = "Cần ghi tỉnh, thành phố nơi chuyển đến."
+        errors["to_province"] = _("Cần ghi tỉnh, thành phố nơi chuyển đến.")
     elif to_province.casefold() in {settings.HOSO_PROVINCE_NAME.casefold(), f"tỉnh {settings.HOSO_PROVINCE_NAME}"
                                     .casefold()}:
-        errors["to_province"] = "Nơi chuyển đến phải là tỉnh, thành phố khác."
+        errors["to_province"] = _("Nơi chuyển đến phải là tỉnh, thành phố khác.")
     if not recipient_agency:
-        errors["recipient_agency"] = "Cần ghi cơ quan nhận hồ sơ."
+        errors["recipient_agency"] = _("Cần ghi cơ quan nhận hồ sơ.")
     if not reason:
-        errors["reason"] = "Cần ghi lý do di chuyển (ví dụ: chuyển nơi cư trú)."
+        errors["reason"] = _("Cần ghi lý do di chuyển (ví dụ: chuyển nơi cư trú).")
     if errors:
         raise ValidationError(errors)
     requested_on = requested_on or today()
-    _check_date(requested_on, after=None, what="Ngày nhận đơn", after_what="")
+    _check_date(requested_on, after=None, which="requested_on")
     stay = stay_reasons(dossier)
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             with transaction.atomic():
                 Dossier.objects.select_for_update().only("pk").get(pk=dossier.pk)
                 if Transfer.objects.filter(dossier=dossier, state__in=Transfer.OPEN_STATES).exists():
-                    raise ValidationError(f"Hồ sơ {dossier.number} đang có phiếu di chuyển chưa xong.")
+                    raise ValidationError(_("Hồ sơ %(number)s đang có phiếu di chuyển chưa xong.") % {
+                        "number": dossier.number})
                 transfer = Transfer(
                     number=_next_number(requested_on.year), dossier=dossier,
                     kind=Transfer.Kind.EXTRACT if stay else Transfer.Kind.ORIGINAL,
@@ -218,14 +238,14 @@ def _open_transfer(*, actor: User | None, dossier: Dossier, to_province: str, re
             return transfer
         except IntegrityError:  # two slips numbered at once: take the next number
             continue
-    raise ValidationError("Không cấp được số phiếu, hãy thử lại.")
+    raise ValidationError(_("Không cấp được số phiếu, hãy thử lại."))
 
 
 def _locked(transfer: Transfer, *states: str) -> Transfer:
     transfer = Transfer.objects.select_for_update().select_related("dossier").get(pk=transfer.pk)
     if transfer.state not in states:
-        raise ValidationError(f"Phiếu {transfer.number} đang ở trạng thái «{transfer.get_state_display()}»: "
-                              "không làm được thao tác này.")
+        raise ValidationError(_("Phiếu %(number)s đang ở trạng thái «%(state)s»: không làm được thao tác này.")
+                              % {"number": transfer.number, "state": transfer.get_state_display()})
     return transfer
 
 
@@ -238,7 +258,7 @@ def mark_sent(*, actor: User | None, transfer: Transfer, sent_on: dt.date | None
     if transfer.state != Transfer.State.CREATED:  # checked again under the lock; saves writing a package first
         with transaction.atomic():
             _locked(transfer, Transfer.State.CREATED)
-    _check_date(sent_on, after=transfer.requested_on, what="Ngày gửi", after_what="ngày nhận đơn")
+    _check_date(sent_on, after=transfer.requested_on, which="sent_on")
     package = None
     if attach_package:
         transfer.sent_on = sent_on
@@ -268,7 +288,7 @@ def mark_received(*, actor: User | None, transfer: Transfer, received_on: dt.dat
     received_on = received_on or today()
     with transaction.atomic():
         transfer = _locked(transfer, Transfer.State.SENT)
-        _check_date(received_on, after=transfer.sent_on, what="Ngày tiếp nhận", after_what="ngày gửi")
+        _check_date(received_on, after=transfer.sent_on, which="received_on")
         transfer.state, transfer.received_on = Transfer.State.RECEIVED, received_on
         transfer.save(update_fields=["state", "received_on"])
         record_event(actor=actor, action=AuditAction.TRANSFER_RECEIVE, obj=transfer,
@@ -284,11 +304,11 @@ def mark_returned(*, actor: User | None, transfer: Transfer, reason: str,
     require(actor, MANAGE_ARCHIVE)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Cần ghi lý do nơi nhận trả lại hồ sơ."})
+        raise ValidationError({"reason": _("Cần ghi lý do nơi nhận trả lại hồ sơ.")})
     returned_on = returned_on or today()
     with transaction.atomic():
         transfer = _locked(transfer, Transfer.State.SENT)
-        _check_date(returned_on, after=transfer.sent_on, what="Ngày trả lại", after_what="ngày gửi")
+        _check_date(returned_on, after=transfer.sent_on, which="returned_on")
         transfer.state, transfer.returned_on, transfer.return_reason = Transfer.State.RETURNED, returned_on, \
             reason[:300]
         transfer.save(update_fields=["state", "returned_on", "return_reason"])

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
@@ -29,14 +31,14 @@ KEEP = dt.timedelta(days=2)  # look-ups older than this are forgotten
 
 # The state as the applicant reads it.
 PUBLIC_STATES = {
-    Case.State.RECEIVED: "Đã tiếp nhận, đang chờ xử lý",
-    Case.State.PROCESSING: "Đang giải quyết",
-    Case.State.WAITING_PAPERS: "Cần bổ sung giấy tờ: mời ông/bà liên hệ bộ phận một cửa",
-    Case.State.SENT: "Đang giải quyết (đã chuyển cơ quan có thẩm quyền)",
-    Case.State.RESULT_READY: "Đã có kết quả: mời ông/bà đến nhận",
-    Case.State.RETURNED: "Đã trả kết quả",
-    Case.State.REFUSED: "Không giải quyết (đã có văn bản trả lời): mời ông/bà đến nhận",
-    Case.State.WITHDRAWN: "Người nộp đã rút hồ sơ",
+    Case.State.RECEIVED: _("Đã tiếp nhận, đang chờ xử lý"),
+    Case.State.PROCESSING: _("Đang giải quyết"),
+    Case.State.WAITING_PAPERS: _("Cần bổ sung giấy tờ: mời ông/bà liên hệ bộ phận một cửa"),
+    Case.State.SENT: _("Đang giải quyết (đã chuyển cơ quan có thẩm quyền)"),
+    Case.State.RESULT_READY: _("Đã có kết quả: mời ông/bà đến nhận"),
+    Case.State.RETURNED: _("Đã trả kết quả"),
+    Case.State.REFUSED: _("Không giải quyết (đã có văn bản trả lời): mời ông/bà đến nhận"),
+    Case.State.WITHDRAWN: _("Người nộp đã rút hồ sơ"),
 }
 
 
@@ -44,7 +46,9 @@ class TooManyLookups(Exception):
     """The client missed too often lately: it must wait."""
 
     def __init__(self, minutes: int) -> None:
-        super().__init__(f"Bạn đã tra cứu sai mã nhiều lần. Hãy thử lại sau {minutes} phút hoặc hỏi bộ phận một cửa.")
+        super().__init__(ngettext("Bạn đã tra cứu sai mã nhiều lần. Hãy thử lại sau %(count)s phút hoặc hỏi bộ phận "
+                                  "một cửa.", "Bạn đã tra cứu sai mã nhiều lần. Hãy thử lại sau %(count)s phút hoặc "
+                                  "hỏi bộ phận một cửa.", minutes) % {"count": minutes})
         self.minutes = minutes
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from hoso.gazetteer.models import AdminUnit
 
+from .categories import category_label
 from .fields import PartialDateField
 
 
@@ -40,7 +41,12 @@ class Category(models.Model):
         verbose_name_plural = _("diện đối tượng")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name  # as stored, in Vietnamese: what exports and the audit log write
+
+    @property
+    def label(self) -> str:
+        """The name as the user reads it, in the user's language (the stored name stays Vietnamese)."""
+        return category_label(self.name)
 
 
 class Person(models.Model):

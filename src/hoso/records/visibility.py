@@ -22,6 +22,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoso.access.models import User
 from hoso.access.permissions import VIEW_DOSSIER, VIEW_FILES, VIEW_HEALTH
@@ -32,9 +34,9 @@ from hoso.vntext import fold
 
 from .models import Confidentiality, Document, Dossier, DossierRelative, Page, Person
 
-OUT_OF_REACH = ("Bạn không được thay đổi hồ sơ hoặc người này: nó nằm ngoài phạm vi (xã/phường, độ mật) "
-                "bạn được giao, trước hoặc sau khi sửa.")
-SECRET_NOT_CLEARED = "Bạn không có quyền với hồ sơ, tài liệu Mật nên không thể đặt độ mật này."
+OUT_OF_REACH = gettext_lazy("Bạn không được thay đổi hồ sơ hoặc người này: nó nằm ngoài phạm vi (xã/phường, độ mật) "
+                            "bạn được giao, trước hoặc sau khi sửa.")
+SECRET_NOT_CLEARED = gettext_lazy("Bạn không có quyền với hồ sơ, tài liệu Mật nên không thể đặt độ mật này.")
 
 
 # --- What a user holds ---------------------------------------------------------------------------------------
@@ -232,6 +234,7 @@ def check_person_change(actor: User | None, *, person: Person, residence_unit_id
                 raise PermissionDenied(OUT_OF_REACH)
 
 
+# What an import row or a package gets (written down: stays Vietnamese); number_taken_message words it for screens.
 NUMBER_UNAVAILABLE = ("Số hồ sơ {number} không dùng được: không có hồ sơ nào mang số này trong phạm vi bạn được xem và "
                       "sửa. Hãy kiểm tra lại số, hoặc hỏi bộ phận lưu trữ.")
 
@@ -241,8 +244,9 @@ def number_taken_message(actor: User | None, number: str) -> str:
     can see, that it exists; for one beyond their reach, words that name neither the dossier, its level nor its
     commune — the same words an import row gets for it."""
     if number in reachable_numbers(actor, [number]) or actor is None:
-        return f"Số hồ sơ {number} đã có trong hệ thống."
-    return NUMBER_UNAVAILABLE.format(number=number)
+        return _("Số hồ sơ %(number)s đã có trong hệ thống.") % {"number": number}
+    return _("Số hồ sơ %(number)s không dùng được: không có hồ sơ nào mang số này trong phạm vi bạn được xem và "
+             "sửa. Hãy kiểm tra lại số, hoặc hỏi bộ phận lưu trữ.") % {"number": number}
 
 
 def reachable_numbers(actor: User | None, numbers: Iterable[str]) -> set[str]:

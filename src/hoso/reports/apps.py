@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "hoso.reports"
-    verbose_name = "Thống kê, báo cáo, xuất danh sách"
+    verbose_name = _("Thống kê, báo cáo, xuất danh sách")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hoso.access.models import User
 from hoso.core import calendar
@@ -111,7 +112,7 @@ class StepRow:
 
     @property
     def label(self) -> str:
-        return f"Bước {self.position}: {self.actor}"
+        return gettext("Bước %(number)s: %(actor)s") % {"number": self.position, "actor": self.actor}
 
     def as_json(self) -> dict[str, Any]:
         t = self.timing

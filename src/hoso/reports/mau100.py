@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -71,9 +72,11 @@ class Report:
 def check_year(year: int, *, today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
     if year < FIRST_YEAR:
-        raise BadQuestion(f"Năm {year} trước năm {FIRST_YEAR}: không có báo cáo Mẫu 100 cho năm này.")
+        raise BadQuestion(gettext("Năm %(year)s trước năm %(first)s: không có báo cáo Mẫu 100 cho năm này.") % {
+            "year": year, "first": FIRST_YEAR})
     if year > today.year:
-        raise BadQuestion(f"Năm {year} chưa đến: chỉ lập được báo cáo đến năm {today.year}.")
+        raise BadQuestion(gettext("Năm %(year)s chưa đến: chỉ lập được báo cáo đến năm %(last)s.") % {
+            "year": year, "last": today.year})
 
 
 def mau_100(*, actor: User | None, year: int) -> Report:

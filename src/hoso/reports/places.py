@@ -19,6 +19,7 @@ from functools import lru_cache
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from hoso.access.models import User
 from hoso.gazetteer.models import AdminUnit, UnitMapping
@@ -27,7 +28,7 @@ from hoso.records.visibility import reaches
 from hoso.vntext import collation_key
 
 UNKNOWN = "khong_ro"  # the key of «chưa xác định» / «không rõ» in every dimension of the statistics
-UNKNOWN_PLACE = "chưa xác định"
+UNKNOWN_PLACE = gettext_lazy("chưa xác định")  # in the reader's language (files: made under in_vietnamese)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Gazetteer:
     current: tuple[int, ...]  # today's communes, by name
 
     def label(self, commune: int | str | None) -> str:
-        return UNKNOWN_PLACE if commune in (None, UNKNOWN) else self.names.get(commune, str(commune))
+        return str(UNKNOWN_PLACE) if commune in (None, UNKNOWN) else self.names.get(commune, str(commune))
 
 
 def _version() -> tuple:

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction, label
@@ -98,7 +100,8 @@ def make_mau_100(*, actor: User, year: int, fmt: str) -> tuple["mau100.Report", 
     from hoso.reports import mau100  # lazy: reportlab and openpyxl (0.5 s), only when a report is made
 
     if fmt not in ("xlsx", "pdf"):
-        raise BadQuestion(f"Định dạng «{fmt}» không lập được: chỉ .xlsx hoặc .pdf.")
+        raise BadQuestion(gettext("Định dạng «%(format)s» không lập được: chỉ .xlsx hoặc .pdf.") % {"format": fmt})
+    mau100.check_year(year)  # a refusal reads in the reader's language; the report itself does not
     with in_vietnamese():  # the report is in Vietnamese, whatever the language of the screen it was asked from
         report = mau100.mau_100(actor=actor, year=year)
         data = mau100.to_xlsx(report) if fmt == "xlsx" else mau100.to_pdf(report)

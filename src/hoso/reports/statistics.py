@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hoso.access.models import User
 from hoso.records.models import Category, Dossier
@@ -30,9 +32,10 @@ from .models import DossierFact
 from .places import UNKNOWN, Places
 
 LIVING, DECEASED = "con_song", "da_mat"
-DIMENSIONS: dict[str, str] = {
-    "category": "Diện đối tượng", "commune": "Xã, phường, đặc khu (hiện nay)", "sex": "Giới tính",
-    "status": "Tình trạng số hóa", "decade": "Thập niên sinh", "alive": "Còn sống / đã mất",
+# Labels in the reader's language (a file is written under core.i18n.in_vietnamese: in Vietnamese).
+DIMENSIONS: dict[str, Any] = {
+    "category": _("Diện đối tượng"), "commune": _("Xã, phường, đặc khu (hiện nay)"), "sex": _("Giới tính"),
+    "status": _("Tình trạng số hóa"), "decade": _("Thập niên sinh"), "alive": _("Còn sống / đã mất"),
 }
 CLI_DIMENSIONS = ("category", "commune", "sex", "status", "decade")  # `hoso stats --by` (issue #15's contract)
 # The columns a count groups by, in the order of the facts' index (any count groups by a prefix of them and reads
@@ -40,14 +43,15 @@ CLI_DIMENSIONS = ("category", "commune", "sex", "status", "decade")  # `hoso sta
 GROUP_ORDER = ("category", "residence_unit", "hometown_unit", "sex", "decade", "status")
 COLUMNS = {"category": ("category",), "commune": ("residence_unit", "hometown_unit"), "sex": ("sex",),
            "decade": ("decade",), "status": ("status",), "alive": ()}
-SEX_LABELS = {"nam": "Nam", "nu": "Nữ", UNKNOWN: "Không rõ"}
-ALIVE_LABELS = {LIVING: "Còn sống", DECEASED: "Đã mất, hy sinh"}
+SEX_LABELS = {"nam": _("Nam"), "nu": _("Nữ"), UNKNOWN: _("Không rõ")}
+ALIVE_LABELS = {LIVING: _("Còn sống"), DECEASED: _("Đã mất, hy sinh")}
 STATUS_ORDER = [code for code, _ in Dossier.Status.choices]
 FIRST_YEAR = 1945  # the first year a figure may be asked for (the first year of the Republic's records)
 
 
 class BadQuestion(ValueError):
-    """A question the statistics cannot answer (an unknown dimension, a date out of range …), in Vietnamese."""
+    """A question the statistics cannot answer (an unknown dimension, a date out of range …), in the reader's
+    language."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,11 @@ def check_date(at: dt.date | None, *, today: dt.date | None = None) -> None:
         return
     today = today or timezone.localdate()
     if at.year < FIRST_YEAR:
-        raise BadQuestion(f"Không có số liệu trước năm {FIRST_YEAR}: hãy chọn một ngày từ 01/01/{FIRST_YEAR}.")
+        raise BadQuestion(gettext("Không có số liệu trước năm %(year)s: hãy chọn một ngày từ 01/01/%(year)s.")
+                          % {"year": FIRST_YEAR})
     if at > today:
-        raise BadQuestion(f"Ngày {at:%d/%m/%Y} chưa đến: số liệu chỉ tính được đến hôm nay ({today:%d/%m/%Y}).")
+        raise BadQuestion(gettext("Ngày %(date)s chưa đến: số liệu chỉ tính được đến hôm nay (%(today)s).")
+                          % {"date": f"{at:%d/%m/%Y}", "today": f"{today:%d/%m/%Y}"})
 
 
 def _category_codes() -> dict[int, str]:
@@ -85,7 +91,8 @@ def _category_codes() -> dict[int, str]:
 
 
 class Labels:
-    """Vietnamese names of dimension values, for tables, charts and exports."""
+    """Names of dimension values, for tables, charts and exports, in the reader's language (exports are made in
+    Vietnamese, under core.i18n.in_vietnamese)."""
 
     def __init__(self, places: Places) -> None:
         self.places = places
@@ -98,14 +105,14 @@ class Labels:
         if dimension == "commune":
             return self.places.label(value)
         if dimension == "sex":
-            return SEX_LABELS.get(value, str(value))
+            return str(SEX_LABELS.get(value, value))
         if dimension == "status":
             return str(Dossier.Status(value).label) if value in STATUS_ORDER else str(value)
         if dimension == "decade":
-            return "Không rõ năm sinh" if value == UNKNOWN else f"{value}–{value + 9}"
+            return gettext("Không rõ năm sinh") if value == UNKNOWN else f"{value}–{value + 9}"
         if dimension == "alive":
-            return ALIVE_LABELS.get(value, str(value))
-        raise BadQuestion(f"Không có chiều thống kê «{dimension}».")
+            return str(ALIVE_LABELS.get(value, value))
+        raise BadQuestion(gettext("Không có chiều thống kê «%(dimension)s».") % {"dimension": dimension})
 
     def order(self, dimension: str, value: Any) -> tuple:
         """Rows in a sensible order: the Ordinance's categories, communes by name, decades in time."""
@@ -152,7 +159,7 @@ class CountTable:
 
     @property
     def headers(self) -> list[str]:
-        return [DIMENSIONS[d] for d in self.by]
+        return [str(DIMENSIONS[d]) for d in self.by]
 
 
 class Cube:
@@ -163,7 +170,8 @@ class Cube:
         dims = list(dict.fromkeys(dimensions))
         unknown = [d for d in dims if d not in DIMENSIONS]
         if unknown:
-            raise BadQuestion(f"Không có chiều thống kê «{unknown[0]}» (có: {', '.join(DIMENSIONS)}).")
+            raise BadQuestion(gettext("Không có chiều thống kê «%(dimension)s» (có: %(known)s).") % {
+                "dimension": unknown[0], "known": ", ".join(DIMENSIONS)})
         self.actor, self.at, self.where, self.dimensions = actor, at, where, tuple(dims)
         self.places = Places(actor)
         self.labels = Labels(self.places)
@@ -234,7 +242,7 @@ class Cube:
     def table(self, by: Sequence[str]) -> CountTable:
         missing = [d for d in by if d not in self.dimensions]
         if missing:
-            raise BadQuestion(f"Chiều «{missing[0]}» chưa được đếm.")
+            raise BadQuestion(gettext("Chiều «%(dimension)s» chưa được đếm.") % {"dimension": missing[0]})
         positions = [self.dimensions.index(d) for d in by]
         sums: dict[tuple, int] = defaultdict(int)
         for key, n in self._cells.items():
@@ -259,7 +267,7 @@ def _fact_filter(where: Slice, at: dt.date | None, labels: Labels, prefix: str =
     if where.category is not None:
         category = labels.categories.get(where.category)
         if category is None:
-            raise BadQuestion(f"Không có diện đối tượng mã «{where.category}».")
+            raise BadQuestion(gettext("Không có diện đối tượng mã «%(code)s».") % {"code": where.category})
         q &= Q(**{f"{prefix}category_id": category.pk})
     if where.sex is not None:
         q &= Q(**{f"{prefix}sex": "" if where.sex == UNKNOWN else where.sex})

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "hoso.search"
-    verbose_name = "Tìm kiếm"
+    verbose_name = _("Tìm kiếm")
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

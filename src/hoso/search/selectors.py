@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import expand_units
+from hoso.records.categories import category_label
 from hoso.records.models import Category, Dossier, DossierRelative
 from hoso.records.selectors import dossier_access_q
 from hoso.records.visibility import cleared_for_secret, sees_health
@@ -141,11 +143,12 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
     text = text or ""
     result = SearchResult(query=text[:MAX_QUERY_LENGTH])
     if len(text) > MAX_QUERY_LENGTH:
-        result.message = f"Câu tìm dài quá {MAX_QUERY_LENGTH} ký tự: chỉ dùng {MAX_QUERY_LENGTH} ký tự đầu."
+        result.message = _("Câu tìm dài quá %(limit)s ký tự: chỉ dùng %(limit)s ký tự đầu.") % {
+            "limit": MAX_QUERY_LENGTH}
     qs = _base(actor, filters)
     query = parse_query(text)
     if qs is None or (query.empty and not text.strip()):
-        result.message = result.message or "Nhập họ tên, năm sinh, quê quán hoặc số hồ sơ để tìm."
+        result.message = result.message or _("Nhập họ tên, năm sinh, quê quán hoặc số hồ sơ để tìm.")
         return result
     limit = max(1, min(limit, 200))
     restricted = readable_fields(actor)
@@ -153,8 +156,8 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
     ids, number = _number_lookup(qs, result.query, categories)
     slip = bool(number and not ids)
     if slip:  # the same words whether the number exists out of scope or not at all
-        result.message = result.message or (f"Không có hồ sơ số {number} trong phạm vi bạn được xem; "
-                                            "dưới đây là các hồ sơ có cùng số thứ tự.")
+        result.message = result.message or (_("Không có hồ sơ số %(number)s trong phạm vi bạn được xem; dưới đây "
+                                              "là các hồ sơ có cùng số thứ tự.") % {"number": number})
         query = parse_query(number.serial.zfill(5))  # a slip in the type or period code: same serial
     if ids:
         candidates = _candidates(ids, restricted)
@@ -164,32 +167,32 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
         ranking = None
         if codes:
             ranking = _rank(qs.filter(category_code__in=codes), narrowed, prefix_last, restricted)
-            named = ", ".join(categories[code] for code in sorted(codes))
+            named = ", ".join(category_label(categories[code]) for code in sorted(codes))
             if ranking.ranked:
-                result.message = result.message or f"Chỉ tìm trong diện: {named}."
+                result.message = result.message or _("Chỉ tìm trong diện: %(categories)s.") % {"categories": named}
             else:
                 ranking, query = None, soften(query, categories)
         if ranking is None:
             if query.empty:
-                result.message = result.message or "Không nhận ra tên, năm hay số hồ sơ trong câu tìm."
+                result.message = result.message or _("Không nhận ra tên, năm hay số hồ sơ trong câu tìm.")
                 return result
             ranking = _rank(qs, query, prefix_last, restricted)
             if codes and ranking.ranked:
-                result.message = result.message or (f"Không có hồ sơ diện {named} khớp câu tìm; dưới đây là hồ sơ "
-                                                    "các diện khác.")
+                result.message = result.message or (_("Không có hồ sơ diện %(categories)s khớp câu tìm; dưới đây "
+                                                      "là hồ sơ các diện khác.") % {"categories": named})
             elif ranking.approximate:
-                result.message = result.message or ("Không có hồ sơ khớp đủ mọi từ đã gõ; dưới đây là các hồ sơ "
-                                                    "gần đúng nhất (có thể sai chính tả hoặc thiếu một từ).")
+                result.message = result.message or _("Không có hồ sơ khớp đủ mọi từ đã gõ; dưới đây là các hồ sơ "
+                                                     "gần đúng nhất (có thể sai chính tả hoặc thiếu một từ).")
     ranked = sorted(ranking.ranked, key=lambda pair: (-pair[0].score, pair[1].sort_key, pair[1].number))
     result.total = ranking.total
     result.total_capped = ranking.total >= COUNT_CAP
     result.facets = _facets(ranking.candidates, categories)
     result.hits = _hits(ranked[offset:offset + limit], approximate=slip)
     if not ranked and number:
-        result.message = f"Không có hồ sơ số {number} trong phạm vi bạn được xem."
+        result.message = _("Không có hồ sơ số %(number)s trong phạm vi bạn được xem.") % {"number": number}
     if not ranked:
-        result.message = result.message or ("Không tìm thấy hồ sơ nào. Thử bớt từ, bỏ năm sinh, "
-                                            "hoặc chỉ gõ tên và họ (không cần dấu).")
+        result.message = result.message or _("Không tìm thấy hồ sơ nào. Thử bớt từ, bỏ năm sinh, "
+                                             "hoặc chỉ gõ tên và họ (không cần dấu).")
     return result
 
 
@@ -215,7 +218,7 @@ def _facets(candidates: list[Candidate], categories: dict[str, str]) -> dict[str
     units = dict(AdminUnit.objects.filter(id__in=list(unit_counts)).values_list("id", "name"))
     decades = Counter((c.birth_year // 10) * 10 for c in candidates if c.birth_year)
     return {
-        "category": [(code, categories.get(code, code), n)
+        "category": [(code, category_label(categories[code]) if code in categories else code, n)
                      for code, n in Counter(c.category_code for c in candidates).most_common()],
         "unit": [(str(u), units.get(u, "?"), n) for u, n in unit_counts.most_common(15)],
         "decade": [(str(d), f"{d}–{d + 9}", n) for d, n in sorted(decades.items())],
@@ -224,7 +227,7 @@ def _facets(candidates: list[Candidate], categories: dict[str, str]) -> dict[str
 
 def _hits(ranked: list[tuple[Assessment, Candidate]], approximate: bool = False) -> list[Hit]:
     """The page's hits; `approximate`: every one of them (a number not found: dossiers of the same serial)."""
-    numbers = [c.number for _, c in ranked]
+    numbers = [c.number for _assessment, c in ranked]
     dossiers = {d.number: d for d in Dossier.objects.filter(number__in=numbers).select_related("subject", "category")}
     relatives = _relatives([dossiers[c.number].pk for a, c in ranked if a.relative and c.number in dossiers])
     hits = []
@@ -257,7 +260,7 @@ def _relatives(dossier_ids: list[int]) -> dict[int, list[tuple[str, str, set[str
             if alias:
                 link[3].add(alias)
     out: dict[int, list[tuple[str, str, set[str]]]] = {}
-    for _, (dossier_id, full_name, relationship, names) in sorted(links.items()):
+    for _key, (dossier_id, full_name, relationship, names) in sorted(links.items()):
         out.setdefault(dossier_id, []).append((full_name, relationship, names))
     return out
 

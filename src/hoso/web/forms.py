@@ -48,6 +48,13 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.label}{suffix}"
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A choice of beneficiary category, named in the user's language (the stored name stays Vietnamese)."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.label
+
+
 def _units():
     return AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE).select_related("parent").order_by(
         "valid_to", "parent__name", "name")
@@ -60,9 +67,8 @@ class DossierForm(forms.Form):
                              help_text=gettext_lazy("Ví dụ: QTI/LS-07956/CM. Gõ mã loại và thời kỳ, không có số "
                                                     "thứ tự (LS/CM), để hệ thống cấp số tiếp theo."),
                              widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}))
-    category = forms.ModelChoiceField(label=gettext_lazy("Diện đối tượng"), queryset=Category.objects.all(),
-                                      to_field_name="code",
-                                      empty_label=gettext_lazy("— chọn diện —"))
+    category = CategoryChoiceField(label=gettext_lazy("Diện đối tượng"), queryset=Category.objects.all(),
+                                   to_field_name="code", empty_label=gettext_lazy("— chọn diện —"))
     full_name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=200)
     keep_case = forms.BooleanField(label=gettext_lazy("Giữ nguyên cách viết hoa của họ tên"), required=False,
                                    help_text=gettext_lazy("Mặc định họ tên gõ toàn chữ thường hoặc toàn chữ hoa "
@@ -159,8 +165,8 @@ class RelativeForm(forms.Form):
 
 class DossierFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Tên hoặc số hồ sơ"), required=False, max_length=200)
-    category = forms.ModelChoiceField(label=gettext_lazy("Diện"), queryset=Category.objects.all(), to_field_name="code",
-                                      required=False, empty_label=gettext_lazy("Tất cả các diện"))
+    category = CategoryChoiceField(label=gettext_lazy("Diện"), queryset=Category.objects.all(), to_field_name="code",
+                                   required=False, empty_label=gettext_lazy("Tất cả các diện"))
     unit = UnitChoiceField(label=gettext_lazy("Địa bàn"), required=False, empty_label=gettext_lazy("Tất cả địa bàn"),
                            queryset=AdminUnit.objects.none(),
                            help_text=gettext_lazy("Đơn vị hành chính hiện nay; gồm cả các xã, phường cũ đã nhập vào"))

@@ -75,15 +75,26 @@ class InventoryForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Ghi chú"), max_length=300, required=False)
 
 
+# The label sheets' names as the form offers them, in the user's language (archive.labels, which imports no Django,
+# keeps the Vietnamese ones).
+LAYOUT_TITLES = {
+    "70x37": gettext_lazy("A4, 3 × 8 nhãn 70 × 37 mm (24 nhãn/tờ)"),
+    "70x36": gettext_lazy("A4, 3 × 8 nhãn 70 × 36 mm (24 nhãn/tờ)"),
+    "64x34": gettext_lazy("A4, 3 × 8 nhãn 63,5 × 33,9 mm, góc tròn (24 nhãn/tờ)"),
+    "105x74": gettext_lazy("A4, 2 × 4 nhãn 105 × 74 mm (8 nhãn/tờ)"),
+    "105x148": gettext_lazy("A4, 2 × 2 nhãn 105 × 148 mm (4 nhãn/tờ)"),
+}
+
+
 class LabelForm(forms.Form):
     KINDS = [("cover", gettext_lazy("Nhãn bìa hồ sơ")), ("box", gettext_lazy("Nhãn hộp"))]
     kind = forms.ChoiceField(label=gettext_lazy("Loại nhãn"), choices=KINDS, initial="cover")
     location = LocationCodeField(label=gettext_lazy("Mọi hồ sơ / hộp thuộc vị trí"), required=False)
     scans = _scan_area(gettext_lazy("Hoặc các hồ sơ (nhãn bìa)"), rows=6, required=False)
     cover_layout = forms.ChoiceField(label=gettext_lazy("Khổ nhãn bìa"),
-                                     choices=[(k, v.title) for k, v in COVER_LAYOUTS.items()])
+                                     choices=[(k, LAYOUT_TITLES.get(k, v.title)) for k, v in COVER_LAYOUTS.items()])
     box_layout = forms.ChoiceField(label=gettext_lazy("Khổ nhãn hộp"),
-                                   choices=[(k, v.title) for k, v in BOX_LAYOUTS.items()])
+                                   choices=[(k, LAYOUT_TITLES.get(k, v.title)) for k, v in BOX_LAYOUTS.items()])
     skip = forms.IntegerField(label=gettext_lazy("Bỏ qua số nhãn đã dùng ở đầu tờ"), min_value=0, max_value=23,
                               initial=0,
                               required=False)

@@ -62,7 +62,7 @@ class IntakeForm(forms.Form):
     papers ticked as received. `papers` are the ones the chosen procedure requires (`paper_choices`)."""
 
     dossier = _text(gettext_lazy("Hồ sơ người có công (số hồ sơ hoặc họ tên)"), 300, required=False, size=40,
-                    placeholder="QTI/LS-07956/CM hoặc Nguyễn Văn Đức 1950", spellcheck="false")
+                    placeholder=gettext_lazy("QTI/LS-07956/CM hoặc Nguyễn Văn Đức 1950"), spellcheck="false")
     kind = forms.ChoiceField(label=gettext_lazy("Thủ tục"),
                              error_messages={"required": gettext_lazy("Cần chọn thủ tục."),
                                                               "invalid_choice": gettext_lazy("Thủ tục không có "
@@ -82,7 +82,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, versions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.versions = {v.kind.code: v for v in versions}
-        self.fields["kind"].choices = [("", "— chọn thủ tục —")] + [
+        self.fields["kind"].choices = [("", gettext_lazy("— chọn thủ tục —"))] + [
             (code, f"{v.name} ({v.basis.split(' Nghị định')[0]})") for code, v in self.versions.items()]
         self.fields["papers"].choices = [(p, p) for p in self.paper_choices()]
         self.fields["dossier"].widget.attrs.update({  # dossiers offered as the desk types (htmx)
@@ -179,7 +179,7 @@ class ChangeForm(forms.Form):
 
     def __init__(self, *args, relatives=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link"].choices = [("", "— người khác (ghi họ tên bên dưới) —")] + [
+        self.fields["link"].choices = [("", gettext_lazy("— người khác (ghi họ tên bên dưới) —"))] + [
             (link.pk, f"{link.person.full_name} ({link.get_relationship_display().lower()})") for link in relatives]
 
 
@@ -200,4 +200,4 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, versions=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Mọi thủ tục")] + [(v.kind.code, v.name) for v in versions]
+        self.fields["kind"].choices = [("", gettext_lazy("Mọi thủ tục"))] + [(v.kind.code, v.name) for v in versions]

@@ -5,13 +5,14 @@ write and say why not, in Vietnamese."""
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
+from hoso.core.i18n import vietnamese_display
 from hoso.core.models import CalendarDay
 from hoso.procedures.changes import TRANSFER_FIELDS
 from hoso.procedures.models import ProcedureStep
 from hoso.records.models import Category, Person
 from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 
-from .forms import UnitChoiceField, _units
+from .forms import CategoryChoiceField, UnitChoiceField, _units
 from .forms_procedures import _date, _text
 
 
@@ -29,7 +30,7 @@ class CaseFileForm(forms.Form):
 
     def __init__(self, *args, papers=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["paper"].choices = [("", "— giấy tờ khác —")] + [(p.pk, p.name) for p in papers]
+        self.fields["paper"].choices = [("", gettext_lazy("— giấy tờ khác —"))] + [(p.pk, p.name) for p in papers]
 
 
 class TransferForm(forms.Form):
@@ -45,10 +46,10 @@ class RegisterForm(forms.Form):
     """The new dossier a procedure that opens one registers (records services), filled from the case."""
 
     number = _text(gettext_lazy("Số hồ sơ (gõ «LS/CM» để hệ thống cấp số tiếp theo)"), 60, required=True, size=20)
-    category = forms.ModelChoiceField(label=gettext_lazy("Diện đối tượng"),
-                                      queryset=Category.objects.order_by("sort_order"),
-                                      to_field_name="code",
-                                      error_messages={"required": gettext_lazy("Cần chọn diện đối tượng.")})
+    category = CategoryChoiceField(label=gettext_lazy("Diện đối tượng"),
+                                   queryset=Category.objects.order_by("sort_order"),
+                                   to_field_name="code",
+                                   error_messages={"required": gettext_lazy("Cần chọn diện đối tượng.")})
     full_name = _text(gettext_lazy("Họ và tên người có công"), 200, required=True, size=30)
     sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), required=False, choices=[("", "—"), *Person.Sex.choices])
     birth_date = _text(gettext_lazy("Ngày sinh (năm, tháng/năm hoặc dd/mm/yyyy)"), 20, size=12)
@@ -89,7 +90,8 @@ class StepsForm(forms.Form):
 
     @staticmethod
     def as_text(steps) -> str:
-        return "\n".join(" | ".join([s.actor, s.task, str(s.duration), s.get_unit_display()]
+        # the lines are a format typed back (UNITS): their words stay Vietnamese whatever the screen's language
+        return "\n".join(" | ".join([s.actor, s.task, str(s.duration), vietnamese_display(s, "unit")]
                                     + (["bản gốc"] if s.needs_original else [])) for s in steps)
 
     def clean_steps(self) -> list[tuple[str, str, int, str, bool]]:

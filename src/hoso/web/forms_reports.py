@@ -14,8 +14,10 @@ from hoso.records.visibility import place_choices
 from hoso.reports.places import UNKNOWN, UNKNOWN_PLACE, gazetteer
 from hoso.reports.statistics import ALIVE_LABELS, FIRST_YEAR, SEX_LABELS, Slice
 
+from .forms import CategoryChoiceField
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-BAD_DATE = {"invalid": "Ngày không hợp lệ: hãy chọn trên lịch hoặc gõ dạng năm-tháng-ngày (2025-12-31)."}
+BAD_DATE = {"invalid": gettext_lazy("Ngày không hợp lệ: hãy chọn trên lịch hoặc gõ dạng năm-tháng-ngày (2025-12-31).")}
 
 
 def commune_choices(user) -> list[tuple[str, str]]:
@@ -50,21 +52,20 @@ class StatisticsFilterForm(forms.Form):
                             help_text=gettext_lazy("Số hồ sơ tính đến ngày này"))
     commune = forms.ChoiceField(label=gettext_lazy("Xã, phường (hiện nay)"), required=False, error_messages={
         "invalid_choice": gettext_lazy("Không có xã, phường này trong địa bàn bạn được xem.")})
-    category = forms.ModelChoiceField(label=gettext_lazy("Diện"), queryset=Category.objects.all(), to_field_name="code",
-                                      required=False, empty_label=gettext_lazy("Tất cả các diện"), error_messages={
-                                          "invalid_choice": gettext_lazy("Không có diện đối tượng này trong danh "
-                                                                         "mục.")})
+    category = CategoryChoiceField(label=gettext_lazy("Diện"), queryset=Category.objects.all(), to_field_name="code",
+                                   required=False, empty_label=gettext_lazy("Tất cả các diện"), error_messages={
+                                       "invalid_choice": gettext_lazy("Không có diện đối tượng này trong danh mục.")})
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [("", "Toàn bộ địa bàn được xem"), *commune_choices(user)]
+        self.fields["commune"].choices = [("", gettext_lazy("Toàn bộ địa bàn được xem")), *commune_choices(user)]
 
     def clean_since(self):
-        _check_day(self.cleaned_data.get("since"), "Từ ngày")
+        _check_day(self.cleaned_data.get("since"), gettext("Từ ngày"))
         return self.cleaned_data.get("since")
 
     def clean_until(self):
-        _check_day(self.cleaned_data.get("until"), "Đến ngày")
+        _check_day(self.cleaned_data.get("until"), gettext("Đến ngày"))
         return self.cleaned_data.get("until")
 
     def clean(self):
@@ -87,8 +88,8 @@ class StatisticsFilterForm(forms.Form):
         return Slice(category=category.code if category else None, commune=_commune(data.get("commune", "")))
 
 
-SEX_CHOICES = [("", "Mọi giới tính"), *SEX_LABELS.items()]
-ALIVE_CHOICES = [("", "Còn sống và đã mất"), *ALIVE_LABELS.items()]
+SEX_CHOICES = [("", gettext_lazy("Mọi giới tính")), *SEX_LABELS.items()]
+ALIVE_CHOICES = [("", gettext_lazy("Còn sống và đã mất")), *ALIVE_LABELS.items()]
 
 
 class DossierSliceForm(forms.Form):
@@ -119,7 +120,7 @@ class DossierSliceForm(forms.Form):
         return value
 
     def clean_at(self):
-        _check_day(self.cleaned_data.get("at"), "Tính đến ngày")
+        _check_day(self.cleaned_data.get("at"), gettext("Tính đến ngày"))
         return self.cleaned_data.get("at")
 
     def given(self) -> bool:
@@ -142,9 +143,10 @@ class DossierSliceForm(forms.Form):
             words.append(labels.of("sex", data["sex"]))
         if data.get("decade"):
             value = data["decade"]
-            words.append("Sinh " + labels.of("decade", int(value) if value != UNKNOWN else value))
+            words.append(gettext("Sinh %(decade)s") % {"decade": labels.of("decade", int(value) if value != UNKNOWN
+                                                                             else value)})
         if data.get("alive"):
             words.append(labels.of("alive", data["alive"]))
         if data.get("at"):
-            words.append(f"quản lý đến ngày {data['at']:%d/%m/%Y}")
+            words.append(gettext("quản lý đến ngày %(date)s") % {"date": f"{data['at']:%d/%m/%Y}"})
         return words

@@ -122,7 +122,8 @@ def move(request: HttpRequest) -> HttpResponse:
         dossiers, unknown = _dossiers_from_scans(request, form.cleaned_data["scans"])
         box = form.cleaned_data["box"]
         if unknown:
-            form.add_error("scans", gettext("Không nhận ra hoặc không được xem: ") + ", ".join(unknown[:20]))
+            form.add_error("scans", gettext("Không nhận ra hoặc không được xem: %(numbers)s") % {
+                "numbers": ", ".join(unknown[:20])})
         elif not dossiers:
             form.add_error("scans", gettext("Chưa quét hồ sơ nào."))
         else:
@@ -137,8 +138,8 @@ def move(request: HttpRequest) -> HttpResponse:
                     moved += gettext(" %(count)s hồ sơ đã ở sẵn trong hộp.") % {"count": len(result.unchanged)}
                 messages.success(request, moved)
                 if result.lent:
-                    messages.warning(request, gettext("Đang cho mượn (đã đổi hộp nơi trả về): ")
-                                     + ", ".join(result.lent))
+                    messages.warning(request, gettext("Đang cho mượn (đã đổi hộp nơi trả về): %(numbers)s") % {
+                        "numbers": ", ".join(result.lent)})
                 return redirect("archive_location", pk=box.pk)
     return render(request, "archive/move.html", {"form": form, "boxes": selectors.box_choices()})
 
@@ -233,13 +234,15 @@ def label_sheets(request: HttpRequest) -> HttpResponse:
                     dossiers += [d for d in selectors.placed_dossiers(actor=request.user, location=data["location"])
                                  if d not in dossiers]
                 if unknown:
-                    messages.warning(request, gettext("Bỏ qua (không nhận ra hoặc không được xem): ")
-                                     + ", ".join(unknown[:20]))
+                    messages.warning(request, gettext("Bỏ qua (không nhận ra hoặc không được xem): %(numbers)s") % {
+                        "numbers": ", ".join(unknown[:20])})
                 items = _cover_labels(dossiers)
                 pdf = labels.cover_labels_pdf(items, layout=labels.COVER_LAYOUTS[data["cover_layout"]],
                                               skip=data["skip"] or 0)
-        except labels.LabelFontMissing as exc:
-            form.add_error(None, str(exc))
+        except labels.LabelFontMissing:
+            form.add_error(None, gettext("Không tìm thấy phông chữ có đủ dấu tiếng Việt (Noto Sans hoặc DejaVu Sans) "
+                                         "để in nhãn. Hãy cài gói fonts-noto-core: sudo apt-get install "
+                                         "fonts-noto-core"))
         else:
             if not items:
                 form.add_error(None, gettext("Không có nhãn nào để in."))

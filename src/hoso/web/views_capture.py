@@ -27,6 +27,7 @@ from hoso.capture import selectors as capture_selectors
 from hoso.capture import services
 from hoso.capture.intake import ingest_folder
 from hoso.capture.models import Batch, BatchItem
+from hoso.capture.reasons import item_reason, rejection_text
 from hoso.capture.services.preview import photo_preview
 from hoso.core.uploads import saved_upload, write_upload
 from hoso.imaging.checks import Rejected
@@ -77,11 +78,19 @@ def _take_in(request: HttpRequest, batch: Batch, dossier: Dossier | None, upload
         return list(BatchItem.objects.filter(batch=batch, pk__gt=before).select_related("dossier", "page"))
 
 
+def _worded(items: list[BatchItem]) -> list[BatchItem]:
+    """The items' reasons in the reader's language, for the page (kept in Vietnamese; the items are not saved)."""
+    for item in items:
+        item.reason = item_reason(item.reason_code, item.reason_params, item.reason)
+    return items
+
+
 def _item_json(item: BatchItem) -> dict:
     page = item.page
     return {"file": item.source_name, "dossier": item.dossier.number if item.dossier else None,
             "outcome": item.outcome, "outcome_label": item.get_outcome_display(),
-            "reason": item.reason or None, "sequence": page.sequence if page else None,
+            "reason": item_reason(item.reason_code, item.reason_params, item.reason) or None,
+            "sequence": page.sequence if page else None,
             "state": page.state if page else None}
 
 
@@ -149,7 +158,7 @@ def shot_preview(request: HttpRequest) -> JsonResponse:
         with saved_upload(upload_file) as path:
             return JsonResponse(photo_preview(actor=request.user, path=path, name=name))
     except Rejected as exc:
-        return JsonResponse({"error": exc.reason}, status=400)
+        return JsonResponse({"error": rejection_text(exc, name)}, status=400)
 
 
 def _check_stats(user: User) -> None:
@@ -205,6 +214,7 @@ def _items_context(request: HttpRequest, batch: Batch) -> dict:
     if stage in capture_selectors.STAGES:
         items = items.filter(_stage_q(stage))
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _worded(list(page.object_list))
     done, total = capture_selectors.batch_progress(batch=batch)
     return {"batch": batch, "items_page": page, "stage": stage, "labels": capture_selectors.STAGE_LABELS,
             "items_query": urlencode({"giai_doan": stage}) if stage else "",  # the stage filter survives paging
@@ -225,8 +235,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request") == "true":
         return render(request, "capture/_batch_items.html", context)
     stats = capture_selectors.capture_stats(actor=request.user, batch=batch)
-    problems = list(_visible_items(request, batch).filter(
-        _stage_q("failed") | _stage_q("refused") | _stage_q("quarantined"))[:200])
+    problems = _worded(list(_visible_items(request, batch).filter(
+        _stage_q("failed") | _stage_q("refused") | _stage_q("quarantined"))[:200]))
     context.update(stats=stats, problems=problems, stage_rows=_stage_rows(context["counts"]))
     return render(request, "capture/batch_detail.html", context)
 

@@ -25,6 +25,7 @@ from hoso.access.permissions import EXPORT, VIEW_FILES
 from hoso.access.rules import user_can
 from hoso.blobstore import BlobNotFound
 from hoso.core.blobs import blob_store
+from hoso.core.i18n import vietnamese
 from hoso.imaging.raster import render_for_screen
 from hoso.imaging.readability import MODES as READABLE_MODES
 from hoso.imaging.readability import readable
@@ -38,13 +39,13 @@ MISSING = gettext_lazy("Tệp của trang bị thiếu trong kho lưu trữ. Hã
                        "(hoso verify --fixity) và phục hồi từ bản sao lưu.")
 SCREEN_WIDTH = 1400
 
-PURPOSES = [
-    ("giai_quyet_che_do", "Giải quyết chế độ, chính sách"),
-    ("xac_nhan_thong_tin", "Xác nhận thông tin cho thân nhân"),
-    ("tim_kiem_mo", "Tìm kiếm, quy tập mộ liệt sĩ"),
-    ("thanh_tra", "Thanh tra, kiểm tra"),
-    ("di_chuyen", "Di chuyển hồ sơ"),
-    ("khac", "Khác (ghi rõ)"),
+PURPOSES = [  # shown in the user's language; written (watermark, audit trail) in Vietnamese: see purpose_text
+    ("giai_quyet_che_do", gettext_lazy("Giải quyết chế độ, chính sách")),
+    ("xac_nhan_thong_tin", gettext_lazy("Xác nhận thông tin cho thân nhân")),
+    ("tim_kiem_mo", gettext_lazy("Tìm kiếm, quy tập mộ liệt sĩ")),
+    ("thanh_tra", gettext_lazy("Thanh tra, kiểm tra")),
+    ("di_chuyen", gettext_lazy("Di chuyển hồ sơ")),
+    ("khac", gettext_lazy("Khác (ghi rõ)")),
 ]
 
 
@@ -64,7 +65,7 @@ class PurposeForm(forms.Form):
 
     def purpose_text(self) -> str:
         data = self.cleaned_data
-        label = dict(PURPOSES)[data["purpose"]]
+        label = vietnamese(dict(PURPOSES)[data["purpose"]])  # stamped on the copy and audited: Vietnamese
         if data["purpose"] == "khac":
             return data["detail"]
         return f"{label} — {data['detail']}" if data.get("detail") else label

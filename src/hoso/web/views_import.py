@@ -18,6 +18,7 @@ from hoso.access.permissions import EDIT_DOSSIER
 from hoso.core.blobs import blob_store
 from hoso.core.uploads import saved_upload
 from hoso.imports.columns import FIELD_LABELS
+from hoso.imports.issues import for_reader_all
 from hoso.imports.models import ImportRun
 from hoso.imports.preview import preview_register
 from hoso.imports.reader import RegisterFileError
@@ -38,7 +39,8 @@ from hoso.records import services as records_services
 
 MAX_COLUMNS = 200
 WARNINGS_SHOWN = 200  # on the report page; the xlsx report has every one
-FIELD_CHOICES = [("", gettext_lazy("— không nhập cột này —")), *FIELD_LABELS.items()]
+FIELD_CHOICES = [("", gettext_lazy("— không nhập cột này —")),
+                 *((field, gettext_lazy(label)) for field, label in FIELD_LABELS.items())]
 
 
 class UploadForm(forms.Form):
@@ -150,7 +152,8 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not run.finished:
         return redirect("import_progress" if run.state != ImportRun.State.UPLOADED else "import_preview", pk=run.pk)
     errors = Paginator(run.errors, 50).get_page(request.GET.get("page"))
-    warnings = run.warnings[:WARNINGS_SHOWN]
+    errors.object_list = for_reader_all(errors.object_list)  # stored in Vietnamese, shown in the reader's language
+    warnings = for_reader_all(run.warnings[:WARNINGS_SHOWN])
     records_services.record_read(actor=request.user, obj=run, summary=f"báo cáo {run.file_name}")
     encodings = sorted(run.encodings.items(), key=lambda kv: -kv[1])
     real_run = visible_runs(actor=request.user).filter(from_dry_run=run).order_by("pk").first() if run.dry_run else None

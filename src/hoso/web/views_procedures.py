@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -54,7 +54,7 @@ ERROR_FIELDS = {"dossiers": "dossier"}  # the service's names → the intake for
 
 def _require_case_work(request: HttpRequest) -> None:
     if not cases.may_work_on_cases(request.user):
-        raise PermissionDenied("Bạn không có quyền làm việc với hồ sơ thủ tục.")
+        raise PermissionDenied(gettext("Bạn không có quyền làm việc với hồ sơ thủ tục."))
 
 
 # --- the queue ----------------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def _opened(request: HttpRequest, number: str) -> Case:
     _require_case_work(request)
     case = cases.view_case(actor=request.user, number=number)
     if case is None:
-        raise Http404("Không có hồ sơ thủ tục này hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không có hồ sơ thủ tục này hoặc bạn không có quyền xem."))
     return case
 
 
@@ -278,7 +278,7 @@ def _for_write(request: HttpRequest, number: str) -> Case:
     """The case a move is about, seen through the visibility rule (the move writes the audit event)."""
     case = cases.visible_cases(actor=request.user).filter(number=number.strip().upper()).first()
     if case is None:
-        raise Http404("Không có hồ sơ thủ tục này hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không có hồ sơ thủ tục này hoặc bạn không có quyền xem."))
     return case
 
 
@@ -301,7 +301,7 @@ def _act(request: HttpRequest, number: str, form: type, perform: Callable[[Case,
 
 
 def _due(case: Case) -> str:
-    return f"hẹn trả kết quả ngày {case.due_on:%d/%m/%Y}"
+    return f"{case.due_on:%d/%m/%Y}"
 
 
 @require_POST
@@ -310,7 +310,8 @@ def case_start(request: HttpRequest, number: str) -> HttpResponse:
     def start(case, data):
         case = cases.start_processing(actor=request.user, case=case, on=data["on"], note=data["note"])
         _original_messages(request, case)
-        return f"Đã thụ lý hồ sơ {case.number}: bước 1, {_due(case)}."
+        return gettext("Đã thụ lý hồ sơ %(number)s: bước 1, hẹn trả kết quả ngày %(due_on)s.") % {
+            "number": case.number, "due_on": _due(case)}
     return _act(request, number, MoveForm, start)
 
 
@@ -320,7 +321,8 @@ def case_advance(request: HttpRequest, number: str) -> HttpResponse:
     def advance(case, data):
         case = cases.advance(actor=request.user, case=case, on=data["on"], note=data["note"])
         _original_messages(request, case)
-        return f"Hồ sơ {case.number} chuyển sang bước {case.step}; {_due(case)}."
+        return gettext("Hồ sơ %(number)s chuyển sang bước %(step)s; hẹn trả kết quả ngày %(due_on)s.") % {
+            "number": case.number, "step": case.step, "due_on": _due(case)}
     return _act(request, number, MoveForm, advance)
 
 
@@ -329,7 +331,8 @@ def case_advance(request: HttpRequest, number: str) -> HttpResponse:
 def case_send(request: HttpRequest, number: str) -> HttpResponse:
     def send(case, data):
         case = cases.send(actor=request.user, case=case, to_body=data["to_body"], on=data["on"], note=data["note"])
-        return f"Đã chuyển hồ sơ {case.number} đến {case.sent_to}. In phiếu chuyển hồ sơ ở mục Giấy tờ."
+        return gettext("Đã chuyển hồ sơ %(number)s đến %(body)s. In phiếu chuyển hồ sơ ở mục Giấy tờ.") % {
+            "number": case.number, "body": case.sent_to}
     return _act(request, number, SendForm, send)
 
 
@@ -339,8 +342,8 @@ def case_request_papers(request: HttpRequest, number: str) -> HttpResponse:
     def ask(case, data):
         case = cases.request_papers(actor=request.user, case=case, missing=data["missing"].splitlines(),
                                     on=data["on"], note=data["note"])
-        return (f"Đã yêu cầu bổ sung giấy tờ cho hồ sơ {case.number}: thời hạn tạm dừng đến khi nhận đủ. In phiếu "
-                "yêu cầu bổ sung ở mục Giấy tờ.")
+        return gettext("Đã yêu cầu bổ sung giấy tờ cho hồ sơ %(number)s: thời hạn tạm dừng đến khi nhận đủ. In "
+                       "phiếu yêu cầu bổ sung ở mục Giấy tờ.") % {"number": case.number}
     return _act(request, number, RequestPapersForm, ask)
 
 
@@ -349,7 +352,8 @@ def case_request_papers(request: HttpRequest, number: str) -> HttpResponse:
 def case_papers_complete(request: HttpRequest, number: str) -> HttpResponse:
     def complete(case, data):
         case = cases.papers_complete(actor=request.user, case=case, on=data["on"], note=data["note"])
-        return f"Đã nhận đủ giấy tờ bổ sung của hồ sơ {case.number}; thời hạn tính tiếp, {_due(case)}."
+        return gettext("Đã nhận đủ giấy tờ bổ sung của hồ sơ %(number)s; thời hạn tính tiếp, hẹn trả kết quả "
+                       "ngày %(due_on)s.") % {"number": case.number, "due_on": _due(case)}
     return _act(request, number, MoveForm, complete)
 
 
@@ -361,7 +365,8 @@ def case_tick_papers(request: HttpRequest, number: str) -> HttpResponse:
 
     def tick(case, data):
         cases.tick_papers(actor=request.user, case=case, names=data["names"])
-        return f"Đã ghi nhận {len(data['names'])} giấy tờ đã nhận."
+        return ngettext("Đã ghi nhận %(count)s giấy tờ đã nhận.", "Đã ghi nhận %(count)s giấy tờ đã nhận.",
+                        len(data["names"])) % {"count": len(data["names"])}
     return _act(request, number, TickPapersForm, tick, missing=missing)
 
 
@@ -371,7 +376,8 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
     def approve(case, data):
         case = cases.decide(actor=request.user, case=case, decision_number=data["decision_number"], on=data["on"],
                             note=data["note"])
-        return f"Đã duyệt kết quả hồ sơ {case.number}; bộ phận một cửa trả kết quả cho người nộp."
+        return gettext("Đã duyệt kết quả hồ sơ %(number)s; bộ phận một cửa trả kết quả cho người nộp.") % {
+            "number": case.number}
     return _act(request, number, DecideForm, approve)
 
 
@@ -380,7 +386,8 @@ def case_decide(request: HttpRequest, number: str) -> HttpResponse:
 def case_refuse(request: HttpRequest, number: str) -> HttpResponse:
     def refuse(case, data):
         case = cases.refuse(actor=request.user, case=case, reasons=data["reasons"], on=data["on"])
-        return f"Đã từ chối giải quyết hồ sơ {case.number}. In phiếu từ chối (có lý do) ở mục Giấy tờ."
+        return gettext("Đã từ chối giải quyết hồ sơ %(number)s. In phiếu từ chối (có lý do) ở mục Giấy tờ.") % {
+            "number": case.number}
     return _act(request, number, RefuseForm, refuse)
 
 
@@ -389,7 +396,8 @@ def case_refuse(request: HttpRequest, number: str) -> HttpResponse:
 def case_return(request: HttpRequest, number: str) -> HttpResponse:
     def give_back(case, data):
         case = cases.return_result(actor=request.user, case=case, on=data["on"], note=data["note"])
-        return f"Đã trả kết quả hồ sơ {case.number} ngày {case.closed_on:%d/%m/%Y}."
+        return gettext("Đã trả kết quả hồ sơ %(number)s ngày %(date)s.") % {
+            "number": case.number, "date": f"{case.closed_on:%d/%m/%Y}"}
     return _act(request, number, MoveForm, give_back)
 
 
@@ -398,7 +406,7 @@ def case_return(request: HttpRequest, number: str) -> HttpResponse:
 def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     def withdraw(case, data):
         case = cases.withdraw(actor=request.user, case=case, reason=data["reason"], on=data["on"])
-        return f"Đã ghi nhận người nộp rút hồ sơ {case.number}."
+        return gettext("Đã ghi nhận người nộp rút hồ sơ %(number)s.") % {"number": case.number}
     return _act(request, number, WithdrawForm, withdraw)
 
 
@@ -410,8 +418,9 @@ def case_change(request: HttpRequest, number: str) -> HttpResponse:
     if changes.kind_for(case) == changes.TRANSFER:
         def where(case, data):
             cases.propose_change(actor=request.user, case=case, item=None if "drop" in request.POST else data)
-            return ("Đã bỏ thông tin di chuyển." if "drop" in request.POST else "Đã ghi nơi chuyển hồ sơ đến; khi "
-                    "lãnh đạo duyệt, phiếu báo di chuyển (Mẫu 93) được lập để bộ phận lưu trữ gửi đi.")
+            return (gettext("Đã bỏ thông tin di chuyển.") if "drop" in request.POST
+                    else gettext("Đã ghi nơi chuyển hồ sơ đến; khi lãnh đạo duyệt, phiếu báo di chuyển (Mẫu 93) được "
+                                 "lập để bộ phận lưu trữ gửi đi."))
         return _act(request, number, MoveForm if "drop" in request.POST else TransferForm, where)
     first = case.dossiers.order_by("number").first()
     relatives = list(first.relative_links.select_related("person")) if first is not None else []
@@ -419,8 +428,9 @@ def case_change(request: HttpRequest, number: str) -> HttpResponse:
     def propose(case, data):
         item = None if "drop" in request.POST else {k: v for k, v in data.items() if v not in ("", None)}
         cases.propose_change(actor=request.user, case=case, item=item)
-        return ("Đã bỏ đề xuất thay đổi hồ sơ." if item is None else "Đã ghi đề xuất thay đổi hồ sơ; hồ sơ được cập "
-                "nhật khi lãnh đạo duyệt và ghi số quyết định.")
+        return (gettext("Đã bỏ đề xuất thay đổi hồ sơ.") if item is None
+                else gettext("Đã ghi đề xuất thay đổi hồ sơ; hồ sơ được cập nhật khi lãnh đạo duyệt và ghi số quyết "
+                             "định."))
     return _act(request, number, ChangeForm, propose, relatives=relatives)
 
 
@@ -456,7 +466,7 @@ def case_document(request: HttpRequest, pk: int) -> HttpResponse:
     _require_case_work(request)
     document = procedure_selectors.case_document_for(actor=request.user, pk=pk)
     if document is None:
-        raise Http404("Không có giấy tờ này hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không có giấy tờ này hoặc bạn không có quyền xem."))
     data = cases.document_bytes(actor=request.user, document=document)
     pdf = document.format == CaseDocument.Format.PDF
     response = HttpResponse(data, content_type="application/pdf" if pdf else (

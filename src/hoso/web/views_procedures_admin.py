@@ -40,7 +40,7 @@ def procedure_kind(request: HttpRequest, code: str) -> HttpResponse:
     kind = ProcedureKind.objects.filter(code=code).first()
     history = procedure_selectors.kind_history(kind) if kind is not None else []
     if not history:
-        raise Http404("Không có thủ tục này trong danh mục.")
+        raise Http404(gettext("Không có thủ tục này trong danh mục."))
     current = history[0]
     form = StepsForm(request.POST or None, initial={"steps": StepsForm.as_text(current.steps.all())})
     if request.method == "POST" and form.is_valid():

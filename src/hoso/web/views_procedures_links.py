@@ -69,11 +69,9 @@ def case_file_upload(request: HttpRequest, number: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        messages.success(request, gettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s") % {
-                                          "title": attached.title,
-                                          "pages": attached.pages,
-                                          "number": case.number}
-                                  + (gettext(" và ghi nhận giấy tờ đã nhận.") if paper else "."))
+        said = (gettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s và ghi nhận giấy tờ đã nhận.")
+                if paper else gettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s."))
+        messages.success(request, said % {"title": attached.title, "pages": attached.pages, "number": case.number})
     return redirect(f"{reverse('case_detail', args=[case.number])}#case-files")
 
 
@@ -83,7 +81,7 @@ def case_file(request: HttpRequest, pk: int) -> HttpResponse:
     _require_case_work(request)
     attached = links.case_file_for(actor=request.user, pk=pk)
     if attached is None:
-        raise Http404("Không có giấy tờ này hoặc bạn không có quyền xem.")
+        raise Http404(gettext("Không có giấy tờ này hoặc bạn không có quyền xem."))
     data = links.file_bytes(actor=request.user, attached=attached)
     response = HttpResponse(data, content_type=attached.content_type)
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in attached.original_name)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from hoso.access.decorators import rule
 from hoso.access.permissions import EDIT_DOSSIER
 from hoso.imports.models import DuplicateCandidate
-from hoso.imports.services.duplicates import decide, facts, find_candidates, undo
+from hoso.imports.services.duplicates import decide, facts, find_candidates, reasons_for_reader, undo
 from hoso.records import services as records_services
 from hoso.records.selectors import visible_dossiers
 
@@ -36,6 +36,8 @@ def _visible_candidates(user):
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_visible_candidates(request.user), 20).get_page(request.GET.get("page"))
     pairs = [(c, facts(c.first, c.second)) for c in page.object_list]
+    for candidate, _facts in pairs:  # stored in Vietnamese; shown in the reader's language (not saved)
+        candidate.reasons = reasons_for_reader(candidate.reasons)
     recent = list(_decided_candidates(request.user)[:10])
     records_services.record_list_read(actor=request.user, object_type="duplicate_list", page=page.number,
                                       keys=[f"{c.first_id}+{c.second_id}" for c in [*page.object_list, *recent]])

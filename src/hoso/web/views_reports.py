@@ -126,8 +126,8 @@ def _alive_rows(table: CountTable) -> list[AliveRow]:
 def _filters(request: HttpRequest) -> tuple[StatisticsFilterForm, dt.date, dt.date, dt.date | None, Slice]:
     form = StatisticsFilterForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
-        messages.error(request, gettext("Điều kiện lọc không dùng được, đã bỏ qua: ") + "; ".join(
-            str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, gettext("Điều kiện lọc không dùng được, đã bỏ qua: %(errors)s") % {
+            "errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)})
     since, until = form.period()
     at = None if until == timezone.localdate() else until
     return form, since, until, at, form.slice()
@@ -163,7 +163,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["digitisation"] = work
         context["page_states"] = [(figures.PAGE_STATE_LABELS[s], n) for s, n in work.pages.items()]
         context["pages_chart"] = columns([(f"{d:%d/%m}", n, "") for d, n, _ in work.per_day], width=1000,
-                                         height=180, title="Trang nhận vào theo ngày")
+                                         height=180, title=gettext("Trang nhận vào theo ngày"))
         context["pages_export"] = f"{reverse('reports_export', args=['pages'])}?{query}"
     if "archive" in shown:
         context["archive"] = figures.archive(actor=actor, since=since, until=until)
@@ -183,9 +183,11 @@ def _procedure_context(actor, since: dt.date, until: dt.date, query: str) -> dic
         return {"procedures": None}
     kinds = [(r, times.kind(r.code)) for r in found.rows]
     timed = [s for s in times.steps if s.timing.count]
-    chart = duration_bars([(f"{_short(s.kind_name)} · bước {s.position}", s.timing.mean or 0, s.timing.p90 or 0,
+    chart = duration_bars([(gettext("%(procedure)s · bước %(number)s") % {"procedure": _short(s.kind_name),
+                                                                          "number": s.position},
+                            s.timing.mean or 0, s.timing.p90 or 0,
                             f"{casework.vn_decimal(s.timing.mean)} · 90%: {s.timing.p90}") for s in timed],
-                          title="Thời gian thực hiện từng bước (ngày làm việc)")
+                          title=gettext("Thời gian thực hiện từng bước (ngày làm việc)"))
     return {"procedures": found, "procedure_kinds": kinds, "procedure_steps": times.steps, "steps_chart": chart,
             "procedures_export": f"{reverse('reports_export', args=['procedures'])}?{query}",
             "steps_export": f"{reverse('reports_export', args=['procedure_steps'])}?{query}"}
@@ -224,7 +226,7 @@ def procedure_tables(actor, since: dt.date, until: dt.date, table: str) -> tuple
 def export(request: HttpRequest, table: str) -> HttpResponse:
     """One table of the dashboard, as filtered, to Excel (audited)."""
     if table not in EXPORTS:
-        raise Http404("Không có bảng thống kê này.")
+        raise Http404(gettext("Không có bảng thống kê này."))
     with in_vietnamese():  # the file is in Vietnamese, whatever the language of the screen it came from
         actor = request.user
         form, since, until, at, where = _filters(request)
@@ -266,7 +268,8 @@ def mau100(request: HttpRequest) -> HttpResponse:
             report, data = reports_services.make_mau_100(actor=request.user, year=year, fmt=fmt)
         except ValueError as exc:  # BadQuestion is a ValueError too
             context["error"] = (str(exc) if isinstance(exc, BadQuestion)
-                                else f"Năm không hợp lệ: «{year_text}» (cần một số, ví dụ 2025).")
+                                else gettext("Năm không hợp lệ: «%(year)s» (cần một số, ví dụ 2025).") % {
+                                    "year": year_text})
         except LabelFontMissing as exc:
             context["error"] = str(exc)
         else:

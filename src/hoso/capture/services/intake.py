@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE
@@ -13,6 +14,7 @@ from hoso.access.rules import require
 from hoso.access.services import system_user
 from hoso.blobstore import BlobStore
 from hoso.capture.models import Batch, BatchItem
+from hoso.capture.reasons import vietnamese_reason
 from hoso.capture.services.processing import process_page
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
@@ -38,12 +40,14 @@ def start_batch(*, actor: User, name: str, source: str = Batch.Source.FOLDER, fo
 
 def refuse(*, actor: User, batch: Batch, source_name: str, reason: str, dossier: Dossier | None = None,
            original_name: str = "", size: int | None = None, sha256: str = "",
-           outcome: str = BatchItem.Outcome.REFUSED) -> BatchItem:
-    """Record a file (or folder) that was not taken in, with the reason (or quarantined, with its bytes kept)."""
+           outcome: str = BatchItem.Outcome.REFUSED, code: str = "", params: dict | None = None) -> BatchItem:
+    """Record a file (or folder) that was not taken in, with the reason (or quarantined, with its bytes kept):
+    `reason` in Vietnamese, `code` and `params` for screens to word it in the reader's language (reasons.py)."""
     with transaction.atomic():
         item = BatchItem.objects.create(batch=batch, dossier=dossier, source_name=source_name[:500],
                                         original_name=original_name[:255], size=size, master_sha256=sha256,
-                                        outcome=outcome, reason=reason[:500])
+                                        outcome=outcome, reason=reason[:500], reason_code=code[:40],
+                                        reason_params=params or {})
         record_event(actor=actor, action=AuditAction.QUARANTINE_FILE if outcome == BatchItem.Outcome.QUARANTINED
                      else AuditAction.REFUSE_FILE, obj=batch, summary=f"{source_name[:150]}: {reason[:140]}",
                      after={"file": source_name, "sha256": sha256 or None, "reason": reason})
@@ -69,12 +73,14 @@ def receive_file(*, actor: User, batch: Batch, dossier: Dossier, path: Path, nam
             blob = store.put_file(path)
             return [refuse(actor=actor, batch=batch, source_name=source_name, reason=exc.reason, dossier=dossier,
                            original_name=name, size=blob.size, sha256=blob.sha256,
-                           outcome=BatchItem.Outcome.QUARANTINED)]
+                           outcome=BatchItem.Outcome.QUARANTINED, code=exc.code, params={"name": name})]
         return [refuse(actor=actor, batch=batch, source_name=source_name, reason=exc.reason, dossier=dossier,
-                       original_name=name, size=path.stat().st_size if path.exists() else None)]
+                       original_name=name, size=path.stat().st_size if path.exists() else None, code=exc.code,
+                       params={"name": name})]
     except OSError as exc:
+        params = {"name": name, "error": str(exc.strerror or exc)}
         return [refuse(actor=actor, batch=batch, source_name=source_name, dossier=dossier, original_name=name,
-                       reason=f"Không đọc được tệp «{name}»: {exc.strerror or exc}")]
+                       reason=vietnamese_reason("unreadable", params), code="unreadable", params=params)]
     blob = store.put_file(path)  # the master, byte for byte, before any processing
 
     with transaction.atomic():
@@ -89,7 +95,8 @@ def receive_file(*, actor: User, batch: Batch, dossier: Dossier, path: Path, nam
                           kind=info.kind, frame=frame, master_sha256=blob.sha256, size=size)
             if frame in known:
                 items.append(BatchItem(outcome=BatchItem.Outcome.SKIPPED, **common,
-                                       reason=f"Đã có trong hồ sơ (trang {known[frame]}), không thêm lần nữa."))
+                                       reason=vietnamese_reason("known", {"page": known[frame]}),
+                                       reason_code="known", reason_params={"page": known[frame]}))
                 continue
             page = Page.objects.create(dossier=dossier, sequence=next_sequence, master_sha256=blob.sha256,
                                        original_name=stored_name, state=Page.State.QUEUED)
@@ -131,7 +138,7 @@ def retry_page(*, actor: User, page: Page) -> Page:
     with transaction.atomic():
         page = Page.objects.select_for_update().get(pk=page.pk)
         if page.state != Page.State.FAILED:
-            raise ValidationError("Chỉ thử lại được trang đang ở trạng thái lỗi.")
+            raise ValidationError(_("Chỉ thử lại được trang đang ở trạng thái lỗi."))
         before = {"state": page.state, "error": page.error}
         page.state, page.error = Page.State.QUEUED, ""
         page.save(update_fields=["state", "error"])

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE
@@ -25,16 +26,18 @@ from hoso.records.models import Page
 from hoso.records.selectors import visible_pages
 from hoso.records.visibility import check_dossier_reachable
 
-NOT_FOUND = "Không tìm thấy trang hoặc bạn không có quyền xem trang này."
-NOT_PHOTO = "Trang này không phải ảnh chụp trang giấy (không nhận từ đợt ảnh chụp): không có khung trang để chỉnh."
-BUSY = "Trang đang được xử lý; hãy đợi xử lý xong rồi chỉnh khung trang."
-MASTER_MISSING = ("Ảnh chụp gốc của trang bị thiếu trong kho lưu trữ nên không nắn phẳng lại được. Hãy báo quản trị "
-                  "viên chạy kiểm tra toàn vẹn (hoso verify --fixity) và phục hồi từ bản sao lưu.")
-CORNER_PROBLEMS = {
-    "count": "Khung trang phải có đúng bốn góc, mỗi góc hai tọa độ (x, y).",
-    "outside": "Có góc nằm ngoài ảnh chụp: hãy kéo các góc vào trong ảnh.",
-    "order": "Bốn góc phải lần lượt là trên trái, trên phải, dưới phải, dưới trái, và các cạnh không được cắt nhau.",
-    "small": "Khung trang quá nhỏ so với ảnh chụp: hãy kéo các góc ra tới mép trang giấy.",
+# Refusals, in the reader's language (str() when raised).
+NOT_FOUND = _("Không tìm thấy trang hoặc bạn không có quyền xem trang này.")
+NOT_PHOTO = _("Trang này không phải ảnh chụp trang giấy (không nhận từ đợt ảnh chụp): không có khung trang để chỉnh.")
+BUSY = _("Trang đang được xử lý; hãy đợi xử lý xong rồi chỉnh khung trang.")
+MASTER_MISSING = _("Ảnh chụp gốc của trang bị thiếu trong kho lưu trữ nên không nắn phẳng lại được. Hãy báo quản trị "
+                   "viên chạy kiểm tra toàn vẹn (hoso verify --fixity) và phục hồi từ bản sao lưu.")
+CORNER_PROBLEMS = {  # imaging.photo.check_corners's codes
+    "count": _("Khung trang phải có đúng bốn góc, mỗi góc hai tọa độ (x, y)."),
+    "outside": _("Có góc nằm ngoài ảnh chụp: hãy kéo các góc vào trong ảnh."),
+    "order": _("Bốn góc phải lần lượt là trên trái, trên phải, dưới phải, dưới trái, và các cạnh không được cắt "
+               "nhau."),
+    "small": _("Khung trang quá nhỏ so với ảnh chụp: hãy kéo các góc ra tới mép trang giấy."),
 }
 
 
@@ -52,26 +55,26 @@ def set_page_outline(*, actor: User, page: Page, corners: list[list[float]],
     processed, or corners that cannot outline a page."""
     require(actor, CAPTURE)
     if not visible_pages(actor=actor).filter(pk=page.pk).exists():
-        raise PermissionDenied(NOT_FOUND)
+        raise PermissionDenied(str(NOT_FOUND))
     check_dossier_reachable(actor, page.dossier)
     item = photo_item(page=page)
     if item is None:
-        raise ValidationError(NOT_PHOTO)
+        raise ValidationError(str(NOT_PHOTO))
     try:
         with (store or blob_store()).local_path(page.master_sha256) as master:
             size = upright_size(master, kind=item.kind, frame=item.frame)
     except BlobNotFound as exc:
-        raise ValidationError(MASTER_MISSING) from exc
+        raise ValidationError(str(MASTER_MISSING)) from exc
     problem = check_corners(corners, size)
     if problem:
-        raise ValidationError(CORNER_PROBLEMS[problem])
+        raise ValidationError(str(CORNER_PROBLEMS[problem]))
     corners = _rounded(corners)
     with transaction.atomic():
         # Locks in the order claim_page takes them (page, then item).
         page = Page.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=page.pk)
         item = BatchItem.objects.select_for_update().get(pk=item.pk)
         if page.state == Page.State.PROCESSING:
-            raise ValidationError(BUSY)
+            raise ValidationError(str(BUSY))
         before: dict[str, Any] = {"state": page.state, "outline": item.outline}
         item.outline = {"corners": corners, "by": actor.get_username(), "by_name": actor.get_full_name(),
                         "at": timezone.now().isoformat(timespec="seconds")}

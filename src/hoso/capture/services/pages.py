@@ -4,6 +4,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, EDIT_DOSSIER
@@ -28,7 +30,7 @@ def _renumber(pages: list[Page]) -> None:
     if not moved:
         return
     top = max(p.sequence for p in pages) + len(pages) + 1
-    for offset, (page, _) in enumerate(moved):
+    for offset, (page, _sequence) in enumerate(moved):
         Page.objects.filter(pk=page.pk).update(sequence=top + offset)
     for page, sequence in moved:
         Page.objects.filter(pk=page.pk).update(sequence=sequence)
@@ -53,8 +55,8 @@ def reorder_pages(*, actor: User, dossier: Dossier, page_ids: list[int]) -> list
         by_id = {p.pk: p for p in pages}
         ids = [int(i) for i in page_ids]
         if len(ids) != len(set(ids)) or set(ids) != set(by_id):
-            raise ValidationError("Thứ tự trang không khớp với các trang hiện có của hồ sơ (có thể người khác vừa "
-                                  "thêm hoặc sắp xếp trang). Hãy tải lại trang và làm lại.")
+            raise ValidationError(_("Thứ tự trang không khớp với các trang hiện có của hồ sơ (có thể người khác vừa "
+                                    "thêm hoặc sắp xếp trang). Hãy tải lại trang và làm lại."))
         before = [p.pk for p in pages]
         if ids == before:
             return pages
@@ -86,23 +88,27 @@ def group_pages(*, actor: User, dossier: Dossier, page_from: int, page_to: int, 
     another document inside the range are refused with the reason."""
     require(actor, EDIT_DOSSIER)
     if page_from is None or page_to is None or page_from < 1 or page_to < page_from:
-        raise ValidationError({"page_from": "Khoảng trang không hợp lệ: «từ trang» phải từ 1 và không lớn hơn "
-                                            "«đến trang»."})
+        raise ValidationError({"page_from": _("Khoảng trang không hợp lệ: «từ trang» phải từ 1 và không lớn hơn "
+                                              "«đến trang».")})
     if document is not None and document.dossier_id != dossier.pk:
-        raise ValidationError("Văn bản không thuộc hồ sơ này.")
+        raise ValidationError(_("Văn bản không thuộc hồ sơ này."))
     with transaction.atomic():
         pages = _locked_pages(dossier)
         last = pages[-1].sequence if pages else 0
         if page_to > last:
-            raise ValidationError({"page_to": f"Hồ sơ chỉ có {last} trang." if last else "Hồ sơ chưa có trang nào."})
+            raise ValidationError({"page_to": ngettext("Hồ sơ chỉ có %(count)s trang.", "Hồ sơ chỉ có %(count)s trang.",
+                                                       last) % {"count": last} if last
+                                   else _("Hồ sơ chưa có trang nào.")})
         inside = [p for p in pages if page_from <= p.sequence <= page_to]
         taken = sorted({p.document_id for p in inside if p.document_id and
                         (document is None or p.document_id != document.pk)})
         if taken:
-            clash = ", ".join(f"số {d.sequence}" + (f" ({d.doc_type})" if document_visible(actor, d) else "")
+            clash = ", ".join(_("số %(number)s (%(type)s)") % {"number": d.sequence, "type": d.doc_type}
+                              if document_visible(actor, d) else _("số %(number)s") % {"number": d.sequence}
                               for d in Document.objects.filter(pk__in=taken))
-            raise ValidationError({"page_from": f"Trong trang {page_from}–{page_to} có trang đã thuộc văn bản "
-                                                f"{clash}. Hãy sửa văn bản đó trước."})
+            raise ValidationError({"page_from": _("Trong trang %(first)s–%(last)s có trang đã thuộc văn bản "
+                                                  "%(documents)s. Hãy sửa văn bản đó trước.") % {
+                "first": page_from, "last": page_to, "documents": clash}})
         values = {**fields, "page_from": page_from, "page_to": page_to, "page_count": len(inside)}
         if document is None:
             document = add_document(actor=actor, dossier=dossier, **values)

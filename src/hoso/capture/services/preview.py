@@ -10,6 +10,7 @@ from typing import Any
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE
 from hoso.access.rules import require
+from hoso.capture.reasons import photo_reason
 from hoso.imaging.checks import Rejected, inspect_file
 from hoso.imaging.photo import flatten_photo
 from hoso.imaging.raster import load_page
@@ -24,7 +25,7 @@ def photo_preview(*, actor: User, path: Path, name: str) -> dict[str, Any]:
     require(actor, CAPTURE)
     info = inspect_file(path, name=name)
     if info.kind == "pdf":
-        raise Rejected("not_photo", "Ảnh chụp phải là tệp ảnh (JPEG, PNG…), không phải PDF.")
+        raise Rejected("not_photo", "Ảnh chụp phải là tệp ảnh (JPEG, PNG…), không phải PDF.")  # worded: reasons.py
     image = load_page(path, kind=info.kind).image
     image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
     flat = flatten_photo(image, dpi=72)
@@ -33,5 +34,5 @@ def photo_preview(*, actor: User, path: Path, name: str) -> dict[str, Any]:
     out = io.BytesIO()
     shown.convert("RGB").save(out, "JPEG", quality=70)
     corners = [[round(x / image.width, 4), round(y / image.height, 4)] for x, y in flat.corners or []]
-    return {"found": flat.found, "reason": flat.reason or None, "corners": corners or None,
+    return {"found": flat.found, "reason": photo_reason(flat.code, flat.reason) or None, "corners": corners or None,
             "preview": "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")}

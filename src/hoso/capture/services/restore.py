@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.blobstore import BlobStore
@@ -27,13 +28,16 @@ def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str,
     store = store or blob_store()
     for page in pages:
         if page["state"] in PENDING:
-            raise ValidationError(f"Trang {page['sequence']} chưa xử lý xong ở nơi gửi: gói không hợp lệ.")
+            raise ValidationError(_("Trang %(number)s chưa xử lý xong ở nơi gửi: gói không hợp lệ.") % {
+                "number": page["sequence"]})
         for key in ("master_sha256", "access_sha256", "thumbnail_sha256"):
             if page.get(key) and not store.exists(page[key]):
-                raise ValidationError(f"Trang {page['sequence']}: tệp {page[key][:12]}… chưa có trong kho tệp.")
+                raise ValidationError(_("Trang %(number)s: tệp %(sha)s… chưa có trong kho tệp.") % {
+                    "number": page["sequence"], "sha": page[key][:12]})
     with transaction.atomic():
         if dossier.pages.exists():
-            raise ValidationError(f"Hồ sơ {dossier.number} đã có trang, không nhận thêm trang từ gói.")
+            raise ValidationError(_("Hồ sơ %(number)s đã có trang, không nhận thêm trang từ gói.") % {
+                "number": dossier.number})
         documents = {d.sequence: d for d in dossier.documents.all()}
         created = Page.objects.bulk_create(
             Page(dossier=dossier, document=documents.get(p.get("document_sequence")), sequence=p["sequence"],
@@ -43,7 +47,7 @@ def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str,
             for p in sorted(pages, key=lambda p: p["sequence"]))
         if access_copy:
             if not store.exists(access_copy["sha256"]):
-                raise ValidationError("Bản PDF/A của hồ sơ chưa có trong kho tệp.")
+                raise ValidationError(_("Bản PDF/A của hồ sơ chưa có trong kho tệp."))
             AccessCopy.objects.update_or_create(dossier=dossier, defaults={
                 "sha256": access_copy["sha256"], "size": access_copy["size"],
                 "page_count": access_copy["page_count"], "pages_digest": access_copy["pages_digest"],

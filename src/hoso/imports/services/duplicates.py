@@ -1,11 +1,14 @@
 """Finding people who may have been entered twice, and deciding about them (merge or dismiss)."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hoso.access.models import User
 from hoso.access.permissions import EDIT_DOSSIER
@@ -17,30 +20,52 @@ from hoso.records import services as records
 from hoso.records.models import Alias, Person
 
 MIN_SCORE = 60
+# Why a pair looks alike: kept with the pair in Vietnamese (DuplicateCandidate.reasons), worded again for the reader
+# by `reasons_for_reader` (a reason with a year is recognised by its pattern).
+SAME_ALIAS = gettext_noop("Trùng tên theo bí danh")
+SAME_NAME = gettext_noop("Trùng họ tên (không tính dấu)")
+SAME_MARKS = gettext_noop("Giống hệt cả dấu")
+BIRTH_YEAR, BIRTH_GAP = gettext_noop("Cùng năm sinh %(year)s"), gettext_noop("Năm sinh lệch 1 năm")
+DEATH_YEAR, SAME_HOMETOWN = gettext_noop("Cùng năm mất %(year)s"), gettext_noop("Cùng nguyên quán")
+WITH_YEAR = [(re.compile(re.escape(template).replace(re.escape("%(year)s"), r"(?P<year>\d{1,4})") + "$"), template)
+             for template in (BIRTH_YEAR, DEATH_YEAR)]
+
+
+def reasons_for_reader(reasons: list[str]) -> list[str]:
+    """The stored reasons of a pair in the reader's language (a reason not recognised stays as stored)."""
+    out = []
+    for reason in reasons:
+        if reason in (SAME_ALIAS, SAME_NAME, SAME_MARKS, BIRTH_GAP, SAME_HOMETOWN):
+            out.append(_(reason))
+            continue
+        match = next((m for m in ((pattern.match(reason), template) for pattern, template in WITH_YEAR) if m[0]),
+                     None)
+        out.append(_(match[1]) % {"year": match[0]["year"]} if match else reason)
+    return out
 
 
 def _score(a: Person, b: Person, via_alias: bool) -> tuple[int, list[str]]:
-    reasons = ["Trùng tên theo bí danh" if via_alias else "Trùng họ tên (không tính dấu)"]
+    reasons = [SAME_ALIAS if via_alias else SAME_NAME]
     score = 50
     if a.full_name == b.full_name:
         score += 10
-        reasons.append("Giống hệt cả dấu")
+        reasons.append(SAME_MARKS)
     if a.birth_date and b.birth_date:
         gap = abs(a.birth_date.year - b.birth_date.year)
         if gap == 0:
             score += 25
-            reasons.append(f"Cùng năm sinh {a.birth_date.year}")
+            reasons.append(BIRTH_YEAR % {"year": a.birth_date.year})
         elif gap == 1:
             score += 10
-            reasons.append("Năm sinh lệch 1 năm")
+            reasons.append(BIRTH_GAP)
         else:
             return 0, reasons
     if a.death_date and b.death_date and a.death_date.year == b.death_date.year:
         score += 10
-        reasons.append(f"Cùng năm mất {a.death_date.year}")
+        reasons.append(DEATH_YEAR % {"year": a.death_date.year})
     if a.hometown_unit_id and a.hometown_unit_id == b.hometown_unit_id:
         score += 10
-        reasons.append("Cùng nguyên quán")
+        reasons.append(SAME_HOMETOWN)
     return min(score, 100), reasons
 
 
@@ -99,19 +124,19 @@ def facts(first: Person, second: Person) -> list[Fact]:
     def add(label: str, a: str, b: str, conflict: bool) -> None:
         rows.append(Fact(label, a or "—", b or "—", bool(a and b and conflict)))
 
-    add("Họ và tên", first.full_name, second.full_name, False)
+    add(_("Họ và tên"), first.full_name, second.full_name, False)
     a, b = first.birth_date, second.birth_date
-    add("Ngày sinh", a.display() if a else "", b.display() if b else "",
+    add(_("Ngày sinh"), a.display() if a else "", b.display() if b else "",
         bool(a and b and (abs(a.year - b.year) > 1 or (not a.qualifier and not b.qualifier and a.month and b.month
                                                           and (a.month, a.day) != (b.month, b.day)))))
     a, b = first.death_date, second.death_date
-    add("Ngày mất / hy sinh", a.display() if a else "", b.display() if b else "", bool(a and b and a != b))
-    add("Giới tính", first.get_sex_display() if first.sex else "", second.get_sex_display() if second.sex else "",
+    add(_("Ngày mất / hy sinh"), a.display() if a else "", b.display() if b else "", bool(a and b and a != b))
+    add(_("Giới tính"), first.get_sex_display() if first.sex else "", second.get_sex_display() if second.sex else "",
         first.sex != second.sex)
-    for kind, label in (("hometown", "Nguyên quán"), ("residence", "Trú quán")):
+    for kind, label in (("hometown", _("Nguyên quán")), ("residence", _("Trú quán"))):
         (ta, ua), (tb, ub) = _place(first, kind), _place(second, kind)
         add(label, ta, tb, bool(ua and ub and ua != ub))
-    add("Diện", _categories(first), _categories(second), _categories(first) != _categories(second))
+    add(_("Diện"), _categories(first), _categories(second), _categories(first) != _categories(second))
     return rows
 
 
@@ -121,7 +146,7 @@ def decide(*, actor: User, candidate: DuplicateCandidate, merge: bool, keep_firs
     A merge needs a reason (it goes to the trail, and the merge can be undone: `undo`)."""
     require(actor, EDIT_DOSSIER)
     if merge and not reason.strip():
-        raise ValidationError("Hãy ghi lý do gộp (ví dụ: cùng số Bằng Tổ quốc ghi công, cùng tên cha mẹ).")
+        raise ValidationError(_("Hãy ghi lý do gộp (ví dụ: cùng số Bằng Tổ quốc ghi công, cùng tên cha mẹ)."))
     with transaction.atomic():
         if merge:
             keep, other = (candidate.first, candidate.second) if keep_first else (candidate.second, candidate.first)
@@ -139,12 +164,12 @@ def undo(*, actor: User, candidate: DuplicateCandidate, reason: str = "") -> Non
     """Take back a decision: a merge is undone (records.unmerge_people), a "not the same person" reopened."""
     require(actor, EDIT_DOSSIER)
     if candidate.status == DuplicateCandidate.Status.OPEN:
-        raise ValidationError("Cặp này chưa được quyết định, không có gì để hoàn tác.")
+        raise ValidationError(_("Cặp này chưa được quyết định, không có gì để hoàn tác."))
     with transaction.atomic():
         if candidate.status == DuplicateCandidate.Status.MERGED:
             merged = next((p for p in (candidate.first, candidate.second) if p.merged_into_id), None)
             if merged is None:
-                raise ValidationError("Không thấy bản ghi đã bị gộp của cặp này.")
+                raise ValidationError(_("Không thấy bản ghi đã bị gộp của cặp này."))
             records.unmerge_people(actor=actor, duplicate=merged, reason=reason)
         before = candidate.status
         candidate.status, candidate.decided_by, candidate.decided_at = DuplicateCandidate.Status.OPEN, None, None

@@ -16,11 +16,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.core.memory import fewer_collections
+from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.parse import Issue, Layout, ParsedRow, RowParser, UnitIndex, find_layout
 from hoso.imports.pipeline import ParallelReader, parsed_rows, should_parallelise
 from hoso.imports.reader import Cell, Register, RegisterFileError
@@ -30,6 +33,9 @@ from hoso.records.seeds import DossierSeed, PersonSeed
 from hoso.records.visibility import NUMBER_UNAVAILABLE, reachable_numbers
 
 BATCH = 2000  # rows per committed batch
+# NUMBER_UNAVAILABLE as a template, for the review page to word again (the same words as records' message).
+UNAVAILABLE = gettext_noop("Số hồ sơ %(number)s không dùng được: không có hồ sơ nào mang số này trong phạm vi bạn "
+                           "được xem và sửa. Hãy kiểm tra lại số, hoặc hỏi bộ phận lưu trữ.")
 HEADER_ROWS = 30
 MAX_WARNINGS = 10_000  # kept in the report; beyond that only counted (errors are always all kept)
 PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
@@ -68,11 +74,16 @@ def detect_layout(register: Register, rows: Iterator[tuple[int, list[Cell]]],
     head = list(islice(rows, HEADER_ROWS))
     layout = find_layout(head, mapping, register.preamble)
     if layout is None:
-        where = (f"bảng nào của văn bản {register.name}" if register.chooses_sheet
-                 else f"{'bảng' if register.kind == 'docx' else 'trang'} «{register.sheet_name}»")
-        raise RegisterFileError(
-            f"Không tìm thấy dòng tiêu đề trong {where}: cần ít nhất cột «Họ và tên» "
-            "và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
+        if register.chooses_sheet:
+            message = _("Không tìm thấy dòng tiêu đề trong bảng nào của văn bản %(name)s: cần ít nhất cột «Họ và "
+                        "tên» và một cột khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
+        elif register.kind == "docx":
+            message = _("Không tìm thấy dòng tiêu đề trong bảng «%(sheet)s»: cần ít nhất cột «Họ và tên» và một cột "
+                        "khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
+        else:
+            message = _("Không tìm thấy dòng tiêu đề trong trang «%(sheet)s»: cần ít nhất cột «Họ và tên» và một cột "
+                        "khác như «Số hồ sơ», «Năm sinh» (hoặc chọn cách ghép cột).")
+        raise RegisterFileError(message % {"name": register.name, "sheet": register.sheet_name})
     return layout, head
 
 
@@ -188,8 +199,9 @@ def _run(actor, rows: Iterator[ParsedRow | None], report: ImportReport, progress
         report.warnings += parsed.warnings[:max(0, MAX_WARNINGS - len(report.warnings))]
         dossier_number = parsed.values.get("number")
         if dossier_number and dossier_number in seen:
-            parsed.errors.append(Issue(number, "Số hồ sơ", dossier_number,
-                                       f"Trùng số hồ sơ với dòng {seen[dossier_number]} trong cùng tệp."))
+            parsed.errors.append(Issue.worded(number, FIELD_LABELS["number"], dossier_number,
+                                              gettext_noop("Trùng số hồ sơ với dòng %(row)s trong cùng tệp."),
+                                              row=seen[dossier_number]))
         if parsed.errors:
             report.errors += parsed.errors
             report.failed_rows.append((number, parsed.raw, "; ".join(e.message for e in parsed.errors)))
@@ -238,7 +250,8 @@ def _flush(actor, batch: list[ParsedRow], report: ImportReport) -> None:
         if known is not None and row.values["number"] not in reachable:
             # A dossier this user may not see or change (another commune, "mật"): refused without comparing, so
             # the answer says nothing about what it holds.
-            _fail(report, row, NUMBER_UNAVAILABLE.format(number=row.values["number"]))
+            _fail(report, row, NUMBER_UNAVAILABLE.format(number=row.values["number"]), template=UNAVAILABLE,
+                  params={"number": row.values["number"]})
             continue
         if known is not None:
             if not _differs(known, row.values):  # the common case when a register is imported again
@@ -258,8 +271,9 @@ def _flush(actor, batch: list[ParsedRow], report: ImportReport) -> None:
                 report.unchanged += 1
 
 
-def _fail(report: ImportReport, row: ParsedRow, message: str) -> None:
-    report.errors.append(Issue(row.row, "", row.values.get("number", ""), message))
+def _fail(report: ImportReport, row: ParsedRow, message: str, template: str = "",
+          params: dict[str, Any] | None = None) -> None:
+    report.errors.append(Issue(row.row, "", row.values.get("number", ""), message, template, params))
     report.failed_rows.append((row.row, row.raw, message))
 
 

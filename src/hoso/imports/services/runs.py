@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 try:  # Django 6 ships the Tasks API; on 5.2 the django-tasks backport provides it
     from django.tasks import task
@@ -28,6 +29,7 @@ from hoso.access.rules import user_can
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.i18n import in_vietnamese
 from hoso.imports.columns import FIELD_LABELS
 from hoso.imports.models import ImportRun
 from hoso.imports.reader import RegisterFileError
@@ -51,8 +53,8 @@ def can_import(user: User | None) -> bool:
 
 def require_import(user: User | None) -> None:
     if not can_import(user):
-        raise PermissionDenied("Nhập sổ theo dõi cần quyền đăng ký hồ sơ trên phạm vi toàn tỉnh. "
-                               "Cán bộ xã gửi sổ cho Sở để nhập.")
+        raise PermissionDenied(_("Nhập sổ theo dõi cần quyền đăng ký hồ sơ trên phạm vi toàn tỉnh. Cán bộ xã gửi sổ "
+                                 "cho Sở để nhập."))
 
 
 def upload_register(*, actor: User, source: Path, file_name: str) -> ImportRun:
@@ -61,16 +63,17 @@ def upload_register(*, actor: User, source: Path, file_name: str) -> ImportRun:
     require_import(actor)
     name = Path(file_name).name[:255] or "so.xlsx"
     if Path(name).suffix.lower() not in SUFFIXES:
-        raise RegisterFileError(f"Tệp {name} không phải sổ theo dõi: chỉ nhận tệp Excel (.xlsx, .xls), CSV, bảng "
-                                "trong văn bản Word (.docx, .doc) hoặc OpenDocument (.ods, .odt).")
+        raise RegisterFileError(_("Tệp %(name)s không phải sổ theo dõi: chỉ nhận tệp Excel (.xlsx, .xls), CSV, bảng "
+                                  "trong văn bản Word (.docx, .doc) hoặc OpenDocument (.ods, .odt).") % {"name": name})
     size = source.stat().st_size
     if size > max_upload_bytes():
-        raise RegisterFileError(f"Tệp {name} lớn {size / 2**20:.0f} MB, quá giới hạn "
-                                f"{max_upload_bytes() / 2**20:.0f} MB. Hãy chia sổ thành nhiều tệp.")
+        raise RegisterFileError(_("Tệp %(name)s lớn %(value)s MB, quá giới hạn %(value2)s MB. Hãy chia sổ thành nhiều "
+                                  "tệp.") % {"name": name, "value": f"{size / 2**20:.0f}",
+                                             "value2": f"{max_upload_bytes() / 2**20:.0f}"})
     with tempfile.TemporaryDirectory(prefix="hoso-register-") as tmp:
         named = Path(tmp) / name  # messages name the file as the user knows it
         shutil.copyfile(source, named)
-        register, layout, _ = open_register(named)
+        register, layout, _rows = open_register(named)
         try:
             sheet, rows_total = register.sheet_name, register.row_count_hint()
         finally:
@@ -91,19 +94,20 @@ def check_columns(columns: dict[int, str]) -> None:
     problems = []
     unknown = sorted({f for f in columns.values() if f not in FIELD_LABELS})
     if unknown:
-        problems.append(f"Trường không có: {', '.join(unknown)}.")
+        problems.append(_("Trường không có: %(fields)s.") % {"fields": ", ".join(unknown)})
     fields = set(columns.values())
     if "number" not in fields:
-        problems.append("Chưa chọn cột «Số hồ sơ»: không có số hồ sơ thì không nhập (cập nhật) được.")
+        problems.append(_("Chưa chọn cột «Số hồ sơ»: không có số hồ sơ thì không nhập (cập nhật) được."))
     if "full_name" not in fields and not {"family_name", "given_name"} <= fields:
-        problems.append("Chưa chọn cột «Họ và tên» (hoặc hai cột «Họ» và «Tên»).")
+        problems.append(_("Chưa chọn cột «Họ và tên» (hoặc hai cột «Họ» và «Tên»)."))
     by_field: dict[str, list[int]] = {}
     for index, field in sorted(columns.items()):
         by_field.setdefault(field, []).append(index)
     for field, indexes in by_field.items():
         if len(indexes) > 1:
-            problems.append(f"Trường «{FIELD_LABELS.get(field, field)}» được chọn cho nhiều cột: "
-                            f"{', '.join(column_letter(i) for i in indexes)}. Mỗi trường chỉ một cột.")
+            problems.append(_("Trường «%(field)s» được chọn cho nhiều cột: %(columns)s. Mỗi trường chỉ một cột.") % {
+                "field": _(FIELD_LABELS[field]) if field in FIELD_LABELS else field,
+                "columns": ", ".join(column_letter(i) for i in indexes)})
     if problems:
         raise ValidationError(problems)
 
@@ -116,7 +120,7 @@ def start_import(*, actor: User, run: ImportRun, columns: dict[int, str], dry_ru
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
         if run.state != ImportRun.State.UPLOADED:
-            raise ValidationError("Sổ này đã được đưa vào hàng đợi nhập rồi.")
+            raise ValidationError(_("Sổ này đã được đưa vào hàng đợi nhập rồi."))
         run.columns = {str(i): f for i, f in sorted(columns.items())}
         run.dry_run = dry_run
         run.sheet = sheet or run.sheet
@@ -136,7 +140,7 @@ def import_for_real(*, actor: User, run: ImportRun) -> ImportRun:
     with transaction.atomic():
         dry = ImportRun.objects.select_for_update().get(pk=run.pk)
         if not (dry.dry_run and dry.state == ImportRun.State.DONE):
-            raise ValidationError("Chỉ nhập thật được sau một lần chạy thử đã xong.")
+            raise ValidationError(_("Chỉ nhập thật được sau một lần chạy thử đã xong."))
         started = dry.real_runs.order_by("pk").first()
         if started is not None:
             return started
@@ -157,7 +161,7 @@ def retry_import(*, actor: User, run: ImportRun) -> ImportRun:
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)
         if run.state != ImportRun.State.FAILED:
-            raise ValidationError("Chỉ chạy lại được lần nhập bị lỗi.")
+            raise ValidationError(_("Chỉ chạy lại được lần nhập bị lỗi."))
         run.state, run.message, run.rows_done = ImportRun.State.QUEUED, "", 0
         run.save(update_fields=["state", "message", "rows_done"])
         record_event(actor=actor, action=AuditAction.RETRY_IMPORT, obj=run, summary=run.file_name)
@@ -182,6 +186,7 @@ def columns_of(run: ImportRun) -> dict[int, str]:
     return {int(i): f for i, f in run.columns.items()}
 
 
+@in_vietnamese()  # what the run keeps (its message, its rows' issues) is written down: in Vietnamese
 def execute(run_id: int) -> str:
     """The background task's body: import the stored file as the user who started it, recording the progress
     (committed batch by batch) and the outcome. Safe to run again: rows already in count as unchanged."""
@@ -219,8 +224,8 @@ def execute(run_id: int) -> str:
     _finish(run, state=ImportRun.State.DONE, rows_done=max(done, report.rows), created=report.created,
             updated=report.updated, unchanged=report.unchanged, failed_rows=len(report.failed_rows),
             error_count=len(report.errors), warning_count=report.warnings_total, encodings=dict(report.encodings),
-            errors=[e.as_dict() for e in report.errors[:ERRORS_KEPT]],
-            warnings=[w.as_dict() for w in report.warnings[:ERRORS_KEPT]], report_sha256=report_sha)
+            errors=[e.stored() for e in report.errors[:ERRORS_KEPT]],
+            warnings=[w.stored() for w in report.warnings[:ERRORS_KEPT]], report_sha256=report_sha)
     return "done"
 
 

@@ -30,6 +30,7 @@ from hoso.capture.services import restore_pages
 from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
+from hoso.core.i18n import in_vietnamese
 from hoso.gazetteer.models import AdminUnit
 from hoso.preservation.mets import mets_files
 from hoso.preservation.models import PackageImport
@@ -294,7 +295,10 @@ def import_package(*, actor: User | None, path: Path, expect_sha256: str = "") -
     if not zip_sha:
         raise PackageError(f"Không có tệp {path}.", "not_found")
     try:
-        return _import(actor=actor, path=path, zip_sha=zip_sha, expect_sha256=expect_sha256)
+        # A refusal is written to the audit trail, so it is worded in Vietnamese — the records services' messages
+        # it quotes as well, whatever the language of the user's screen.
+        with in_vietnamese():
+            return _import(actor=actor, path=path, zip_sha=zip_sha, expect_sha256=expect_sha256)
     except PackageError as exc:
         record_event(actor=actor, action=AuditAction.REFUSE_PACKAGE, object_type="package", object_id=zip_sha,
                      summary=f"Không nhận gói {path.name}: {exc.reason}",

@@ -29,6 +29,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from hoso.access.models import User
 from hoso.access.permissions import MANAGE_ARCHIVE
@@ -51,7 +53,9 @@ VOLATILE_KEYS = ("hometown_unit", "residence_unit")  # resolved against each ins
 
 
 class PackageError(Exception):
-    """A package cannot be written or read; `reason` is the Vietnamese message, `code` a stable key."""
+    """A package cannot be written or read; `reason` is the message (Vietnamese when it is written down: an import
+    refusal goes to the audit trail; an export refusal, only shown, reads in the user's language), `code` a stable
+    key."""
 
     def __init__(self, reason: str, code: str = "error") -> None:
         super().__init__(reason)
@@ -161,17 +165,24 @@ def _events(dossier: Dossier) -> list[dict[str, Any]]:
 # --- export --------------------------------------------------------------------------------------------
 
 
-NOT_FOUND = "Không tìm thấy hồ sơ {number} (hoặc bạn không có quyền với hồ sơ này)."
-SECRET_INSIDE = "Hồ sơ có tài liệu Mật: chỉ người được phép xem tài liệu Mật mới xuất hoặc tải được gói của hồ sơ."
-HEALTH_INSIDE = "Hồ sơ có dữ liệu sức khỏe (giám định): bạn không có quyền xuất hoặc tải gói của hồ sơ."
-PAGES_HIDDEN = "Bạn không có quyền xem ảnh trang của hồ sơ nên không xuất hoặc tải được gói của hồ sơ."
+# The refusals of an export are shown to the user who asked (web, or the command line in Vietnamese), never written.
+SECRET_INSIDE = gettext_lazy("Hồ sơ có tài liệu Mật: chỉ người được phép xem tài liệu Mật mới xuất hoặc tải được gói "
+                             "của hồ sơ.")
+HEALTH_INSIDE = gettext_lazy("Hồ sơ có dữ liệu sức khỏe (giám định): bạn không có quyền xuất hoặc tải gói của hồ sơ.")
+PAGES_HIDDEN = gettext_lazy("Bạn không có quyền xem ảnh trang của hồ sơ nên không xuất hoặc tải được gói của hồ sơ.")
+
+
+def _not_found(number: str) -> PackageError:
+    return PackageError(_("Không tìm thấy hồ sơ %(number)s (hoặc bạn không có quyền với hồ sơ này).") % {
+        "number": number}, "not_found")
 
 
 def check_may_pack(*, actor: User | None, dossier: Dossier) -> None:
     """May `actor` have this dossier's package, made now or stored on a transfer? MANAGE_ARCHIVE, the dossier
     visible to them, and everything a package holds visible to them too: every document (a "mật" one needs a
     clearance), every page image, and the health data (assessments) — a package is complete or not given.
-    Raises PackageError("not_found") or PermissionDenied with a Vietnamese reason that names no document.
+    Raises PackageError("not_found") or PermissionDenied with a reason (in the user's language) that names no
+    document.
 
     The web «Xuất gói», `hoso export_package`, sending a transfer with its package and downloading a stored package
     all ask this one function. It asks records' visibility rule and holds no rule of its own.
@@ -182,7 +193,7 @@ def check_may_pack(*, actor: User | None, dossier: Dossier) -> None:
     if actor is None:
         return
     if not visible_dossiers(actor=actor).filter(pk=dossier.pk).exists():
-        raise PackageError(NOT_FOUND.format(number=dossier.number), "not_found")
+        raise _not_found(dossier.number)
     if dossier.documents.exclude(pk__in=visible_documents(actor=actor).values("pk")).exists():
         raise PermissionDenied(SECRET_INSIDE)
     if dossier.assessments.exists() and not sees_health(actor):
@@ -201,12 +212,14 @@ def exportable_dossier(*, actor: User | None, number: str) -> Dossier:
     qs = Dossier.objects.all() if actor is None else visible_dossiers(actor=actor)
     dossier = qs.select_related("subject", "category").filter(number=canonical).first()
     if dossier is None:
-        raise PackageError(NOT_FOUND.format(number=canonical), "not_found")
+        raise _not_found(canonical)
     check_may_pack(actor=actor, dossier=dossier)
     waiting = dossier.pages.filter(state__in=[Page.State.QUEUED, Page.State.PROCESSING]).count()
     if waiting:
-        raise PackageError(f"Hồ sơ {canonical} còn {waiting} trang đang chờ xử lý: hãy đợi xử lý xong rồi xuất gói.",
-                           "pages_pending")
+        raise PackageError(ngettext("Hồ sơ %(number)s còn %(count)s trang đang chờ xử lý: hãy đợi xử lý xong rồi "
+                                    "xuất gói.",
+                                    "Hồ sơ %(number)s còn %(count)s trang đang chờ xử lý: hãy đợi xử lý xong rồi "
+                                    "xuất gói.", waiting) % {"number": canonical, "count": waiting}, "pages_pending")
     return dossier
 
 

@@ -1,7 +1,8 @@
 """The one write path for records. Every function validates, writes and audits in one transaction.
 
 Views, the API, commands and tasks call these functions; they never save records models themselves.
-Messages raised to users are Vietnamese (`django.core.exceptions.ValidationError`).
+Messages raised to users (`django.core.exceptions.ValidationError`) go through gettext: they read in the user's
+language, Vietnamese by default; what is written (rows, audit trail) stays Vietnamese.
 
 The package splits them by concept (people, dossiers, documents, bulk registration, the digitisation
 workflow); everything public is importable from here."""

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from hoso.records.bulk import validate_fields
 from hoso.records.models import (
@@ -119,7 +120,7 @@ def _fill_person(person: Person, values: dict[str, Any], *, check_relations: boo
         setattr(person, key, value)
     person.full_name = nfc(person.full_name or "")
     if not person.full_name:
-        raise ValidationError({"full_name": "Cần nhập họ và tên."})
+        raise ValidationError({"full_name": _("Cần nhập họ và tên.")})
     parts_given = {"family_name", "middle_name", "given_name"} & set(values)
     if not parts_given and ("full_name" in values or not person.given_name):
         parts = _split_name(person.full_name)
@@ -127,7 +128,7 @@ def _fill_person(person: Person, values: dict[str, Any], *, check_relations: boo
     person.name_folded = _fold_name(person.full_name)
     person.sort_key = _sort_key(person.family_name, person.middle_name, person.given_name)
     if person.national_id and not NATIONAL_ID.match(person.national_id):
-        raise ValidationError({"national_id": "Số định danh cá nhân phải gồm 12 chữ số (CMND cũ: 9 chữ số)."})
+        raise ValidationError({"national_id": _("Số định danh cá nhân phải gồm 12 chữ số (CMND cũ: 9 chữ số).")})
     # Also turns typed dates into PartialDate. Bulk loads pass unit objects read from the database, so the
     # per-object "does this unit exist" queries are skipped there, and they check only the fields they set
     # (a new person's other fields hold their defaults, valid by definition).
@@ -136,7 +137,7 @@ def _fill_person(person: Person, values: dict[str, Any], *, check_relations: boo
     else:
         validate_fields(person, _bulk_person_checked(frozenset(values)))
     if person.birth_date and person.death_date and person.death_date.latest() < person.birth_date.earliest():
-        raise ValidationError({"death_date": "Ngày mất không thể trước ngày sinh."})
+        raise ValidationError({"death_date": _("Ngày mất không thể trước ngày sinh.")})
 
 
 _PERSON_FIELD_NAMES = tuple(f.name for f in Person._meta.fields)
@@ -191,6 +192,7 @@ def _set_categories(person: Person, codes: Iterable[str]) -> list[str]:
     found = list(Category.objects.filter(code__in=codes))
     missing = set(codes) - {c.code for c in found}
     if missing:
-        raise ValidationError({"categories": f"Diện đối tượng không có trong danh mục: {', '.join(sorted(missing))}"})
+        raise ValidationError({"categories": _("Diện đối tượng không có trong danh mục: %(codes)s") % {
+            "codes": ", ".join(sorted(missing))}})
     person.categories.set(found)
     return codes

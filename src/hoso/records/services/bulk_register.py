@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
@@ -115,7 +116,8 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
     for seed in seeds:
         category = categories.get(seed.category)
         if category is None:
-            raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {seed.category}"})
+            raise ValidationError({"category": _("Diện đối tượng không có trong danh mục: %(codes)s") % {
+                "codes": seed.category}})
         subject = by_seed[id(seed.subject)]
         dossier = new_dossier(number=_canonical_number(seed.number), category=category, subject=subject,
                               **_clean(seed.values))
@@ -127,7 +129,10 @@ def _write_batch(seeds: list[DossierSeed], categories: dict[str, Category]) -> l
     numbers = [d.number for d in dossiers]
     clash = list(Dossier.objects.filter(number__in=numbers).values_list("number", flat=True)[:5])
     if clash or len(set(numbers)) != len(numbers):
-        raise ValidationError({"number": f"Số hồ sơ đã có trong hệ thống: {', '.join(clash) or 'trùng trong lô'}"})
+        if clash:
+            raise ValidationError({"number": _("Số hồ sơ đã có trong hệ thống: %(numbers)s") % {
+                "numbers": ", ".join(clash)}})
+        raise ValidationError({"number": _("Số hồ sơ trùng nhau trong lô.")})
     insert_objects(dossiers)
 
     children: dict[type[models.Model], list[models.Model]] = {

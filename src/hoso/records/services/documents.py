@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
@@ -39,7 +40,8 @@ def add_document(*, actor: User | None, dossier: Dossier, **fields: Any) -> Docu
         last = dossier.documents.aggregate(m=models.Max("sequence"))["m"] or 0
         fields["sequence"] = last + 1
     elif dossier.documents.filter(sequence=fields["sequence"]).exists():
-        raise ValidationError({"sequence": f"Đã có văn bản số thứ tự {fields['sequence']} trong hồ sơ."})
+        raise ValidationError({"sequence": _("Đã có văn bản số thứ tự %(sequence)s trong hồ sơ.") % {
+            "sequence": fields["sequence"]}})
     return _add_child(Document, DOCUMENT_FIELDS, actor=actor, dossier=dossier, fields=fields)
 
 
@@ -48,7 +50,8 @@ def update_document(*, actor: User | None, document: Document, **changes: Any) -
     sequence = changes.get("sequence")
     if sequence and sequence != document.sequence and Document.objects.filter(
             dossier_id=document.dossier_id, sequence=sequence).exclude(pk=document.pk).exists():
-        raise ValidationError({"sequence": f"Đã có văn bản số thứ tự {sequence} trong hồ sơ."})
+        raise ValidationError({"sequence": _("Đã có văn bản số thứ tự %(sequence)s trong hồ sơ.") % {
+            "sequence": sequence}})
     _check_document_reachable(actor, document)
     if changes.get("confidentiality", document.confidentiality) != document.confidentiality:
         check_confidentiality(actor, changes["confidentiality"])

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
@@ -87,8 +88,9 @@ def _check_type_code(canonical: str, category: Category) -> None:
     type_code = canonical.split("/")[-2].split("-")[0]
     if type_code != category.code and Category.objects.filter(code=type_code).exists():
         named = Category.objects.get(code=type_code)
-        raise ValidationError({"category": f"Số hồ sơ {canonical} mang mã {type_code} ({named.name}) nhưng diện đã "
-                                           f"chọn là {category.name}: hãy sửa số hoặc diện cho khớp."})
+        raise ValidationError({"category": _("Số hồ sơ %(number)s mang mã %(code)s (%(named)s) nhưng diện đã chọn là "
+                                             "%(category)s: hãy sửa số hoặc diện cho khớp.") % {
+            "number": canonical, "code": type_code, "named": named.label, "category": category.label}})
 
 
 def register_dossier(*, actor: User | None, number: str, category_code: str, subject: Person,
@@ -101,7 +103,8 @@ def register_dossier(*, actor: User | None, number: str, category_code: str, sub
                          subject=subject)
     category = Category.objects.filter(code=category_code.strip().upper()).first()
     if category is None:
-        raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
+        raise ValidationError({"category": _("Diện đối tượng không có trong danh mục: %(codes)s") % {
+            "codes": category_code}})
     _check_type_code(canonical, category)
     with transaction.atomic():
         if Dossier.objects.filter(number=canonical).exists():
@@ -139,7 +142,8 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
         if category_code is not None:
             category = Category.objects.filter(code=category_code.strip().upper()).first()
             if category is None:
-                raise ValidationError({"category": f"Diện đối tượng không có trong danh mục: {category_code}"})
+                raise ValidationError({"category": _("Diện đối tượng không có trong danh mục: %(codes)s") % {
+                    "codes": category_code}})
             dossier.category = category
             dossier.subject.categories.add(category)
         if number is not None or category_code is not None:
@@ -159,7 +163,7 @@ def update_dossier(*, actor: User | None, dossier: Dossier, number: str | None =
 def delete_dossier(*, actor: User | None, dossier: Dossier) -> None:
     """Delete a dossier record that has no pages (a mistaken registration). Page images are never deleted."""
     if dossier.pages.exists():
-        raise ValidationError("Hồ sơ đã có trang số hóa, không thể xóa. Hãy chuyển trạng thái thay vì xóa.")
+        raise ValidationError(_("Hồ sơ đã có trang số hóa, không thể xóa. Hãy chuyển trạng thái thay vì xóa."))
     check_dossier_reachable(actor, dossier)
     with transaction.atomic():
         before = snapshot(dossier)
@@ -171,11 +175,12 @@ def delete_dossier(*, actor: User | None, dossier: Dossier) -> None:
 def link_relative(*, actor: User | None, dossier: Dossier, person: Person, relationship: str,
                   receives_benefit: bool = False, keeps_worship: bool = False, note: str = "") -> DossierRelative:
     if person.pk == dossier.subject_id:
-        raise ValidationError({"person": "Người có công không thể là thân nhân của chính hồ sơ mình."})
+        raise ValidationError({"person": _("Người có công không thể là thân nhân của chính hồ sơ mình.")})
     check_dossier_reachable(actor, dossier)
     with transaction.atomic():
         if dossier.relative_links.filter(person=person).exists():
-            raise ValidationError({"person": f"{person.full_name} đã là thân nhân trong hồ sơ này."})
+            raise ValidationError({"person": _("%(name)s đã là thân nhân trong hồ sơ này.") % {
+                "name": person.full_name}})
         link = DossierRelative(dossier=dossier, person=person, relationship=relationship,
                                receives_benefit=receives_benefit, keeps_worship=keeps_worship, note=nfc(note))
         _validate(link)

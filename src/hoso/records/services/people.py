@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
@@ -77,9 +78,9 @@ def merge_people(*, actor: User | None, keep: Person, duplicate: Person, reason:
     """Two records of the same person: `duplicate`'s dossiers, relative links, aliases and decisions move to
     `keep`; `duplicate` stays in the database marked as merged into `keep`, so both histories remain."""
     if keep.pk == duplicate.pk:
-        raise ValidationError("Không thể gộp một người với chính họ.")
+        raise ValidationError(_("Không thể gộp một người với chính họ."))
     if duplicate.merged_into_id or keep.merged_into_id:
-        raise ValidationError("Một trong hai bản ghi đã được gộp trước đó.")
+        raise ValidationError(_("Một trong hai bản ghi đã được gộp trước đó."))
     # The duplicate's dossiers move to `keep`, so they must be reachable with its places as well as their own.
     check_person_change(actor, person=duplicate, residence_unit_id=keep.residence_unit_id,
                         hometown_unit_id=keep.hometown_unit_id)
@@ -90,8 +91,8 @@ def merge_people(*, actor: User | None, keep: Person, duplicate: Person, reason:
         links = DossierRelative.objects.filter(person=duplicate)
         clashes = set(links.filter(dossier__relative_links__person=keep).values_list("dossier_id", flat=True))
         if clashes or Dossier.objects.filter(subject=keep, relative_links__person=duplicate).exists():
-            raise ValidationError("Hai người này cùng có mặt trong một hồ sơ (người có công và thân nhân): "
-                                  "hãy sửa hồ sơ trước khi gộp.")
+            raise ValidationError(_("Hai người này cùng có mặt trong một hồ sơ (người có công và thân nhân): "
+                                    "hãy sửa hồ sơ trước khi gộp."))
         relative_dossiers = list(links.values_list("dossier_id", flat=True))
         Dossier.objects.filter(subject=duplicate).update(subject=keep)
         links.update(person=keep)
@@ -118,11 +119,11 @@ def unmerge_people(*, actor: User | None, duplicate: Person, reason: str = "") -
     aliases it added) goes back to `duplicate`, read from the merge's audit event; both histories stay."""
     keep = duplicate.merged_into
     if keep is None:
-        raise ValidationError("Bản ghi này chưa được gộp vào ai, không có gì để hoàn tác.")
+        raise ValidationError(_("Bản ghi này chưa được gộp vào ai, không có gì để hoàn tác."))
     merged = (AuditEvent.objects.filter(action=AuditAction.MERGE, object_type="person", object_id=str(keep.pk),
                                         after__duplicate=duplicate.pk).order_by("-id").first())
     if merged is None:
-        raise ValidationError("Không tìm thấy lần gộp trong nhật ký (gộp từ trước khi có hoàn tác): hãy sửa tay.")
+        raise ValidationError(_("Không tìm thấy lần gộp trong nhật ký (gộp từ trước khi có hoàn tác): hãy sửa tay."))
     done = merged.after or {}
     for person in (keep, duplicate):
         check_person_change(actor, person=person, residence_unit_id=person.residence_unit_id,

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoso.access.models import User
 from hoso.access.permissions import CAPTURE, EDIT_DOSSIER, MANAGE_ARCHIVE, VERIFY_DOSSIER
@@ -56,7 +57,7 @@ def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str 
     "Đã kiểm tra" (verified) means a second person compared the entered data with the page images: it must
     be someone other than who entered the data, and needs the VERIFY_DOSSIER permission."""
     if status not in WORKFLOW:
-        raise ValidationError("Tình trạng số hóa không hợp lệ.")
+        raise ValidationError(_("Tình trạng số hóa không hợp lệ."))
     note = (note or "").strip()[:300]
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -64,22 +65,23 @@ def set_dossier_status(*, actor: User, dossier: Dossier, status: str, note: str 
         target = WORKFLOW.index(status)
         label = Dossier.Status(status).label
         if target != current and not may_change_status(actor, dossier.status, status):
-            raise PermissionDenied(f"Bạn không có quyền chuyển hồ sơ sang «{label}».")
+            raise PermissionDenied(_("Bạn không có quyền chuyển hồ sơ sang «%(status)s».") % {"status": label})
         if target == current:
-            raise ValidationError(f"Hồ sơ đã ở tình trạng «{label}».")
+            raise ValidationError(_("Hồ sơ đã ở tình trạng «%(status)s».") % {"status": label})
         if target > current + 1:
-            raise ValidationError(f"Chưa thể chuyển sang «{label}»: hồ sơ đang ở «{dossier.get_status_display()}», "
-                                  f"cần qua «{WORKFLOW[current + 1].label}» trước.")
+            raise ValidationError(_("Chưa thể chuyển sang «%(status)s»: hồ sơ đang ở «%(current)s», cần qua "
+                                    "«%(next)s» trước.") % {"status": label, "current": dossier.get_status_display(),
+                                                            "next": WORKFLOW[current + 1].label})
         if target < current and not note:
-            raise ValidationError("Khi trả hồ sơ về bước trước, hãy ghi lý do.")
+            raise ValidationError(_("Khi trả hồ sơ về bước trước, hãy ghi lý do."))
         if status == Dossier.Status.SCANNED and target > current and not dossier.pages.exists():
-            raise ValidationError("Hồ sơ chưa có trang số hóa nào, chưa thể đánh dấu «Đã quét».")
+            raise ValidationError(_("Hồ sơ chưa có trang số hóa nào, chưa thể đánh dấu «Đã quét»."))
         pending = dossier.pages.filter(state__in=Page.PENDING)
         if status == Dossier.Status.ENTERED and target > current and pending.exists():
-            raise ValidationError("Còn trang đang chờ xử lý: hãy đợi xử lý xong rồi đánh dấu «Đã nhập liệu».")
+            raise ValidationError(_("Còn trang đang chờ xử lý: hãy đợi xử lý xong rồi đánh dấu «Đã nhập liệu»."))
         if status == Dossier.Status.VERIFIED and actor is not None and actor.pk in data_enterers(dossier=dossier):
-            raise ValidationError("Người kiểm tra phải khác người đã nhập liệu hồ sơ này: hãy nhờ một cán bộ khác "
-                                  "đối chiếu dữ liệu với ảnh trang.")
+            raise ValidationError(_("Người kiểm tra phải khác người đã nhập liệu hồ sơ này: hãy nhờ một cán bộ khác "
+                                    "đối chiếu dữ liệu với ảnh trang."))
         before = dossier.status
         update_dossier(actor=actor, dossier=dossier, status=status)
         record_event(actor=actor, action=AuditAction.SET_STATUS, obj=dossier,
@@ -93,7 +95,7 @@ def reopen_after_edit(*, actor: User | None, dossier: Dossier, reason: str) -> D
     the dossier goes back to «Đã nhập liệu», waiting for a verifier, with the reason in the audit trail."""
     reason = (reason or "").strip()[:300]
     if not reason:
-        raise ValidationError({"edit_reason": "Hồ sơ đã kiểm tra hoặc đã lưu trữ: hãy ghi lý do sửa."})
+        raise ValidationError({"edit_reason": _("Hồ sơ đã kiểm tra hoặc đã lưu trữ: hãy ghi lý do sửa.")})
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if WORKFLOW.index(dossier.status) <= WORKFLOW.index(Dossier.Status.ENTERED):

@@ -1,10 +1,11 @@
-"""Template helpers: highlighting the words a search matched, Vietnamese number format, audit labels."""
+"""Template helpers: highlighting the words a search matched, Vietnamese number format, audit labels, category names."""
 
 import re
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from hoso.core.events import label
 from hoso.vntext import fold
@@ -42,3 +43,10 @@ def vn_number(value) -> str:
 def audit_label(code: str) -> str:
     """The Vietnamese label of an audit action (core/events.py)."""
     return label(code)
+
+
+@register.filter(name="category_label")
+def category_name(name: str) -> str:
+    """The name of a category (as stored, in Vietnamese) in the user's language, as Category.label gives it
+    (records/categories.py marks the names for the catalogue): `{{ h.category_name|category_label }}`."""
+    return gettext(name) if name else ""

@@ -104,7 +104,7 @@ class Command(BaseCommand):
         when = f" tính đến ngày {day:%d/%m/%Y}" if day else ""
         self.stdout.write(f"Tổng số hồ sơ{when}: {vn(table.total)}")
         if by:
-            self._table([[DIMENSIONS[d] for d in by] + ["Số hồ sơ"]]
+            self._table([[str(DIMENSIONS[d]) for d in by] + ["Số hồ sơ"]]
                         + [labels + [vn(n)] for labels, n, _ in table.labelled()])
         if period is not None:
             self._procedures(period, found, times)

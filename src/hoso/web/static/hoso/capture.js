@@ -5,6 +5,7 @@
   "use strict";
   // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
   const gettext = window.gettext || function (text) { return text; };
+  const ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
   function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const form = document.getElementById("upload-form");
   if (!form || !window.FormData || !window.XMLHttpRequest) return;
@@ -101,8 +102,8 @@
           const skipped = answer.items.filter(function (i) { return i.outcome === "skipped"; });
           const bad = answer.items.filter(function (i) { return i.outcome === "refused" || i.outcome === "quarantined"; });
           const parts = [];
-          if (added.length) parts.push(fill(gettext("Đã nhận %(count)s trang (trang %(pages)s)"), {count: added.length, pages: added.map(function (i) { return i.sequence; }).join(", ")}));
-          if (skipped.length) parts.push(fill(gettext("%(count)s trang đã có, bỏ qua"), {count: skipped.length}));
+          if (added.length) parts.push(fill(ngettext("Đã nhận %(count)s trang (trang %(pages)s)", "Đã nhận %(count)s trang (trang %(pages)s)", added.length), {count: added.length, pages: added.map(function (i) { return i.sequence; }).join(", ")}));
+          if (skipped.length) parts.push(fill(ngettext("%(count)s trang đã có, bỏ qua", "%(count)s trang đã có, bỏ qua", skipped.length), {count: skipped.length}));
           if (bad.length) parts.push(gettext("Không nhận"));
           ui.result.textContent = parts.join("; ");
           ui.result.className = "result " + (bad.length ? "bad" : "ok");
@@ -134,7 +135,7 @@
     box.hidden = false;
     list.innerHTML = ""; refused.innerHTML = "";
     overall.value = 0;
-    overallText.textContent = fill(gettext("%(done)s/%(total)s tệp"), {done: 0, total: entries.length});
+    overallText.textContent = fill(ngettext("%(done)s/%(total)s tệp", "%(done)s/%(total)s tệp", entries.length), {done: 0, total: entries.length});
     document.getElementById("refused-box").hidden = true;
     document.getElementById("upload-done").hidden = true;
     const total = entries.reduce(function (n, e) { return n + (e.file.size || 1); }, 0);
@@ -149,10 +150,10 @@
       });
       sent += size;
       overall.value = 100 * sent / total;
-      overallText.textContent = fill(gettext("%(done)s/%(total)s tệp"), {done: i + 1, total: entries.length});
+      overallText.textContent = fill(ngettext("%(done)s/%(total)s tệp", "%(done)s/%(total)s tệp", entries.length), {done: i + 1, total: entries.length});
       if (answer && answer.batch) { batch = answer.batch; batchUrl = answer.batch_url; }
     }
-    overallText.textContent = fill(gettext("Xong: %(count)s tệp đã gửi."), {count: entries.length});
+    overallText.textContent = fill(ngettext("Xong: %(count)s tệp đã gửi.", "Xong: %(count)s tệp đã gửi.", entries.length), {count: entries.length});
     if (batchUrl) {
       const link = document.getElementById("batch-link");
       link.href = batchUrl;

@@ -4,6 +4,7 @@
   "use strict";
   // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
   const gettext = window.gettext || function (text) { return text; };
+  const ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
   function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const form = document.getElementById("bulk");
   if (!form) return;
@@ -17,7 +18,7 @@
       all.checked = ticked > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
     }
-    if (count) count.textContent = ticked ? fill(gettext("Đã chọn %(count)s hồ sơ"), {count: ticked}) : "";
+    if (count) count.textContent = ticked ? fill(ngettext("Đã chọn %(count)s hồ sơ", "Đã chọn %(count)s hồ sơ", ticked), {count: ticked}) : "";
   }
   if (all) {
     all.hidden = false;

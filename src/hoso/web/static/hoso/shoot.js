@@ -4,6 +4,7 @@
   "use strict";
   // Texts through the interface's catalogue (jsi18n/, the user's language); as written without it.
   const gettext = window.gettext || function (text) { return text; };
+  const ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
   function fill(text, values) { return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; }); }
   const form = document.getElementById("shoot-form");
   if (!form) return;
@@ -38,7 +39,7 @@
 
   function renumber() {
     shots.forEach(function (shot, i) { shot.li.querySelector(".number").textContent = fill(gettext("Trang %(number)s"), {number: i + 1}); });
-    document.getElementById("shoot-submit").textContent = fill(gettext("Thêm %(count)s trang vào hồ sơ"), {count: shots.length});
+    document.getElementById("shoot-submit").textContent = fill(ngettext("Thêm %(count)s trang vào hồ sơ", "Thêm %(count)s trang vào hồ sơ", shots.length), {count: shots.length});
   }
 
   function add(file) {
@@ -80,7 +81,7 @@
     button.disabled = true;
     function next() {
       if (index >= shots.length) {
-        status.textContent = fill(gettext("Đã thêm %(count)s trang; đang xử lý."), {count: shots.length});
+        status.textContent = fill(ngettext("Đã thêm %(count)s trang; đang xử lý.", "Đã thêm %(count)s trang; đang xử lý.", shots.length), {count: shots.length});
         shots.splice(0).forEach(function (shot) { shot.li.remove(); });
         button.disabled = false;
         renumber();
