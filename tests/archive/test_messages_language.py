@@ -109,3 +109,32 @@ def test_a_service_refusal_follows_the_active_language(english_archivist, martyr
     with pytest.raises(ValidationError) as refused:
         archive.return_dossier(actor=english_archivist, dossier=martyr_dossier, condition="binh_thuong")
     assert refused.value.messages == ["Hồ sơ QTI/LS-07956/CM không được cho mượn: không có gì để nhận trả."]
+
+
+@pytest.mark.parametrize("already", [1, 2])
+def test_a_move_counts_dossiers_in_one_english_sentence(english_archivist, store, make_dossier, already):
+    """One whole sentence per case: "1 dossier was" / "2 dossiers were" already in the box."""
+    box = store["big"]
+    dossiers = [make_dossier(f"Người {i}") for i in range(already + 2)]
+    web = client_for(english_archivist)
+    first = web.post("/kho/chuyen/", {"box": box.code, "scans": dossiers[0].number})
+    assert re.fullmatch(rf"1 dossier moved into .+ \({box.code}\)\.", shown(first)[-1]), shown(first)
+    if already == 2:
+        web.post("/kho/chuyen/", {"box": box.code, "scans": dossiers[1].number})
+    again = web.post("/kho/chuyen/", {"box": box.code, "scans": "\n".join(d.number for d in dossiers)})
+    said = shown(again)[-1]
+    if already == 1:
+        assert re.fullmatch(r"2 dossiers moved into .+ \(\S+\)\. 1 dossier was already in the box\.", said), said
+    else:
+        assert re.fullmatch(r"2 dossiers moved into .+ \(\S+\)\. 2 dossiers were already in the box\.", said), said
+    moves = AuditEvent.objects.filter(actor=english_archivist, action=AuditAction.ARCHIVE_MOVE)
+    assert moves.count() == already + 2 and all(VIETNAMESE.search(e.summary) for e in moves)
+
+
+def test_a_move_reads_as_before_in_vietnamese(archivist, store, make_dossier):
+    box = store["big"]
+    dossiers = [make_dossier(f"Người {i}") for i in range(3)]
+    web = client_for(archivist)
+    web.post("/kho/chuyen/", {"box": box.code, "scans": dossiers[0].number})
+    said = shown(web.post("/kho/chuyen/", {"box": box.code, "scans": "\n".join(d.number for d in dossiers)}))[-1]
+    assert said == f"Đã chuyển 2 hồ sơ vào {box.label} ({box.code}). 1 hồ sơ đã ở sẵn trong hộp."

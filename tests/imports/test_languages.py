@@ -96,3 +96,30 @@ def test_a_refused_mapping_and_a_wrong_file_say_why_in_english(make_user):
     assert "Chưa chọn cột" not in body
     run.refresh_from_db()
     assert run.state == ImportRun.State.UPLOADED
+
+
+def test_a_number_or_date_vntext_refuses_reads_in_english_and_stays_vietnamese_in_the_run(make_user, blob_dir):
+    """vntext's refusals keep their msgid and parameters with the row: worded again for the reader, written down in
+    Vietnamese exactly as the core wrote them."""
+    english = set_language(user=make_user("policy_officer", username="english"), language=Language.ENGLISH)
+    web = client_of(english)
+    rows = [["1", "QTI/LS-00501/XX", "Nguyễn Văn Đức", "1950", "nam", "Liệt sĩ"],
+            ["2", "QTI/LS-00502/CM", "Lê Văn Ba", "72", "nam", "Liệt sĩ"]]
+    web.post(reverse("import_upload"), {"file": SimpleUploadedFile("so-theo-doi.xlsx", register(rows))})
+    run = ImportRun.objects.get()
+    web.post(reverse("import_preview", args=[run.pk]), {**{f"col_{i}": f for i, f in run.columns.items()},
+                                                        "action": "start"})
+    run.refresh_from_db()
+    messages = {issue["message"] for issue in run.errors}
+    assert ("Số hồ sơ không hợp lệ: «QTI/LS-00501/XX». Mã thời kỳ «XX» không đúng (chỉ nhận TCM, CP, CM, BV). "
+            "Dạng đúng: QTI/LS-07956/CM") in messages
+    assert "Năm phải viết đủ 4 chữ số: «72»" in messages
+
+    page = web.get(reverse("import_report", args=[run.pk])).content.decode()
+    assert ("Invalid dossier number: “QTI/LS-00501/XX”. The period code “XX” is wrong (only TCM, CP, CM, BV). "
+            "Correct form: QTI/LS-07956/CM") in page
+    assert "The year must be written with all 4 digits: “72”" in page
+    assert "không hợp lệ" not in page and "chữ số" not in page
+    vietnamese = set_language(user=english, language=Language.VIETNAMESE)
+    page = client_of(vietnamese).get(reverse("import_report", args=[run.pk])).content.decode()
+    assert "Năm phải viết đủ 4 chữ số: «72»" in page

@@ -4,6 +4,7 @@ user who chose English, while the Excel file stays Vietnamese, as every file wri
 import io
 
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from hoso.access.models import Language
@@ -41,3 +42,32 @@ def test_a_vietnamese_user_reads_the_same_refusals_in_vietnamese(make_user):
     assert "Năm 1930 trước năm 1945: không có báo cáo Mẫu 100 cho năm này." in refused.content.decode()
     text = web.get("/thong-ke/", {"until": "2999-01-01"}).content.decode()
     assert "Điều kiện lọc không dùng được, đã bỏ qua: " in text and "chưa đến" in text
+
+
+def _sheet(response) -> list[tuple]:
+    assert response.status_code == 200, response.content[:300]
+    return list(load_workbook(io.BytesIO(response.content)).active.values)
+
+
+def test_category_rows_read_in_english_on_the_page_and_stay_vietnamese_in_the_files(make_user, make_dossier):
+    """The dashboard names each category in the reader's language (its catalogue label); the Excel tables and
+    Mẫu 100 are made under in_vietnamese and keep the stored Vietnamese names."""
+    for name in ("Trần Văn Bình", "Lê Văn Đức"):
+        make_dossier(name, category="LS")
+    make_dossier("Phạm Thị Ân", category="BM")
+    leader = set_language(user=make_user(Role.LEADER, username="leader_en"), language=Language.ENGLISH)
+    web = client_for(leader)
+    text = web.get("/thong-ke/").content.decode()
+    assert "Martyr" in text and "Heroic Vietnamese Mother" in text
+    assert "Liệt sĩ" not in text and "Bà mẹ Việt Nam anh hùng" not in text
+
+    for table in ("category", "alive"):
+        rows = _sheet(web.get(f"/thong-ke/excel/{table}/"))
+        assert any(row[0] == "Liệt sĩ" for row in rows) and not any(row[0] == "Martyr" for row in rows), table
+    year = timezone.localdate().year - 1
+    report = _sheet(web.get("/thong-ke/mau-100/", {"year": str(year), "format": "xlsx"}))
+    cells = {cell for row in report for cell in row if isinstance(cell, str)}
+    assert "Liệt sĩ" in cells and "Bà mẹ Việt Nam anh hùng" in cells and "Martyr" not in cells
+
+    vietnamese = client_for(make_user(Role.LEADER, username="leader_vi")).get("/thong-ke/").content.decode()
+    assert "Liệt sĩ" in vietnamese and "Martyr" not in vietnamese

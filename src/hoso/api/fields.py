@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.utils import html
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from hoso.core.text_errors import partial_date_message
 from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
 
 MAX_INT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
@@ -134,7 +135,7 @@ class PartialDateInput(VietnameseMessages, serializers.Field):
         try:
             return parse_partial_date(data)
         except InvalidPartialDate as exc:
-            raise serializers.ValidationError(str(exc), code="invalid_date") from exc
+            raise serializers.ValidationError(partial_date_message(exc), code="invalid_date") from exc
 
     def to_representation(self, value: PartialDate | None) -> str | None:
         return value.iso() if value else None

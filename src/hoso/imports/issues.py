@@ -2,8 +2,8 @@
 
 They are kept with the run in Vietnamese (ImportRun.errors / warnings: what is written down); an issue worded by the
 import itself also keeps its template (the Vietnamese msgid) and parameters, so it is worded again here through the
-catalogue. An issue without one (a refusal from records services, a date or number vntext could not read) is shown
-as it was written, in Vietnamese.
+catalogue — a date or dossier number vntext could not read too (core/text_errors.py). An issue without one (a refusal
+from records services) is shown as it was written, in Vietnamese.
 """
 
 from typing import Any

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from hoso.core.text_errors import template_of
 from hoso.gazetteer.models import AdminUnit
 from hoso.imports.cells import Cell
 from hoso.imports.columns import FIELD_LABELS, map_headers
@@ -47,7 +48,8 @@ UNIT_PREFIXES = ("xa ", "phuong ", "thi tran ", "tt ", "p ", "x ", "dac khu ")
 class Issue:
     """A row's error or warning. `message` is Vietnamese (written down: the report, the run); `template` (its msgid,
     marked with gettext_noop) and `params` let the review page word it again in the reader's language
-    (imports/issues.py); a message from elsewhere (records services, vntext) has no template."""
+    (imports/issues.py); vntext's refusals keep theirs (core/text_errors.py); a message from records services has no
+    template."""
 
     row: int
     column: str
@@ -86,16 +88,24 @@ class ParsedRow:
         return ParsedRow, (self.row, self.values, self.errors, self.warnings, self.encodings, self.raw)
 
 
+Refusal = tuple[str, str, dict[str, Any] | None]  # vntext's Vietnamese text, its msgid ("" if none), parameters
+
+
+def _refusal(exc: InvalidDossierNumber | InvalidPartialDate) -> Refusal:
+    found = template_of(exc)
+    return (str(exc), "", None) if found is None else (str(exc), found[0], found[1] or None)
+
+
 @lru_cache(maxsize=50_000)
-def _read_date(text: str) -> tuple[Any, str | None]:
-    """(date or None, the error's message or None) of a date as written; cached: registers repeat the same years
-    and dates thousands of times (a PartialDate is immutable, so one can serve every row)."""
+def _read_date(text: str) -> tuple[Any, Refusal | None]:
+    """(date or None, the refusal or None) of a date as written; cached: registers repeat the same years and dates
+    thousands of times (a PartialDate is immutable, so one can serve every row)."""
     if is_unknown_date(text):  # «không rõ», «(?)»: the register says it is not known
         return None, None
     try:
         return parse_partial_date(text), None
     except InvalidPartialDate as exc:
-        return None, str(exc)
+        return None, _refusal(exc)
 
 
 _fold = lru_cache(maxsize=4096)(fold)  # for the short words of a register (sex, category)
@@ -272,9 +282,11 @@ class RowParser:
         """An error of the row: `message` a template marked gettext_noop (worded with `params`), or ready words."""
         row.errors.append(Issue.worded(row.row, FIELD_LABELS[name], value, message, **params))
 
-    def _raw_error(self, row: ParsedRow, name: str, value: str, message: str) -> None:
-        """An error whose message comes worded from elsewhere (vntext: Vietnamese only)."""
-        row.errors.append(Issue(row.row, FIELD_LABELS[name], value, message))
+    def _refused(self, row: ParsedRow, name: str, value: str, refusal: Refusal) -> None:
+        """vntext's refusal: its Vietnamese text written down, with its msgid and parameters to word it again."""
+        message, template, params = refusal
+        row.errors.append(Issue(row.row, FIELD_LABELS[name], value, message, template,
+                                dict(params) if params else None))
 
     def _person(self, row: ParsedRow, t: dict[str, str]) -> None:
         v = row.values
@@ -313,9 +325,9 @@ class RowParser:
         if len(text) > 40:
             self._error(row, key, text[:40] + "…", gettext_noop("Ngày tháng quá dài, không hiểu được."))
             return None
-        value, error = _read_date(text)
-        if error is not None:
-            self._raw_error(row, key, text, error)
+        value, refusal = _read_date(text)
+        if refusal is not None:
+            self._refused(row, key, text, refusal)
         return value
 
     def _dossier(self, row: ParsedRow, t: dict[str, str]) -> None:
@@ -327,7 +339,7 @@ class RowParser:
         try:
             parsed = parse_dossier_number(raw, default_province=self.province)
         except InvalidDossierNumber as exc:
-            self._raw_error(row, "number", raw, str(exc))
+            self._refused(row, "number", raw, _refusal(exc))
             return
         v["number"] = str(parsed)
         code = parsed.type_code

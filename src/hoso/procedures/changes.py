@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from hoso.access.models import User
 from hoso.core.i18n import in_vietnamese
+from hoso.core.text_errors import partial_date_message
 from hoso.records import services as records
 from hoso.records.models import BenefitDecision, Dossier, DossierRelative
 from hoso.vntext import PartialDate
@@ -65,7 +66,8 @@ def _date(text: str, field: str) -> str:
     try:
         return parse_partial_date(text).iso()
     except (InvalidPartialDate, ValueError) as exc:
-        raise ValidationError({field: _("Ngày không hợp lệ: %(error)s") % {"error": exc}}) from exc
+        reason = partial_date_message(exc) if isinstance(exc, InvalidPartialDate) else str(exc)
+        raise ValidationError({field: _("Ngày không hợp lệ: %(error)s") % {"error": reason}}) from exc
 
 
 def _relative(data: dict[str, Any]) -> dict[str, Any]:

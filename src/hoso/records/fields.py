@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from hoso.core.text_errors import partial_date_message_lazy
 from hoso.vntext.dates import InvalidPartialDate, PartialDate, parse_partial_date
 
 
@@ -36,7 +37,7 @@ class PartialDateField(models.CharField):
                 return PartialDate.from_iso(value)
             return parse_partial_date(value)
         except InvalidPartialDate as exc:
-            raise ValidationError(str(exc), code="invalid_date") from exc
+            raise ValidationError(partial_date_message_lazy(exc), code="invalid_date") from exc
 
     def get_prep_value(self, value):
         value = self.to_python(value)

@@ -101,7 +101,7 @@ class Labels:
     def of(self, dimension: str, value: Any) -> str:
         if dimension == "category":
             category = self.categories.get(value)
-            return category.name if category else str(value)
+            return category.label if category else str(value)  # the stored name stays Vietnamese; files: in_vietnamese
         if dimension == "commune":
             return self.places.label(value)
         if dimension == "sex":

@@ -40,7 +40,17 @@ _UNKNOWN = re.compile(r"(?:khong|chua|k)\s*(?:ro|biet|xac dinh)|kr|\?+|\(\s*\?\s
 
 
 class InvalidPartialDate(ValueError):
-    """A date that does not exist or cannot be read; the message is Vietnamese, for users."""
+    """A date that does not exist or cannot be read. The message (``str()``) is Vietnamese, for the command line and
+    stored texts; ``code`` and ``params`` say the same for a layer that words it in the reader's language.
+
+    Codes: "not_integer" (value), "qualifier" (qualifier), "approximate_day", "year_range" (year, min, max),
+    "day_without_month", "month" (month), "day" (date), "iso" (text), "year_digits" (year), "empty",
+    "approximate_twice" (text), "unreadable" (text, forms)."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -63,26 +73,29 @@ class PartialDate:
             if value is None and optional:
                 continue
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidPartialDate(f"Ngày tháng phải là số nguyên: {value!r}")
+                raise InvalidPartialDate(f"Ngày tháng phải là số nguyên: {value!r}", "not_integer", value=repr(value))
         if self.qualifier and self.qualifier not in QUALIFIERS:
-            raise InvalidPartialDate(f"Cách ghi gần đúng không có: {self.qualifier!r}")
+            raise InvalidPartialDate(f"Cách ghi gần đúng không có: {self.qualifier!r}", "qualifier",
+                                     qualifier=repr(self.qualifier))
         if self.qualifier and self.day is not None:
-            raise InvalidPartialDate("Ngày gần đúng chỉ ghi đến năm hoặc tháng (ví dụ: khoảng 1948, khoảng 5/1972)")
+            raise InvalidPartialDate("Ngày gần đúng chỉ ghi đến năm hoặc tháng (ví dụ: khoảng 1948, khoảng 5/1972)",
+                                     "approximate_day")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise InvalidPartialDate(f"Năm {self.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}")
+            raise InvalidPartialDate(f"Năm {self.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}", "year_range",
+                                     year=self.year, min=MIN_YEAR, max=MAX_YEAR)
         if self.month is None:
             if self.day is not None:
-                raise InvalidPartialDate("Có ngày thì phải có tháng")
+                raise InvalidPartialDate("Có ngày thì phải có tháng", "day_without_month")
             return
         if not 1 <= self.month <= 12:
-            raise InvalidPartialDate(f"Tháng không tồn tại: {self.month} (tháng từ 1 đến 12)")
+            raise InvalidPartialDate(f"Tháng không tồn tại: {self.month} (tháng từ 1 đến 12)", "month",
+                                     month=self.month)
         if self.day is not None:
             try:
                 date(self.year, self.month, self.day)
             except ValueError:
-                raise InvalidPartialDate(
-                    f"Ngày không tồn tại: {self.day:02d}/{self.month:02d}/{self.year}"
-                ) from None
+                written = f"{self.day:02d}/{self.month:02d}/{self.year}"
+                raise InvalidPartialDate(f"Ngày không tồn tại: {written}", "day", date=written) from None
 
     def __reduce__(self) -> tuple:
         """Pickled as its four parts, rebuilt through a cache (a register's rows, sent between processes, repeat
@@ -138,7 +151,7 @@ class PartialDate:
             return cls(int(stripped), qualifier=qualifier)
         match = _ISO.fullmatch(stripped)
         if match is None:
-            raise InvalidPartialDate(f"Ngày tháng ISO không hợp lệ: «{text}» (dạng đúng: 1972-05-12)")
+            raise InvalidPartialDate(f"Ngày tháng ISO không hợp lệ: «{text}» (dạng đúng: 1972-05-12)", "iso", text=text)
         return _from_groups(match.group(1), match.group(2), match.group(3), qualifier)
 
     def display(self) -> str:
@@ -188,7 +201,7 @@ def _partial_date(year: int, month: int | None, day: int | None, qualifier: str)
 
 def _from_groups(year: str, month: str | None, day: str | None, qualifier: str = "") -> PartialDate:
     if len(year) != 4:
-        raise InvalidPartialDate(f"Năm phải viết đủ 4 chữ số: «{year}»")
+        raise InvalidPartialDate(f"Năm phải viết đủ 4 chữ số: «{year}»", "year_digits", year=year)
     return PartialDate(int(year), int(month) if month else None, int(day) if day else None, qualifier)
 
 
@@ -215,13 +228,14 @@ def parse_partial_date(text: str) -> PartialDate:
     """
     prepared = _prepare(text)
     if not prepared:
-        raise InvalidPartialDate("Chưa nhập ngày tháng")
+        raise InvalidPartialDate("Chưa nhập ngày tháng", "empty")
     for pattern, qualifier in ((_ABOUT, "about"), (_BEFORE, "before"), (_AFTER, "after"), (_DOUBTFUL, "doubtful")):
         match = pattern.fullmatch(prepared)
         if match is not None and not is_unknown_date(match.group(1)):
             exact = parse_partial_date(match.group(1))
             if exact.qualifier:
-                raise InvalidPartialDate(f"Không đọc được ngày tháng «{text.strip()}»: chỉ ghi một cách gần đúng.")
+                raise InvalidPartialDate(f"Không đọc được ngày tháng «{text.strip()}»: chỉ ghi một cách gần đúng.",
+                                         "approximate_twice", text=text.strip())
             return PartialDate(exact.year, exact.month, None if exact.day is None else exact.day, qualifier)
     match = _ISO_LENIENT.fullmatch(prepared)
     if match is not None:
@@ -237,4 +251,5 @@ def parse_partial_date(text: str) -> PartialDate:
     match = _YEAR.fullmatch(prepared)
     if match is not None:
         return _from_groups(match.group(1), None, None)
-    raise InvalidPartialDate(f"Không đọc được ngày tháng «{text.strip()}». Các dạng được nhận: {_FORMS_HINT}")
+    raise InvalidPartialDate(f"Không đọc được ngày tháng «{text.strip()}». Các dạng được nhận: {_FORMS_HINT}",
+                             "unreadable", text=text.strip(), forms=_FORMS_HINT)

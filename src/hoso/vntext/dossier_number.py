@@ -69,9 +69,15 @@ _FORMS = (
 
 
 class InvalidDossierNumber(ValueError):
-    """The text is not a dossier number; the message is Vietnamese and can be shown to users."""
+    """The text is not a dossier number. The message (``str()``) is Vietnamese, for the command line and stored
+    texts; ``code`` and ``params`` say the same for a layer that words it in the reader's language.
 
-    def __init__(self, text: str, reason: str = "") -> None:
+    Codes: "form" (not of the form), "empty", "too_long" (max), "no_province", "serial_too_long" (max), "period"
+    (period, periods), "no_serial", "province" / "type_code" (a field of :class:`DossierNumber` built by hand),
+    "serial" (max). ``params["text"]`` is the rejected text as shown (cut at ``MAX_LENGTH``), ``params["example"]``
+    the canonical example."""
+
+    def __init__(self, text: str, reason: str = "", *, code: str = "", **params: object) -> None:
         """Build the message from the rejected ``text`` and an optional ``reason`` sentence."""
         shown = text if len(text) <= MAX_LENGTH else text[:MAX_LENGTH] + "…"
         message = f"Số hồ sơ không hợp lệ: «{shown}». "
@@ -80,6 +86,8 @@ class InvalidDossierNumber(ValueError):
         super().__init__(message + f"Dạng đúng: {CANONICAL_EXAMPLE}")
         self.text = text
         self.reason = reason
+        self.code = code
+        self.params = {"text": shown, "example": CANONICAL_EXAMPLE, **params}
 
 
 @dataclass(frozen=True)
@@ -99,13 +107,14 @@ class DossierNumber:
     def __post_init__(self) -> None:
         """Reject fields that could not come out of :func:`parse_dossier_number`."""
         if not _PROVINCE.fullmatch(self.province):
-            raise InvalidDossierNumber(self.province, "Mã tỉnh phải gồm đúng 3 chữ cái in hoa")
+            raise InvalidDossierNumber(self.province, "Mã tỉnh phải gồm đúng 3 chữ cái in hoa", code="province")
         if not _TYPE.fullmatch(self.type_code):
-            raise InvalidDossierNumber(self.type_code, "Mã loại hồ sơ phải gồm 2–3 chữ cái in hoa")
+            raise InvalidDossierNumber(self.type_code, "Mã loại hồ sơ phải gồm 2–3 chữ cái in hoa", code="type_code")
         if not _SERIAL.fullmatch(self.serial) or len(self.serial) > MAX_SERIAL_DIGITS:
-            raise InvalidDossierNumber(self.serial, f"Số thứ tự phải gồm 1–{MAX_SERIAL_DIGITS} chữ số")
+            raise InvalidDossierNumber(self.serial, f"Số thứ tự phải gồm 1–{MAX_SERIAL_DIGITS} chữ số", code="serial",
+                                       max=MAX_SERIAL_DIGITS)
         if self.period is not None and self.period not in PERIOD_CODES:
-            raise InvalidDossierNumber(self.period, _period_reason(self.period))
+            raise InvalidDossierNumber(self.period, _period_reason(self.period), **_period_error(self.period))
 
     @property
     def canonical(self) -> str:
@@ -121,6 +130,10 @@ class DossierNumber:
 
 def _period_reason(period: str) -> str:
     return f"Mã thời kỳ «{period}» không đúng (chỉ nhận {', '.join(PERIOD_CODES)})"
+
+
+def _period_error(period: str) -> dict[str, str]:
+    return {"code": "period", "period": period, "periods": ", ".join(PERIOD_CODES)}
 
 
 def _prepare(text: str) -> str:
@@ -140,9 +153,9 @@ def parse_dossier_number(text: str, *, default_province: str | None = None) -> D
     """
     stripped = text.strip()
     if not stripped:
-        raise InvalidDossierNumber(text, "Chưa nhập số hồ sơ")
+        raise InvalidDossierNumber(text, "Chưa nhập số hồ sơ", code="empty")
     if len(stripped) > MAX_LENGTH:
-        raise InvalidDossierNumber(stripped, f"Dài quá {MAX_LENGTH} ký tự")
+        raise InvalidDossierNumber(stripped, f"Dài quá {MAX_LENGTH} ký tự", code="too_long", max=MAX_LENGTH)
     prepared = _prepare(stripped)
     for police, has_province, pattern in _FORMS:
         match = pattern.fullmatch(prepared)
@@ -154,18 +167,19 @@ def parse_dossier_number(text: str, *, default_province: str | None = None) -> D
         else:
             type_code, serial, period = groups
             if default_province is None:
-                raise InvalidDossierNumber(stripped, "Thiếu mã tỉnh (3 chữ cái, ví dụ QTI)")
+                raise InvalidDossierNumber(stripped, "Thiếu mã tỉnh (3 chữ cái, ví dụ QTI)", code="no_province")
             province = default_province.strip().upper()
             if not _PROVINCE.fullmatch(province):
                 raise ValueError(f"default_province must be 3 letters, got {default_province!r}")
         if len(serial) > MAX_SERIAL_DIGITS:
-            raise InvalidDossierNumber(stripped, f"Số thứ tự dài quá {MAX_SERIAL_DIGITS} chữ số")
+            raise InvalidDossierNumber(stripped, f"Số thứ tự dài quá {MAX_SERIAL_DIGITS} chữ số",
+                                       code="serial_too_long", max=MAX_SERIAL_DIGITS)
         if period is not None and period not in PERIOD_CODES:
-            raise InvalidDossierNumber(stripped, _period_reason(period))
+            raise InvalidDossierNumber(stripped, _period_reason(period), **_period_error(period))
         return DossierNumber(province, type_code, serial, period, police)
     if not re.search(r"[0-9]", prepared):
-        raise InvalidDossierNumber(stripped, "Thiếu số thứ tự")
-    raise InvalidDossierNumber(stripped)
+        raise InvalidDossierNumber(stripped, "Thiếu số thứ tự", code="no_serial")
+    raise InvalidDossierNumber(stripped, code="form")
 
 
 def looks_like_dossier_number(text: str, *, known_type_codes: frozenset[str]) -> bool:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
+from hoso.core.text_errors import partial_date_message
 from hoso.gazetteer.models import AdminUnit
 from hoso.records.models import (
     Category,
@@ -39,7 +40,7 @@ class PartialDateFormField(forms.CharField):
         try:
             return parse_partial_date(text)
         except InvalidPartialDate as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(partial_date_message(exc)) from exc
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from hoso.core.i18n import vietnamese_display
 from hoso.core.models import CalendarDay
+from hoso.core.text_errors import partial_date_message
 from hoso.procedures.changes import TRANSFER_FIELDS
 from hoso.procedures.models import ProcedureStep
 from hoso.records.models import Category, Person
@@ -14,6 +15,10 @@ from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
 
 from .forms import CategoryChoiceField, UnitChoiceField, _units
 from .forms_procedures import _date, _text
+
+
+def _reason(exc: ValueError) -> str:
+    return partial_date_message(exc) if isinstance(exc, InvalidPartialDate) else str(exc)
 
 
 class OriginalForm(forms.Form):
@@ -67,7 +72,7 @@ class RegisterForm(forms.Form):
         try:
             return parse_partial_date(text)
         except (InvalidPartialDate, ValueError) as exc:
-            raise forms.ValidationError(gettext("Ngày không hợp lệ: %(exc)s") % {"exc": exc}) from exc
+            raise forms.ValidationError(gettext("Ngày không hợp lệ: %(exc)s") % {"exc": _reason(exc)}) from exc
 
     def clean_birth_date(self):
         return self._partial("birth_date")

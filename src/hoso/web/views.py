@@ -1,7 +1,6 @@
 """Views of the web UI: thin — they read through selectors and write through services."""
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,23 +10,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import (
-    CAPTURE,
-    DECIDE_CASE,
     EDIT_DOSSIER,
     EXPORT,
     MANAGE_ARCHIVE,
-    PROCESS_CASE,
     RECEIVE_CASE,
     SIGNED_IN,
-    VERIFY_DOSSIER,
-    VIEW_AUDIT,
     VIEW_DOSSIER,
     VIEW_FILES,
     Role,
@@ -38,12 +30,10 @@ from hoso.core.events import AuditAction
 from hoso.gazetteer.services import present_names
 from hoso.preservation.selectors import integrity
 from hoso.procedures import cases as procedure_cases
-from hoso.procedures import queue as procedure_queue
 from hoso.procedures.selectors import dossier_cases, transfer_panel
 from hoso.records import selectors, services
-from hoso.records.models import Dossier, Page
+from hoso.records.models import Dossier
 from hoso.records.visibility import document_visible, sees_health
-from hoso.reports import audit as audit_reports
 from hoso.reports import exports, statistics
 from hoso.reports import services as reports_services
 from hoso.reports.places import Places
@@ -55,69 +45,10 @@ from .forms import DossierFilterForm, DossierForm, RelativeForm
 from .forms_reports import DossierSliceForm
 from .helpers import form_errors, query_without_page
 from .views_bulk import list_tools, sorted_dossiers
+from .work_list import work_list
 
 INTEGRITY_SHOWN_TO = {Role.ADMIN, Role.ARCHIVIST, Role.SYSTEM}
 SETTLED = {Dossier.Status.VERIFIED, Dossier.Status.ARCHIVED}  # editing these sends them back to be verified
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    label: str
-    count: int
-    url: str
-    urgent: bool = False
-
-
-def _work_list(actor) -> list[WorkItem]:
-    """What waits for this user, by what their role does; each count links to the list behind it (the same
-    visibility rule, so the list is as long as the count)."""
-    items: list[WorkItem] = []
-    dossiers = reverse("dossier_list")
-    statuses = selectors.status_counts(actor=actor) if user_can(actor, VIEW_DOSSIER) else {}
-    if user_can(actor, CAPTURE):
-        pages = selectors.page_state_counts(actor=actor)
-        items += [WorkItem(gettext("Trang xử lý lỗi, cần quét lại hoặc thử lại"), pages.get(Page.State.FAILED, 0),
-                           reverse("batch_list"), urgent=True),
-                  WorkItem(gettext("Trang đang chờ xử lý"), sum(pages.get(state, 0) for state in Page.PENDING),
-                           reverse("batch_list"))]
-    if user_can(actor, EDIT_DOSSIER):
-        items.append(WorkItem(gettext("Hồ sơ đã quét, chờ nhập liệu"), statuses.get(Dossier.Status.SCANNED, 0),
-                              f"{dossiers}?status={Dossier.Status.SCANNED}"))
-    if user_can(actor, VERIFY_DOSSIER):
-        items.append(WorkItem(gettext("Hồ sơ đã nhập liệu, chờ kiểm tra"), statuses.get(Dossier.Status.ENTERED, 0),
-                              f"{dossiers}?status={Dossier.Status.ENTERED}"))
-    if user_can(actor, MANAGE_ARCHIVE):
-        loans = reverse("loan_list")
-        reminders = archive_selectors.reminders(actor=actor)
-        items += [WorkItem(gettext("Hồ sơ đã kiểm tra, chờ đưa vào kho"), statuses.get(Dossier.Status.VERIFIED, 0),
-                           f"{dossiers}?status={Dossier.Status.VERIFIED}"),
-                  WorkItem(gettext("Đề nghị mượn chờ duyệt"), reminders.waiting_approval, f"{loans}?state=requested"),
-                  WorkItem(gettext("Phiếu mượn đã duyệt, chờ giao"), reminders.waiting_checkout,
-                           f"{loans}?state=approved"),
-                  WorkItem(gettext("Hồ sơ gốc quá hạn trả"), archive_selectors.overdue_loans(actor=actor).count(),
-                           f"{loans}?state=overdue", urgent=True)]
-    if user_can(actor, VIEW_AUDIT):
-        since = timezone.now() - timedelta(days=7)
-        items.append(WorkItem(gettext("Lần đăng nhập sai trong 7 ngày (gộp theo phút)"),
-                              audit_reports.failed_sign_in_windows_since(since),
-                              f"{reverse('audit_list')}?action={AuditAction.LOGIN_FAILED}"
-                              f"&since={timezone.localtime(since):%d/%m/%Y}"))
-    if procedure_cases.may_work_on_cases(actor):  # one-stop procedures: each count is a list of «Việc của tôi»
-        queue, buckets = reverse("case_queue"), procedure_queue.queue_buckets(actor=actor)
-
-        def case_item(label: str, bucket: str, urgent: bool = False) -> WorkItem:
-            return WorkItem(label, buckets[bucket].count(), f"{queue}?hang={bucket}", urgent=urgent)
-
-        items.append(case_item(gettext("Hồ sơ thủ tục quá hạn"), "overdue", urgent=True))
-        if user_can(actor, DECIDE_CASE):
-            items += [case_item(gettext("Hồ sơ thủ tục chờ duyệt"), "to_decide"),
-                      case_item(gettext("Bước thủ tục quá hạn, cần đôn đốc"), "escalated", urgent=True)]
-        if user_can(actor, PROCESS_CASE):
-            items += [case_item(gettext("Hồ sơ thủ tục mới tiếp nhận, chờ thụ lý"), "received"),
-                      case_item(gettext("Hồ sơ thủ tục tôi đang thụ lý"), "mine")]
-        if user_can(actor, RECEIVE_CASE):
-            items.append(case_item(gettext("Hồ sơ thủ tục có kết quả, chờ trả"), "result_ready"))
-    return items
 
 
 @rule(SIGNED_IN)
@@ -132,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         services.record_list_read(actor=actor, object_type="loan_reminders",
                                   keys=sorted({loan.dossier.number for loan in shown}))
     return render(request, "web/home.html", {
-        "counts": counts, "total": sum(n for _, n in counts), "reminders": reminders, "work": _work_list(actor),
+        "counts": counts, "total": sum(n for _, n in counts), "reminders": reminders, "work": work_list(actor),
         "today": archive_selectors.today(),
         "integrity": integrity() if actor.role in INTEGRITY_SHOWN_TO else None})
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -72,7 +72,8 @@ def location_create(request: HttpRequest) -> HttpResponse:
                                           "label": made[0].label,
                                           "code": made[0].code})
         return redirect("archive_location", pk=made[0].pk)
-    messages.success(request, gettext("Đã thêm %(count)s vị trí: %(first)s … %(last)s.") % {
+    messages.success(request, ngettext("Đã thêm %(count)s vị trí: %(first)s … %(last)s.",
+                                       "Đã thêm %(count)s vị trí: %(first)s … %(last)s.", len(made)) % {
         "count": f"{len(made):,}".replace(",", "."), "first": made[0].code, "last": made[-1].code})
     return redirect("archive_location", pk=parent.pk) if parent else redirect("archive_home")
 
@@ -132,16 +133,31 @@ def move(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc.messages[0])
             else:
-                moved = gettext("Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s).") % {
-                    "count": len(result.moved), "label": box.label, "code": box.code}
-                if result.unchanged:
-                    moved += gettext(" %(count)s hồ sơ đã ở sẵn trong hộp.") % {"count": len(result.unchanged)}
-                messages.success(request, moved)
+                messages.success(request, _moved_message(box, moved=len(result.moved),
+                                                         unchanged=len(result.unchanged)))
                 if result.lent:
                     messages.warning(request, gettext("Đang cho mượn (đã đổi hộp nơi trả về): %(numbers)s") % {
                         "numbers": ", ".join(result.lent)})
                 return redirect("archive_location", pk=box.pk)
     return render(request, "archive/move.html", {"form": form, "boxes": selectors.box_choices()})
+
+
+def _moved_message(box: Location, *, moved: int, unchanged: int) -> str:
+    """One whole sentence per case: English needs "1 dossier" / "2 dossiers" in both halves."""
+    values = {"count": moved, "unchanged": unchanged, "label": box.label, "code": box.code}
+    if not unchanged:
+        return ngettext("Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s).",
+                        "Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s).", moved) % values
+    # Vietnamese reads the same whatever the second count; the context tells English "1 was" from "3 were".
+    if unchanged == 1:
+        return npgettext("one already in the box",
+                         "Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s). %(unchanged)s hồ sơ đã ở sẵn trong hộp.",
+                         "Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s). %(unchanged)s hồ sơ đã ở sẵn trong hộp.",
+                         moved) % values
+    return npgettext("several already in the box",
+                     "Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s). %(unchanged)s hồ sơ đã ở sẵn trong hộp.",
+                     "Đã chuyển %(count)s hồ sơ vào %(label)s (%(code)s). %(unchanged)s hồ sơ đã ở sẵn trong hộp.",
+                     moved) % values
 
 
 @rule(MANAGE_ARCHIVE)
@@ -181,13 +197,17 @@ def inventory_apply(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, gettext("Đã cập nhật vị trí của %(count)s hồ sơ theo kết quả kiểm kê.") % {
-                                          "count": len(result.moved)})
+        messages.success(request, ngettext("Đã cập nhật vị trí của %(count)s hồ sơ theo kết quả kiểm kê.",
+                                           "Đã cập nhật vị trí của %(count)s hồ sơ theo kết quả kiểm kê.",
+                                           len(result.moved)) % {"count": len(result.moved)})
         if result.beyond_reach:
-            messages.warning(request, gettext("%(beyond_reach)s hồ sơ tìm thấy ở đây nằm ngoài phạm vi của bạn "
-                                              "nên chưa được cập nhật; đợt kiểm kê vẫn mở để người có phạm vi "
-                                              "phù hợp cập nhật tiếp.") % {
-                                              "beyond_reach": result.beyond_reach})
+            messages.warning(request, ngettext("%(beyond_reach)s hồ sơ tìm thấy ở đây nằm ngoài phạm vi của bạn "
+                                               "nên chưa được cập nhật; đợt kiểm kê vẫn mở để người có phạm vi "
+                                               "phù hợp cập nhật tiếp.",
+                                               "%(beyond_reach)s hồ sơ tìm thấy ở đây nằm ngoài phạm vi của bạn "
+                                               "nên chưa được cập nhật; đợt kiểm kê vẫn mở để người có phạm vi "
+                                               "phù hợp cập nhật tiếp.", result.beyond_reach) % {
+                                               "beyond_reach": result.beyond_reach})
     return redirect("archive_inventory", pk=pk)
 
 

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import VIEW_AUDIT
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
+from hoso.core.text_errors import partial_date_message
 from hoso.reports import audit
 from hoso.reports import services as reports_services
 from hoso.vntext.dates import InvalidPartialDate, parse_partial_date
@@ -42,7 +43,7 @@ class AuditFilterForm(forms.Form):
         try:
             date = parse_partial_date(text)
         except InvalidPartialDate as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(partial_date_message(exc)) from exc
         if date.day is None:
             raise ValidationError(gettext("Nhập đủ ngày/tháng/năm, ví dụ 25/11/2026."))
         return date.earliest()
@@ -89,11 +90,14 @@ def audit_check(request: HttpRequest) -> HttpResponse:
     """«Kiểm tra chuỗi nhật ký»: the same check as `hoso verify --audit`, from the auditor's screen."""
     ok, checked, reason = audit.check_chain(actor=request.user)
     if ok:
-        messages.success(request, gettext("Chuỗi nhật ký toàn vẹn: đã kiểm %(vn_number)s sự kiện.") % {
-                                          "vn_number": vn_number(checked)})
+        messages.success(request, ngettext("Chuỗi nhật ký toàn vẹn: đã kiểm %(vn_number)s sự kiện.",
+                                           "Chuỗi nhật ký toàn vẹn: đã kiểm %(vn_number)s sự kiện.", checked) % {
+                                           "vn_number": vn_number(checked)})
     else:
-        messages.error(request, gettext("Chuỗi nhật ký KHÔNG toàn vẹn sau %(vn_number)s sự kiện: %(reason)s. Hãy "
-                                        "báo ngay cho quản trị viên và giữ nguyên bản sao lưu.") % {
+        messages.error(request, ngettext("Chuỗi nhật ký KHÔNG toàn vẹn sau %(vn_number)s sự kiện: %(reason)s. Hãy "
+                                         "báo ngay cho quản trị viên và giữ nguyên bản sao lưu.",
+                                         "Chuỗi nhật ký KHÔNG toàn vẹn sau %(vn_number)s sự kiện: %(reason)s. Hãy "
+                                         "báo ngay cho quản trị viên và giữ nguyên bản sao lưu.", checked) % {
                                         "vn_number": vn_number(checked),
                                         "reason": reason})
     return redirect("audit_list")

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -84,20 +84,37 @@ def _report(request: HttpRequest, done: int, refused: list[str], hidden: int) ->
     the others only counted."""
     failed = len(refused) + hidden
     if done:
-        messages.success(request, gettext("Đã xử lý %(done)s hồ sơ.") % {"done": done} if not failed else
-                         gettext("Đã xử lý %(done)s hồ sơ; %(failed)s hồ sơ không thực hiện được (xem bên dưới).") % {
-                                 "done": done,
-                                 "failed": failed})
+        messages.success(request, _done_message(done, failed))
     if refused:
         shown = refused[:SHOWN_REFUSALS]
-        more = (gettext("; và %(count)s hồ sơ khác") % {"count": len(refused) - len(shown)}
-                if len(refused) > len(shown) else "")
-        messages.error(request, gettext("%(count)s hồ sơ không thực hiện được: ") % {"count": len(refused)}
-                       + "; ".join(shown) + more + ".")
+        values = {"count": len(refused), "reasons": "; ".join(shown), "more": len(refused) - len(shown)}
+        if values["more"]:  # the first count is then past SHOWN_REFUSALS, always plural: the tail's count decides
+            said = ngettext("%(count)s hồ sơ không thực hiện được: %(reasons)s; và %(more)s hồ sơ khác.",
+                            "%(count)s hồ sơ không thực hiện được: %(reasons)s; và %(more)s hồ sơ khác.",
+                            values["more"])
+        else:
+            said = ngettext("%(count)s hồ sơ không thực hiện được: %(reasons)s.",
+                            "%(count)s hồ sơ không thực hiện được: %(reasons)s.", len(refused))
+        messages.error(request, said % values)
     if hidden:
-        messages.error(request, gettext("%(hidden)s hồ sơ không thực hiện được: không tìm thấy hoặc nằm ngoài "
-                                        "phạm vi bạn được giao.") % {
-                                        "hidden": hidden})
+        messages.error(request, ngettext("%(hidden)s hồ sơ không thực hiện được: không tìm thấy hoặc nằm ngoài "
+                                         "phạm vi bạn được giao.",
+                                         "%(hidden)s hồ sơ không thực hiện được: không tìm thấy hoặc nằm ngoài "
+                                         "phạm vi bạn được giao.", hidden) % {
+                                         "hidden": hidden})
+
+
+def _done_message(done: int, failed: int) -> str:
+    """One whole sentence per case; Vietnamese reads the same, the context tells English "1 was" from "3 were"."""
+    values = {"done": done, "failed": failed}
+    if not failed:
+        return ngettext("Đã xử lý %(done)s hồ sơ.", "Đã xử lý %(done)s hồ sơ.", done) % values
+    if failed == 1:
+        return npgettext("one failed", "Đã xử lý %(done)s hồ sơ; %(failed)s hồ sơ không thực hiện được (xem bên dưới).",
+                         "Đã xử lý %(done)s hồ sơ; %(failed)s hồ sơ không thực hiện được (xem bên dưới).",
+                         done) % values
+    return npgettext("several failed", "Đã xử lý %(done)s hồ sơ; %(failed)s hồ sơ không thực hiện được (xem bên dưới).",
+                     "Đã xử lý %(done)s hồ sơ; %(failed)s hồ sơ không thực hiện được (xem bên dưới).", done) % values
 
 
 @rule(VIEW_DOSSIER)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -104,8 +104,11 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
         try:
             files = request.FILES.getlist("files")  # parses the whole body (fields too)
         except TooManyFilesSent:
-            message = gettext("Mỗi lần gửi tối đa %(count)s tệp. Hãy kéo thả tệp vào ô tải lên (gửi lần lượt từng "
-                              "tệp) hoặc chia thành nhiều lần.") % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            message = ngettext("Mỗi lần gửi tối đa %(count)s tệp. Hãy kéo thả tệp vào ô tải lên (gửi lần lượt từng "
+                               "tệp) hoặc chia thành nhiều lần.",
+                               "Mỗi lần gửi tối đa %(count)s tệp. Hãy kéo thả tệp vào ô tải lên (gửi lần lượt từng "
+                               "tệp) hoặc chia thành nhiều lần.", limit) % {"count": limit}
             if wants_json:
                 return JsonResponse({"error": message}, status=400)
             messages.error(request, message)
@@ -129,10 +132,7 @@ def upload(request: HttpRequest, number: str | None = None) -> HttpResponse:
                                      "items": [_item_json(i) for i in items]})
             added = sum(1 for i in items if i.outcome == BatchItem.Outcome.ADDED)
             refused = sum(1 for i in items if i.outcome in (BatchItem.Outcome.REFUSED, BatchItem.Outcome.QUARANTINED))
-            messages.success(request, gettext("Đã nhận %(added)s trang; %(refused)s tệp không nhận (xem lý do "
-                                              "bên dưới).") % {
-                                              "added": added,
-                                              "refused": refused})
+            messages.success(request, _received_message(added, refused))
             return redirect("batch_detail", pk=batch.pk)
     return render(request, "capture/upload.html", {"dossier": dossier, "form": form})
 
@@ -241,6 +241,18 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "capture/batch_detail.html", context)
 
 
+def _received_message(added: int, refused: int) -> str:
+    """One whole sentence per case; Vietnamese reads the same, the context tells English "1 file" from "3 files"."""
+    values = {"added": added, "refused": refused}
+    if refused == 1:
+        return npgettext("one file refused",
+                         "Đã nhận %(added)s trang; %(refused)s tệp không nhận (xem lý do bên dưới).",
+                         "Đã nhận %(added)s trang; %(refused)s tệp không nhận (xem lý do bên dưới).", added) % values
+    return npgettext("several files refused",
+                     "Đã nhận %(added)s trang; %(refused)s tệp không nhận (xem lý do bên dưới).",
+                     "Đã nhận %(added)s trang; %(refused)s tệp không nhận (xem lý do bên dưới).", added) % values
+
+
 @rule(CAPTURE)
 @require_POST
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,6 +267,8 @@ def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, gettext("Đã xếp lại %(count)s trang lỗi vào hàng chờ xử lý.") % {"count": count}
+        messages.success(request, ngettext("Đã xếp lại %(count)s trang lỗi vào hàng chờ xử lý.",
+                                           "Đã xếp lại %(count)s trang lỗi vào hàng chờ xử lý.", count) % {
+                                           "count": count}
                          if count else gettext("Đợt này không có trang lỗi nào."))
     return redirect("batch_detail", pk=batch.pk)

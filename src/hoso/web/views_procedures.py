@@ -125,8 +125,10 @@ def _find_dossier(request: HttpRequest, form: IntakeForm):
                                           "sơ đó trong danh sách (phím ↓) hoặc gõ số hồ sơ.") % {
                                           "text": text})
         return None, result.hits
-    form.add_error("dossier", gettext("Có %(total)s hồ sơ khớp «%(text)s»: chọn một hồ sơ trong danh sách (phím "
-                                      "↓) hoặc gõ số hồ sơ.") % {
+    form.add_error("dossier", ngettext("Có %(total)s hồ sơ khớp «%(text)s»: chọn một hồ sơ trong danh sách (phím "
+                                       "↓) hoặc gõ số hồ sơ.",
+                                       "Có %(total)s hồ sơ khớp «%(text)s»: chọn một hồ sơ trong danh sách (phím "
+                                       "↓) hoặc gõ số hồ sơ.", result.total) % {
                                       "total": result.total,
                                       "text": text})
     return None, result.hits

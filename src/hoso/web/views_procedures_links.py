@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -69,9 +69,12 @@ def case_file_upload(request: HttpRequest, number: str) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
-        said = (gettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s và ghi nhận giấy tờ đã nhận.")
-                if paper else gettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s."))
-        messages.success(request, said % {"title": attached.title, "pages": attached.pages, "number": case.number})
+        n = attached.pages
+        said = (ngettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s và ghi nhận giấy tờ đã nhận.",
+                         "Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s và ghi nhận giấy tờ đã nhận.", n)
+                if paper else ngettext("Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s.",
+                                       "Đã lưu «%(title)s» (%(pages)s trang) vào hồ sơ %(number)s.", n))
+        messages.success(request, said % {"title": attached.title, "pages": n, "number": case.number})
     return redirect(f"{reverse('case_detail', args=[case.number])}#case-files")
 
 

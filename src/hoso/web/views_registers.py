@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
@@ -59,7 +59,9 @@ def _decided_candidates(user):
 @require_POST
 def duplicate_scan(request: HttpRequest) -> HttpResponse:
     count = find_candidates(actor=request.user)
-    messages.success(request, gettext("Đã tìm thấy %(count)s cặp có thể trùng mới.") % {"count": count} if count
+    messages.success(request, ngettext("Đã tìm thấy %(count)s cặp có thể trùng mới.",
+                                                "Đã tìm thấy %(count)s cặp có thể trùng mới.", count) % {
+                                                "count": count} if count
                      else gettext("Không có cặp trùng mới."))
     return redirect("duplicate_list")
 

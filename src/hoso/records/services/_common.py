@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from hoso.core.text_errors import dossier_number_message_lazy
 from hoso.records.bulk import validate_fields
 from hoso.records.models import (
     Alias,
@@ -112,7 +113,7 @@ def canonical_dossier_number(text: str) -> str:
     try:
         return str(parse_dossier_number(text, default_province=settings.HOSO_PROVINCE_CODE))
     except InvalidDossierNumber as exc:
-        raise ValidationError({"number": str(exc)}) from exc
+        raise ValidationError({"number": dossier_number_message_lazy(exc)}) from exc
 
 
 def _fill_person(person: Person, values: dict[str, Any], *, check_relations: bool = True) -> None:
