@@ -200,6 +200,9 @@ def prepare(args, env: dict, log) -> dict:
         subprocess.run([str(BIN / "hoso"), "demo", "--no-serve", "--no-scans", "--people", str(args.people)],
                        env=env, stdout=log, stderr=log, check=True, cwd=ROOT)
         say(f"loaded in {time.monotonic() - started:.0f} s")
+    else:  # data kept from an earlier run, perhaps of an older schema
+        subprocess.run([str(BIN / "hoso"), "migrate", "--no-input"], env=env, stdout=log, stderr=log, check=True,
+                       cwd=ROOT)
     say(f"{args.users} clerk accounts and {args.scanned} scanned dossiers (hoso ingest --no-ocr)")
     out = subprocess.run([sys.executable, __file__, "--_prepare", "--users", str(args.users), "--scanned",
                           str(args.scanned), "--workdir", args.workdir, "--import-rows", str(args.import_rows),

@@ -228,3 +228,29 @@ def test_markup_typed_into_a_transfer_is_shown_as_text(desk, archivist, martyr_d
     for url in ("/chuyen-ho-so/", f"/chuyen-ho-so/{transfer.pk}/", f"/ho-so/{martyr_dossier.number}/"):
         page = desk.get(url).content.decode()
         assert "<script>alert" not in page and "&lt;script&gt;" in page, url
+
+
+def test_a_refused_package_reads_in_english_for_an_english_archivist_and_stays_vietnamese_in_the_audit(
+        desk, archivist, martyr_dossier, tmp_path):
+    from hoso.access.models import Language
+    from hoso.access.services import set_language
+
+    out = tmp_path / "goi.zip"
+    export_package(actor=archivist, number=martyr_dossier.number, out=out)
+    broken = tmp_path / "sua.zip"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("data/metadata.json"):
+                data = data.replace("Nguyễn Văn Đức".encode(), "Nguyễn Văn Được".encode())
+            dst.writestr(item, data)
+    set_language(user=archivist, language=Language.ENGLISH)
+    with open(broken, "rb") as fh:
+        page = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh}).content.decode()
+    assert "does not match its SHA-256 checksum" in page  # the fault, named in English
+    assert "Details (as written in the audit trail):" in page and "Tệp data/metadata.json đã bị thay đổi" in page
+    refusal = AuditEvent.objects.filter(action="refuse_package").latest("id")
+    assert "đã bị thay đổi" in refusal.after["reason"] and refusal.summary.startswith("Không nhận gói")
+    with open(out, "rb") as fh:
+        page = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh}).content.decode()
+    assert f"Dossier {martyr_dossier.number} is already here with the same content as the package" in page

@@ -309,8 +309,9 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
         else:
             given = services.NUMBER_WITHOUT_SERIAL.match(form.cleaned_data["number"]) is not None
-            messages.success(request, gettext("Đã đăng ký hồ sơ %(number)s") % {"number": dossier.number} + (
-                gettext(" — số thứ tự do hệ thống cấp tiếp theo.") if given else "."))
+            done = (gettext("Đã đăng ký hồ sơ %(number)s — số thứ tự do hệ thống cấp tiếp theo.") if given
+                    else gettext("Đã đăng ký hồ sơ %(number)s."))
+            messages.success(request, done % {"number": dossier.number})
             return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/dossier_form.html", {"form": form, "creating": True})
 
@@ -343,8 +344,9 @@ def dossier_edit(request: HttpRequest, number: str) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, gettext("Đã lưu hồ sơ %(number)s.") % {"number": dossier.number} + (
-                gettext(" Hồ sơ trở về «Đã nhập liệu», chờ người khác kiểm tra lại.") if settled else ""))
+            done = (gettext("Đã lưu hồ sơ %(number)s. Hồ sơ trở về «Đã nhập liệu», chờ người khác kiểm tra lại.")
+                    if settled else gettext("Đã lưu hồ sơ %(number)s."))
+            messages.success(request, done % {"number": dossier.number})
             return redirect("dossier_detail", number=dossier.number)
     return render(request, "web/dossier_form.html", {"form": form, "creating": False, "dossier": dossier,
                                                      "settled": settled})

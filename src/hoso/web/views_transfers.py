@@ -18,6 +18,7 @@ from hoso.access.permissions import MANAGE_ARCHIVE
 from hoso.core.events import AuditAction
 from hoso.core.uploads import saved_upload
 from hoso.preservation.models import PackageImport
+from hoso.preservation.refusals import refusal_text, result_text
 from hoso.preservation.services.package_import import import_package
 from hoso.preservation.services.packages import PackageError, bag_name, export_package
 from hoso.procedures import services as transfers
@@ -206,14 +207,17 @@ def package_export(request: HttpRequest, number: str) -> HttpResponse:
 def package_import(request: HttpRequest) -> HttpResponse:
     """Upload a package from another province: checked file by file, registered, or refused with the reason."""
     form = PackageUploadForm(request.POST or None, request.FILES or None)
-    result, refused = None, None
+    result, refused, detail = None, None, ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["package"]
         with saved_upload(upload, suffix=".zip") as path:
             try:
                 result = import_package(actor=request.user, path=path, expect_sha256=form.cleaned_data["checksum"])
             except PackageError as exc:
-                refused = exc.reason
+                refused, detail = refusal_text(exc), exc.reason
             except PermissionDenied as exc:
                 refused = str(exc)
-    return render(request, "transfers/import.html", {"form": form, "result": result, "refused": refused})
+    if result is not None:
+        result.message = result_text(result.status, result.dossier_number, result.message)  # shown, not stored
+    return render(request, "transfers/import.html", {"form": form, "result": result, "refused": refused,
+                                                     "refused_detail": detail if detail != refused else ""})
