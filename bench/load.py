@@ -164,15 +164,25 @@ def start_background(args, data: dict, env: dict, workdir: Path, log) -> dict[st
             end = workdir / f"{name}.end"
             end.unlink(missing_ok=True)
             wrapped = ["sh", "-c", f'"$@"; code=$?; date +%s.%N > "{end}"; exit $code', "sh", *command]
-            jobs[name] = (subprocess.Popen(wrapped, env=env, stdout=output, stderr=log, cwd=ROOT), output, time.time())
+            process = subprocess.Popen(wrapped, env=env, stdout=output, stderr=log, cwd=ROOT, start_new_session=True)
+            jobs[name] = (process, output, time.time())
     return jobs
 
 
-def finish_background(jobs: dict[str, tuple], workdir: Path) -> dict[str, dict]:
-    """Wait for the background work; its JSON report with the seconds it took and its exit code."""
+def finish_background(jobs: dict[str, tuple], workdir: Path, wait: float) -> dict[str, dict]:
+    """Wait for the background work, `wait` seconds at most after the clerks stopped (then it is stopped, all its
+    processes, and reported as not finished); its JSON report with the seconds it took and its exit code."""
     done = {}
+    deadline = time.monotonic() + wait
     for name, (process, output, started) in jobs.items():
-        process.wait(timeout=7200)
+        try:
+            process.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+            output.close()
+            done[name] = {"code": "stopped", "seconds": time.time() - started, "ended_at": time.time()}
+            continue
         end = float((workdir / f"{name}.end").read_text().strip())
         output.close()
         text = (workdir / f"{name}.json").read_text(encoding="utf-8").strip()
@@ -390,6 +400,9 @@ def _report_background(args, data: dict, background: dict[str, dict]) -> bool:
         return True
     print("\n# background work during the load (started with the first clerk)")
     rows, ok = [("work", "seconds", "done", "check")], True
+    for name, r in background.items():
+        if r["code"] == "stopped":
+            print(f"{name}: not finished {r['seconds']:.0f} s after it started (--background-wait); stopped")
     if "import" in background:
         r = background["import"]
         refused = len({e.get("row") for e in r.get("errors", [])})  # a row may have several errors
@@ -399,7 +412,8 @@ def _report_background(args, data: dict, background: dict[str, dict]) -> bool:
         rows.append((f"import_register ({args.import_rows:,} rows)", f"{r['seconds']:.0f}",
                      f"{r.get('created', 0):,} new, {r.get('updated', 0):,} updated, {r.get('unchanged', 0):,} "
                      f"unchanged, {refused:,} refused",
-                     f"{'ok' if good else 'LOST'}: {accounted:,} of {args.import_rows:,} rows accounted for"))
+                     f"{'ok' if good else 'LOST'}: {accounted:,} of {args.import_rows:,} rows accounted for"
+                     if r["code"] != "stopped" else "not finished: stopped"))
     if "ingest" in background:
         r = background["ingest"]
         good = r["code"] == 0 and r.get("done", 0) == r.get("pages_added", -1) == data["ingest_pages"]
@@ -452,6 +466,8 @@ def main() -> int:
     parser.add_argument("--import-rows", type=int, default=120_000,
                         help="rows of the register imported during the load (0: none)")
     parser.add_argument("--ingest", type=int, default=20, help="dossiers scanned in with OCR during the load (0: none)")
+    parser.add_argument("--background-wait", type=float, default=1800,
+                        help="seconds to wait for the import and ingest after the clerks stop (then they are stopped)")
     parser.add_argument("--smoke", action="store_true",
                         help="1,500 people, 10 clerks, 60 s, 3 scanned; a 2,000-row import, 2 dossiers ingested")
     parser.add_argument("--_prepare", action="store_true", help=argparse.SUPPRESS)
@@ -489,7 +505,7 @@ def main() -> int:
             server.wait(timeout=90)
         if jobs:
             say("waiting for the background import and ingest to finish")
-        background = finish_background(jobs, Path(args.workdir))
+        background = finish_background(jobs, Path(args.workdir), args.background_wait)
         written = dict(line.split("|") for line in psql(env, (
             "SELECT e.action, count(*) FROM access_auditevent e JOIN access_user u ON u.id = e.actor_id "
             f"WHERE e.id > {first_event} AND u.username LIKE '{CLERK}%' GROUP BY e.action")).splitlines() if line)
