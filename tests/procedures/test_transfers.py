@@ -12,7 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from hoso.access.models import Language
 from hoso.access.permissions import Role
+from hoso.access.services import set_language
 from hoso.core.blobs import blob_store
 from hoso.core.models import AuditEvent
 from hoso.preservation.services.packages import export_package
@@ -171,6 +173,17 @@ def test_the_dossier_page_offers_the_export_button_to_the_archivist_only(desk, o
     assert other.get("/chuyen-ho-so/").status_code == 403
 
 
+def _with_metadata_changed(package, out):
+    """A copy of `package` whose metadata.json names someone else, its manifest left as it was."""
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("data/metadata.json"):
+                data = data.replace("Nguyễn Văn Đức".encode(), "Nguyễn Văn Được".encode())
+            dst.writestr(item, data)
+    return out
+
+
 def test_uploading_a_package_reports_unchanged_or_the_reason_it_was_refused(desk, archivist, martyr_dossier,
                                                                            tmp_path):
     out = tmp_path / "goi.zip"
@@ -178,13 +191,7 @@ def test_uploading_a_package_reports_unchanged_or_the_reason_it_was_refused(desk
     with open(out, "rb") as fh:
         page = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh, "checksum": ""}).content.decode()
     assert "đã có ở đây với nội dung giống hệt gói" in page
-    broken = tmp_path / "sua.zip"
-    with zipfile.ZipFile(out) as src, zipfile.ZipFile(broken, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename.endswith("data/metadata.json"):
-                data = data.replace("Nguyễn Văn Đức".encode(), "Nguyễn Văn Được".encode())
-            dst.writestr(item, data)
+    broken = _with_metadata_changed(out, tmp_path / "sua.zip")
     with open(broken, "rb") as fh:
         page = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh}).content.decode()
     assert "Không nhận gói" in page and "Tệp data/metadata.json đã bị thay đổi" in page
@@ -232,18 +239,9 @@ def test_markup_typed_into_a_transfer_is_shown_as_text(desk, archivist, martyr_d
 
 def test_a_refused_package_reads_in_english_for_an_english_archivist_and_stays_vietnamese_in_the_audit(
         desk, archivist, martyr_dossier, tmp_path):
-    from hoso.access.models import Language
-    from hoso.access.services import set_language
-
     out = tmp_path / "goi.zip"
     export_package(actor=archivist, number=martyr_dossier.number, out=out)
-    broken = tmp_path / "sua.zip"
-    with zipfile.ZipFile(out) as src, zipfile.ZipFile(broken, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename.endswith("data/metadata.json"):
-                data = data.replace("Nguyễn Văn Đức".encode(), "Nguyễn Văn Được".encode())
-            dst.writestr(item, data)
+    broken = _with_metadata_changed(out, tmp_path / "sua.zip")
     set_language(user=archivist, language=Language.ENGLISH)
     with open(broken, "rb") as fh:
         page = desk.post("/chuyen-ho-so/nhap-goi/", {"package": fh}).content.decode()
