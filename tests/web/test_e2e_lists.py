@@ -74,6 +74,7 @@ def test_bulk_move_and_a_saved_view(world, browser, live_server, width, height):
 
     # Tick the whole page with the keyboard, untick one, move the rest after confirming.
     select_all = page.get_by_label("Chọn tất cả hồ sơ trong trang này")
+    expect(select_all).to_be_visible()  # shown by lists.js once it runs (focus() does not wait for that)
     select_all.focus()
     page.keyboard.press("Space")
     expect(page.locator("[data-picked]")).to_have_text("Đã chọn 4 hồ sơ")
