@@ -2,15 +2,17 @@
 dossiers, people, documents and pages here or in visibility itself; nothing else filters by scope or clearance.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from hoso.access.models import User
+from hoso.core import counts as kept_counts
 from hoso.gazetteer.services import expand_units
 from hoso.vntext import fold
 
-from .models import Category, Dossier
+from .models import Category, Dossier, Page
 from .visibility import dossier_q, visible_documents, visible_dossiers, visible_pages, visible_people
 
 # The names other apps have used for the rule; all of them are the visibility module's.
@@ -58,19 +60,30 @@ def dossier_detail(*, actor: User, number: str) -> Dossier | None:
     )
 
 
-def status_counts(*, actor: User) -> dict[str, int]:
-    """Number of visible dossiers at each step of digitisation (one query)."""
-    return dict(visible_dossiers(actor=actor).order_by().values_list("status").annotate(n=Count("id")))
+def status_counts(*, actor: User, statuses: Iterable[str]) -> dict[str, int]:
+    """Number of visible dossiers at these steps of digitisation (one query through the status index: the work
+    waiting is a few among many dossiers not yet digitised, counted exactly every time)."""
+    statuses = list(statuses)
+    if not statuses:
+        return {}
+    return dict(visible_dossiers(actor=actor).filter(status__in=statuses).order_by().values_list("status")
+                .annotate(n=Count("id")))
 
 
-def page_state_counts(*, actor: User) -> dict[str, int]:
-    """Number of the page images the actor may open in each processing state (one query)."""
-    return dict(visible_pages(actor=actor).order_by().values_list("state").annotate(n=Count("id")))
+def page_state_counts(*, actor: User, states: Iterable[str]) -> dict[str, int]:
+    """Number of the page images the actor may open in these processing states, none of them "done" (one query
+    through the index of pages not done)."""
+    states = [state for state in states if state != Page.State.DONE]
+    if not states:
+        return {}
+    return dict(visible_pages(actor=actor).filter(state__in=states).exclude(state=Page.State.DONE).order_by()
+                .values_list("state").annotate(n=Count("id")))
 
 
 def category_counts(*, actor: User) -> list[tuple[Category, int]]:
-    """Number of visible dossiers per category, in the Ordinance's order, zero counts included."""
-    counts = dict(
+    """Number of visible dossiers per category, in the Ordinance's order, zero counts included (kept a minute when
+    they are many: core.counts)."""
+    counts = kept_counts.grouped(
         visible_dossiers(actor=actor).values_list("category_id").annotate(n=Count("id")).values_list("category_id", "n")
     )
     return [(c, counts.get(c.id, 0)) for c in Category.objects.all()]

@@ -26,6 +26,7 @@ from hoso.access.permissions import (
 )
 from hoso.access.rules import user_can
 from hoso.archive import selectors as archive_selectors
+from hoso.core.counts import KeptCountPaginator
 from hoso.core.events import AuditAction
 from hoso.gazetteer.services import present_names
 from hoso.preservation.selectors import integrity
@@ -177,7 +178,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
                        loans=_loans(request.user, [h.dossier_number for h in result.hits]),
                        **list_tools(request, ranked=True))
         return render(request, "web/dossier_list.html", context)
-    page = Paginator(_listed(request, filters, data, drill), settings.HOSO_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(_listed(request, filters, data, drill), settings.HOSO_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     services.record_list_read(actor=request.user, object_type="dossier_list", page=page.number,
                               keys=[d.number for d in page.object_list], filters=request.GET.dict())
     context.update(page=page, loans=_loans(request.user, [d.number for d in page.object_list]),

@@ -6,7 +6,6 @@ from datetime import datetime, time
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import VIEW_AUDIT
+from hoso.core.counts import KeptCountPaginator
 from hoso.core.events import AuditAction
 from hoso.core.models import AuditEvent
 from hoso.core.text_errors import partial_date_message
@@ -78,7 +78,7 @@ def _audit_events(form: AuditFilterForm):
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = _audit_events(form) if request.GET else AuditEvent.objects.order_by("-id")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(events, 50).get_page(request.GET.get("page"))  # the trail grows with every read
     rows = [(event, audit.changes(event)) for event in page.object_list]
     return render(request, "access/audit_list.html", {"form": form, "page": page, "rows": rows,
                                                       "query": query_without_page(request)})

@@ -52,9 +52,12 @@ def work_list(actor) -> list[WorkItem]:
     reads "1 page" / "2 pages"."""
     items: list[WorkItem] = []
     dossiers = reverse("dossier_list")
-    statuses = selectors.status_counts(actor=actor) if user_can(actor, VIEW_DOSSIER) else {}
+    steps = ((Dossier.Status.SCANNED, EDIT_DOSSIER), (Dossier.Status.ENTERED, VERIFY_DOSSIER),
+             (Dossier.Status.VERIFIED, MANAGE_ARCHIVE))
+    wanted = [status for status, permission in steps if user_can(actor, permission)]
+    statuses = selectors.status_counts(actor=actor, statuses=wanted) if user_can(actor, VIEW_DOSSIER) else {}
     if user_can(actor, CAPTURE):
-        pages = selectors.page_state_counts(actor=actor)
+        pages = selectors.page_state_counts(actor=actor, states=[Page.State.FAILED, *Page.PENDING])
         n, batches = pages.get(Page.State.FAILED, 0), reverse("batch_list")
         items.append(WorkItem(ngettext("%(count)s Trang xử lý lỗi, cần quét lại hoặc thử lại",
                                        "%(count)s Trang xử lý lỗi, cần quét lại hoặc thử lại", n), n, batches,
