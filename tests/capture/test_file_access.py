@@ -2,9 +2,12 @@
 PDF downloads and prints watermarked on every page with the user, the time and the purpose, all audited."""
 
 import io
+import json
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
@@ -14,6 +17,7 @@ from hoso.capture.worker import run_worker
 from hoso.core.blobs import blob_store
 from hoso.core.models import AuditEvent
 from hoso.gazetteer.models import AdminUnit
+from hoso.imaging.raster import SCREEN_WIDTH, render_for_screen
 from hoso.records import services as records
 from hoso.records.models import Page
 
@@ -173,3 +177,40 @@ def test_the_readability_view_is_served_audited_and_unknown_views_are_refused(di
         assert response.content != plain.content
     assert AuditEvent.objects.filter(action="view_page", actor=officer).count() == before + 2
     assert client.get(f"/trang/{page.pk}/anh/", {"xem": "xanh"}).status_code == 400
+
+
+def grey(data: bytes, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("L").resize(size), dtype=float)
+
+
+def test_the_page_image_comes_from_the_screen_image_made_at_intake_and_shows_what_the_pdf_shows(digitised,
+                                                                                                  officer):
+    page = digitised.pages.get(sequence=2)  # the typical scan: skewed, levelled in the access copy
+    assert page.screen_sha256 and blob_store().exists(page.screen_sha256)
+    served = client_for(officer).get(f"/trang/{page.pk}/anh/").content
+    rendered = render_for_screen(blob_store().read_bytes(page.access_sha256), width=SCREEN_WIDTH)
+    shown = Image.open(io.BytesIO(served))
+    assert shown.width == SCREEN_WIDTH and shown.height > rendered.height  # the viewer's footer below the page
+    page_part = shown.crop((0, 0, rendered.width, rendered.height))
+    out = io.BytesIO()
+    page_part.save(out, "PNG")
+    difference = np.abs(grey(out.getvalue(), rendered.size) - np.asarray(rendered.convert("L"), dtype=float))
+    assert difference.mean() < 2  # the same page, level, at the same place (the page 3 pixels lower: ~4)
+
+
+def test_pages_without_a_screen_image_are_rendered_and_hoso_screens_makes_them(digitised, officer, blob_dir):
+    first, second = digitised.pages.order_by("sequence")
+    missing = next(p for p in blob_dir.rglob(second.screen_sha256) if p.is_file())
+    missing.unlink()  # a damaged store: the access copy is rendered instead
+    Page.objects.filter(pk=first.pk).update(screen_sha256="")  # taken in before screen images were made
+    client = client_for(officer)
+    for page in (first, second):
+        response = client.get(f"/trang/{page.pk}/anh/")
+        assert response.status_code == 200 and Image.open(io.BytesIO(response.content)).width == SCREEN_WIDTH
+    out = io.StringIO()
+    call_command("screens", json=True, stdout=out)
+    assert json.loads(out.getvalue())["made"] == 1
+    first.refresh_from_db()
+    assert first.screen_sha256 and blob_store().exists(first.screen_sha256)
+    assert Image.open(io.BytesIO(blob_store().read_bytes(first.screen_sha256))).width == SCREEN_WIDTH
+    assert first.master_sha256 and first.access_sha256 == Page.objects.get(pk=first.pk).access_sha256

@@ -67,7 +67,8 @@ def original(installs):
 
 def _blob_columns(install: Install) -> set[str]:
     rows = install.query("SELECT master_sha256 FROM records_page UNION SELECT access_sha256 FROM records_page "
-                         "UNION SELECT thumbnail_sha256 FROM records_page UNION SELECT sha256 FROM capture_accesscopy")
+                         "UNION SELECT thumbnail_sha256 FROM records_page UNION SELECT screen_sha256 FROM records_page "
+                         "UNION SELECT sha256 FROM capture_accesscopy")
     return {value for (value,) in rows if value}
 
 
@@ -84,7 +85,7 @@ def test_backup_wipe_restore_brings_back_every_dossier_page_file_and_audit_event
     first, second = report["sets"]
     assert first["kind"] == second["kind"] == "full" and first["id"] == second["id"]
     referenced = _blob_columns(original)
-    assert len(referenced) == 3 * 3 + 1 and first["blobs"] == 10  # 3 pages x 3 files + the dossier's PDF
+    assert len(referenced) == 3 * 4 + 1 and first["blobs"] == 13  # 3 pages x 4 files + the dossier's PDF
     assert first["counts"] == {"dossiers": 2, "pages": 3, "audit_events": len(events)}
     # Each destination's backup is itself audited (after the snapshot).
     assert original.query("SELECT COUNT(*) FROM access_auditevent WHERE action = 'backup'") == [(2,)]
@@ -100,14 +101,14 @@ def test_backup_wipe_restore_brings_back_every_dossier_page_file_and_audit_event
     finally:
         moved.rename(original.data)
     assert restored["ok"] and restored["chain"] == [first["id"]]
-    assert restored["counts"] == first["counts"] and restored["blobs"] == 10
+    assert restored["counts"] == first["counts"] and restored["blobs"] == 13
     assert _blob_columns(target) == referenced
     assert target.query("SELECT id, hash FROM access_auditevent ORDER BY id")[:-1] == events
     assert target.query("SELECT action FROM access_auditevent ORDER BY id DESC LIMIT 1") == [("restore",)]
     target.run("migrate", "--verbosity", "0")  # nothing to apply, and it must not fail
     check = target.json("verify", "--fixity", "--audit")
     assert check["audit"]["ok"] and check["fixity"]["ok"]
-    assert check["fixity"]["checked"] == 10 and check["fixity"]["missing"] == check["fixity"]["changed"] == []
+    assert check["fixity"]["checked"] == 13 and check["fixity"]["missing"] == check["fixity"]["changed"] == []
     assert _show(target, "QTI/LS-07956/CM") == before
     assert target.query("SELECT COUNT(*) FROM records_dossier") == [(2,)]
 
@@ -130,7 +131,7 @@ def test_incremental_holds_only_the_new_page_and_a_new_snapshot_and_restores_the
                                                   '"QTI/BM-00012/CM", 50, 1'))
     original.run("worker", "--until-empty")
     new = _blob_columns(original) - known
-    assert len(new) == 4  # the page's master, access copy and thumbnail, and its dossier's new PDF
+    assert len(new) == 5  # the page's master, access copy, thumbnail and screen image, and its dossier's new PDF
     incremental = original.json("backup", "--to", str(destination))["sets"][0]
     assert incremental["kind"] == "incremental" and incremental["parent"] == nothing["id"]
     manifest = json.loads((destination / incremental["id"] / "manifest.json").read_text())
@@ -226,7 +227,7 @@ def test_fixity_killed_with_sigkill_resumes_at_once_from_its_checkpoint(original
         proc.kill()
         proc.wait()
     run_id, checked, position = rows[0]
-    assert 0 < checked < 10 and position
+    assert 0 < checked < 13 and position
     result = original.json("verify", "--fixity", "--rate", "0")["fixity"]
     assert result["resumed"] and result["run"] == run_id and result["ok"]
     assert result["checked"] == len(_blob_columns(original))

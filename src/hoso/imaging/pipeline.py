@@ -26,7 +26,7 @@ from PIL import Image
 from . import geometry, ocr, pdfa
 from . import photo as photos
 from .limits import LIMITS, Limits
-from .raster import SourcePage, load_page
+from .raster import SourcePage, load_page, screen_jpeg
 
 THUMBNAIL_WIDTH = 360
 PLAUSIBLE = 0.5  # below this share of Vietnamese-looking words, check the orientation
@@ -38,6 +38,7 @@ class PageResult:
     pdf: bytes  # one-page PDF/A-2b (with a text layer unless OCR was off)
     text: str
     thumbnail: bytes  # WebP
+    screen: bytes  # JPEG, SCREEN_WIDTH wide: the page as the access copy shows it, for the viewer
     width: int
     height: int
     dpi: float
@@ -127,5 +128,8 @@ def _render(source: SourcePage, *, run_ocr: bool, language: str, timeout: float,
         lap("pdfa")
     thumb = thumbnail(image, angle=angle)
     lap("thumbnail")
-    return PageResult(pdf=pdf_bytes, text=text, thumbnail=thumb, width=image.width, height=image.height, dpi=dpi,
+    screen = screen_jpeg(page_pdf)  # the page PDF shows what the access copy shows (its text layer is invisible)
+    lap("screen")
+    return PageResult(pdf=pdf_bytes, text=text, thumbnail=thumb, screen=screen, width=image.width,
+                      height=image.height, dpi=dpi,
                       skew=angle, rotation=0, warnings=warnings)

@@ -16,6 +16,8 @@ from .limits import LIMITS, Limits, vn_number
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error, never a half-grey page
 A4_LONG_INCH = 297 / 25.4
 PDF_RASTER_DPI = 300
+SCREEN_WIDTH = 1400  # the page viewer's image: made once with the access copy, not rendered at every view
+SCREEN_QUALITY = 80
 
 
 @dataclass
@@ -156,3 +158,13 @@ def render_for_screen(pdf: bytes, *, width: int = 1400) -> Image.Image:
     finally:
         document.close()
     return image
+
+
+def screen_jpeg(pdf: bytes, *, width: int = SCREEN_WIDTH) -> bytes:
+    """The page viewer's image of a one-page PDF, as a JPEG: what render_for_screen shows, made once."""
+    import io
+
+    image = render_for_screen(pdf, width=width)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=SCREEN_QUALITY)
+    return out.getvalue()

@@ -243,6 +243,8 @@ class Page(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     access_sha256 = models.CharField(max_length=64, blank=True)
     thumbnail_sha256 = models.CharField(max_length=64, blank=True)
+    # The page as the viewer shows it (a JPEG made with the access copy; derived, made again by `hoso screens`).
+    screen_sha256 = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
     error = models.CharField(max_length=500, blank=True)
     ocr_text = models.TextField(blank=True)
@@ -250,6 +252,8 @@ class Page(models.Model):
     class Meta:
         ordering = ["dossier", "sequence"]
         constraints = [models.UniqueConstraint(fields=["dossier", "sequence"], name="page_sequence_unique")]
+        # The work list's counts of pages waiting or failed: a few among millions of done pages.
+        indexes = [models.Index(fields=["state"], condition=~models.Q(state="done"), name="page_state_not_done")]
 
 
 class MartyrRecord(models.Model):

@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
+from PIL import Image
 
 from hoso.access.decorators import rule
 from hoso.access.permissions import EXPORT, VIEW_FILES
@@ -26,7 +27,7 @@ from hoso.access.rules import user_can
 from hoso.blobstore import BlobNotFound
 from hoso.core.blobs import blob_store
 from hoso.core.i18n import vietnamese
-from hoso.imaging.raster import render_for_screen
+from hoso.imaging.raster import SCREEN_WIDTH, render_for_screen
 from hoso.imaging.readability import MODES as READABLE_MODES
 from hoso.imaging.readability import readable
 from hoso.imaging.watermark import WatermarkError, merge_pdfs, stamp_image, watermark_pdf
@@ -37,7 +38,6 @@ from hoso.records.models import Page
 NOT_FOUND = gettext_lazy("Không tìm thấy trang hoặc bạn không có quyền xem.")
 MISSING = gettext_lazy("Tệp của trang bị thiếu trong kho lưu trữ. Hãy báo quản trị viên chạy kiểm tra toàn vẹn "
                        "(hoso verify --fixity) và phục hồi từ bản sao lưu.")
-SCREEN_WIDTH = 1400
 
 PURPOSES = [  # shown in the user's language; written (watermark, audit trail) in Vietnamese: see purpose_text
     ("giai_quyet_che_do", gettext_lazy("Giải quyết chế độ, chính sách")),
@@ -104,6 +104,17 @@ def page_thumbnail(request: HttpRequest, page_id: int) -> HttpResponse:
     return response
 
 
+def _screen_image(page: Page) -> Image.Image | None:
+    """The page's screen image, made with its access copy (no render at each view); None when it cannot be read
+    (missing or damaged: the access copy is rendered instead, and `hoso verify --fixity` reports the file)."""
+    try:
+        image = Image.open(io.BytesIO(blob_store().read_bytes(page.screen_sha256)))
+        image.load()
+    except (BlobNotFound, OSError):
+        return None
+    return image
+
+
 @rule(VIEW_FILES)
 def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
     """The page as read on screen (the access copy, upright and level), with the viewer named at its foot."""
@@ -112,17 +123,18 @@ def page_image(request: HttpRequest, page_id: int) -> HttpResponse:
         return _problem(request, gettext("Trang chưa xử lý xong; hãy xem lại sau.") if page.state != Page.State.FAILED
                         else gettext("Trang xử lý lỗi: %(error)s") % {"error": page.error}, 409)
     try:
-        pdf = blob_store().read_bytes(page.access_sha256)
-    except BlobNotFound:
-        return _problem(request, MISSING, 503)
-    try:
         width = max(200, min(int(request.GET.get("w", SCREEN_WIDTH)), 2400))
     except ValueError:
         width = SCREEN_WIDTH
     view = request.GET.get("xem", "")
     if view and view not in READABLE_MODES:
         return _problem(request, gettext("Kiểu xem không có."), 400)
-    image = render_for_screen(pdf, width=width)
+    try:
+        image = _screen_image(page) if page.screen_sha256 and width == SCREEN_WIDTH else None
+        if image is None:
+            image = render_for_screen(blob_store().read_bytes(page.access_sha256), width=width)
+    except BlobNotFound:
+        return _problem(request, MISSING, 503)
     if view:  # the readability view, computed now from the page's image and never stored
         image = readable(image, view)
     image = stamp_image(image, _stamp(request))

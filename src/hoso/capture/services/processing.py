@@ -115,14 +115,16 @@ def photo_note(photo: dict[str, Any] | None) -> str:
     return f"ảnh chụp: không tìm thấy trang ({photo.get('reason')}), giữ nguyên cả ảnh {size}; làm đều ánh sáng nền"
 
 
-def finish_page(*, claim: Claim, access_sha256: str, thumbnail_sha256: str, text: str,
+def finish_page(*, claim: Claim, access_sha256: str, thumbnail_sha256: str, text: str, screen_sha256: str = "",
                 details: dict[str, Any] | None = None) -> bool:
-    """Record a processed page: its access PDF/A, thumbnail and OCR text. False if the claim was superseded."""
+    """Record a processed page: its access PDF/A, thumbnail, screen image and OCR text. False if the claim was
+    superseded."""
     details = dict(details or {})
     details.update(access_sha256=access_sha256, thumbnail_sha256=thumbnail_sha256, ocr_chars=len(text),
                    ocr_sha256=hashlib.sha256(text.encode()).hexdigest())
     return _settle(claim, state=Page.State.DONE, fields={"access_sha256": access_sha256,
-                   "thumbnail_sha256": thumbnail_sha256, "ocr_text": text}, details=details)
+                   "thumbnail_sha256": thumbnail_sha256, "screen_sha256": screen_sha256, "ocr_text": text},
+                   details=details)
 
 
 def fail_page(*, claim: Claim, reason: str) -> bool:
@@ -188,7 +190,9 @@ def process_page(page_id: int) -> str:
                                       "at": outline.get("at")}
     access = store.put_bytes(result.pdf)
     thumb = store.put_bytes(result.thumbnail)
-    finish_page(claim=claim, access_sha256=access.sha256, thumbnail_sha256=thumb.sha256, text=result.text,
+    screen = store.put_bytes(result.screen)
+    finish_page(claim=claim, access_sha256=access.sha256, thumbnail_sha256=thumb.sha256,
+                screen_sha256=screen.sha256, text=result.text,
                          details={"skew": result.skew, "rotation": result.rotation, "dpi": round(result.dpi),
                                   "warnings": result.warnings or None,
                                   **({"photo": result.photo} if result.photo is not None else {})})

@@ -76,7 +76,7 @@ Progress = Callable[[int, int, str], None]  # (files checked, bytes read, last d
 
 def referenced_digests(after: str = "") -> Iterator[str]:
     """Every digest a record refers to, sorted, each once (streamed from the database)."""
-    sources = [(Page, "master_sha256"), (Page, "access_sha256"), (Page, "thumbnail_sha256"),
+    sources = [(Page, "master_sha256"), (Page, "access_sha256"), (Page, "thumbnail_sha256"), (Page, "screen_sha256"),
                (AccessCopy, "sha256"), (BatchItem, "master_sha256")]
     queries = [model.objects.annotate(digest=F(column)).exclude(digest="").filter(digest__gt=after)
                .order_by().values_list("digest", flat=True) for model, column in sources]
@@ -94,10 +94,11 @@ def stored_digests(store: BlobStore, after: str = "") -> Iterator[str]:
 def where(sha256: str) -> list[dict]:
     """What refers to a digest: dossier number, page number and which file of the page."""
     found = []
-    pages = Page.objects.filter(Q(master_sha256=sha256) | Q(access_sha256=sha256) | Q(thumbnail_sha256=sha256))
+    pages = Page.objects.filter(Q(master_sha256=sha256) | Q(access_sha256=sha256) | Q(thumbnail_sha256=sha256)
+                                | Q(screen_sha256=sha256))
     for page in pages.select_related("dossier").order_by("dossier__number", "sequence"):
         for role, value in (("master", page.master_sha256), ("access", page.access_sha256),
-                            ("thumbnail", page.thumbnail_sha256)):
+                            ("thumbnail", page.thumbnail_sha256), ("screen", page.screen_sha256)):
             if value == sha256:
                 found.append({"dossier": page.dossier.number, "page": page.sequence, "file": role})
     for copy in AccessCopy.objects.filter(sha256=sha256).select_related("dossier"):
