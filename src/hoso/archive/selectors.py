@@ -199,7 +199,9 @@ def open_loan(*, dossier: Dossier) -> Loan | None:
 def checked_out_by_number(*, actor: User, numbers: Iterable[str]) -> dict[str, Loan]:
     """Dossier number → its checked-out loan, for the "đang mượn" badge of a list page (one query)."""
     numbers = [n for n in numbers if n]
-    if not numbers:
+    # Most pages of hits have no dossier on loan: a bare look first (every search as you type asks), the loans with
+    # their people only when there are some.
+    if not numbers or not Loan.objects.filter(state=Loan.State.CHECKED_OUT, dossier__number__in=numbers).exists():
         return {}
     loans = _loans(actor).filter(state=Loan.State.CHECKED_OUT, dossier__number__in=numbers)
     return {loan.dossier.number: loan for loan in loans}

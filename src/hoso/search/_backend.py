@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
 
 from ._documents import HEALTH, RESTRICTED_FIELDS, SECRET, SECRET_HEALTH
 from .models import SearchEntry
@@ -93,6 +94,10 @@ class SqliteBackend:
                            [f"{{relatives}} : ({_fts([[(w, False) for w in words]])})", limit])
             return [row[0] for row in cursor.fetchall()]
 
+    def name_start(self, qs: QuerySet[SearchEntry], text: str, limit: int) -> list[int] | None:
+        """No fast path here (FTS5 answers prefixes from its own prefix indexes): None."""
+        return None
+
     @staticmethod
     def _fts_ids(qs: QuerySet[SearchEntry], expr: str) -> QuerySet[SearchEntry]:
         return qs.filter(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expr]))
@@ -132,6 +137,13 @@ class PostgresBackend:
             cursor.execute("SELECT id FROM search_searchentry WHERE all_vector @@ to_tsquery('simple', %s) LIMIT %s",
                            [_tsquery([[(w, False) for w in words]]), limit])
             return [row[0] for row in cursor.fetchall()]
+
+    def name_start(self, qs: QuerySet[SearchEntry], text: str, limit: int) -> list[int]:
+        """Ids of up to `limit` entries whose folded name begins with `text` (folded words and spaces), in name order
+        through the index search_name_start (migration 0005)."""
+        _check([[(w, False) for w in text.split()]])
+        return list(qs.annotate(name_c=Collate("name", "C")).filter(name_c__startswith=text).order_by("name_c")
+                    .values_list("id", flat=True)[:limit])
 
     @staticmethod
     def _ids(qs: QuerySet[SearchEntry], condition: str, params: list[str]) -> QuerySet[SearchEntry]:

@@ -16,7 +16,7 @@ from hoso.gazetteer.services import expand_units
 from hoso.records.categories import category_label
 from hoso.records.models import Category, Dossier, DossierRelative
 from hoso.records.selectors import dossier_access_q
-from hoso.records.visibility import cleared_for_secret, sees_health
+from hoso.records.visibility import cleared_for_secret, sees_health, whole_province
 from hoso.vntext import (
     TYPE_CODES,
     DossierNumber,
@@ -119,15 +119,17 @@ class _Ranking:
     approximate: bool = False
 
 
-def _rank(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, restricted: tuple[str, ...]) -> _Ranking:
-    """The candidates of the query's words (or, with none, of its years and filters alone), ranked."""
+def _rank(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, restricted: tuple[str, ...],
+          name_start: bool = False) -> _Ranking:
+    """The candidates of the query's words (or, with none, of its years and filters alone), ranked. `name_start`:
+    names that begin with the words typed may stand for them all (_retrieval.retrieve)."""
     if not query.terms:
         scoped = years(qs, query)
         ids = list(scoped.values_list("id", flat=True)[:CANDIDATE_CAP])
         total = scoped[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
         found = Retrieved(ids, {}, total, False)
     else:
-        found = retrieve(qs, query, prefix_last, restricted)
+        found = retrieve(qs, query, prefix_last, restricted, name_start=name_start)
     candidates = _candidates(found.ids, restricted)
     ranker = Ranker(query, found.expansions, prefix_last)
     return _Ranking(candidates, [(ranker.assess(c), c) for c in candidates], found.total, found.approximate)
@@ -176,7 +178,10 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
             if query.empty:
                 result.message = result.message or _("Không nhận ra tên, năm hay số hồ sơ trong câu tìm.")
                 return result
-            ranking = _rank(qs, query, prefix_last, restricted)
+            # Typed into the desk box by someone who sees the whole province, with no filter: names beginning with
+            # the words may stand for every match when they are many ("ngu", "nguyen van"; see _retrieval).
+            ranking = _rank(qs, query, prefix_last, restricted,
+                            name_start=prefix_last and filters == Filters() and whole_province(actor))
             if codes and ranking.ranked:
                 result.message = result.message or (_("Không có hồ sơ diện %(categories)s khớp câu tìm; dưới đây "
                                                       "là hồ sơ các diện khác.") % {"categories": named})

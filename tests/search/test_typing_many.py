@@ -1,0 +1,52 @@
+"""Typing a common name into the desk box: when very many names begin with the words typed, the hits are people
+whose names begin with them, the count says "more than", and the access rule holds — on PostgreSQL through the
+name-order index (search/_retrieval.py, name_start), on SQLite through the full-text match."""
+
+import pytest
+
+from hoso.records import services
+from hoso.search import _retrieval, selectors
+from hoso.search.selectors import Filters
+from hoso.search.services import search
+
+
+@pytest.fixture
+def many_nguyen(actor, communes, monkeypatch):
+    """Five Nguyễn of commune A (and a "mật" one, first in name order), two of commune B, a Trần; "many" made small."""
+    for module in (_retrieval, selectors):
+        monkeypatch.setattr(module, "COUNT_CAP", 4)
+        monkeypatch.setattr(module, "CANDIDATE_CAP", 3)
+    people = [("Nguyễn Văn An", "a"), ("Nguyễn Văn Bình", "a"), ("Nguyễn Thị Cúc", "a"), ("Nguyễn Văn Dũng", "a"),
+              ("Nguyễn Hữu Em", "a"), ("Nguyễn Văn Giang", "b"), ("Nguyễn Thị Hà", "b"), ("Trần Nguyên Khải", "a")]
+    for serial, (name, commune) in enumerate(people, start=100):
+        person = services.create_person(actor=actor, full_name=name, residence_unit=communes[commune])
+        services.register_dossier(actor=actor, number=f"QTI/LS-{serial:05d}/CM", category_code="LS", subject=person)
+    secret = services.create_person(actor=actor, full_name="Nguyễn An Mật", residence_unit=communes["a"])
+    services.register_dossier(actor=actor, number="QTI/LS-00200/CM", category_code="LS", subject=secret,
+                              confidentiality="mat")
+
+
+def names(result) -> list[str]:
+    return [hit.full_name for hit in result.hits]
+
+
+def test_typing_a_common_family_name_shows_people_whose_names_begin_with_it(many_nguyen, make_user):
+    officer = make_user("policy_officer")
+    result = search(actor=officer, text="ngu", limit=25, prefix_last=True)
+    assert result.total_capped and len(result.hits) >= 3
+    assert all(name.startswith("Nguyễn") for name in names(result))
+    assert "Nguyễn An Mật" not in names(result)  # "mật": not for an officer without a clearance
+    two = search(actor=officer, text="nguyen van", limit=25, prefix_last=True)
+    assert names(two) and all(name.startswith("Nguyễn Văn") for name in names(two))
+
+
+def test_a_commune_officer_and_a_filter_still_get_only_what_they_may_see(many_nguyen, make_user, communes):
+    commune_b = make_user("commune_officer", scope=communes["b"])
+    result = search(actor=commune_b, text="ngu", limit=25, prefix_last=True)
+    assert sorted(names(result)) == ["Nguyễn Thị Hà", "Nguyễn Văn Giang"] and not result.total_capped
+    officer = make_user("policy_officer", clearance=True)
+    filtered = search(actor=officer, text="nguyen", limit=25, prefix_last=True,
+                      filters=Filters(category="BM"))
+    assert names(filtered) == []  # no Bà mẹ among them
+    cleared = search(actor=officer, text="nguyen an m", limit=25, prefix_last=True)
+    assert names(cleared)[0] == "Nguyễn An Mật"  # a cleared officer finds the "mật" dossier
