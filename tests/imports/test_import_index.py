@@ -53,3 +53,35 @@ def test_an_imported_register_is_indexed_and_found(tmp_path, actor):
 @pytest.fixture(autouse=True)
 def _categories_exist(db):
     """The categories come from a migration."""
+
+
+def test_a_register_imported_again_with_changes_updates_index_and_statistics_in_one_pass(tmp_path, actor,
+                                                                                         monkeypatch):
+    from hoso.reports.models import DossierFact
+    from hoso.search import receivers
+
+    def register(rows):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(["Số hồ sơ", "Họ và tên", "Năm sinh", "Nguyên quán", "Loại đối tượng"])
+        for row in rows:
+            sheet.append(row)
+        book.save(tmp_path / "so.xlsx")
+        return import_register(actor=actor, path=tmp_path / "so.xlsx")
+
+    register([["QTI/LS-00961/CM", "Nguyễn Văn Đức", "1950", "Hải Lăng", "LS"],
+              ["QTI/AQ-00962/CM", "Trần Thị Gấm", "1948", "Hải Lăng", "AQ"],
+              ["QTI/LS-00963/CM", "Lê Văn Tám", "1946", "Hải Lăng", "LS"]])
+    passes = []
+    real = receivers.index_dossiers
+    monkeypatch.setattr(receivers, "index_dossiers", lambda ids, **kwargs: (passes.append(list(ids)),
+                                                                            real(ids, **kwargs)))
+    report = register([["QTI/LS-00961/CM", "Nguyễn Văn Đạt", "1950", "Hải Lăng", "LS"],  # renamed
+                       ["QTI/AQ-00962/CM", "Trần Thị Gấm", "1951", "Hải Lăng", "AQ"],  # born later
+                       ["QTI/LS-00963/CM", "Lê Văn Tám", "1946", "Hải Lăng", "LS"]])  # unchanged
+    assert report.updated == 2 and report.unchanged == 1
+    assert len(passes) == 1 and len(passes[0]) == 2  # the two changed dossiers, indexed together once
+    assert _entries_match_a_full_read() == 3
+    assert [h.dossier_number for h in search(actor=actor, text="nguyen van dat", audit=False).hits] == [
+        "QTI/LS-00961/CM"]
+    assert DossierFact.objects.get(dossier__number="QTI/AQ-00962/CM").decade == 1950  # the statistics too

@@ -11,6 +11,7 @@ old, which at that size changes a figure nobody reads to the unit.
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -29,9 +30,10 @@ def _key(queryset: QuerySet, kind: str) -> str:
 def count(queryset: QuerySet) -> int:
     """queryset.count(), kept a minute when it is LARGE or more."""
     queryset = queryset.order_by()
-    if queryset.query.is_empty():  # e.g. a role that sees no dossier
+    try:
+        key = _key(queryset, "count")
+    except EmptyResultSet:  # e.g. a role that sees no dossier, a scope of no place
         return 0
-    key = _key(queryset, "count")
     kept = cache.get(key)
     if kept is not None:
         return kept
@@ -45,9 +47,10 @@ def grouped(queryset: QuerySet) -> dict:
     """{group: count} of a `values_list(field).annotate(n=Count(...))` query, kept a minute when the counts add up
     to LARGE or more."""
     queryset = queryset.order_by()
-    if queryset.query.is_empty():
+    try:
+        key = _key(queryset, "grouped")
+    except EmptyResultSet:
         return {}
-    key = _key(queryset, "grouped")
     kept = cache.get(key)
     if kept is not None:
         return kept

@@ -148,6 +148,9 @@ def text_changed(*, dossier: Dossier) -> None:
 def record_access_copy(*, dossier: Dossier, sha256: str, size: int, page_count: int, pages_digest: str) -> AccessCopy:
     """Record the dossier's newly built access copy; the first one marks the dossier as scanned (đã quét)."""
     with transaction.atomic():
+        # The dossier's row first: two workers finishing its last pages at once both build a copy, and without this
+        # lock both would insert one (the second failed on the one-copy-per-dossier constraint).
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
         copy = AccessCopy.objects.select_for_update().filter(dossier=dossier).first()
         before = {"sha256": copy.sha256, "page_count": copy.page_count} if copy else None
         copy = copy or AccessCopy(dossier=dossier)

@@ -223,7 +223,8 @@ def _commit(actor, batch: list[ParsedRow], report: ImportReport, dry_run: bool) 
     if not batch:
         return
     with transaction.atomic():
-        _flush(actor, batch, report)
+        with records.notifications_deferred():  # the batch's dossiers re-indexed once, at its end
+            _flush(actor, batch, report)
         if dry_run:
             transaction.set_rollback(True)
     batch.clear()

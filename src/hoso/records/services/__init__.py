@@ -16,6 +16,7 @@ from hoso.records.services._common import (
     NATIONAL_ID,
     PERSON_FIELDS,
     canonical_dossier_number,
+    notifications_deferred,
     snapshot,
 )
 from hoso.records.services.bulk_register import (
@@ -82,6 +83,7 @@ __all__ = [
     "next_free_number",
     "may_change_status",
     "merge_people",
+    "notifications_deferred",
     "unmerge_people",
     "open_dossier",
     "record_copy_handed_out",

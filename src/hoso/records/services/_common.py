@@ -1,7 +1,9 @@
 """Helpers shared by the records services: field lists, snapshots, validation, name keys."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -90,11 +92,36 @@ def _check_fields(values: dict[str, Any], allowed: frozenset[str], what: str) ->
         raise TypeError(f"{what}: unknown fields {sorted(unknown)}")
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("hoso_deferred_notifications", default=None)
+
+
+@contextmanager
+def notifications_deferred() -> Iterator[None]:
+    """Within this block (inside the caller's transaction), the dossiers changed one by one are told to the
+    receivers (search index, statistics facts) once, all together, at its end: a register import updating 2,000
+    people in one transaction then rebuilds their entries in one pass, not 2,000 (at 1.2 M people the per-row
+    rebuilds were most of an import's time). On an error nothing is sent: the transaction is rolled back anyway."""
+    if _deferred.get() is not None:  # already deferred by an outer block, which sends
+        yield
+        return
+    token = _deferred.set(set())
+    try:
+        yield
+        ids = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    if ids:
+        dossiers_changed.send(sender=Dossier, dossier_ids=sorted(ids), loaded=[])
+
+
 def _notify(dossier_ids: Iterable[int], loaded: list[Dossier] | None = None) -> None:
     """`loaded`: the dossiers just written, in memory with their relations cached (bulk loads), so that
     receivers such as the search index need not read them back."""
     ids = sorted(set(dossier_ids))
-    if ids:
+    deferred = _deferred.get()
+    if ids and deferred is not None and not loaded:
+        deferred.update(ids)
+    elif ids:
         dossiers_changed.send(sender=Dossier, dossier_ids=ids, loaded=loaded or [])
 
 
