@@ -20,3 +20,27 @@ class CreateModelIfMissing(migrations.CreateModel):
 
     def describe(self) -> str:
         return f"Create model {self.name} (unless its table is there from before the re-cut)"
+
+
+class VendorSQL(migrations.RunSQL):
+    """`RunSQL` for one database vendor only ("postgresql", "sqlite"): indexes one backend needs and the other has
+    its own way of doing (search/migrations)."""
+
+    def __init__(self, vendor: str, sql, reverse_sql=None, **kwargs) -> None:
+        self.vendor = vendor
+        super().__init__(sql, reverse_sql, **kwargs)
+
+    def deconstruct(self):
+        name, args, kwargs = super().deconstruct()
+        return name, [self.vendor, *args], kwargs
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self) -> str:
+        return f"Raw SQL operation on {self.vendor} only"
