@@ -81,6 +81,7 @@ def test_receive_process_approve_extract_and_return_a_trich_luc_request(browser,
 
     # The desk, by keyboard only: name → ↓ Enter → procedure → applicant → tick the paper → Enter.
     desk.get_by_role("navigation").get_by_role("link", name="Tiếp nhận").click()
+    desk.wait_for_load_state("load")  # htmx binds the box on DOMContentLoaded; keys typed before that are not sent
     expect(desk.locator("#id_dossier")).to_be_focused()
     started, pressed = time.monotonic(), []
     keys = desk.keyboard
