@@ -4,12 +4,17 @@ The tests that sign in with a password or change one keep the production passwor
 the others hash with the suite's fast MD5 (tests/conftest.py)."""
 
 import io
+import time
+from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from openpyxl import load_workbook
 
+from hoso.access.middleware import SEEN
 from hoso.access.models import FailedSignIns, User
 from hoso.access.permissions import Role
 from hoso.access.services import totp_device
@@ -117,10 +122,27 @@ def test_user_administration_is_audited_and_refused_to_others(admin_user, office
 
 @pytest.mark.argon2
 def test_idle_sessions_expire(settings, officer):
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 3600
+    assert settings.SESSION_COOKIE_AGE <= 3600
     client = Client()
     login(client, "canbo")
     assert client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    # Used again within the refresh interval: the row is not written again (the idle timeout moves in steps).
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == expiry
+    # Used once the interval has passed: the expiry moves on to a full idle timeout from now.
+    session = client.session
+    session[SEEN] = int(time.time()) - settings.SESSION_REFRESH_SECONDS
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=expiry - timedelta(minutes=5))
+    assert client.get("/").status_code == 200
+    moved = Session.objects.get(session_key=key).expire_date
+    assert moved > expiry - timedelta(minutes=5) and moved >= timezone.now() + timedelta(
+        seconds=settings.SESSION_COOKIE_AGE - 5)
+    # A session left idle past its expiry is over: the next page asks to sign in again.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/").status_code == 302
 
 
 def test_auditor_filters_and_exports_the_trail(martyr_dossier, officer, auditor):

@@ -2,6 +2,8 @@
 Until both are done, only the pages that complete them (and sign-out) can be reached. And the
 Content-Security-Policy header of every response."""
 
+import time
+
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,27 @@ SECOND_FACTOR_VIEWS = frozenset({"otp_setup", "otp_verify"})
 AFTER_SIGN_IN = "hoso_after_sign_in"
 """Session key: the page asked for when the second-factor gate stopped the request (the code page leads on to it,
 once checked to be a page of this site)."""
+SEEN = "hoso_seen"
+"""Session key: when the session was last saved for being used (SessionRefreshMiddleware), in whole seconds."""
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout slides with use: a session used more than SESSION_REFRESH_SECONDS after it was last saved is
+    saved again (its expiry moves to SESSION_COOKIE_AGE from now). Saving it on every request instead
+    (SESSION_SAVE_EVERY_REQUEST) wrote and committed the session row three times per page a clerk opens; now a
+    session idle for SESSION_COOKIE_AGE ends, give or take SESSION_REFRESH_SECONDS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(SEEN, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[SEEN] = now  # saved by SessionMiddleware (setting it marks the session modified)
+        return response
 
 
 class SecurityGateMiddleware:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "hoso.access.middleware.ContentSecurityPolicyMiddleware",  # outside whitenoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "hoso.access.middleware.SessionRefreshMiddleware",  # inside SessionMiddleware: it saves what this one marks
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,7 +160,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Idle timeout: the session expires after this many seconds without a request (each request renews it).
 SESSION_COOKIE_AGE = get_int("HOSO_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(60, max(1, SESSION_COOKIE_AGE // 10))  # access.middleware.SessionRefreshMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = get_bool("HOSO_SECURE_COOKIES", False)
