@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from hoso.core.models import AuditEvent
 from hoso.records import services
-from hoso.search.models import SearchEntry
+from hoso.search.models import IndexState, SearchEntry
 from hoso.search.selectors import Filters
 from hoso.search.services import search
 
@@ -72,6 +72,31 @@ def test_an_approximate_date_is_found_as_the_range_it_means_and_ranks_below_an_e
     assert numbers(search(actor=actor, text="truong van loc hy sinh 1972")) == []
     hit = search(actor=actor, text="truong van loc 1949").hits[0]
     assert hit.birth in {"khoảng 1948", "trước 1950"}
+
+
+def test_words_spread_over_name_and_place_with_a_year_find_the_same_people_through_the_years_as_index_words(
+        people, actor):
+    """The all-fields pass narrows by the person's own years as index words (yb1944…) once the index holds them;
+    what it finds is what the year columns alone find, for exact, approximate and open-ended years."""
+    people("Trần Thị Lan", "QTI/LS-00301/CM", birth="1944", hometown="thôn Văn Trang")
+    people("Trần Thị Mai", "QTI/LS-00302/CM", birth="khoảng 1946", hometown="thôn Văn Trang")  # 1944–1948
+    people("Trần Thị Cúc", "QTI/LS-00303/CM", birth="trước 1950", hometown="thôn Văn Trang")  # any year to 1949
+    people("Trần Thị Đào", "QTI/LS-00304/CM", death="1944", hometown="thôn Văn Trang")  # a bare year: death too
+    people("Trần Thị Huệ", "QTI/LS-00305/CM", birth="1960", hometown="thôn Văn Trang")
+    people("Trần Thị Sen", "QTI/LS-00306/CM", birth="khoảng 1950", hometown="thôn Văn Trang")  # 1948–1952
+    entry = SearchEntry.objects.get(dossier__number="QTI/LS-00302/CM")
+    assert {"yb1944", "yb1948"} <= set(entry.other.split()) and "yb1943" not in entry.other.split()
+    assert "ybx" in SearchEntry.objects.get(dossier__number="QTI/LS-00303/CM").other.split()
+    expected = {"QTI/LS-00301/CM", "QTI/LS-00302/CM", "QTI/LS-00303/CM", "QTI/LS-00304/CM"}
+    queries = {"tran van trang 1944": expected, "tran van trang sinh 1944": expected - {"QTI/LS-00304/CM"},
+               "tran van trang sinh khoang 1952": {"QTI/LS-00306/CM"}, "tran van trang 1930": {"QTI/LS-00303/CM"}}
+    for text, wanted in queries.items():
+        assert set(numbers(search(actor=actor, text=text))) == wanted, text
+    # An index built before the years were words (an older SCHEMA_VERSION, until `hoso migrate` rebuilds it) is
+    # searched by the year columns alone, with the same results.
+    IndexState.objects.filter(key="schema_version").update(value="7")
+    for text, wanted in queries.items():
+        assert set(numbers(search(actor=actor, text=text))) == wanted, text
 
 
 def test_own_name_ranks_above_a_relatives_and_aliases_find_the_person(people, actor):

@@ -30,9 +30,9 @@ from hoso.vntext import (
     parse_dossier_number,
 )
 
-from ._query import year_words
+from ._query import own_year_words, year_words
 
-SCHEMA_VERSION = 7  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
+SCHEMA_VERSION = 8  # bump when what is indexed changes: `hoso migrate` then rebuilds the index
 # OCR text of a dossier's pages goes into "other" (or a restricted field) as its distinct folded words, at most
 # this many characters per field: enough to find a dossier by a word on its pages, bounded for ranking and size.
 OCR_TEXT_CAP = 4000
@@ -250,7 +250,8 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
         "aliases": " | ".join(fold_words(a) for a in aliases),
         "relatives": " | ".join(relatives),
         "places": " ".join(places.split()),
-        "other": " ".join([*fold_words(" ".join(other)).split(), *words["other"]]),
+        "other": " ".join([*fold_words(" ".join(other)).split(), *own_year_words(person.birth_date, person.death_date),
+                           *words["other"]]),
         SECRET: " ".join([*fold_words(" ".join(secret)).split(), *words[SECRET]]),
         HEALTH: " ".join(words[HEALTH]),
         SECRET_HEALTH: " ".join(words[SECRET_HEALTH]),

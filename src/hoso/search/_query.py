@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from hoso.vntext import fold, nfc, normalize_tones
+from hoso.vntext import PartialDate, fold, nfc, normalize_tones
 
 MAX_QUERY_LENGTH = 300
 YEAR_MIN, YEAR_MAX = 1800, 2100
@@ -95,6 +95,40 @@ def query_year_words(query: Query) -> list[str]:
             for year in range(span[0], span[1] + 1):
                 words.update((f"{mark}{year}", None) for mark in marks)
     return list(words)
+
+
+# The person's own years in the index (in "other", _documents.own_year_words): a narrowing word the full-text
+# index can intersect with common name words, where the year columns alone cannot (retrieve's all-fields pass).
+OWN_BIRTH_MARK, OWN_DEATH_MARK = "yb", "yd"
+WIDE = "x"  # an approximate year wider than WIDE_SPAN years: one word, looked for with every year
+WIDE_SPAN = 12
+LONG_QUERY_SPAN = 30  # a query's span of years wider than this is not narrowed by words (too many of them)
+
+
+def own_year_words(birth: PartialDate | None, death: PartialDate | None) -> list[str]:
+    """The index words of a person's own birth and death years: one per year the date can mean (an approximate date
+    over at most WIDE_SPAN years), or the WIDE word."""
+    words = []
+    for mark, value in ((OWN_BIRTH_MARK, birth), (OWN_DEATH_MARK, death)):
+        if value is None:
+            continue
+        low, high = value.year_range()
+        words += [f"{mark}{WIDE}"] if high - low > WIDE_SPAN else [f"{mark}{y}" for y in range(low, high + 1)]
+    return words
+
+
+def query_own_year_groups(query: Query) -> list[list[str]]:
+    """Word groups (any word of each) that every entry the query's years admit holds (`own_year_words`), one per
+    span of years in the query; [] when it has none, or a span too wide to be worth it."""
+    groups = []
+    for span, marks in ((query.birth_years, (OWN_BIRTH_MARK,)), (query.death_years, (OWN_DEATH_MARK,)),
+                        (query.any_years, (OWN_BIRTH_MARK, OWN_DEATH_MARK))):
+        if span:
+            if span[1] - span[0] > LONG_QUERY_SPAN:
+                continue
+            groups.append([f"{mark}{y}" for mark in marks for y in [*range(span[0], span[1] + 1)]]
+                          + [f"{mark}{WIDE}" for mark in marks])
+    return groups
 
 
 _TOKEN = re.compile(r'"[^"]*"?|~|[^\s,;.:!?()\[\]{}<>/\\|"~]+')
