@@ -13,6 +13,7 @@ rather than the person's own (`Assessment`).
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._query import Query, Term, query_year_words
 
@@ -37,10 +38,10 @@ TYPING_QUALITY = 0.7
 COMPLETION_QUALITY = 0.5
 APPROXIMATE_BELOW = 0.7  # a word matched less well than this (typo correction, completion) makes the hit approximate
 _SERIAL = re.compile(r"-0*(\d+)")
+_NONE: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: made from a database row in one step (hundreds per query)
     id: int
     name: str
     aliases: str
@@ -69,9 +70,12 @@ class Assessment:
 
 
 def _best(term_words: dict[str, float], words: list[str], prefix: str | None, prefix_quality: float,
-          taken: frozenset[int] = frozenset()) -> tuple[float, int]:
+          taken: frozenset[int] = frozenset(), text: str = "") -> tuple[float, int]:
     """(quality, position) of the best matching word in `words`, preferring positions not `taken` by an
-    earlier query word (so "Văn Vạn" needs two words to match both); (0, -1) when none matches."""
+    earlier query word (so "Văn Vạn" needs two words to match both); (0, -1) when none matches. `text`: the words
+    as one string, when the caller has it (a prefix that is not in it begins none of them)."""
+    if term_words.keys().isdisjoint(words) and not (prefix and (prefix in text if text else True)):
+        return 0.0, -1  # most fields hold none of a word's forms: answered without looking at each word
     best, where, free = 0.0, -1, False
     for i, word in enumerate(words):
         quality = term_words.get(word, 0.0)
@@ -121,13 +125,8 @@ class Ranker:
         """The candidate's score, whether it is approximate, and the relative the words matched if they did."""
         name_words = c.name.split()
         name_exact = c.name_exact.split()
-        fields = {
-            "name": name_words,
-            "aliases": c.aliases.replace("|", " ").split(),
-            "relatives": c.relatives.replace("|", " ").split(),
-            "places": c.places.split(),
-            "other": c.other.split(),
-        }
+        texts = {"name": c.name, "aliases": c.aliases, "relatives": c.relatives, "places": c.places, "other": c.other}
+        fields = {"name": name_words}  # the other fields are split into words when a query word first looks at them
         total = 0.0
         approximate = False
         name_hits: list[int] = []
@@ -138,9 +137,14 @@ class Ranker:
             for field, weight in FIELD_WEIGHT.items():  # weights descending: a field that cannot beat `best` is skipped
                 if field != "name" and best >= weight:
                     break
-                taken = frozenset(name_hits) if field == "name" else frozenset()
+                taken = frozenset(name_hits) if field == "name" else _NONE
                 start = prefix if field in prefix_fields else None
-                quality, where = _best(words, fields[field], start, prefix_quality, taken)
+                text = texts[field]
+                if not text:
+                    continue
+                if field not in fields:
+                    fields[field] = text.replace("|", " ").split()
+                quality, where = _best(words, fields[field], start, prefix_quality, taken, text)
                 if quality * weight > best:
                     best, best_quality, best_field = quality * weight, quality, field
                 if field == "name" and quality > 0:
@@ -187,17 +191,19 @@ class Ranker:
         best, best_count = "", more_than
         for segment in c.relatives.split("|"):
             words = segment.split()
-            count = sum(_holds(words, accepted, prefix) for _, accepted, prefix, _, _ in self.words)
+            count = sum(_holds(words, accepted, prefix, segment) for _, accepted, prefix, _, _ in self.words)
             if count > best_count:
                 best, best_count = segment.strip(), count
         return best
 
 
-def _holds(words: list[str], accepted: dict[str, float], prefix: str | None) -> bool:
-    """One of `words` is an accepted word, or begins with the prefix (a year word "ns1949" begins no name)."""
+def _holds(words: list[str], accepted: dict[str, float], prefix: str | None, text: str | None = None) -> bool:
+    """One of `words` is an accepted word, or begins with the prefix (a year word "ns1949" begins no name).
+    `text`: the words as one string, if the caller has it (a prefix not in it begins none of them)."""
     if not accepted.keys().isdisjoint(words):
         return True
-    return bool(prefix) and any(w.startswith(prefix) and not w[-1].isdigit() for w in words)
+    return bool(prefix) and (text is None or prefix in text) and any(
+        w.startswith(prefix) and not w[-1].isdigit() for w in words)
 
 
 def _accent(term: Term, name_exact: list[str], where: int, quality: float) -> float:

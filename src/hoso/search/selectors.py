@@ -204,10 +204,10 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
 def _candidates(ids: list[int], restricted: tuple[str, ...] = ()) -> list[Candidate]:
     """The entries to rank. The restricted fields the actor may match rank like `other` (their words join it);
     the others are not even read."""
-    fields = [f for f in Candidate.__dataclass_fields__]
+    fields = list(Candidate._fields)
     rows = SearchEntry.objects.filter(id__in=ids).values_list(*fields, *restricted)
     if not restricted:
-        return [Candidate(*row) for row in rows]
+        return list(map(Candidate._make, rows))
     other = fields.index("other")
     out = []
     for row in rows:
@@ -231,27 +231,29 @@ def _facets(candidates: list[Candidate], categories: dict[str, str]) -> dict[str
 
 
 def _hits(ranked: list[tuple[Assessment, Candidate]], approximate: bool = False) -> list[Hit]:
-    """The page's hits; `approximate`: every one of them (a number not found: dossiers of the same serial)."""
+    """The page's hits; `approximate`: every one of them (a number not found: dossiers of the same serial). What a
+    hit shows is read as plain values: model instances, and Django's get_status_display per hit, were most of the
+    time of making a page of hits."""
     numbers = [c.number for _assessment, c in ranked]
-    dossiers = {d.number: d for d in Dossier.objects.filter(number__in=numbers).select_related("subject", "category")
-                .only("number", "status", "subject__full_name", "subject__birth_date", "subject__hometown_text",
-                      "category__code", "category__name")}  # what a hit shows: a page of whole rows cost 5 ms
-    relatives = _relatives([dossiers[c.number].pk for a, c in ranked if a.relative and c.number in dossiers])
+    dossiers = {row[0]: row for row in Dossier.objects.filter(number__in=numbers).values_list(
+        "number", "pk", "status", "subject__full_name", "subject__birth_date", "subject__hometown_text",
+        "category__code", "category__name")}
+    relatives = _relatives([dossiers[c.number][1] for a, c in ranked if a.relative and c.number in dossiers])
     hits = []
     for assessment, c in ranked:
-        d = dossiers.get(c.number)
-        if d is None:
+        row = dossiers.get(c.number)
+        if row is None:
             continue
-        birth = d.subject.birth_date
-        hits.append(Hit(dossier_number=d.number, full_name=d.subject.full_name,
-                        birth_year=birth.year if birth else None,
-                        hometown=d.subject.hometown_text, category=d.category.code, category_name=d.category.name,
-                        score=assessment.score, status=d.get_status_display(), birth=birth.display() if birth else "",
+        number, pk, status, full_name, birth, hometown, code, category_name = row
+        hits.append(Hit(dossier_number=number, full_name=full_name, birth_year=birth.year if birth else None,
+                        hometown=hometown, category=code, category_name=category_name, score=assessment.score,
+                        status=str(_STATUSES.get(status, status)), birth=birth.display() if birth else "",
                         approximate=approximate or assessment.approximate,
-                        relative=_relative_label(relatives.get(d.pk, []), assessment.relative)))
+                        relative=_relative_label(relatives.get(pk, []), assessment.relative)))
     return hits
 
 
+_STATUSES = dict(Dossier.Status.choices)
 _RELATIONSHIPS = dict(DossierRelative.Relationship.choices)
 
 
