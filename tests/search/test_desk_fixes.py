@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from hoso.records import services
 from hoso.records.models import Page
+from hoso.search import _retrieval
 from hoso.search.models import SearchEntry
 from hoso.search.selectors import Filters
 from hoso.search.services import index_dossiers, search
@@ -127,6 +128,20 @@ def test_a_relatives_name_and_birth_year_find_the_dossier_and_the_hit_says_so(wi
     assert with_son.number not in numbers(find(actor, "pham van hiep 1960"))  # not the son's year
     own = find(actor, "pham van minh 1925")  # the person's own name: nothing to say
     assert numbers(own) == [with_son.number] and own.hits[0].relative == ""
+
+
+def test_a_relative_is_found_among_many_of_the_same_given_name_and_year(people, actor, monkeypatch):
+    """Relatives named Hiệp born in 1949 are many in a province; the one whose whole name was typed is found even
+    when the others are more than the search reads (here the caps are made tiny to stand for the thousands)."""
+    monkeypatch.setattr(_retrieval, "COUNT_CAP", 3)
+    monkeypatch.setattr(_retrieval, "CANDIDATE_CAP", 3)
+    for serial, family in enumerate(["Trần", "Lê", "Võ", "Hồ", "Đỗ", "Phạm"], start=10):
+        dossier = people(f"{family} Văn Tâm", f"QTI/LS-000{serial}/BV", birth="1920")
+        son = services.create_person(actor=actor, full_name=f"{family} Văn Hiệp", birth_date="1949")
+        services.link_relative(actor=actor, dossier=dossier, person=son, relationship="con")
+    result = find(actor, "pham van hiep 1949")
+    assert numbers(result) == ["QTI/LS-00015/BV"]
+    assert result.hits[0].relative == "Phạm Văn Hiệp (con đẻ)"
 
 
 def test_the_web_result_says_the_match_went_through_a_relative(with_son, officer, client):

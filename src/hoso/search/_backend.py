@@ -84,14 +84,17 @@ class SqliteBackend:
             parts.append(f"({{{' '.join(NAME_COLUMNS)}}} : ({_fts([group])}) OR {spec} : ({_fts([words])}))")
         return self._fts_ids(qs, " AND ".join(parts))
 
-    def match_relatives(self, words: Sequence[str], limit: int) -> list[int]:
+    def match_relatives(self, words: Sequence[str], limit: int, groups: Sequence[Group] = ()) -> list[int]:
         """Ids of entries whose relatives hold one of these words — rare words, a given name bound to a year
-        ("hiepns1949"), which nothing else holds. The caller applies the access rule to them and checks the rest:
-        they are few, and most often none, which then costs no second query."""
-        _check([[(w, False) for w in words]])
+        ("hiepns1949"), which nothing else holds — and every one of `groups` (the query's words: the relative
+        holding the year must hold them, so an entry whose relatives do not is not worth reading). The caller applies
+        the access rule to them and checks the rest: they are few, and most often none, which then costs no second
+        query."""
+        bound = [(w, False) for w in words]
+        _check([bound, *groups])
         with connection.cursor() as cursor:
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s",
-                           [f"{{relatives}} : ({_fts([[(w, False) for w in words]])})", limit])
+                           [f"{{relatives}} : ({_fts([bound, *groups])})", limit])
             return [row[0] for row in cursor.fetchall()]
 
     def name_start(self, qs: QuerySet[SearchEntry], text: str, limit: int) -> list[int] | None:
@@ -129,13 +132,15 @@ class PostgresBackend:
         return self._ids(qs, "all_vector @@ to_tsquery('simple', %s) OR restricted_vector @@ to_tsquery('simple', %s)",
                          [everyone, _and(_tsquery(groups, weights), _initials(name_groups, weights))])
 
-    def match_relatives(self, words: Sequence[str], limit: int) -> list[int]:
-        """As SqliteBackend.match_relatives (no weight in the query: those words are only ever the relatives', and a
-        weight would make PostgreSQL recheck every row the index finds)."""
-        _check([[(w, False) for w in words]])
+    def match_relatives(self, words: Sequence[str], limit: int, groups: Sequence[Group] = ()) -> list[int]:
+        """As SqliteBackend.match_relatives, with `groups` anywhere in the entry's text (no weight in the query: the
+        bound words are only ever the relatives', and a weight would make PostgreSQL recheck every row the index
+        finds; the caller checks that one relative holds them all)."""
+        bound = [(w, False) for w in words]
+        _check([bound, *groups])
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM search_searchentry WHERE all_vector @@ to_tsquery('simple', %s) LIMIT %s",
-                           [_tsquery([[(w, False) for w in words]]), limit])
+                           [_tsquery([bound, *groups]), limit])
             return [row[0] for row in cursor.fetchall()]
 
     def name_start(self, qs: QuerySet[SearchEntry], text: str, limit: int) -> list[int]:

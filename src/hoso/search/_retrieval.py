@@ -34,6 +34,7 @@ TYPO_QUALITY = {1: 0.6, 2: 0.4}
 # A year in the query also looks for relatives of that name and year, unless a page of people whose own names and
 # years match is there already: they rank above any relative, so that pass would only add to the count.
 RELATIVES_BELOW = 25
+NARROWING_WORDS = 4  # a query word with at most this many forms narrows the relatives' match (_match)
 MAX_WORD = 40  # _backend.SAFE_WORD
 SERIAL_WIDTH = 5  # dossier serials are written padded to five digits: "358" is the word "00358" of QTI/KC-00358/CM
 OWN_YEARS_SINCE = 8  # the SCHEMA_VERSION (_documents) from which entries hold their own years as words
@@ -221,7 +222,10 @@ def _match(qs: QuerySet[SearchEntry], groups: list[Group], initials: list[Group]
                    .values_list("id", flat=True)[:COUNT_CAP])
     related: list[int] = []
     if relatives_qs is not None and bound and len(names) < RELATIVES_BELOW:
-        found = engine.match_relatives(bound, COUNT_CAP)
+        # The query's words narrow that match inside the index, but not a group of many typo corrections: the
+        # index would merge the long lists of all those common words ("tuoong": duong, huong, truong…) for nothing.
+        narrowing = [g for g in [*groups, *initials] if len(g) <= NARROWING_WORDS]
+        found = engine.match_relatives(bound, COUNT_CAP, narrowing)
         if found:  # the access rule, in the query that reads them; then one relative must hold every word
             rows = relatives_qs.filter(id__in=found).values_list("id", "relatives")[:CANDIDATE_CAP]
             related = [i for i, text in rows if _one_relative(text, [*groups, *initials], frozenset(year_words))]
