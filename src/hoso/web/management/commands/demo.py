@@ -15,7 +15,7 @@ from hoso.access.models import User
 from hoso.access.permissions import Role
 from hoso.access.services import create_user, set_password, system_user
 from hoso.capture.demo import digitise_demo
-from hoso.core.memory import fewer_collections
+from hoso.core.memory import fewer_collections, freeze_startup_heap
 from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import load_unit_file
 from hoso.procedures.demo import demo_cases
@@ -160,5 +160,7 @@ def _serve(addr: str) -> None:
     from waitress import serve
 
     host, _, port = addr.rpartition(":")
-    serve(get_wsgi_application(), host=host.strip("[]") or "127.0.0.1", port=int(port), threads=8,
+    application = get_wsgi_application()
+    freeze_startup_heap()
+    serve(application, host=host.strip("[]") or "127.0.0.1", port=int(port), threads=8,
           ident="hoso")
