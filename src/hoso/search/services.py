@@ -5,7 +5,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from hoso.access.models import User
 from hoso.core.audit import record_event
@@ -97,8 +97,6 @@ _NewEntry = namedtuple("_NewEntry", ["id", "dossier_id", *_FIELDS])
 def _update_entries(entries: list[SearchEntry]) -> None:
     """One prepared UPDATE per entry (executemany). Django's bulk_update builds a CASE … WHEN per field and per
     row, whose compiling alone made a 1.2 M-dossier reindex take more than ten minutes."""
-    from django.db import connection
-
     table, qn = SearchEntry._meta.db_table, connection.ops.quote_name
     columns = [SearchEntry._meta.get_field(f).column for f in _FIELDS]
     sql = f"UPDATE {qn(table)} SET {', '.join(f'{qn(c)} = %s' for c in columns)} WHERE {qn('id')} = %s"
@@ -143,15 +141,24 @@ def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000)
     with transaction.atomic():
         _drop_orphan_rows()
         IndexState.objects.update_or_create(key="schema_version", defaults={"value": str(SCHEMA_VERSION)})
+    _vacuum()
     return total
+
+
+def _vacuum() -> None:
+    """PostgreSQL: a rebuild in place leaves a dead version of every entry, in the table and in its full-text indexes,
+    which searches walk through until autovacuum comes round; VACUUM (which blocks neither reads nor writes) clears
+    them now, and ANALYZE gives the planner the new entries' statistics. Not possible inside a transaction (a caller's
+    atomic block, a test's): then autovacuum does it later."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(SearchEntry._meta.db_table)}")
 
 
 def _drop_orphan_rows() -> None:
     """SQLite only: FTS rows whose entry is gone (e.g. an entry deleted by a cascade); then the FTS index is
     merged into one segment, which drops the old rows a rebuild in place leaves behind (at 1.2 M dossiers an
     unmerged index answered common names twice as slowly)."""
-    from django.db import connection
-
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchentry)")
