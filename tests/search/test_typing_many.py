@@ -5,6 +5,7 @@ name-order index (search/_retrieval.py, name_start), on SQLite through the full-
 import pytest
 
 from hoso.records import services
+from hoso.records.models import Dossier
 from hoso.search import _retrieval, selectors
 from hoso.search.selectors import Filters
 from hoso.search.services import search
@@ -50,3 +51,23 @@ def test_a_commune_officer_and_a_filter_still_get_only_what_they_may_see(many_ng
     assert names(filtered) == []  # no Bà mẹ among them
     cleared = search(actor=officer, text="nguyen an m", limit=25, prefix_last=True)
     assert names(cleared)[0] == "Nguyễn An Mật"  # a cleared officer finds the "mật" dossier
+
+
+def test_the_rule_follows_a_dossier_made_secret_and_a_person_who_moves(many_nguyen, make_user, communes, actor):
+    """The search filters its entries' own copies of the dossier's confidentiality and its person's places
+    (search/models.py): a change to the dossier or the person changes who finds it, at once."""
+    officer, commune_a = make_user("policy_officer"), make_user("commune_officer", scope=communes["a"])
+    commune_b = make_user("commune_officer", scope=communes["b"])
+    dossier = Dossier.objects.get(number="QTI/LS-00105/CM")  # Nguyễn Văn Giang, commune B
+    assert names(search(actor=officer, text="nguyen van giang")) == ["Nguyễn Văn Giang"]
+    services.update_dossier(actor=actor, dossier=dossier, confidentiality="mat")
+    for text, typing in (("nguyen van giang", False), ("ngu", True), ("nguyen v", True)):
+        assert "Nguyễn Văn Giang" not in names(search(actor=officer, text=text, limit=25, prefix_last=typing))
+    services.update_dossier(actor=actor, dossier=dossier, confidentiality="thuong")
+    assert names(search(actor=officer, text="nguyen van giang")) == ["Nguyễn Văn Giang"]
+    assert names(search(actor=commune_b, text="giang")) == ["Nguyễn Văn Giang"]
+    assert names(search(actor=commune_a, text="giang")) == []
+    services.update_person(actor=actor, person=dossier.subject, residence_unit=communes["a"])
+    assert names(search(actor=commune_b, text="giang")) == []
+    assert names(search(actor=commune_a, text="giang")) == ["Nguyễn Văn Giang"]
+    assert names(search(actor=commune_a, text="nguyen van gi", limit=25, prefix_last=True)) == ["Nguyễn Văn Giang"]

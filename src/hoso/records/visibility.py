@@ -90,8 +90,9 @@ def dossier_q(*, actor: User | None, path: str = "") -> Q | None:
 
 def dossier_copy_q(*, actor: User | None, confidentiality: str, residence: str, hometown: str) -> Q | None:
     """The same rule on a table that keeps a copy of a dossier's confidentiality and of its person's places under
-    these field names (the statistics' facts, reports/models.py: counted without joining every dossier to its
-    person), or None for "nothing"."""
+    these field names, written with the rest of its row by every records write (the statistics' facts,
+    reports/models.py: counted without joining every dossier to its person; the search index's entries,
+    search/models.py), or None for "nothing"."""
     if actor is None:
         return Q()
     if not user_can(actor, VIEW_DOSSIER):

@@ -266,6 +266,9 @@ def entry_values(dossier: Dossier, unit_names: UnitNames) -> dict[str, Any]:
         "category_code": dossier.category.code,
         "unit_id": home_unit,
         "sort_key": person.sort_key,
+        "confidentiality": dossier.confidentiality,
+        "residence_unit_id": person.residence_unit_id,
+        "hometown_unit_id": person.hometown_unit_id,
     }
 
 

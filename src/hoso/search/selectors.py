@@ -15,8 +15,7 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import expand_units
 from hoso.records.categories import category_label
 from hoso.records.models import Category, Dossier, DossierRelative
-from hoso.records.selectors import dossier_access_q
-from hoso.records.visibility import cleared_for_secret, sees_health, whole_province
+from hoso.records.visibility import cleared_for_secret, dossier_copy_q, sees_health, whole_province
 from hoso.vntext import (
     TYPE_CODES,
     DossierNumber,
@@ -81,7 +80,9 @@ def readable_fields(actor: User | None) -> tuple[str, ...]:
 
 
 def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
-    access = dossier_access_q(actor=actor, path="dossier__")
+    # The rule on the entry's own copies of the dossier's confidentiality and places (models.SearchEntry)
+    access = dossier_copy_q(actor=actor, confidentiality="confidentiality", residence="residence_unit_id",
+                            hometown="hometown_unit_id")
     if access is None:
         return None
     qs = SearchEntry.objects.filter(access)
@@ -89,8 +90,7 @@ def _base(actor: User, filters: Filters) -> QuerySet[SearchEntry] | None:
         qs = qs.filter(category_code=filters.category)
     if filters.unit_id:  # the place as it is today, with the units inside it and those it replaced
         units = expand_units(frozenset({filters.unit_id}))
-        qs = qs.filter(Q(unit_id__in=units) | Q(dossier__subject__hometown_unit_id__in=units)
-                       | Q(dossier__subject__residence_unit_id__in=units))
+        qs = qs.filter(Q(unit_id__in=units) | Q(hometown_unit_id__in=units) | Q(residence_unit_id__in=units))
     if filters.status:
         qs = qs.filter(dossier__status=filters.status)
     if filters.decade:

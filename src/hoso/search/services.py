@@ -88,7 +88,8 @@ def _existing_entries(dossier_ids: list[int]) -> dict[int, SearchEntry]:
 
 _FIELDS = ["name", "aliases", "relatives", "places", "other", "secret", "health", "secret_health", "name_exact",
            "aliases_exact", "birth_year", "death_year", "birth_from", "birth_to",
-           "death_from", "death_to", "number_key", "number", "category_code", "unit_id", "sort_key"]
+           "death_from", "death_to", "number_key", "number", "category_code", "unit_id", "sort_key",
+           "confidentiality", "residence_unit_id", "hometown_unit_id"]
 _COLUMNS = ["dossier", *_FIELDS]
 # A new entry as written, for the index backend (which reads `id` and the text fields).
 _NewEntry = namedtuple("_NewEntry", ["id", "dossier_id", *_FIELDS])
