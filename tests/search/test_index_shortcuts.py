@@ -46,3 +46,38 @@ def test_entries_are_found_by_range_or_list_alike(actor):
     before = {e.dossier_id: e.name for e in SearchEntry.objects.all()}
     assert index_dossiers(ids[::2]) == len(ids[::2])  # entries rewritten in place
     assert {e.dossier_id: e.name for e in SearchEntry.objects.all()} == before
+
+
+@pytest.mark.django_db
+def test_a_word_typed_as_a_start_finds_the_same_names_completed_from_the_vocabulary(actor):
+    """The names pass completes a word typed as the start of a longer one from the vocabulary
+    (_retrieval._completed) instead of matching it as a prefix: the same entries, short names and aliases
+    included."""
+    from hoso.records import services as records
+    from hoso.search import _retrieval
+    from hoso.search._backend import backend
+    from hoso.search._query import parse_query
+
+    generator = ProvinceGenerator(people=200, seed=5)
+    bulk_register_dossiers(actor=actor, seeds=[generator.dossier("LS") for _ in range(200)], source="t")
+    for serial, (name, alias) in enumerate((("Lê Hà", "Út Hà"), ("Ông Văn Nguyên", "Ông Tư"), ("Hà Thị Lệ", ""))):
+        person = records.create_person(actor=actor, full_name=name, aliases=[alias] if alias else [])
+        records.register_dossier(actor=actor, number=f"QTI/LS-{9000 + serial:05d}/CM", category_code="LS",
+                                 subject=person)
+    words = sorted({w for n in SearchEntry.objects.values_list("name", flat=True) for w in n.split()})
+    typed = [w[:n] for w in words[::2] for n in (2, 3, len(w))] + [
+        "le h", "ong van ng", "ong t", "ut h", "ha thi l", "nguyen van", "tran thi th", "zz", "ng v"]
+    everyone = SearchEntry.objects.all()
+    compared = 0
+    for text in typed:
+        query = parse_query(text)
+        last = query.terms[-1]
+        groups, initials = _retrieval._groups(_retrieval._Stage(query.terms, "none"),
+                                              _retrieval._expansions(query, "none"), True, last)
+        completed = _retrieval._completed(groups)
+        as_prefix = set(backend().match(everyone, groups, names_only=True, name_groups=initials)
+                        .values_list("id", flat=True))
+        assert set(backend().match(everyone, completed, names_only=True, name_groups=initials)
+                   .values_list("id", flat=True)) == as_prefix, text
+        compared += completed != groups and bool(as_prefix)
+    assert compared > len(typed) // 2  # most starts were completed, and found someone

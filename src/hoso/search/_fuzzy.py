@@ -5,6 +5,7 @@ a query word's own deletions find the candidates, which are then checked with th
 alignment distance (Damerau–Levenshtein with adjacent transpositions). Pure Python.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
@@ -45,6 +46,7 @@ def distance(a: str, b: str, limit: int = 2) -> int:
 class FuzzyIndex:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = set(words)
+        self._sorted: list[str] | None = None
         self._index: dict[str, set[str]] = defaultdict(set)
         for word in self.words:
             for key in _deletions(word, 2 if len(word) >= 6 else 1):
@@ -52,6 +54,18 @@ class FuzzyIndex:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def starting_with(self, prefix: str, limit: int) -> list[str] | None:
+        """The vocabulary words that begin with `prefix` (itself too), or None when there are more than `limit`."""
+        if self._sorted is None:
+            self._sorted = sorted(self.words)
+        start = bisect_left(self._sorted, prefix)
+        found = []
+        for word in self._sorted[start:start + limit + 1]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        return None if len(found) > limit else found
 
     def near(self, word: str) -> dict[str, int]:
         """Vocabulary words within the allowed distance of `word` (not the word itself), with distances."""
