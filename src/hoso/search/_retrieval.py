@@ -201,8 +201,8 @@ def _completed(groups: list[Group]) -> list[Group]:
     for group in groups:
         words = dict.fromkeys(w for w, prefix in group if not prefix)
         for word, prefix in group:
-            if prefix:
-                known = _fuzzy().starting_with(word, COMPLETIONS)
+            if prefix:  # the vocabulary holds words of letters only
+                known = _fuzzy().starting_with(word, COMPLETIONS) if word.isalpha() else None
                 if known is None:
                     out.append(group)
                     break

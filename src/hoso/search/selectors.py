@@ -15,7 +15,7 @@ from hoso.gazetteer.models import AdminUnit
 from hoso.gazetteer.services import expand_units
 from hoso.records.categories import category_label
 from hoso.records.models import Category, Dossier, DossierRelative
-from hoso.records.visibility import cleared_for_secret, dossier_copy_q, sees_health, whole_province
+from hoso.records.visibility import cleared_for_secret, dossier_copy_q, sees_health, visible_dossiers, whole_province
 from hoso.vntext import (
     TYPE_CODES,
     DossierNumber,
@@ -192,7 +192,7 @@ def find(*, actor: User, text: str, limit: int = 20, offset: int = 0, filters: F
     result.total = ranking.total
     result.total_capped = ranking.total >= COUNT_CAP
     result.facets = _facets(ranking.candidates, categories)
-    result.hits = _hits(ranked[offset:offset + limit], approximate=slip)
+    result.hits = _hits(ranked[offset:offset + limit], actor, approximate=slip)
     if not ranked and number:
         result.message = _("Không có hồ sơ số %(number)s trong phạm vi bạn được xem.") % {"number": number}
     if not ranked:
@@ -230,12 +230,14 @@ def _facets(candidates: list[Candidate], categories: dict[str, str]) -> dict[str
     }
 
 
-def _hits(ranked: list[tuple[Assessment, Candidate]], approximate: bool = False) -> list[Hit]:
+def _hits(ranked: list[tuple[Assessment, Candidate]], actor: User, approximate: bool = False) -> list[Hit]:
     """The page's hits; `approximate`: every one of them (a number not found: dossiers of the same serial). What a
     hit shows is read as plain values: model instances, and Django's get_status_display per hit, were most of the
-    time of making a page of hits."""
+    time of making a page of hits. The dossiers are read through the rule on the records themselves: the entries'
+    copies it filtered on (models.SearchEntry) are written in the transaction of every records write, but one that
+    raced a concurrent edit of the same dossier could lag, and what a hit shows never follows a copy."""
     numbers = [c.number for _assessment, c in ranked]
-    dossiers = {row[0]: row for row in Dossier.objects.filter(number__in=numbers).values_list(
+    dossiers = {row[0]: row for row in visible_dossiers(actor=actor).filter(number__in=numbers).values_list(
         "number", "pk", "status", "subject__full_name", "subject__birth_date", "subject__hometown_text",
         "category__code", "category__name")}
     relatives = _relatives([dossiers[c.number][1] for a, c in ranked if a.relative and c.number in dossiers])
