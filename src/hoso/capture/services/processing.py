@@ -31,7 +31,7 @@ from hoso.imaging.pdfa import assemble
 from hoso.imaging.pipeline import process_page as run_pipeline
 from hoso.records.models import Dossier, Page
 from hoso.records.services import update_dossier
-from hoso.records.signals import dossiers_changed
+from hoso.records.signals import tell_dossiers_changed
 
 try:  # Django 6 ships the Tasks API; on 5.2 the django-tasks backport provides it
     from django.tasks import task
@@ -142,7 +142,7 @@ def _maybe_assemble(dossier_id: int) -> None:
 def text_changed(*, dossier: Dossier) -> None:
     """Tell search that a dossier's OCR text changed (its pages are settled), so its entry is rebuilt."""
     with transaction.atomic():
-        dossiers_changed.send(sender=Dossier, dossier_ids=[dossier.pk])
+        tell_dossiers_changed([dossier.pk])
 
 
 def record_access_copy(*, dossier: Dossier, sha256: str, size: int, page_count: int, pages_digest: str) -> AccessCopy:

@@ -16,7 +16,7 @@ from hoso.core.audit import record_event
 from hoso.core.blobs import blob_store
 from hoso.core.events import AuditAction
 from hoso.records.models import Dossier, Page
-from hoso.records.signals import dossiers_changed
+from hoso.records.signals import tell_dossiers_changed
 
 
 def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str, Any]],
@@ -56,5 +56,5 @@ def restore_pages(*, actor: User | None, dossier: Dossier, pages: list[dict[str,
                      summary=f"{dossier.number}: {len(created)} trang từ gói chuyển đến",
                      after={"pages": len(created), "access_copy": access_copy["sha256"] if access_copy else None,
                             "masters": [p.get("master_sha256") for p in pages]})
-        dossiers_changed.send(sender=Dossier, dossier_ids=[dossier.pk])
+        tell_dossiers_changed([dossier.pk])
     return created

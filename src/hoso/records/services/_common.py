@@ -25,7 +25,7 @@ from hoso.records.models import (
     MartyrRecord,
     Person,
 )
-from hoso.records.signals import dossiers_changed
+from hoso.records.signals import tell_dossiers_changed
 from hoso.vntext import (
     InvalidDossierNumber,
     PersonName,
@@ -111,7 +111,7 @@ def notifications_deferred() -> Iterator[None]:
     finally:
         _deferred.reset(token)
     if ids:
-        dossiers_changed.send(sender=Dossier, dossier_ids=sorted(ids), loaded=[])
+        tell_dossiers_changed(ids)
 
 
 def _notify(dossier_ids: Iterable[int], loaded: list[Dossier] | None = None) -> None:
@@ -122,7 +122,7 @@ def _notify(dossier_ids: Iterable[int], loaded: list[Dossier] | None = None) -> 
     if ids and deferred is not None and not loaded:
         deferred.update(ids)
     elif ids:
-        dossiers_changed.send(sender=Dossier, dossier_ids=ids, loaded=loaded or [])
+        tell_dossiers_changed(ids, loaded=loaded or [])
 
 
 def _person_dossier_ids(person: Person) -> list[int]:
