@@ -7,6 +7,7 @@ from django.db import connection
 
 from hoso.core.models import AuditEvent
 from hoso.records import services
+from hoso.search import _retrieval
 from hoso.search.models import IndexState, SearchEntry
 from hoso.search.selectors import Filters
 from hoso.search.services import search
@@ -76,7 +77,7 @@ def test_an_approximate_date_is_found_as_the_range_it_means_and_ranks_below_an_e
 
 
 def test_words_spread_over_name_and_place_with_a_year_find_the_same_people_through_the_years_as_index_words(
-        people, actor):
+        people, actor, monkeypatch):
     """The all-fields pass narrows by the person's own years as index words (yb1944…) once the index holds them;
     what it finds is what the year columns alone find, for exact, approximate and open-ended years."""
     people("Trần Thị Lan", "QTI/LS-00301/CM", birth="1944", hometown="thôn Văn Trang")
@@ -96,6 +97,7 @@ def test_words_spread_over_name_and_place_with_a_year_find_the_same_people_throu
     # An index built before the years were words (an older SCHEMA_VERSION, until `hoso migrate` rebuilds it) is
     # searched by the year columns alone, with the same results.
     IndexState.objects.filter(key="schema_version").update(value="7")
+    monkeypatch.setattr(_retrieval, "_own_years_seen", set())  # as a process started on that older index
     for text, wanted in queries.items():
         assert set(numbers(search(actor=actor, text=text))) == wanted, text
 

@@ -161,6 +161,15 @@ class PostgresBackend:
         return qs.filter(RawSQL(f"({condition})", params, output_field=BooleanField()))
 
 
+def with_ids(qs: QuerySet[SearchEntry], ids: Sequence[int]) -> QuerySet[SearchEntry]:
+    """The entries of `qs` with these ids. PostgreSQL: `id = ANY(array)`, one parameter: Django compiled and psycopg
+    bound an IN list of the 800 candidates of a common name in ~5 ms, a fifth of such a search's own time."""
+    if connection.vendor != "postgresql":
+        return qs.filter(id__in=ids)
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    return qs.filter(RawSQL(f"{table}.id = ANY(%s)", [list(ids)], output_field=BooleanField()))
+
+
 def _initials(groups: Sequence[Group], weights: str = "") -> str:
     """Each initial as the start of a name word (weight A) or as a word of its own (of `weights`, if given)."""
     return " & ".join("(" + " | ".join(f"{w}:*A | {w}" + (f":{weights}" if weights else "") for w, _ in group) + ")"

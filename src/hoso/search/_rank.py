@@ -12,12 +12,14 @@ rather than the person's own (`Assessment`).
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from ._query import Query, Term, query_year_words
 
 FIELD_WEIGHT = {"name": 10.0, "aliases": 8.0, "relatives": 4.0, "places": 3.0, "other": 2.0}
+_FIELD_WEIGHTS = tuple(FIELD_WEIGHT.items())
 NAME_FIELDS = frozenset({"name", "aliases"})
 PEOPLE_FIELDS = frozenset({"name", "aliases", "relatives"})  # where a word cut short may be a name
 FILLER_FACTOR = 0.3
@@ -38,7 +40,7 @@ TYPING_QUALITY = 0.7
 COMPLETION_QUALITY = 0.5
 APPROXIMATE_BELOW = 0.7  # a word matched less well than this (typo correction, completion) makes the hit approximate
 _SERIAL = re.compile(r"-0*(\d+)")
-_NONE: frozenset[int] = frozenset()
+_NONE: tuple[int, ...] = ()
 
 
 class Candidate(NamedTuple):  # a tuple: made from a database row in one step (hundreds per query)
@@ -70,7 +72,7 @@ class Assessment:
 
 
 def _best(term_words: dict[str, float], words: list[str], prefix: str | None, prefix_quality: float,
-          taken: frozenset[int] = frozenset(), text: str = "") -> tuple[float, int]:
+          taken: Collection[int] = (), text: str = "") -> tuple[float, int]:
     """(quality, position) of the best matching word in `words`, preferring positions not `taken` by an
     earlier query word (so "Văn Vạn" needs two words to match both); (0, -1) when none matches. `text`: the words
     as one string, when the caller has it (a prefix that is not in it begins none of them)."""
@@ -120,11 +122,12 @@ class Ranker:
         self.serials = frozenset(int(t.folded) for t in query.terms if t.folded.isdigit())
         self.phrases = [f" {' '.join(phrase)} " for phrase in query.phrases if phrase]
         self.required = [(words, prefix) for term, words, prefix, _, _ in self.words if term.required]
+        self.accented = any(term.accented for term in query.terms)
 
     def assess(self, c: Candidate) -> Assessment:
         """The candidate's score, whether it is approximate, and the relative the words matched if they did."""
         name_words = c.name.split()
-        name_exact = c.name_exact.split()
+        name_exact = c.name_exact.split() if self.accented else []
         texts = {"name": c.name, "aliases": c.aliases, "relatives": c.relatives, "places": c.places, "other": c.other}
         fields = {"name": name_words}  # the other fields are split into words when a query word first looks at them
         total = 0.0
@@ -134,25 +137,30 @@ class Ranker:
         optional_in_relatives: list[tuple[float, dict[str, float], str | None]] = []
         for term, words, prefix, prefix_quality, prefix_fields in self.words:
             best, best_quality, best_field, in_name = 0.0, 0.0, "", False
-            for field, weight in FIELD_WEIGHT.items():  # weights descending: a field that cannot beat `best` is skipped
-                if field != "name" and best >= weight:
+            forms = words.keys()
+            for field, weight in _FIELD_WEIGHTS:  # weights descending: a field that cannot beat `best` is skipped
+                if best >= weight and field != "name":
                     break
-                taken = frozenset(name_hits) if field == "name" else _NONE
-                start = prefix if field in prefix_fields else None
                 text = texts[field]
                 if not text:
                     continue
-                if field not in fields:
-                    fields[field] = text.replace("|", " ").split()
-                quality, where = _best(words, fields[field], start, prefix_quality, taken, text)
+                field_words = fields.get(field)
+                if field_words is None:
+                    field_words = fields[field] = text.replace("|", " ").split()
+                start = prefix if field in prefix_fields else None
+                if forms.isdisjoint(field_words) and not (start and start in text):
+                    continue  # most fields hold none of a word's forms (what _best would answer first, without a call)
+                quality, where = _best(words, field_words, start, prefix_quality,
+                                       name_hits if field == "name" else _NONE, text)
                 if quality * weight > best:
                     best, best_quality, best_field = quality * weight, quality, field
                 if field == "name" and quality > 0:
                     in_name = True
                     name_hits.append(where)
-                    accent = _accent(term, name_exact, where, quality)
-                    total += accent
-                    approximate |= accent < 0
+                    if term.accented:
+                        accent = _accent(term, name_exact, where, quality)
+                        total += accent
+                        approximate |= accent < 0
             total += best * (1.0 if term.required or in_name else FILLER_FACTOR)
             if term.required or in_name:
                 approximate |= best_quality < APPROXIMATE_BELOW
@@ -160,7 +168,7 @@ class Ranker:
                 in_relatives += best_field == "relatives"
             elif best_field == "relatives":
                 optional_in_relatives.append((best, words, prefix))
-        if name_words and set(range(len(name_words))) <= set(name_hits):
+        if name_words and len(set(name_hits)) >= len(name_words):  # every word of the name (hits are positions in it)
             total += FULL_NAME_BONUS
             if name_hits[: len(name_words)] == sorted(name_hits[: len(name_words)]):
                 total += NAME_ORDER_BONUS
@@ -223,23 +231,28 @@ def _alias_bonus(typed: frozenset[str], c: Candidate) -> float:
     return 0.0
 
 
-def _year_bonus(query: Query, c: Candidate) -> float:
-    def near(span: tuple[int, int] | None, year: int | None) -> float:
-        if span is None or year is None:
-            return 0.0
-        low, high = span
-        if low <= year <= high:
-            middle = (low + high) / 2
-            return YEAR_BONUS - abs(year - middle) * 0.5
+def _near(span: tuple[int, int] | None, year: int | None) -> float:
+    if span is None or year is None:
         return 0.0
+    low, high = span
+    if low <= year <= high:
+        middle = (low + high) / 2
+        return YEAR_BONUS - abs(year - middle) * 0.5
+    return 0.0
 
-    def within(span: tuple[int, int] | None, low: int | None, high: int | None) -> float:
-        # An approximate date whose years overlap the query's: it may be the year asked for, so it is found, but
-        # it ranks below a date written exactly in that year.
-        if span is None or low is None or high is None or high < span[0] or low > span[1]:
-            return 0.0
-        return APPROXIMATE_YEAR_BONUS
 
+def _within(span: tuple[int, int] | None, low: int | None, high: int | None) -> float:
+    """An approximate date whose years overlap the query's: it may be the year asked for, so it is found, but it
+    ranks below a date written exactly in that year."""
+    if span is None or low is None or high is None or high < span[0] or low > span[1]:
+        return 0.0
+    return APPROXIMATE_YEAR_BONUS
+
+
+def _year_bonus(query: Query, c: Candidate) -> float:
+    if query.birth_years is None and query.death_years is None and query.any_years is None:
+        return 0.0
+    near, within = _near, _within
     birth = c.birth_year if c.birth_from is None else None  # an approximate date counts by its range alone
     death = c.death_year if c.death_from is None else None
     return max(near(query.birth_years, birth), near(query.death_years, death),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
-from ._backend import Group, backend
+from ._backend import Group, backend, with_ids
 from ._fuzzy import FuzzyIndex
 from ._query import Query, Term, i_y_variants, query_own_year_groups, query_year_words
 from .models import IndexState, SearchEntry, SearchTerm
@@ -42,6 +42,7 @@ OWN_YEARS_SINCE = 8  # the SCHEMA_VERSION (_documents) from which entries hold t
 SHORT_WORD = 3  # a last word this short, matched only outside names, may be a given name cut short ("lo" for Lợi)
 
 _fuzzy_cache: dict[str, tuple[int, FuzzyIndex]] = {}
+_own_years_seen: set[str] = set()  # databases whose index holds the entries' own years (_index_has_own_years)
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,17 @@ def _fuzzy() -> FuzzyIndex:
 
 def _index_has_own_years() -> bool:
     """Whether every entry holds its own years as words (`_query.own_year_words`): the index was built with a
-    SCHEMA_VERSION that writes them (`hoso migrate` rebuilds an older one; until it has, they are not relied on)."""
+    SCHEMA_VERSION that writes them (`hoso migrate` rebuilds an older one; until it has, they are not relied on).
+    Once it does, it always will (a rebuild only ever writes the code's own SCHEMA_VERSION, never an older one): the
+    answer is then kept by the process, which saves a query on every search with a year."""
+    database = connection.settings_dict["NAME"]
+    if database in _own_years_seen:
+        return True
     state = IndexState.objects.filter(key="schema_version").values_list("value", flat=True).first()
-    return state is not None and state.isdigit() and int(state) >= OWN_YEARS_SINCE
+    if state is not None and state.isdigit() and int(state) >= OWN_YEARS_SINCE:
+        _own_years_seen.add(database)
+        return True
+    return False
 
 
 def _overlaps(kind: str, span: tuple[int, int]) -> Q:
@@ -251,7 +260,7 @@ def _match(qs: QuerySet[SearchEntry], groups: list[Group], initials: list[Group]
         narrowing = [g for g in [*groups, *initials] if len(g) <= NARROWING_WORDS]
         found = engine.match_relatives(bound, COUNT_CAP, narrowing)
         if found:  # the access rule, in the query that reads them; then one relative must hold every word
-            rows = relatives_qs.filter(id__in=found).values_list("id", "relatives")[:CANDIDATE_CAP]
+            rows = with_ids(relatives_qs, found).values_list("id", "relatives")[:CANDIDATE_CAP]
             related = [i for i, text in rows if _one_relative(text, [*groups, *initials], frozenset(year_words))]
     merged = list(dict.fromkeys([*names, *counted[:CANDIDATE_CAP], *related]))
     return merged, max(len(merged), len(counted) + len(set(related) - set(counted))), bool(names)

@@ -24,6 +24,7 @@ from hoso.vntext import (
     parse_dossier_number,
 )
 
+from ._backend import with_ids
 from ._categories import named_categories, soften
 from ._documents import HEALTH, SECRET, SECRET_HEALTH, number_key
 from ._query import MAX_QUERY_LENGTH, Query, parse_query
@@ -125,9 +126,8 @@ def _rank(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, restricted
     names that begin with the words typed may stand for them all (_retrieval.retrieve)."""
     if not query.terms:
         scoped = years(qs, query)
-        ids = list(scoped.values_list("id", flat=True)[:CANDIDATE_CAP])
-        total = scoped[:COUNT_CAP].count() if len(ids) == CANDIDATE_CAP else len(ids)
-        found = Retrieved(ids, {}, total, False)
+        ids = list(scoped.values_list("id", flat=True)[:COUNT_CAP])  # counted as read: one pass, not two
+        found = Retrieved(ids[:CANDIDATE_CAP], {}, len(ids), False)
     else:
         found = retrieve(qs, query, prefix_last, restricted, name_start=name_start)
     candidates = _candidates(found.ids, restricted)
@@ -205,7 +205,7 @@ def _candidates(ids: list[int], restricted: tuple[str, ...] = ()) -> list[Candid
     """The entries to rank. The restricted fields the actor may match rank like `other` (their words join it);
     the others are not even read."""
     fields = list(Candidate._fields)
-    rows = SearchEntry.objects.filter(id__in=ids).values_list(*fields, *restricted)
+    rows = with_ids(SearchEntry.objects.all(), ids).values_list(*fields, *restricted)
     if not restricted:
         return list(map(Candidate._make, rows))
     other = fields.index("other")
