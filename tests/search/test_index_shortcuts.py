@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from hoso.records.demo import ProvinceGenerator
 from hoso.records.services import bulk_register_dossiers
+from hoso.search import _retrieval
 from hoso.search._documents import _CANONICAL_NUMBER, _fold_ascii, number_key
-from hoso.search.models import SearchEntry
+from hoso.search.models import SearchEntry, SearchTerm
 from hoso.search.services import _existing_entries, index_dossiers
 from hoso.vntext import InvalidDossierNumber, fold, parse_dossier_number
 
@@ -81,3 +82,13 @@ def test_a_word_typed_as_a_start_finds_the_same_names_completed_from_the_vocabul
                    .values_list("id", flat=True)) == as_prefix, text
         compared += completed != groups and bool(as_prefix)
     assert compared > len(typed) // 2  # most starts were completed, and found someone
+
+
+def test_a_word_committed_after_a_higher_one_still_reaches_the_typo_index(db):
+    """Two registrations index new words at once: the one that took the lower id commits last. The process's typo
+    index (built in between) must still learn that word, or a typo of it would find nothing until a later new word."""
+    SearchTerm.objects.bulk_create([SearchTerm(id=10, term="nguyen"), SearchTerm(id=12, term="thuong")])
+    assert "khuong" not in _retrieval._fuzzy().words
+    SearchTerm.objects.create(id=11, term="khuong")  # committed late, below the highest id
+    assert "khuong" in _retrieval._fuzzy().words
+    assert "khuong" in _retrieval._fuzzy().near("khuonh")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from ._backend import Group, backend, with_ids
 from ._fuzzy import FuzzyIndex
@@ -41,7 +41,7 @@ SERIAL_WIDTH = 5  # dossier serials are written padded to five digits: "358" is 
 OWN_YEARS_SINCE = 8  # the SCHEMA_VERSION (_documents) from which entries hold their own years as words
 SHORT_WORD = 3  # a last word this short, matched only outside names, may be a given name cut short ("lo" for Lợi)
 
-_fuzzy_cache: dict[str, tuple[int, FuzzyIndex]] = {}
+_fuzzy_cache: dict[str, tuple[tuple, FuzzyIndex]] = {}
 _own_years_seen: set[str] = set()  # databases whose index holds the entries' own years (_index_has_own_years)
 
 
@@ -61,8 +61,9 @@ class _Stage:
 
 
 def _fuzzy() -> FuzzyIndex:
-    """The typo index over the vocabulary, rebuilt when new words were indexed."""
-    marker = SearchTerm.objects.aggregate(m=Max("id"))["m"] or 0
+    """The typo index over the vocabulary, rebuilt when new words were indexed: known by the highest id and the count
+    (the id alone missed a word whose transaction took its id first but committed after another's higher one)."""
+    marker = tuple(SearchTerm.objects.aggregate(m=Max("id"), n=Count("id")).values())
     cached = _fuzzy_cache.get(connection.settings_dict["NAME"])
     if cached is None or cached[0] != marker:
         cached = (marker, FuzzyIndex(SearchTerm.objects.values_list("term", flat=True).iterator(chunk_size=5000)))
