@@ -9,7 +9,7 @@ from hoso.records.demo import ProvinceGenerator
 from hoso.records.services import bulk_register_dossiers
 from hoso.search import _retrieval
 from hoso.search._documents import _CANONICAL_NUMBER, _fold_ascii, number_key
-from hoso.search.models import SearchEntry, SearchTerm
+from hoso.search.models import SearchEntry, SearchTerm, SearchWord
 from hoso.search.services import _existing_entries, index_dossiers
 from hoso.vntext import InvalidDossierNumber, fold, parse_dossier_number
 
@@ -92,3 +92,40 @@ def test_a_word_committed_after_a_higher_one_still_reaches_the_typo_index(db):
     SearchTerm.objects.create(id=11, term="khuong")  # committed late, below the highest id
     assert "khuong" in _retrieval._fuzzy().words
     assert "khuong" in _retrieval._fuzzy().near("khuonh")
+
+
+@pytest.mark.django_db
+def test_a_word_typed_as_a_start_finds_the_same_entries_in_every_field_completed_from_every_indexed_word(actor):
+    """The all-fields pass completes the word being typed from every word the index holds (SearchWord): the entries
+    that matching it as a prefix finds, whether the word is in a name, a relative's name, a place or the other text
+    (a martyr's unit and cemetery, a dossier number), for an officer who may read the restricted fields or not —
+    but not those the prefix found only inside a relative's name bound to a year ("han" in "hans1883" of Hà)."""
+    from hoso.search._backend import backend
+    from hoso.search._query import parse_query
+
+    generator = ProvinceGenerator(people=150, seed=11)
+    bulk_register_dossiers(actor=actor, seeds=[generator.dossier(code) for code in ("LS", "BT", "BM") * 50],
+                           source="t")
+    fields = ("name", "aliases", "relatives", "places", "other")
+    words = sorted({w for row in SearchEntry.objects.values_list(*fields) for text in row
+                    for w in text.replace("|", " ").split() if w.isalpha()})
+    assert set(SearchWord.objects.values_list("word", flat=True)) == {w for w in words if len(w) > 2}
+    typed = [w[:n] for w in words[::2] for n in (2, 3)] + ["nguyen v", "nghia tr", "liet si q", "qti l"]
+    everyone = SearchEntry.objects.all()
+    compared = 0
+    for text in typed:
+        query = parse_query(text)
+        last = query.terms[-1]
+        groups, initials = _retrieval._groups(_retrieval._Stage(query.terms, "none"),
+                                              _retrieval._expansions(query, "none"), True, last)
+        completed = _retrieval._completed(groups, every_field=True)
+        for restricted in ((), ("secret", "health", "secret_health")):
+            as_prefix, as_words = (set(backend().match(everyone, chosen, names_only=False, restricted=restricted,
+                                                       name_groups=initials).values_list("id", flat=True))
+                                   for chosen in (groups, completed))
+            assert as_words <= as_prefix, (text, restricted)
+            for entry in SearchEntry.objects.filter(id__in=as_prefix - as_words):  # through a word with digits only
+                held = " ".join(getattr(entry, f) for f in (*fields, "secret", "health", "secret_health")).split()
+                assert not any(w.startswith(last.folded) and w.isalpha() for w in held), (text, entry.id)
+        compared += completed != groups and bool(as_prefix)
+    assert compared > len(typed) // 2  # most starts were completed, and found some entries

@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from ._backend import Group, backend, with_ids
 from ._fuzzy import FuzzyIndex
 from ._query import Query, Term, i_y_variants, query_own_year_groups, query_year_words
-from .models import IndexState, SearchEntry, SearchTerm
+from .models import IndexState, SearchEntry, SearchTerm, SearchWord
 
 CANDIDATE_CAP = 400  # per retrieval pass: ranking happens in Python over at most twice this many
 COUNT_CAP = 1000  # beyond this the count shows as "1.000+" (counting every match of "nguyen van" costs more)
@@ -199,20 +199,24 @@ def retrieve(qs: QuerySet[SearchEntry], query: Query, prefix_last: bool, restric
     return Retrieved([], computed.get("none", {}), 0, False)
 
 
-def _completed(groups: list[Group]) -> list[Group]:
-    """For the names pass: a word typed as the start of a longer one ("nguyen" in "ong nguyen" as you type) as the
-    known words it begins (the vocabulary holds every name word longer than two letters; a shorter one that begins
-    with it is the word itself, which the group holds). The full-text index then skips through their lists beside the
-    other words' instead of gathering every entry of every word with that start (PostgreSQL's prefix match:
-    the 220,000 entries of "nguyen" at 1.2 M people, 15–20 ms). More than COMPLETIONS words: left as a prefix."""
+def _completed(groups: list[Group], every_field: bool = False) -> list[Group]:
+    """A word typed as the start of a longer one ("nguyen" in "ong nguyen" as you type) as the known words it begins:
+    for the names pass, from the names' vocabulary (SearchTerm, held by the process as the typo index); for the
+    all-fields pass (`every_field`), from every word the index holds (SearchWord, through its ordered index). Both
+    hold every such word longer than two letters; a shorter one that begins with it is the word itself, which the
+    group holds. The full-text index then skips through their lists beside the other words' instead of gathering
+    every entry of every word with that start (PostgreSQL's prefix match: the 220,000 entries of "nguyen" at 1.2 M
+    people, 15–20 ms). Words with digits are not in either vocabulary (a relative's "giangns1950" comes with
+    "giang"). More than COMPLETIONS words: left as a prefix."""
     if not any(prefix for group in groups for _, prefix in group):
         return groups
     out = []
     for group in groups:
         words = dict.fromkeys(w for w, prefix in group if not prefix)
         for word, prefix in group:
-            if prefix:  # the vocabulary holds words of letters only
-                known = _fuzzy().starting_with(word, COMPLETIONS) if word.isalpha() else None
+            if prefix:  # the vocabularies hold words of letters only
+                known = (_words_starting_with(word) if every_field else _fuzzy().starting_with(word, COMPLETIONS)
+                         ) if word.isalpha() else None
                 if known is None:
                     out.append(group)
                     break
@@ -220,6 +224,13 @@ def _completed(groups: list[Group]) -> list[Group]:
         else:
             out.append([(w, False) for w in words])
     return out
+
+
+def _words_starting_with(prefix: str) -> list[str] | None:
+    """The indexed words that begin with `prefix`, or None when there are more than COMPLETIONS."""
+    found = list(SearchWord.objects.filter(word__startswith=prefix).order_by("word")
+                 .values_list("word", flat=True)[:COMPLETIONS + 1])
+    return None if len(found) > COMPLETIONS else found
 
 
 def _one_relative(relatives: str, groups: list[Group], year_words: frozenset[str]) -> bool:
@@ -251,7 +262,8 @@ def _match(qs: QuerySet[SearchEntry], groups: list[Group], initials: list[Group]
                  .values_list("id", flat=True)[:COUNT_CAP])
     if len(names) >= CANDIDATE_CAP:
         return names[:CANDIDATE_CAP], len(names), True
-    counted = list(engine.match(qs, [*groups, *own_years], names_only=False, restricted=restricted,
+    counted = list(engine.match(qs, [*_completed(groups, every_field=True), *own_years], names_only=False,
+                                restricted=restricted,
                                 name_groups=initials)
                    .values_list("id", flat=True)[:COUNT_CAP])
     related: list[int] = []

@@ -62,6 +62,15 @@ class SearchTerm(models.Model):
     term = models.CharField(max_length=40, unique=True)
 
 
+class SearchWord(models.Model):
+    """Every word of letters (three or more) the index holds, in any field, restricted ones too (SearchTerm keeps the
+    names' only, for typo corrections). A word typed as the start of a longer one is completed from it, through this
+    ordered index, instead of PostgreSQL's prefix match, which gathers every entry of every word with that start
+    before the query's other words can narrow anything (_retrieval._completed)."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+
 class IndexState(models.Model):
     key = models.CharField(max_length=40, unique=True)
     value = models.CharField(max_length=200)

@@ -14,17 +14,18 @@ from hoso.records.bulk import insert_rows
 from hoso.records.models import Dossier
 
 from ._backend import backend
-from ._documents import SCHEMA_VERSION, UnitNames, dossiers_for_indexing, entry_values
-from .models import IndexState, SearchEntry, SearchTerm
+from ._documents import RESTRICTED_FIELDS, SCHEMA_VERSION, UnitNames, dossiers_for_indexing, entry_values
+from .models import IndexState, SearchEntry, SearchTerm, SearchWord
 from .selectors import Filters, SearchResult, find
 
 CHUNK = 500
-VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")
+VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")  # SearchTerm: the typo corrections' vocabulary
+TEXT_FIELDS = ("name", "aliases", "relatives", "places", "other", *RESTRICTED_FIELDS)  # SearchWord: every indexed word
 
 
-def _vocabulary(values: dict) -> set[str]:
+def _vocabulary(values: dict, fields: Iterable[str] = VOCABULARY_FIELDS) -> set[str]:
     words: set[str] = set()
-    for field in VOCABULARY_FIELDS:
+    for field in fields:
         words.update(_vocabulary_of(values[field]))
     return words
 
@@ -36,7 +37,8 @@ def _vocabulary_of(text: str) -> frozenset[str]:
 
 
 def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None = None,
-                   known_terms: set[str] | None = None, loaded: Iterable[Dossier] = ()) -> int:
+                   known_terms: set[str] | None = None, known_words: set[str] | None = None,
+                   loaded: Iterable[Dossier] = ()) -> int:
     """(Re)build the entries of these dossiers. Runs inside the caller's transaction. Returns the count.
 
     `loaded`: some of these dossiers already in memory with every relation the index reads cached (a bulk
@@ -45,17 +47,20 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
     ready = {d.pk: d for d in loaded}
     if known_terms is None:  # the terms this call adds, not added again by its next chunks (same transaction)
         known_terms = set()
+    if known_words is None:
+        known_words = set()
     unit_names = unit_names or UnitNames()
     engine = backend()
     done = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         existing = _existing_entries(chunk)
-        new, changed, words = [], [], set()
+        new, changed, words, every_word = [], [], set(), set()
         rest = [i for i in chunk if i not in ready]
         for dossier in [*(ready[i] for i in chunk if i in ready), *(dossiers_for_indexing(rest) if rest else ())]:
             values = entry_values(dossier, unit_names)
             words |= _vocabulary(values)
+            every_word |= _vocabulary(values, TEXT_FIELDS)
             entry = existing.get(dossier.id)
             if entry is None:
                 new.append((dossier.id, *(values[f] for f in _FIELDS)))
@@ -71,6 +76,7 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
             engine.write(changed)
         engine.write(written, fresh=True)
         _add_terms(words, known_terms)
+        _add_words(every_word, known_words)
         done += len(new) + len(changed)
     return done
 
@@ -113,6 +119,13 @@ def _add_terms(words: set[str], known: set[str] | None) -> None:
         SearchTerm.objects.bulk_create([SearchTerm(term=w) for w in sorted(words)], ignore_conflicts=True)
 
 
+def _add_words(words: set[str], known: set[str]) -> None:
+    words = words - known
+    known |= words
+    if words:  # in order: two writers adding the same new words never wait for each other crosswise
+        SearchWord.objects.bulk_create([SearchWord(word=w) for w in sorted(words)], ignore_conflicts=True)
+
+
 def remove_dossiers(dossier_ids: Iterable[int]) -> None:
     entries = list(SearchEntry.objects.filter(dossier_id__in=list(dossier_ids)).values_list("id", flat=True))
     backend().delete(entries)
@@ -130,12 +143,13 @@ def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000)
     Entries are rewritten in place, so search keeps answering during the rebuild; entries of dossiers
     that no longer exist were removed with them (and their SQLite FTS rows are dropped at the end)."""
     unit_names, known, total, last_id = UnitNames(), set(SearchTerm.objects.values_list("term", flat=True)), 0, 0
+    known_words = set(SearchWord.objects.values_list("word", flat=True))
     while True:
         ids = list(Dossier.objects.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:chunk])
         if not ids:
             break
         with transaction.atomic():
-            total += index_dossiers(ids, unit_names=unit_names, known_terms=known)
+            total += index_dossiers(ids, unit_names=unit_names, known_terms=known, known_words=known_words)
         last_id = ids[-1]
         if progress:
             progress(len(ids))
