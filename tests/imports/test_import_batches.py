@@ -91,3 +91,41 @@ def test_reimport_compares_every_imported_field_and_updates_only_what_differs(tm
     assert Dossier.objects.get(number="QTI/LS-00903/CM").subject.notes == "Đã cải táng"
     again = import_register(actor=actor, path=book(changed))
     assert (again.updated, again.unchanged) == (0, 4)
+
+
+def test_a_batch_chosen_to_break_a_deadlock_is_written_again_whole(tmp_path, actor, monkeypatch):
+    """PostgreSQL rolls back one transaction of a deadlock (a batch holds its dossiers in the register's order; a clerk
+    changing a person of several of them takes them in id order): that batch is written again, and the report counts
+    each row once."""
+    from contextlib import contextmanager
+
+    from django.db import OperationalError
+
+    from hoso.imports.services import registers
+
+    import_register(actor=actor, path=register(tmp_path / "so.xlsx"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Số hồ sơ", "Họ và tên", "Năm sinh"])
+    for i in range(1, 8):
+        sheet.append([f"QTI/LS-{700 + i:05d}/CM", f"Nguyễn Văn Số {i}" if i % 2 else f"Trần Văn Số {i}", str(1940 + i)])
+    book.save(tmp_path / "sua.xlsx")
+    real, attempts = records.notifications_deferred, []
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    @contextmanager
+    def deadlocked_once():
+        attempts.append(1)
+        with real():
+            yield
+        if len(attempts) == 2:  # the second batch, after its rows were written and counted
+            raise OperationalError("deadlock detected") from Deadlock()
+
+    monkeypatch.setattr(registers.records, "notifications_deferred", deadlocked_once)
+    report = import_register(actor=actor, path=tmp_path / "sua.xlsx", batch_size=3)
+    assert len(attempts) == 4  # three batches, the second twice
+    assert (report.created, report.updated, report.unchanged) == (0, 3, 4) and report.errors == []
+    assert sorted(Dossier.objects.filter(subject__full_name__startswith="Trần").values_list("number", flat=True)) == [
+        "QTI/LS-00702/CM", "QTI/LS-00704/CM", "QTI/LS-00706/CM"]

@@ -9,6 +9,7 @@ from hoso.records.demo import ProvinceGenerator
 from hoso.records.services import bulk_register_dossiers
 from hoso.search import _retrieval
 from hoso.search._documents import _CANONICAL_NUMBER, _fold_ascii, number_key
+from hoso.search._query import parse_query
 from hoso.search.models import SearchEntry, SearchTerm, SearchWord
 from hoso.search.services import _existing_entries, index_dossiers
 from hoso.vntext import InvalidDossierNumber, fold, parse_dossier_number
@@ -55,9 +56,7 @@ def test_a_word_typed_as_a_start_finds_the_same_names_completed_from_the_vocabul
     (_retrieval._completed) instead of matching it as a prefix: the same entries, short names and aliases
     included."""
     from hoso.records import services as records
-    from hoso.search import _retrieval
     from hoso.search._backend import backend
-    from hoso.search._query import parse_query
 
     generator = ProvinceGenerator(people=200, seed=5)
     bulk_register_dossiers(actor=actor, seeds=[generator.dossier("LS") for _ in range(200)], source="t")
@@ -71,11 +70,7 @@ def test_a_word_typed_as_a_start_finds_the_same_names_completed_from_the_vocabul
     everyone = SearchEntry.objects.all()
     compared = 0
     for text in typed:
-        query = parse_query(text)
-        last = query.terms[-1]
-        groups, initials = _retrieval._groups(_retrieval._Stage(query.terms, "none"),
-                                              _retrieval._expansions(query, "none"), True, last)
-        completed = _retrieval._completed(groups)
+        groups, initials, completed, _last = _typed(text, every_field=False)
         as_prefix = set(backend().match(everyone, groups, names_only=True, name_groups=initials)
                         .values_list("id", flat=True))
         assert set(backend().match(everyone, completed, names_only=True, name_groups=initials)
@@ -101,7 +96,6 @@ def test_a_word_typed_as_a_start_finds_the_same_entries_in_every_field_completed
     (a martyr's unit and cemetery, a dossier number), for an officer who may read the restricted fields or not —
     but not those the prefix found only inside a relative's name bound to a year ("han" in "hans1883" of Hà)."""
     from hoso.search._backend import backend
-    from hoso.search._query import parse_query
 
     generator = ProvinceGenerator(people=150, seed=11)
     bulk_register_dossiers(actor=actor, seeds=[generator.dossier(code) for code in ("LS", "BT", "BM") * 50],
@@ -114,11 +108,7 @@ def test_a_word_typed_as_a_start_finds_the_same_entries_in_every_field_completed
     everyone = SearchEntry.objects.all()
     compared = 0
     for text in typed:
-        query = parse_query(text)
-        last = query.terms[-1]
-        groups, initials = _retrieval._groups(_retrieval._Stage(query.terms, "none"),
-                                              _retrieval._expansions(query, "none"), True, last)
-        completed = _retrieval._completed(groups, every_field=True)
+        groups, initials, completed, last = _typed(text, every_field=True)
         for restricted in ((), ("secret", "health", "secret_health")):
             as_prefix, as_words = (set(backend().match(everyone, chosen, names_only=False, restricted=restricted,
                                                        name_groups=initials).values_list("id", flat=True))
@@ -129,3 +119,13 @@ def test_a_word_typed_as_a_start_finds_the_same_entries_in_every_field_completed
                 assert not any(w.startswith(last.folded) and w.isalpha() for w in held), (text, entry.id)
         compared += completed != groups and bool(as_prefix)
     assert compared > len(typed) // 2  # most starts were completed, and found some entries
+
+
+def _typed(text: str, every_field: bool):
+    """The first stage's word groups of `text` typed as you type, its initials, the groups with the last word completed
+    (for the names pass, or for the all-fields pass), and the last word."""
+    query = parse_query(text)
+    last = query.terms[-1]
+    groups, initials = _retrieval._groups(_retrieval._Stage(query.terms, "none"), _retrieval._expansions(query, "none"),
+                                          True, last)
+    return groups, initials, _retrieval._completed(groups, every_field=every_field), last

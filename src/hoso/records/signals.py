@@ -33,8 +33,15 @@ def tell_dossiers_changed(dossier_ids: Iterable[int], *, loaded: Iterable = ()) 
     if not ids:
         return
     new = {d.pk for d in loaded}
-    held = [i for i in ids if i not in new]
-    if held and connection.features.has_select_for_update:
-        list(Dossier.objects.select_for_update(no_key=True).filter(id__in=held).order_by("id")
-             .values_list("id", flat=True))
+    hold_dossiers([i for i in ids if i not in new])
     dossiers_changed.send(sender=Dossier, dossier_ids=ids, loaded=loaded)
+
+
+def hold_dossiers(dossier_ids: Iterable[int]) -> None:
+    """Take these dossiers' rows' write lock (FOR NO KEY UPDATE, in id order) until the transaction ends, before
+    reading them to compute a copy (tell_dossiers_changed; a rebuild of the search index or the facts, which runs
+    while clerks work). Must run inside a transaction."""
+    ids = sorted(set(dossier_ids))
+    if ids and connection.features.has_select_for_update:
+        list(Dossier.objects.select_for_update(no_key=True).filter(id__in=ids).order_by("id")
+             .values_list("id", flat=True))

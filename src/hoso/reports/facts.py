@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from hoso.records.bulk import ids_q, upsert_rows
 from hoso.records.models import BenefitDecision, Dossier
+from hoso.records.signals import hold_dossiers
 from hoso.vntext.dates import PartialDate
 
 from . import benefits
@@ -126,6 +127,7 @@ def ensure_facts() -> int:
     done = 0
     for start in range(0, len(missing), 20 * CHUNK):
         with transaction.atomic():
+            hold_dossiers(missing[start:start + 20 * CHUNK])  # as every records write does (records/signals.py)
             done += refresh_facts(missing[start:start + 20 * CHUNK])
     return done
 

@@ -228,8 +228,7 @@ def _completed(groups: list[Group], every_field: bool = False) -> list[Group]:
 
 def _words_starting_with(prefix: str) -> list[str] | None:
     """The indexed words that begin with `prefix`, or None when there are more than COMPLETIONS."""
-    found = list(SearchWord.objects.filter(word__startswith=prefix).order_by("word")
-                 .values_list("word", flat=True)[:COMPLETIONS + 1])
+    found = list(SearchWord.objects.filter(word__startswith=prefix).values_list("word", flat=True)[:COMPLETIONS + 1])
     return None if len(found) > COMPLETIONS else found
 
 

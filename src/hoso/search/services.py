@@ -12,6 +12,7 @@ from hoso.core.audit import record_event
 from hoso.core.events import AuditAction
 from hoso.records.bulk import insert_rows
 from hoso.records.models import Dossier
+from hoso.records.signals import hold_dossiers
 
 from ._backend import backend
 from ._documents import RESTRICTED_FIELDS, SCHEMA_VERSION, UnitNames, dossiers_for_indexing, entry_values
@@ -20,13 +21,23 @@ from .selectors import Filters, SearchResult, find
 
 CHUNK = 500
 VOCABULARY_FIELDS = ("name", "aliases", "relatives", "places")  # SearchTerm: the typo corrections' vocabulary
-TEXT_FIELDS = ("name", "aliases", "relatives", "places", "other", *RESTRICTED_FIELDS)  # SearchWord: every indexed word
+OTHER_TEXT_FIELDS = ("other", *RESTRICTED_FIELDS)  # with VOCABULARY_FIELDS, every field SearchWord is made of
 
 
-def _vocabulary(values: dict, fields: Iterable[str] = VOCABULARY_FIELDS) -> set[str]:
+def _vocabulary(values: dict) -> set[str]:
     words: set[str] = set()
-    for field in fields:
+    for field in VOCABULARY_FIELDS:
         words.update(_vocabulary_of(values[field]))
+    return words
+
+
+def _every_word(values: dict, names: set[str]) -> set[str]:
+    """The words of every text field (SearchWord), given those of the names and places (`names`, from the cache):
+    the other fields (a dossier's number, years, page text) differ from dossier to dossier, so they are split
+    without the cache, which they would only fill."""
+    words = set(names)
+    for field in OTHER_TEXT_FIELDS:
+        words.update(w for w in values[field].replace("|", " ").split() if 2 < len(w) <= 40 and w.isalpha())
     return words
 
 
@@ -59,8 +70,9 @@ def index_dossiers(dossier_ids: Iterable[int], *, unit_names: UnitNames | None =
         rest = [i for i in chunk if i not in ready]
         for dossier in [*(ready[i] for i in chunk if i in ready), *(dossiers_for_indexing(rest) if rest else ())]:
             values = entry_values(dossier, unit_names)
-            words |= _vocabulary(values)
-            every_word |= _vocabulary(values, TEXT_FIELDS)
+            names = _vocabulary(values)
+            words |= names
+            every_word |= _every_word(values, names)
             entry = existing.get(dossier.id)
             if entry is None:
                 new.append((dossier.id, *(values[f] for f in _FIELDS)))
@@ -149,6 +161,7 @@ def reindex(*, progress: Callable[[int], None] | None = None, chunk: int = 2000)
         if not ids:
             break
         with transaction.atomic():
+            hold_dossiers(ids)  # a clerk's change to one of them waits for this chunk, or this chunk for it
             total += index_dossiers(ids, unit_names=unit_names, known_terms=known, known_words=known_words)
         last_id = ids[-1]
         if progress:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -40,6 +40,8 @@ HEADER_ROWS = 30
 MAX_WARNINGS = 10_000  # kept in the report; beyond that only counted (errors are always all kept)
 PERSON_KEYS = ("full_name", "sex", "birth_date", "death_date", "ethnicity", "hometown_text", "hometown_unit",
                "residence_text", "residence_unit", "national_id", "notes")
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE for the transaction it rolled back to break a deadlock
+DEADLOCK_RETRIES = 3
 
 
 @dataclass
@@ -219,14 +221,25 @@ def _run(actor, rows: Iterator[ParsedRow | None], report: ImportReport, progress
 
 
 def _commit(actor, batch: list[ParsedRow], report: ImportReport, dry_run: bool) -> None:
-    """One batch in one transaction: committed (its audit events with it), or rolled back in a dry run."""
+    """One batch in one transaction: committed (its audit events with it), or rolled back in a dry run. A batch that
+    PostgreSQL chose to break a deadlock (its rows locked in the register's order, a clerk's change of a person in
+    several of its dossiers in id order: records/signals.py) is rolled back whole and written again."""
     if not batch:
         return
-    with transaction.atomic():
-        with records.notifications_deferred():  # the batch's dossiers re-indexed once, at its end
-            _flush(actor, batch, report)
-        if dry_run:
-            transaction.set_rollback(True)
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        counts = (report.created, report.updated, report.unchanged, len(report.errors), len(report.failed_rows))
+        try:
+            with transaction.atomic():
+                with records.notifications_deferred():  # the batch's dossiers re-indexed once, at its end
+                    _flush(actor, batch, report)
+                if dry_run:
+                    transaction.set_rollback(True)
+            break
+        except OperationalError as exc:
+            if attempt == DEADLOCK_RETRIES or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+            report.created, report.updated, report.unchanged = counts[:3]  # nothing of the attempt stayed
+            del report.errors[counts[3]:], report.failed_rows[counts[4]:]
     batch.clear()
 
 
